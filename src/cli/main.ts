@@ -1,0 +1,208 @@
+/**
+ * The `recon` command line (DESIGN §8): yargs commands that read flags into typed options and call
+ * the library; the environment (DATABASE_URL, RECON_DEBUG) is read here, once. Every failure ends
+ * as one line on stderr and an exit code (README "Exit codes"), never a stack trace unless
+ * RECON_DEBUG=1.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { KIND_NAMES } from '../core/codes.js';
+import { parseIsoDate } from '../core/dates.js';
+import { loadCalendar } from '../calendar.js';
+import { fillRunOptions } from '../config.js';
+import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
+import { queryExceptions, writeExceptions } from '../exceptions-export.js';
+import { ttyProgress, silentProgress } from '../progress.js';
+import { runDay } from '../run-day.js';
+import { migrate } from '../store/migrate.js';
+import { openStore, resolveStoreTarget } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { generate } from '../../data-gen/generate.js';
+import { formatSummary } from './format-summary.js';
+
+const env = { databaseUrl: process.env.DATABASE_URL, debug: process.env.RECON_DEBUG === '1' };
+
+/** Input files of date D in a directory laid out as `recon gen` writes it. */
+export function dataDirFiles(dir: string, date: string): { journal: string[]; clearing: string[]; merchants: string | undefined } {
+  if (!existsSync(dir)) throw new InputError(dir, 'data directory not found');
+  const list = (sub: string): string[] => {
+    const d = join(dir, sub);
+    if (!existsSync(d)) return [];
+    return readdirSync(d)
+      .filter((f) => f.startsWith(date) && f.endsWith('.csv'))
+      .sort()
+      .map((f) => join(d, f));
+  };
+  const merchants = join(dir, 'merchants.csv');
+  return { journal: list('journal'), clearing: list('clearing'), merchants: existsSync(merchants) ? merchants : undefined };
+}
+
+async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(resolveStoreTarget(db, env.databaseUrl));
+  try {
+    await migrate(store);
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const dbOption = {
+  describe: 'store: a postgres:// URL (server) or a directory (embedded PGlite). Default: $DATABASE_URL, else .recon/db',
+  type: 'string',
+} as const;
+
+function checkDate(argv: { date?: unknown }): true {
+  if (typeof argv.date !== 'string' || Number.isNaN(parseIsoDate(argv.date))) {
+    throw new UsageError(`--date must be a date YYYY-MM-DD between 2000 and 2099, got "${String(argv.date)}"`);
+  }
+  return true;
+}
+
+export function buildCli(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName('recon')
+    .usage('$0 <command> [options]\n\nNightly settlement reconciliation of POS terminal journals against acquirer clearing files.')
+    .command(
+      'gen',
+      'generate synthetic days (journals, clearing files, merchants) and their ground truth',
+      (y) =>
+        y
+          .option('date', { describe: 'first day, YYYY-MM-DD', type: 'string', demandOption: true })
+          .option('days', { describe: 'number of consecutive days', type: 'number', default: 3 })
+          .option('rows', { describe: 'journal rows on a full working day', type: 'number', default: 10_000 })
+          .option('seed', { describe: 'random seed (same seed, same files)', type: 'number', default: 1 })
+          .option('out', { describe: 'output directory', type: 'string', default: 'data' })
+          .option('calendar', { describe: 'calendar JSON (default: the shipped mainland-China calendar)', type: 'string' })
+          .check(checkDate),
+      async (a) => {
+        for (const [k, v] of [['--days', a.days], ['--rows', a.rows], ['--seed', a.seed]] as const) {
+          if (!Number.isInteger(v) || v < (k === '--seed' ? 0 : 1)) throw new UsageError(`${k} must be a positive integer, got ${v}`);
+        }
+        const t0 = performance.now();
+        const s = generate({ date: a.date, days: a.days, rows: a.rows, seed: a.seed, out: a.out, calendar: loadCalendar(a.calendar).spec });
+        const secs = (performance.now() - t0) / 1000;
+        process.stderr.write(
+          `recon gen: ${s.days.length} days (${s.days[0]}..${s.days.at(-1)}) in ${a.out}: ${s.journalRows.toLocaleString('en-US')} journal rows, ${s.clearingRows.toLocaleString('en-US')} clearing rows, ${s.truth.length} planted findings in truth.csv (${secs.toFixed(1)}s)\n`,
+        );
+      },
+    )
+    .command(
+      'run',
+      'reconcile one date and commit its exceptions to the store',
+      (y) =>
+        y
+          .option('date', { describe: 'the run date D, YYYY-MM-DD', type: 'string', demandOption: true })
+          .option('data-dir', { describe: 'read DIR/journal/D*.csv, DIR/clearing/D*.csv and DIR/merchants.csv', type: 'string' })
+          .option('journal', { describe: 'journal file(s)', type: 'array', string: true })
+          .option('clearing', { describe: 'clearing file(s)', type: 'array', string: true })
+          .option('merchants', { describe: 'merchants file (cycle, mdr_bps, fee_cap_minor)', type: 'string' })
+          .option('calendar', { describe: 'calendar JSON (default: the shipped mainland-China calendar)', type: 'string' })
+          .option('db', dbOption)
+          .option('workers', { describe: 'worker threads (default: available cores)', type: 'number' })
+          .option('grace', { describe: 'working days after the expected settle date before an item ages', type: 'number', default: 1 })
+          .option('amount-tolerance', { describe: 'minor units of |gross − amount| tolerated', type: 'number', default: 0 })
+          .option('max-rejects', { describe: 'rejected rows tolerated: a count (500) or a share (1%)', type: 'string', default: '1%' })
+          .option('force', { describe: 'load files even if their content was loaded before', type: 'boolean', default: false })
+          .option('json', { describe: 'print one JSON summary on stdout', type: 'boolean', default: false })
+          .option('quiet', { describe: 'no progress on stderr', type: 'boolean', default: false })
+          .conflicts('data-dir', ['journal', 'clearing'])
+          .check(checkDate),
+      async (a) => {
+        let journal = (a.journal ?? []).map(String);
+        let clearing = (a.clearing ?? []).map(String);
+        let merchants = a.merchants;
+        if (a.dataDir) {
+          const f = dataDirFiles(a.dataDir, a.date);
+          journal = f.journal;
+          clearing = f.clearing;
+          merchants ??= f.merchants;
+          if (journal.length === 0 && clearing.length === 0) throw new InputError(a.dataDir, `no input files for ${a.date} (looked for journal/${a.date}*.csv and clearing/${a.date}*.csv)`);
+        }
+        const options = fillRunOptions({
+          date: a.date,
+          journal,
+          clearing,
+          merchants,
+          calendar: a.calendar,
+          ...(a.workers !== undefined ? { workers: a.workers } : {}),
+          grace: a.grace,
+          amountTolerance: a.amountTolerance,
+          maxRejects: a.maxRejects,
+          force: a.force,
+        });
+        const progress = !a.quiet && !a.json && process.stderr.isTTY ? ttyProgress() : silentProgress;
+        const summary = await withStore(a.db, (store) => runDay(store, options, { progress }));
+        process.stdout.write(a.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+      },
+    )
+    .command(
+      'exceptions',
+      'list the exceptions raised by the run of a date, with their current status',
+      (y) =>
+        y
+          .option('date', { describe: 'the run date, YYYY-MM-DD', type: 'string', demandOption: true })
+          .option('kind', { describe: 'only these kinds', type: 'array', string: true, choices: [...KIND_NAMES] })
+          .option('status', { describe: 'only open or only resolved', choices: ['open', 'resolved'] as const })
+          .option('format', { describe: 'csv (with header) or json (one object per line)', choices: ['csv', 'json'] as const, default: 'csv' as const })
+          .option('db', dbOption)
+          .check(checkDate),
+      async (a) => {
+        await withStore(a.db, async (store) => {
+          const rows = await queryExceptions(store, { date: a.date, kinds: (a.kind ?? []).map(String), ...(a.status ? { status: a.status } : {}) });
+          await writeExceptions(rows, a.format, process.stdout);
+        });
+      },
+    )
+    .command('db', 'store maintenance', (y) =>
+      y
+        .command(
+          'migrate',
+          'create or upgrade the store schema (recon run does it too)',
+          (yy) => yy.option('db', dbOption),
+          async (a) => {
+            const store = await openStore(resolveStoreTarget(a.db, env.databaseUrl));
+            try {
+              const r = await migrate(store);
+              process.stdout.write(r.applied.length ? `applied ${r.applied.join(', ')}; schema at ${r.current} (${store.location})\n` : `schema up to date at ${r.current} (${store.location})\n`);
+            } finally {
+              await store.close();
+            }
+          },
+        )
+        .demandCommand(1, 'name a db command: migrate'),
+    )
+    .demandCommand(1, 'name a command: gen, run, exceptions or db')
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+}
+
+function exitCodeOf(e: unknown): number {
+  if (e instanceof UsageError) return EXIT_USAGE;
+  if (e instanceof InputError) return EXIT_INPUT;
+  if (e instanceof StoreError) return EXIT_STORE;
+  return EXIT_INTERNAL;
+}
+
+export async function main(argv = hideBin(process.argv)): Promise<number> {
+  try {
+    await buildCli(argv).parseAsync();
+    return 0;
+  } catch (e) {
+    const code = exitCodeOf(e);
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`recon: ${code === EXIT_INTERNAL ? 'internal error: ' : ''}${msg.split('\n')[0]}\n`);
+    if (code === EXIT_USAGE && e instanceof UsageError && /^(Missing required|Unknown argument|Not enough|Invalid values|Arguments .* mutually exclusive)/.test(msg)) {
+      process.stderr.write('recon: see recon --help\n');
+    }
+    if (env.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return code;
+  }
+}

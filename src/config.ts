@@ -1,0 +1,111 @@
+/**
+ * Options of a run: an interface, frozen defaults, and a checked merge whose errors name the option
+ * (as piscina's kDefaultOptions / FilledOptions). The CLI only fills `RunOptions`; the environment
+ * is read by the CLI, once, never here.
+ */
+import { availableParallelism } from 'node:os';
+import { parseIsoDate } from './core/dates.js';
+import { UsageError } from './errors.js';
+
+export interface RunOptions {
+  /** The run date D, `YYYY-MM-DD`. Required. */
+  date: string;
+  /** Journal files of the run. */
+  journal?: readonly string[];
+  /** Clearing files of the run. */
+  clearing?: readonly string[];
+  /** Merchants reference file (DESIGN §3.3); none: every merchant T1, no fee check. */
+  merchants?: string | undefined;
+  /** Calendar file; default: the shipped mainland-China calendar. */
+  calendar?: string | undefined;
+  /** Worker threads of the pool. Default: the machine's available parallelism. */
+  workers?: number;
+  /** Working days after the expected settle date before an open item ages. Default 1. */
+  grace?: number;
+  /** Load files even when their sha256 was loaded before. Default false. */
+  force?: boolean;
+  /** |gross − amount| tolerated before AMOUNT_MISMATCH, minor units. Default 0. */
+  amountTolerance?: number;
+  /** Rejected rows tolerated before the run fails: a count ("500") or a share of rows ("1%"). Default "1%". */
+  maxRejects?: string;
+  /** Days of matched journal keys kept for DUPLICATE_CREDIT across runs (DESIGN §9). Default 30. */
+  windowDays?: number;
+  /** Hash partitions of the join. Default 16. */
+  partitions?: number;
+  /** Target size of a scan chunk in bytes. Default 8 MiB. */
+  chunkBytes?: number;
+}
+
+export interface FilledRunOptions {
+  readonly date: string;
+  /** The run date as an epoch day. */
+  readonly runDay: number;
+  readonly journal: readonly string[];
+  readonly clearing: readonly string[];
+  readonly merchants: string | undefined;
+  readonly calendar: string | undefined;
+  readonly workers: number;
+  readonly grace: number;
+  readonly force: boolean;
+  readonly amountTolerance: number;
+  readonly maxRejects: { readonly count: number } | { readonly percent: number };
+  readonly maxRejectsText: string;
+  readonly windowDays: number;
+  readonly partitions: number;
+  readonly chunkBytes: number;
+}
+
+export const RUN_DEFAULTS = Object.freeze({
+  grace: 1,
+  force: false,
+  amountTolerance: 0,
+  maxRejects: '1%',
+  windowDays: 30,
+  partitions: 16,
+  chunkBytes: 8 << 20,
+});
+
+function integer(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new UsageError(`${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` ≥ ${min}`}, got ${String(v)}`);
+  }
+  return v;
+}
+
+export function parseMaxRejects(s: string): { count: number } | { percent: number } {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(s.trim());
+  if (!m) throw new UsageError(`--max-rejects must be a count (500) or a percentage (1%), got "${s}"`);
+  const v = Number(m[1]);
+  if (m[2] === '%') {
+    if (v > 100) throw new UsageError(`--max-rejects percentage must be at most 100%, got "${s}"`);
+    return { percent: v };
+  }
+  if (!Number.isInteger(v)) throw new UsageError(`--max-rejects count must be an integer, got "${s}"`);
+  return { count: v };
+}
+
+export function fillRunOptions(o: RunOptions): FilledRunOptions {
+  const runDay = parseIsoDate(o.date ?? '');
+  if (Number.isNaN(runDay)) throw new UsageError(`--date must be a date YYYY-MM-DD between 2000 and 2099, got "${o.date}"`);
+  const journal = [...(o.journal ?? [])];
+  const clearing = [...(o.clearing ?? [])];
+  if (journal.length === 0 && clearing.length === 0) throw new UsageError(`no input files for ${o.date}: give --data-dir, or --journal and --clearing`);
+  const maxRejectsText = o.maxRejects ?? RUN_DEFAULTS.maxRejects;
+  return Object.freeze({
+    date: o.date,
+    runDay,
+    journal,
+    clearing,
+    merchants: o.merchants,
+    calendar: o.calendar,
+    workers: integer('--workers', o.workers ?? availableParallelism(), 1, 256),
+    grace: integer('--grace', o.grace ?? RUN_DEFAULTS.grace, 0, 30),
+    force: o.force ?? RUN_DEFAULTS.force,
+    amountTolerance: integer('--amount-tolerance', o.amountTolerance ?? RUN_DEFAULTS.amountTolerance, 0),
+    maxRejects: parseMaxRejects(maxRejectsText),
+    maxRejectsText,
+    windowDays: integer('windowDays', o.windowDays ?? RUN_DEFAULTS.windowDays, 1, 3660),
+    partitions: integer('partitions', o.partitions ?? RUN_DEFAULTS.partitions, 1, 4096),
+    chunkBytes: integer('chunkBytes', o.chunkBytes ?? RUN_DEFAULTS.chunkBytes, 1024),
+  });
+}

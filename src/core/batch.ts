@@ -1,0 +1,357 @@
+/**
+ * The row batch: one side's rows in columnar Arrow layout, the unit that crosses threads.
+ *
+ * Vocabulary
+ * - row batch: `length` rows of both sides' union of columns (DESIGN §3.1, §3.2) plus derived columns;
+ *   a journal row leaves clearing-only columns zero/empty and vice versa.
+ * - Utf8 column: Arrow Utf8 layout, Int32 `offsets` (length + 1) into UTF-8 `bytes`.
+ * - Int64 column: Arrow Int64 layout kept in an Int32Array of 2·length (little-endian lo, hi words),
+ *   so that integers up to 2^53 are written and read without BigInt allocation (see int64.ts).
+ * - Date32 column: Int32 epoch days.
+ * - source (`src_run`, `src_file`, `src_line`): where the row came from: the run that loaded the file,
+ *   the file's number within that run, the 1-based line. It is the row's identity across runs.
+ *
+ * Batches travel between threads as their typed arrays with the underlying ArrayBuffers in the
+ * transfer list (`transferList`), never as row objects; `toArrow` wraps the same buffers as an
+ * apache-arrow RecordBatch without copying, for IPC (spill files) and for inspection.
+ */
+import {
+  makeData,
+  RecordBatch,
+  Schema,
+  Field,
+  Struct,
+  Utf8 as ArrowUtf8,
+  Int64,
+  Int32,
+  Uint8,
+  Uint16,
+  Uint32,
+  DateDay,
+  TimestampMillisecond,
+  type DataType,
+  type Data,
+} from 'apache-arrow';
+
+export interface Utf8Column {
+  offsets: Int32Array;
+  bytes: Uint8Array;
+}
+
+export interface RowBatch {
+  length: number;
+  /** Unified row type: journal txn_type / clearing record_type (TYPE_* codes). */
+  type: Uint8Array;
+  /** Journal channel (CHANNEL_* codes); 0 on clearing rows. */
+  channel: Uint8Array;
+  /** Clearing status (STATUS_* codes); 0 on journal rows. */
+  status: Uint8Array;
+  /** Carried state bits (FLAG_*). */
+  flags: Uint8Array;
+  /** Journal response code, two ASCII bytes packed (c0 << 8 | c1); 0 on clearing rows. */
+  response: Uint16Array;
+  /** ISO 4217 alpha code, three ASCII bytes packed. */
+  currency: Uint32Array;
+  merchant_id: Utf8Column;
+  terminal_id: Utf8Column;
+  batch_no: Utf8Column;
+  stan: Utf8Column;
+  rrn: Utf8Column;
+  auth_code: Utf8Column;
+  order_no: Utf8Column;
+  orig_rrn: Utf8Column;
+  pan_masked: Utf8Column;
+  /** Epoch milliseconds (Int64 layout). */
+  txn_time: Int32Array;
+  /** Journal amount_minor / clearing gross_minor (Int64 layout). */
+  amount: Int32Array;
+  /** Clearing fee_minor (Int64 layout). */
+  fee: Int32Array;
+  /** Clearing net_minor (Int64 layout). */
+  net: Int32Array;
+  clearing_date: Int32Array;
+  settle_date: Int32Array;
+  business_date: Int32Array;
+  /** Expected settle date under the merchant's cycle (journal: the pair's; clearing: its own). */
+  expected: Int32Array;
+  /** expected + grace working days: the run at or after which an unmatched row ages. */
+  deadline: Int32Array;
+  src_run: Int32Array;
+  src_file: Int32Array;
+  src_line: Int32Array;
+  /** Index into the run's merchant table, −1 when the merchant is not listed. */
+  merchant_ix: Int32Array;
+  /** Finished hash of the row's primary match key (partition key). */
+  hash: Uint32Array;
+}
+
+export type ColumnKind = 'u8' | 'u16' | 'u32' | 'i32' | 'date' | 'i64' | 'time' | 'utf8';
+export type Utf8Name = {
+  [K in keyof RowBatch]: RowBatch[K] extends Utf8Column ? K : never;
+}[keyof RowBatch];
+export type FixedName = Exclude<keyof RowBatch, Utf8Name | 'length'>;
+
+/** Every column of a row batch, in a fixed order, with its physical kind. */
+export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKind]> = [
+  ['type', 'u8'],
+  ['channel', 'u8'],
+  ['status', 'u8'],
+  ['flags', 'u8'],
+  ['response', 'u16'],
+  ['currency', 'u32'],
+  ['merchant_id', 'utf8'],
+  ['terminal_id', 'utf8'],
+  ['batch_no', 'utf8'],
+  ['stan', 'utf8'],
+  ['rrn', 'utf8'],
+  ['auth_code', 'utf8'],
+  ['order_no', 'utf8'],
+  ['orig_rrn', 'utf8'],
+  ['pan_masked', 'utf8'],
+  ['txn_time', 'time'],
+  ['amount', 'i64'],
+  ['fee', 'i64'],
+  ['net', 'i64'],
+  ['clearing_date', 'date'],
+  ['settle_date', 'date'],
+  ['business_date', 'date'],
+  ['expected', 'date'],
+  ['deadline', 'date'],
+  ['src_run', 'date'],
+  ['src_file', 'i32'],
+  ['src_line', 'i32'],
+  ['merchant_ix', 'i32'],
+  ['hash', 'u32'],
+];
+
+const UTF8_NAMES = COLUMNS.filter(([, k]) => k === 'utf8').map(([n]) => n) as Utf8Name[];
+const FIXED = COLUMNS.filter(([, k]) => k !== 'utf8') as ReadonlyArray<readonly [FixedName, ColumnKind]>;
+
+/** Number of array elements per row of a fixed-width kind (Int64 is two Int32 words). */
+function width(kind: ColumnKind): number {
+  return kind === 'i64' || kind === 'time' ? 2 : 1;
+}
+
+function allocFixed(kind: ColumnKind, n: number): Uint8Array | Uint16Array | Uint32Array | Int32Array {
+  switch (kind) {
+    case 'u8':
+      return new Uint8Array(n);
+    case 'u16':
+      return new Uint16Array(n);
+    case 'u32':
+      return new Uint32Array(n);
+    default:
+      return new Int32Array(n * width(kind));
+  }
+}
+
+/** An empty batch with room for `capacity` rows and `bytesPerString` bytes per Utf8 column. */
+export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
+  const b: Record<string, unknown> = { length: 0 };
+  for (const [name, kind] of FIXED) b[name] = allocFixed(kind, capacity);
+  for (const name of UTF8_NAMES) {
+    b[name] = { offsets: new Int32Array(capacity + 1), bytes: new Uint8Array(capacity * bytesPerString) };
+  }
+  return b as unknown as RowBatch;
+}
+
+/** Makes room for at least `rows` rows (geometric growth; existing content kept). */
+export function ensureRows(b: RowBatch, rows: number): void {
+  const cap = b.type.length;
+  if (rows <= cap) return;
+  let next = cap * 2;
+  while (next < rows) next *= 2;
+  const rec = b as unknown as Record<string, unknown>;
+  for (const [name, kind] of FIXED) {
+    const old = rec[name] as Int32Array;
+    const grown = allocFixed(kind, next);
+    grown.set(old);
+    rec[name] = grown;
+  }
+  for (const name of UTF8_NAMES) {
+    const col = b[name];
+    const offsets = new Int32Array(next + 1);
+    offsets.set(col.offsets);
+    col.offsets = offsets;
+  }
+}
+
+/** Makes room for `extra` more bytes in a Utf8 column (geometric growth). */
+export function ensureBytes(col: Utf8Column, used: number, extra: number): Uint8Array {
+  const need = used + extra;
+  if (need <= col.bytes.length) return col.bytes;
+  let next = Math.max(col.bytes.length * 2, 64);
+  while (next < need) next *= 2;
+  const grown = new Uint8Array(next);
+  grown.set(col.bytes.subarray(0, used));
+  col.bytes = grown;
+  return grown;
+}
+
+/** The distinct ArrayBuffers behind a batch, for a transfer list. */
+export function transferList(batches: Iterable<RowBatch>, into: ArrayBuffer[] = []): ArrayBuffer[] {
+  const seen = new Set<ArrayBufferLike>(into);
+  const add = (a: ArrayBufferView): void => {
+    if (!seen.has(a.buffer)) {
+      seen.add(a.buffer);
+      into.push(a.buffer as ArrayBuffer);
+    }
+  };
+  for (const b of batches) {
+    for (const [name] of FIXED) add(b[name]);
+    for (const name of UTF8_NAMES) {
+      add(b[name].offsets);
+      add(b[name].bytes);
+    }
+  }
+  return into;
+}
+
+/** Trims a built batch to its length with views (no copy); the buffers stay whole for transfer. */
+export function sealBatch(b: RowBatch): RowBatch {
+  const n = b.length;
+  const out: Record<string, unknown> = { length: n };
+  for (const [name, kind] of FIXED) out[name] = (b[name] as Int32Array).subarray(0, n * width(kind));
+  for (const name of UTF8_NAMES) {
+    const col = b[name];
+    out[name] = { offsets: col.offsets.subarray(0, n + 1), bytes: col.bytes.subarray(0, col.offsets[n]) };
+  }
+  return out as unknown as RowBatch;
+}
+
+/**
+ * Concatenates batches into one fresh batch. `lineBase[i]` (optional) is added to the src_line of
+ * every row of batches[i]: scan workers number lines from their chunk's start, and the coordinator
+ * knows each chunk's first line only once every chunk before it has been scanned.
+ */
+export function concatBatches(batches: readonly RowBatch[], lineBase?: readonly number[]): RowBatch {
+  let rows = 0;
+  for (const b of batches) rows += b.length;
+  const out: Record<string, unknown> = { length: rows };
+  for (const [name, kind] of FIXED) {
+    const w = width(kind);
+    const dst = allocFixed(kind, rows);
+    let at = 0;
+    for (const b of batches) {
+      dst.set((b[name] as Int32Array).subarray(0, b.length * w), at);
+      at += b.length * w;
+    }
+    out[name] = dst;
+  }
+  for (const name of UTF8_NAMES) {
+    let bytes = 0;
+    for (const b of batches) bytes += b[name].offsets[b.length]!;
+    const offsets = new Int32Array(rows + 1);
+    const data = new Uint8Array(bytes);
+    let row = 0;
+    let base = 0;
+    for (const b of batches) {
+      const col = b[name];
+      const used = col.offsets[b.length]!;
+      data.set(col.bytes.subarray(0, used), base);
+      for (let i = 0; i < b.length; i++) offsets[row + i + 1] = base + col.offsets[i + 1]!;
+      row += b.length;
+      base += used;
+    }
+    out[name] = { offsets, bytes: data };
+  }
+  const batch = out as unknown as RowBatch;
+  if (lineBase) {
+    let row = 0;
+    for (let i = 0; i < batches.length; i++) {
+      const add = lineBase[i] ?? 0;
+      const n = batches[i]!.length;
+      if (add !== 0) for (let r = row; r < row + n; r++) batch.src_line[r]! += add;
+      row += n;
+    }
+  }
+  return batch;
+}
+
+/** Copies row `i` of `src` onto the end of `dst` (growing it). Used for the few left-over rows. */
+export function appendRow(dst: RowBatch, src: RowBatch, i: number): void {
+  const n = dst.length;
+  ensureRows(dst, n + 1);
+  for (const [name, kind] of FIXED) {
+    const d = dst[name] as Int32Array;
+    const s = src[name] as Int32Array;
+    if (width(kind) === 2) {
+      d[2 * n] = s[2 * i]!;
+      d[2 * n + 1] = s[2 * i + 1]!;
+    } else d[n] = s[i]!;
+  }
+  for (const name of UTF8_NAMES) {
+    const d = dst[name];
+    const s = src[name];
+    const from = s.offsets[i]!;
+    const to = s.offsets[i + 1]!;
+    const used = d.offsets[n]!;
+    const bytes = ensureBytes(d, used, to - from);
+    bytes.set(s.bytes.subarray(from, to), used);
+    d.offsets[n + 1] = used + to - from;
+  }
+  dst.length = n + 1;
+}
+
+function arrowType(kind: ColumnKind): DataType {
+  switch (kind) {
+    case 'u8':
+      return new Uint8();
+    case 'u16':
+      return new Uint16();
+    case 'u32':
+      return new Uint32();
+    case 'i32':
+      return new Int32();
+    case 'date':
+      return new DateDay();
+    case 'i64':
+      return new Int64();
+    case 'time':
+      return new TimestampMillisecond();
+    case 'utf8':
+      return new ArrowUtf8();
+  }
+}
+
+/** Wraps a batch's buffers as an Arrow RecordBatch (zero copy: makeData over the same memory). */
+export function toArrow(b: RowBatch): RecordBatch {
+  const fields: Field[] = [];
+  const children: Data[] = [];
+  for (const [name, kind] of COLUMNS) {
+    const type = arrowType(kind);
+    fields.push(new Field(name, type, false));
+    if (kind === 'utf8') {
+      const col = b[name as Utf8Name];
+      children.push(makeData({ type: type as ArrowUtf8, length: b.length, valueOffsets: col.offsets, data: col.bytes }));
+    } else if (kind === 'i64' || kind === 'time') {
+      const words = b[name as FixedName] as Int32Array;
+      const data = new BigInt64Array(words.buffer, words.byteOffset, b.length);
+      children.push(makeData({ type: type as Int64, length: b.length, data }));
+    } else {
+      children.push(makeData({ type: type as Int32, length: b.length, data: b[name as FixedName] as Int32Array }));
+    }
+  }
+  const schema = new Schema(fields);
+  const data = makeData({ type: new Struct(fields), length: b.length, children, nullCount: 0 });
+  return new RecordBatch(schema, data);
+}
+
+/** The inverse of `toArrow`: views over an Arrow RecordBatch's buffers in this layout. */
+export function fromArrow(rb: RecordBatch): RowBatch {
+  const out: Record<string, unknown> = { length: rb.numRows };
+  for (const [name, kind] of COLUMNS) {
+    const child = rb.getChild(name);
+    if (!child || child.data.length !== 1) throw new Error(`arrow batch: column ${name} missing or chunked`);
+    const d = child.data[0]!;
+    if (kind === 'utf8') {
+      out[name] = { offsets: d.valueOffsets as Int32Array, bytes: d.values as Uint8Array };
+    } else if (kind === 'i64' || kind === 'time') {
+      const v = d.values as ArrayBufferView;
+      out[name] = new Int32Array(v.buffer, v.byteOffset, rb.numRows * 2);
+    } else {
+      out[name] = d.values;
+    }
+  }
+  return out as unknown as RowBatch;
+}

@@ -1,0 +1,162 @@
+/**
+ * A growable byte buffer that writes CSV for PostgreSQL COPY (FORMAT csv) straight from columns:
+ * integers, dates and timestamps are formatted digit by digit, strings are copied from Utf8 bytes.
+ * No JS strings are created per row. Growth is geometric (doubling), as in pg-protocol's writer.
+ *
+ * CSV conventions (PostgreSQL COPY csv): an unquoted empty field is NULL; a field holding a comma,
+ * quote, CR or LF is quoted with embedded quotes doubled.
+ */
+import { civilFromDays, MS_PER_DAY } from './dates.js';
+
+const COMMA = 44;
+const QUOTE = 34;
+const NL = 10;
+const CR = 13;
+
+export class ByteWriter {
+  buf: Uint8Array;
+  pos = 0;
+
+  constructor(initial = 1 << 16) {
+    this.buf = new Uint8Array(initial);
+  }
+
+  private grow(extra: number): void {
+    let next = this.buf.length * 2;
+    while (next < this.pos + extra) next *= 2;
+    const g = new Uint8Array(next);
+    g.set(this.buf.subarray(0, this.pos));
+    this.buf = g;
+  }
+
+  /** The written bytes (a view; the writer must not be used afterwards if the view is transferred). */
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  byte(b: number): void {
+    if (this.pos >= this.buf.length) this.grow(1);
+    this.buf[this.pos++] = b;
+  }
+
+  comma(): void {
+    this.byte(COMMA);
+  }
+
+  newline(): void {
+    this.byte(NL);
+  }
+
+  /** Writes pre-encoded ASCII/UTF-8 bytes verbatim (constants such as kind names). */
+  raw(src: Uint8Array): void {
+    if (this.pos + src.length > this.buf.length) this.grow(src.length);
+    this.buf.set(src, this.pos);
+    this.pos += src.length;
+  }
+
+  /** A CSV field from a byte range; empty → NULL; quoted when it holds a delimiter. */
+  field(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    let needsQuote = false;
+    for (let i = start; i < end; i++) {
+      const c = src[i]!;
+      if (c === COMMA || c === QUOTE || c === NL || c === CR) {
+        needsQuote = true;
+        break;
+      }
+    }
+    if (!needsQuote) {
+      if (this.pos + n > this.buf.length) this.grow(n);
+      this.buf.set(src.subarray(start, end), this.pos);
+      this.pos += n;
+      return;
+    }
+    if (this.pos + 2 * n + 2 > this.buf.length) this.grow(2 * n + 2);
+    const b = this.buf;
+    b[this.pos++] = QUOTE;
+    for (let i = start; i < end; i++) {
+      const c = src[i]!;
+      if (c === QUOTE) b[this.pos++] = QUOTE;
+      b[this.pos++] = c;
+    }
+    b[this.pos++] = QUOTE;
+  }
+
+  /** A decimal integer (exact for |v| ≤ 2^53). */
+  int(v: number): void {
+    if (this.pos + 21 > this.buf.length) this.grow(21);
+    const b = this.buf;
+    if (v < 0) {
+      b[this.pos++] = 45;
+      v = -v;
+    }
+    if (v < 10) {
+      b[this.pos++] = 48 + v;
+      return;
+    }
+    let digits = 0;
+    for (let t = v; t >= 1; t = Math.floor(t / 10)) digits++;
+    let at = this.pos + digits;
+    this.pos = at;
+    while (v >= 1) {
+      const q = Math.floor(v / 10);
+      b[--at] = 48 + (v - q * 10);
+      v = q;
+    }
+  }
+
+  private two(v: number): void {
+    const b = this.buf;
+    b[this.pos++] = 48 + Math.floor(v / 10);
+    b[this.pos++] = 48 + (v % 10);
+  }
+
+  /** `YYYY-MM-DD` of an epoch day. */
+  date(day: number): void {
+    if (this.pos + 10 > this.buf.length) this.grow(10);
+    const c = civilFromDays(day);
+    const y = Math.floor(c / 10_000);
+    this.two(Math.floor(y / 100));
+    this.two(y % 100);
+    this.byte(45);
+    this.two(Math.floor(c / 100) % 100);
+    this.byte(45);
+    this.two(c % 100);
+  }
+
+  /** `YYYY-MM-DDTHH:MM:SS.mmm+HH:MM` of epoch milliseconds, shown in a fixed UTC offset. */
+  timestamp(epochMs: number, offsetMinutes: number): void {
+    if (this.pos + 29 > this.buf.length) this.grow(29);
+    const local = epochMs + offsetMinutes * 60_000;
+    const day = Math.floor(local / MS_PER_DAY);
+    let ms = local - day * MS_PER_DAY;
+    this.date(day);
+    this.byte(84);
+    const h = Math.floor(ms / 3_600_000);
+    ms -= h * 3_600_000;
+    const mi = Math.floor(ms / 60_000);
+    ms -= mi * 60_000;
+    const s = Math.floor(ms / 1000);
+    ms -= s * 1000;
+    this.two(h);
+    this.byte(58);
+    this.two(mi);
+    this.byte(58);
+    this.two(s);
+    this.byte(46);
+    this.byte(48 + Math.floor(ms / 100));
+    this.two(ms % 100);
+    const off = Math.abs(offsetMinutes);
+    this.byte(offsetMinutes < 0 ? 45 : 43);
+    this.two(Math.floor(off / 60));
+    this.byte(58);
+    this.two(off % 60);
+  }
+}
+
+/** ASCII bytes of a constant string (for `raw`). */
+export function ascii(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * Rejected input rows (DESIGN §6 "Rejected input rows"): why a line of an input file was not taken.
+ * Workers record a reason code, the file column and a detail number; the coordinator turns them into
+ * the message stored in recon.rejected_row.
+ */
+import type { Utf8Column } from './batch.js';
+
+export const R_FIELD_COUNT = 1;
+export const R_EMPTY = 2;
+export const R_LENGTH = 3;
+export const R_CHARS = 4;
+export const R_ENUM = 5;
+export const R_NUMBER = 6;
+export const R_NEGATIVE = 7;
+export const R_DATE = 8;
+export const R_TIMESTAMP = 9;
+export const R_NO_OFFSET = 10;
+export const R_QUOTE = 11;
+export const R_EMBEDDED_NEWLINE = 12;
+export const R_UTF8 = 13;
+export const R_CURRENCY = 14;
+export const R_RESPONSE = 15;
+export const R_RANGE = 16;
+
+/** Rejected rows of one scanned chunk, columnar. `column` is the file's column index or −1. */
+export interface RejectBatch {
+  length: number;
+  line: Int32Array;
+  column: Int32Array;
+  reason: Uint8Array;
+  detail: Int32Array;
+  raw: Utf8Column;
+}
+
+export function describeReject(reason: number, detail: number, columnName: string | undefined, expectedFields: number): string {
+  const col = columnName ? `column ${columnName}: ` : '';
+  switch (reason) {
+    case R_FIELD_COUNT:
+      return `expected ${expectedFields} fields, found ${detail}`;
+    case R_EMPTY:
+      return `${col}required value is empty`;
+    case R_LENGTH:
+      return `${col}wrong length (${detail} characters)`;
+    case R_CHARS:
+      return `${col}invalid characters`;
+    case R_ENUM:
+      return `${col}unknown value`;
+    case R_NUMBER:
+      return `${col}not an integer`;
+    case R_NEGATIVE:
+      return `${col}negative amount`;
+    case R_DATE:
+      return `${col}not a valid date (YYYY-MM-DD)`;
+    case R_TIMESTAMP:
+      return `${col}not a valid ISO 8601 timestamp`;
+    case R_NO_OFFSET:
+      return `${col}timestamp has no UTC offset`;
+    case R_QUOTE:
+      return `${col}malformed quoted field`;
+    case R_EMBEDDED_NEWLINE:
+      return `${col}line break inside a quoted field`;
+    case R_UTF8:
+      return 'invalid UTF-8';
+    case R_CURRENCY:
+      return `${col}not an ISO 4217 alpha code`;
+    case R_RESPONSE:
+      return `${col}response code must be 2 characters`;
+    case R_RANGE:
+      return `${col}value out of range`;
+    default:
+      return `rejected (reason ${reason})`;
+  }
+}

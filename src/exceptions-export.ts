@@ -1,0 +1,105 @@
+/**
+ * `recon exceptions`: the findings raised by run D, with their current status (DESIGN §6.1 rule 13),
+ * in the §8 CSV columns (written with fast-csv) or as JSON lines.
+ */
+import { format } from 'fast-csv';
+import type { Writable } from 'node:stream';
+import { KIND_NAMES } from './core/codes.js';
+import { formatZone } from './calendar.js';
+import { UsageError } from './errors.js';
+import type { Store } from './store/store.js';
+
+/** The §8 columns, in order. */
+export const EXPORT_COLUMNS = [
+  'business_date',
+  'kind',
+  'status',
+  'merchant_id',
+  'terminal_id',
+  'rrn',
+  'stan',
+  'order_no',
+  'txn_time',
+  'journal_amount_minor',
+  'clearing_amount_minor',
+  'fee_minor',
+  'expected_fee_minor',
+  'expected_settle_date',
+  'settle_date',
+  'days_late',
+  'duplicate_count',
+  'journal_source',
+  'clearing_source',
+] as const;
+
+export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string>;
+
+export interface ExportFilter {
+  date: string;
+  kinds?: readonly string[];
+  status?: 'open' | 'resolved';
+}
+
+/** The zone offset run D used, for showing txn_time in local time. */
+async function runZone(store: Store, date: string): Promise<number> {
+  const rows = await store.query<{ zone: number | null }>(`select (options->>'zoneOffsetMinutes')::int as zone from recon.run where run_date = $1::date`, [date]);
+  if (rows.length === 0) {
+    const range = await store.query<{ first: string | null; last: string | null }>('select min(run_date)::text as first, max(run_date)::text as last from recon.run');
+    const r = range[0];
+    throw new UsageError(`no run for ${date} in the store${r?.first ? ` (runs: ${r.first}..${r.last})` : ' (no runs yet)'}`);
+  }
+  return rows[0]!.zone ?? 480;
+}
+
+export async function queryExceptions(store: Store, f: ExportFilter): Promise<ExportRow[]> {
+  for (const k of f.kinds ?? []) if (!(KIND_NAMES as readonly string[]).includes(k)) throw new UsageError(`--kind ${k} is not an exception kind (${KIND_NAMES.join(', ')})`);
+  const zone = await runZone(store, f.date);
+  const offset = formatZone(zone);
+  const rows = await store.query<ExportRow>(
+    `select e.raised_on::text as business_date, e.kind, e.status, e.merchant_id,
+            coalesce(e.terminal_id, '') as terminal_id, coalesce(e.rrn, '') as rrn, coalesce(e.stan, '') as stan,
+            coalesce(e.order_no, '') as order_no,
+            to_char(e.txn_time at time zone 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD"T"HH24:MI:SS') || $3::text as txn_time,
+            coalesce(e.journal_amount_minor::text, '') as journal_amount_minor,
+            coalesce(e.clearing_amount_minor::text, '') as clearing_amount_minor,
+            coalesce(e.fee_minor::text, '') as fee_minor,
+            coalesce(e.expected_fee_minor::text, '') as expected_fee_minor,
+            coalesce(e.expected_settle_date::text, '') as expected_settle_date,
+            coalesce(e.settle_date::text, '') as settle_date,
+            e.days_late::text as days_late, e.duplicate_count::text as duplicate_count,
+            coalesce(jf.path || ':' || e.j_line, '') as journal_source,
+            coalesce(cf.path || ':' || e.c_line, '') as clearing_source
+       from recon.exception e
+       left join recon.input_file jf on jf.run_date = e.j_run and jf.file_no = e.j_file
+       left join recon.input_file cf on cf.run_date = e.c_run and cf.file_no = e.c_file
+      where e.raised_on = $1::date
+        and ($4::text[] is null or e.kind = any($4::text[]))
+        and ($5::text is null or e.status = $5::text)
+      order by e.kind, e.merchant_id, e.terminal_id, e.txn_time, e.s_run, e.s_file, e.s_line`,
+    [f.date, zone, offset, f.kinds && f.kinds.length > 0 ? f.kinds : null, f.status ?? null],
+  );
+  return rows;
+}
+
+export async function writeExceptions(rows: readonly ExportRow[], fmt: 'csv' | 'json', out: Writable): Promise<void> {
+  if (fmt === 'json') {
+    for (const r of rows) {
+      const o: Record<string, string | number | null> = {};
+      for (const c of EXPORT_COLUMNS) {
+        const v = r[c];
+        o[c] = c === 'days_late' || c === 'duplicate_count' || c.endsWith('_minor') ? (v === '' ? null : Number(v)) : v === '' ? null : v;
+      }
+      if (!out.write(`${JSON.stringify(o)}\n`)) await new Promise((res) => out.once('drain', res));
+    }
+    return;
+  }
+  const csv = format<string[], string[]>({ headers: [...EXPORT_COLUMNS], alwaysWriteHeaders: true, includeEndRowDelimiter: true });
+  const done = new Promise<void>((resolve, reject) => {
+    csv.on('error', reject);
+    csv.on('end', resolve);
+  });
+  csv.pipe(out, { end: false });
+  for (const r of rows) csv.write(EXPORT_COLUMNS.map((c) => r[c]));
+  csv.end();
+  await done;
+}

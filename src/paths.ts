@@ -1,0 +1,31 @@
+/**
+ * Files of the package itself (migrations, the worker bundle, the shipped calendar), found from the
+ * package root so that they resolve the same from src/ (tests) and from dist/ (the CLI).
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let root: string | undefined;
+
+export function packageRoot(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src'))) return (root = dir);
+    const up = dirname(dir);
+    if (up === dir) throw new Error('recon: cannot find the package root');
+    dir = up;
+  }
+}
+
+export function packagePath(rel: string): string {
+  return join(packageRoot(), rel);
+}
+
+/** The compiled worker module (built by `npm run build`; the pool needs JavaScript). */
+export function workerModulePath(): string {
+  const p = packagePath('dist/workers/index.js');
+  if (!existsSync(p)) throw new Error(`recon is not built: ${p} is missing. Run \`npm run build\` (npm install does it).`);
+  return p;
+}

@@ -1,0 +1,116 @@
+/**
+ * Plan (DESIGN §9 step 1): check each input file, read its header, and split the rest into byte
+ * ranges of about `chunkBytes`, each cut just after a line end, for the scan tasks.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HeaderError, mapHeader, type ColumnMap, type Side } from './core/schema.js';
+import { InputError } from './errors.js';
+import { CsvSyntaxError, parseSmallCsv } from './small-csv.js';
+
+export interface Chunk {
+  start: number;
+  end: number;
+  eof: boolean;
+}
+
+export interface FilePlan {
+  fileNo: number;
+  side: Side;
+  /** Absolute path. */
+  path: string;
+  /** Path as the user gave it, for messages. */
+  shown: string;
+  size: number;
+  columns: ColumnMap;
+  /** Byte offset just after the header line. */
+  dataStart: number;
+  chunks: Chunk[];
+}
+
+/** Bytes read at a time when looking for a header or a line end. */
+const PROBE_BYTES = 64 * 1024;
+/** A header longer than this is not a header of ours. */
+const MAX_HEADER_BYTES = 1 << 20;
+
+function readAt(fd: number, pos: number, len: number): Buffer {
+  const buf = Buffer.allocUnsafe(len);
+  const n = readSync(fd, buf, 0, len, pos);
+  return buf.subarray(0, n);
+}
+
+/** Offset just after the first '\n' at or after `pos`, or `size` when there is none. */
+function nextLineStart(fd: number, pos: number, size: number): number {
+  while (pos < size) {
+    const buf = readAt(fd, pos, Math.min(PROBE_BYTES, size - pos));
+    if (buf.length === 0) return size;
+    const nl = buf.indexOf(10);
+    if (nl >= 0) return pos + nl + 1;
+    pos += buf.length;
+  }
+  return size;
+}
+
+/** Parses a header line (bytes without the line break) into column names; `shown` names the file. */
+export function parseHeaderLine(bytes: Uint8Array, side: Side, shown: string, allowState = false): ColumnMap {
+  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  if (text.trim() === '') throw new InputError(shown, 'the header line is empty', 1);
+  let names: string[];
+  try {
+    names = parseSmallCsv(text)[0]?.fields ?? [];
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) throw new InputError(shown, `bad header: ${e.message}`, 1);
+    throw e;
+  }
+  try {
+    return mapHeader(side, names, allowState);
+  } catch (e) {
+    if (e instanceof HeaderError) throw new InputError(shown, e.message, 1, e.column);
+    throw e;
+  }
+}
+
+export function planFile(path: string, side: Side, fileNo: number, chunkBytes: number): FilePlan {
+  const abs = resolve(path);
+  let size: number;
+  try {
+    const st = statSync(abs);
+    if (!st.isFile()) throw new InputError(path, 'not a regular file');
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(path, code === 'ENOENT' ? `${side} file not found` : `cannot read the ${side} file: ${(e as Error).message}`, undefined, undefined, { cause: e });
+  }
+  if (size === 0) throw new InputError(path, `empty ${side} file (no header line)`);
+  let fd: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch (e) {
+    throw new InputError(path, `cannot open the ${side} file: ${(e as Error).message}`, undefined, undefined, { cause: e });
+  }
+  try {
+    const head = readAt(fd, 0, Math.min(size, MAX_HEADER_BYTES));
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      throw new InputError(path, 'gzip-compressed input is not supported yet; decompress it first (gunzip)');
+    }
+    const nl = head.indexOf(10);
+    if (nl < 0 && size > head.length) throw new InputError(path, 'the header line is longer than 1 MiB', 1);
+    const headerEnd = nl < 0 ? head.length : nl;
+    const columns = parseHeaderLine(head.subarray(0, headerEnd), side, path);
+    const dataStart = nl < 0 ? size : nl + 1;
+    const chunks: Chunk[] = [];
+    let start = dataStart;
+    while (start < size) {
+      let end = start + chunkBytes >= size ? size : nextLineStart(fd, start + chunkBytes, size);
+      if (end <= start) end = size;
+      chunks.push({ start, end, eof: end === size });
+      start = end;
+    }
+    return { fileNo, side, path: abs, shown: path, size, columns, dataStart, chunks };
+  } finally {
+    closeSync(fd);
+  }
+}

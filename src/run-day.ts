@@ -1,0 +1,476 @@
+/**
+ * The coordinator of one run (`recon run --date D`, DESIGN §9): plan the inputs, drive the pool
+ * through scan → join → settle, and commit everything in one transaction.
+ *
+ * Stages
+ * 1. plan         headers checked, files cut into byte ranges (plan.ts)
+ * 2. fingerprint  sha256 of each file in the pool; a file loaded before is refused unless --force
+ * 3. load         inside the transaction: the chain is checked (a re-run of the latest date first
+ *                 takes that run back), live open items are read with COPY … TO as CSV bytes
+ * 4. scan         every byte range (and the open items) → row batches per hash partition
+ * 5. join         one task per partition: passes 1–2, findings on matched pairs, left-overs
+ * 6. window       left-over credits looked up among earlier runs' matched keys (SQL)
+ * 7. settle       left-overs aged into MISSING_CREDIT / UNMATCHED_CLEARING or carried as open items
+ * 8. commit       COPY findings, open items, matched keys, rejected rows; the run row; COMMIT
+ *
+ * Nothing is written before stage 8 and everything is one transaction: a failure anywhere leaves
+ * the store as it was. The rows-in equation is checked before commit; a run that would lose or
+ * double-count a row fails instead.
+ */
+import { transferList, type RowBatch } from './core/batch.js';
+import { countIndex, COUNTS_LENGTH, ORIGIN_CARRIED, ORIGIN_NEW, OUTCOME_EXCEPTION, OUTCOME_OPEN, OUTCOME_RECONCILED, SIDE_CLEARING, SIDE_JOURNAL } from './core/codes.js';
+import { formatIsoDate } from './core/dates.js';
+import { emptyMerchants } from './core/merchants.js';
+import { describeReject, type RejectBatch } from './core/reject.js';
+import type { Side } from './core/schema.js';
+import { EXCEPTION_COLUMNS, MATCHED_KEY_COLUMNS, OPEN_ITEM_COLUMNS } from './core/store-columns.js';
+import { loadCalendar } from './calendar.js';
+import type { FilledRunOptions } from './config.js';
+import { InputError, UsageError } from './errors.js';
+import { loadMerchants } from './merchants-file.js';
+import { parseHeaderLine, planFile, type FilePlan } from './plan.js';
+import { createPool, type Pool } from './pool.js';
+import { silentProgress, type Progress } from './progress.js';
+import { RECON_LOCK_KEY } from './store/migrate.js';
+import {
+  applyWindowDuplicates,
+  closeOpenItems,
+  findingsByKind,
+  findLoadedFiles,
+  insertInputFiles,
+  insertRun,
+  latestRun,
+  loadOpenItems,
+  REJECTED_COLUMNS,
+  resolveMissing,
+  undoRun,
+  type KindTotal,
+} from './store/run-store.js';
+import type { Store } from './store/store.js';
+import { ByteWriter } from './core/byte-writer.js';
+import type { JoinResult, JoinTask } from '../workers/join.js';
+import type { ScanResult, ScanTask } from '../workers/scan.js';
+import type { SettleResult, SettleTask } from '../workers/settle.js';
+
+export interface SideCounts {
+  /** Data rows read from the side's files (accepted + rejected). */
+  rowsIn: number;
+  reconciled: number;
+  exception: number;
+  open: number;
+  rejected: number;
+}
+
+export interface CarriedCounts {
+  /** Open items loaded from the previous run. */
+  in: number;
+  reconciled: number;
+  exception: number;
+  open: number;
+}
+
+export interface RunSummary {
+  date: string;
+  rerun: boolean;
+  store: string;
+  workers: number;
+  files: { side: Side; path: string; sha256: string; bytes: number; rows: number; rejected: number }[];
+  journal: SideCounts;
+  clearing: SideCounts;
+  carried: { journal: CarriedCounts; clearing: CarriedCounts };
+  /** Open items written for the next run. */
+  openItems: { journal: number; clearing: number };
+  findings: KindTotal[];
+  resolvedMissing: number;
+  duplicatesGrown: number;
+  panMasked: number;
+  warnings: string[];
+  timingsMs: Record<string, number>;
+  durationMs: number;
+  rowsPerSecond: number;
+}
+
+export interface RunDeps {
+  /** A pool to use (tests share one); otherwise the run makes its own and destroys it. */
+  pool?: Pool;
+  progress?: Progress;
+}
+
+/** Ids of the two store sources among scan chunks. */
+const OPEN_JOURNAL_CHUNK = 0;
+const OPEN_CLEARING_CHUNK = 1;
+
+function copyBytes(b: Uint8Array): Uint8Array {
+  // A private buffer, safe to transfer (pg's Buffer.concat may sit in Node's shared pool).
+  return new Uint8Array(b);
+}
+
+function rejectsToCsv(w: ByteWriter, date: string, plan: FilePlan, r: RejectBatch, lineBase: number): void {
+  const dec = new TextDecoder();
+  const enc = new TextEncoder();
+  const field = (s: string): void => {
+    const b = enc.encode(s);
+    w.field(b, 0, b.length);
+  };
+  for (let i = 0; i < r.length; i++) {
+    const col = r.column[i]!;
+    const name = col >= 0 ? plan.columns.names[col] : undefined;
+    const raw = dec.decode(r.raw.bytes.subarray(r.raw.offsets[i]!, r.raw.offsets[i + 1]!));
+    field(date);
+    w.comma();
+    w.int(plan.fileNo);
+    w.comma();
+    w.int(lineBase + r.line[i]!);
+    w.comma();
+    if (name) field(name);
+    w.comma();
+    field(describeReject(r.reason[i]!, r.detail[i]!, undefined, plan.columns.names.length));
+    w.comma();
+    // Always quoted: an empty raw text must not read as NULL.
+    w.byte(34);
+    const b = enc.encode(raw.replace(/"/g, '""'));
+    w.raw(b);
+    w.byte(34);
+    w.newline();
+  }
+}
+
+function firstReject(plan: FilePlan, r: RejectBatch, lineBase: number): string {
+  const col = r.column[0]!;
+  const name = col >= 0 ? plan.columns.names[col] : undefined;
+  return `${plan.shown}, line ${lineBase + r.line[0]!}${name ? `, column ${name}` : ''}: ${describeReject(r.reason[0]!, r.detail[0]!, undefined, plan.columns.names.length)}`;
+}
+
+export async function runDay(store: Store, options: FilledRunOptions, deps: RunDeps = {}): Promise<RunSummary> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  let mark = t0;
+  const lap = (name: string): void => {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark);
+    mark = now;
+  };
+  const progress = deps.progress ?? silentProgress;
+  const date = options.date;
+  const runDay = options.runDay;
+  const warnings: string[] = [];
+
+  // 1. plan
+  progress.stage('checking inputs');
+  const calendar = loadCalendar(options.calendar).spec;
+  const merchants = options.merchants ? loadMerchants(options.merchants) : emptyMerchants();
+  const plans: FilePlan[] = [];
+  let fileNo = 1;
+  for (const p of options.journal) plans.push(planFile(p, 'journal', fileNo++, options.chunkBytes));
+  for (const p of options.clearing) plans.push(planFile(p, 'clearing', fileNo++, options.chunkBytes));
+  const seenPath = new Map<string, string>();
+  for (const p of plans) {
+    const before = seenPath.get(p.path);
+    if (before) throw new UsageError(`${p.shown} is given twice (also as ${before})`);
+    seenPath.set(p.path, p.shown);
+  }
+  if (options.journal.length === 0) warnings.push(`no journal file for ${date}: clearing rows wait for late journals`);
+  if (options.clearing.length === 0) warnings.push(`no clearing file for ${date}`);
+  lap('plan');
+
+  const pool = deps.pool ?? createPool(options.workers);
+  try {
+    // 2. fingerprint
+    progress.stage('fingerprinting input files');
+    const shas = await Promise.all(plans.map((p) => pool.run(p.path, { name: 'hashFile' }) as Promise<string>));
+    const bySha = new Map<string, FilePlan>();
+    plans.forEach((p, i) => {
+      const other = bySha.get(shas[i]!);
+      if (other && !options.force) throw new InputError(p.shown, `has the same content as ${other.shown}; use --force to load both`);
+      bySha.set(shas[i]!, p);
+    });
+    lap('fingerprint');
+
+    return await store.transaction(async (tx) => {
+      // 3. load
+      progress.stage('waiting for the store lock');
+      await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
+      const latest = await latestRun(tx);
+      if (latest !== null && date < latest) {
+        throw new UsageError(`run ${date} refused: runs up to ${latest} exist. Re-run with --replay to redo ${date}..${latest} in order`);
+      }
+      const rerun = latest === date;
+      if (rerun) await undoRun(tx, date);
+      if (!options.force) {
+        const loaded = await findLoadedFiles(tx, shas);
+        if (loaded.length > 0) {
+          const f = loaded[0]!;
+          const p = bySha.get(f.sha256)!;
+          throw new InputError(p.shown, `was already loaded by the run of ${f.run_date} (as ${f.path}); use --force to load it again`);
+        }
+      }
+      progress.stage('loading open items');
+      const openJ = copyBytes(await loadOpenItems(tx, 'journal'));
+      const openC = copyBytes(await loadOpenItems(tx, 'clearing'));
+      lap('load');
+
+      // 4. scan
+      const common = { runDay, partitions: options.partitions, grace: options.grace, calendar, merchants };
+      const storeTask = (bytes: Uint8Array, side: Side, chunk: number): ScanTask | null => {
+        const nl = bytes.indexOf(10);
+        if (nl < 0) return null;
+        const columns = parseHeaderLine(bytes.subarray(0, nl), side, `open items (${side})`, true);
+        return { ...common, chunk, side, fields: columns.fields, state: true, fileNo: 0, source: { bytes, start: nl + 1 } };
+      };
+      const tasks: { task: ScanTask; plan: FilePlan | null; transfer: ArrayBuffer[] }[] = [];
+      const tj = storeTask(openJ, 'journal', OPEN_JOURNAL_CHUNK);
+      if (tj) tasks.push({ task: tj, plan: null, transfer: [openJ.buffer as ArrayBuffer] });
+      const tc = storeTask(openC, 'clearing', OPEN_CLEARING_CHUNK);
+      if (tc) tasks.push({ task: tc, plan: null, transfer: [openC.buffer as ArrayBuffer] });
+      let chunkId = 2;
+      const chunksOf = new Map<FilePlan, number[]>();
+      const totalBytes = plans.reduce((s, p) => s + p.size, 0);
+      for (const plan of plans) {
+        const ids: number[] = [];
+        for (const c of plan.chunks) {
+          ids.push(chunkId);
+          tasks.push({
+            task: { ...common, chunk: chunkId++, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: c.start, end: c.end, eof: c.eof } },
+            plan,
+            transfer: [],
+          });
+        }
+        chunksOf.set(plan, ids);
+      }
+      progress.stage('scanning');
+      let scannedBytes = 0;
+      let scannedRows = 0;
+      const results = new Map<number, ScanResult>();
+      await Promise.all(
+        tasks.map(async ({ task, transfer }) => {
+          const r = (await pool.run(task, { name: 'scan', transferList: transfer })) as ScanResult;
+          results.set(task.chunk, r);
+          if (task.chunk > OPEN_CLEARING_CHUNK) {
+            scannedBytes += r.bytes;
+            scannedRows += r.rows;
+            progress.scanned(scannedBytes, totalBytes, scannedRows);
+          }
+        }),
+      );
+      // A quoted field with a line break across a chunk cut: rescan that file as one chunk.
+      for (const plan of plans) {
+        const ids = chunksOf.get(plan)!;
+        if (ids.length > 1 && ids.some((id) => results.get(id)!.openQuoteAtEnd)) {
+          const first = ids[0]!;
+          for (const id of ids) results.delete(id);
+          const r = (await pool.run(
+            { ...common, chunk: first, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: plan.dataStart, end: plan.size, eof: true } },
+            { name: 'scan' },
+          )) as ScanResult;
+          results.set(first, r);
+          chunksOf.set(plan, [first]);
+        }
+      }
+      for (const id of [OPEN_JOURNAL_CHUNK, OPEN_CLEARING_CHUNK]) {
+        const r = results.get(id);
+        if (r && r.rejects.length > 0) throw new Error(`internal: the open-item store holds a row the scanner rejects (line ${r.rejects.line[0]! + 2})`);
+      }
+
+      // Line numbers: each chunk's first line, from the lines of the chunks before it.
+      const lineBase = new Map<number, number>();
+      const fileRows = new Map<FilePlan, { rows: number; rejected: number }>();
+      const rejectCsv = new ByteWriter(1 << 12);
+      let rejectedTotal = 0;
+      let acceptedTotal = 0;
+      let panMasked = 0;
+      let firstRejectText: string | undefined;
+      for (const plan of plans) {
+        let base = 2; // line 1 is the header
+        let rows = 0;
+        let rejected = 0;
+        for (const id of chunksOf.get(plan)!) {
+          const r = results.get(id)!;
+          lineBase.set(id, base);
+          if (r.rejects.length > 0) {
+            rejectsToCsv(rejectCsv, date, plan, r.rejects, base);
+            firstRejectText ??= firstReject(plan, r.rejects, base);
+          }
+          base += r.lines;
+          rows += r.rows;
+          rejected += r.rejects.length;
+          panMasked += r.panMasked;
+        }
+        fileRows.set(plan, { rows, rejected });
+        rejectedTotal += rejected;
+        acceptedTotal += rows;
+      }
+      const rowsIn = acceptedTotal + rejectedTotal;
+      const limit = options.maxRejects;
+      if ('count' in limit ? rejectedTotal > limit.count : rejectedTotal * 100 > limit.percent * rowsIn) {
+        throw new InputError(
+          undefined,
+          `too many rejected rows: ${rejectedTotal} of ${rowsIn} (${((rejectedTotal * 100) / Math.max(rowsIn, 1)).toFixed(2)}%) exceed --max-rejects ${options.maxRejectsText}; first: ${firstRejectText}`,
+        );
+      }
+      if (panMasked > 0) warnings.push(`${panMasked} full card number(s) in pan_masked were masked on ingest`);
+      lap('scan');
+
+      // 5. join, one task per partition
+      progress.stage('joining');
+      const ordered = (side: Side): { id: number; r: ScanResult }[] => {
+        const out: { id: number; r: ScanResult }[] = [];
+        const storeId = side === 'journal' ? OPEN_JOURNAL_CHUNK : OPEN_CLEARING_CHUNK;
+        const s = results.get(storeId);
+        if (s) out.push({ id: storeId, r: s });
+        for (const plan of plans) if (plan.side === side) for (const id of chunksOf.get(plan)!) out.push({ id, r: results.get(id)! });
+        return out;
+      };
+      const journalChunks = ordered('journal');
+      const clearingChunks = ordered('clearing');
+      const joinResults: JoinResult[] = await Promise.all(
+        Array.from({ length: options.partitions }, (_, p) => {
+          const journal = journalChunks.map(({ r }) => r.batches[p]!);
+          const clearing = clearingChunks.map(({ r }) => r.batches[p]!);
+          const task: JoinTask = {
+            partition: p,
+            runDay,
+            journal,
+            journalLineBase: journalChunks.map(({ id }) => lineBase.get(id) ?? 0),
+            clearing,
+            clearingLineBase: clearingChunks.map(({ id }) => lineBase.get(id) ?? 0),
+            calendar,
+            merchants,
+            amountTolerance: options.amountTolerance,
+          };
+          return pool.run(task, { name: 'join', transferList: transferList([...journal, ...clearing]) }) as Promise<JoinResult>;
+        }),
+      );
+      lap('join');
+
+      // 6. duplicates of credits matched by earlier runs
+      progress.stage('checking earlier credits');
+      const windowStart = formatIsoDate(runDay - options.windowDays);
+      const window = await applyWindowDuplicates(
+        tx,
+        date,
+        windowStart,
+        joinResults.map((r) => r.lookup),
+      );
+      lap('window');
+
+      // 7. settle the left-overs
+      progress.stage('ageing open items');
+      const leftJournal: RowBatch[] = joinResults.map((r) => r.leftJournal);
+      const leftClearing: RowBatch[] = joinResults.map((r) => r.leftClearing);
+      const settleTask: SettleTask = {
+        runDay,
+        windowStart: runDay - options.windowDays,
+        journal: leftJournal,
+        clearing: leftClearing,
+        consumed: joinResults.map((r) => Int32Array.from(window.consumed.get(r.partition) ?? [])),
+        calendar,
+      };
+      const settled = (await pool.run(settleTask, { name: 'settle', transferList: transferList([...leftJournal, ...leftClearing]) })) as SettleResult;
+      lap('settle');
+
+      // Rows-in equation (DESIGN §6): every row ends in exactly one bucket.
+      const counts = new Int32Array(COUNTS_LENGTH);
+      for (const r of [...joinResults.map((j) => j.counts), settled.counts]) for (let i = 0; i < COUNTS_LENGTH; i++) counts[i]! += r[i]!;
+      const sideCounts = (side: number, sideName: Side): SideCounts => {
+        let rowsInSide = 0;
+        let rejected = 0;
+        for (const plan of plans) {
+          if (plan.side !== sideName) continue;
+          const f = fileRows.get(plan)!;
+          rowsInSide += f.rows + f.rejected;
+          rejected += f.rejected;
+        }
+        const c: SideCounts = {
+          rowsIn: rowsInSide,
+          reconciled: counts[countIndex(side, ORIGIN_NEW, OUTCOME_RECONCILED)]!,
+          exception: counts[countIndex(side, ORIGIN_NEW, OUTCOME_EXCEPTION)]!,
+          open: counts[countIndex(side, ORIGIN_NEW, OUTCOME_OPEN)]!,
+          rejected,
+        };
+        if (c.reconciled + c.exception + c.open + c.rejected !== c.rowsIn) {
+          throw new Error(`internal: ${sideName} rows do not add up: ${c.rowsIn} in ≠ ${c.reconciled} reconciled + ${c.exception} exception + ${c.open} open + ${c.rejected} rejected`);
+        }
+        return c;
+      };
+      const carriedCounts = (side: number, storeChunk: number, sideName: Side): CarriedCounts => {
+        const c: CarriedCounts = {
+          in: results.get(storeChunk)?.rows ?? 0,
+          reconciled: counts[countIndex(side, ORIGIN_CARRIED, OUTCOME_RECONCILED)]!,
+          exception: counts[countIndex(side, ORIGIN_CARRIED, OUTCOME_EXCEPTION)]!,
+          open: counts[countIndex(side, ORIGIN_CARRIED, OUTCOME_OPEN)]!,
+        };
+        if (c.reconciled + c.exception + c.open !== c.in) {
+          throw new Error(`internal: carried ${sideName} items do not add up: ${c.in} ≠ ${c.reconciled} + ${c.exception} + ${c.open}`);
+        }
+        return c;
+      };
+      const journal = sideCounts(SIDE_JOURNAL, 'journal');
+      const clearing = sideCounts(SIDE_CLEARING, 'clearing');
+      const carried = { journal: carriedCounts(SIDE_JOURNAL, OPEN_JOURNAL_CHUNK, 'journal'), clearing: carriedCounts(SIDE_CLEARING, OPEN_CLEARING_CHUNK, 'clearing') };
+
+      // 8. commit
+      progress.stage('committing');
+      await insertInputFiles(
+        tx,
+        date,
+        plans.map((p, i) => ({ fileNo: p.fileNo, side: p.side, path: p.path, sha256: shas[i]!, bytes: p.size, rows: fileRows.get(p)!.rows, rejected: fileRows.get(p)!.rejected })),
+      );
+      await tx.copyIn('recon.rejected_row', REJECTED_COLUMNS, [rejectCsv.bytes()]);
+      await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [...joinResults.map((r) => r.exceptions), settled.exceptions]);
+      const resolved = await resolveMissing(tx, date, concatInt32(joinResults.map((r) => r.resolvedMissing)));
+      await closeOpenItems(tx, date);
+      await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
+      await tx.copyIn('recon.matched_key', MATCHED_KEY_COLUMNS, joinResults.map((r) => r.matched));
+      const findings = await findingsByKind(tx, date);
+      lap('commit');
+      const durationMs = Math.round(performance.now() - t0);
+      const summary: RunSummary = {
+        date,
+        rerun,
+        store: tx.location,
+        workers: options.workers,
+        files: plans.map((p, i) => ({ side: p.side, path: p.shown, sha256: shas[i]!, bytes: p.size, rows: fileRows.get(p)!.rows, rejected: fileRows.get(p)!.rejected })),
+        journal,
+        clearing,
+        carried,
+        openItems: { journal: settled.openJournal, clearing: settled.openClearing },
+        findings,
+        resolvedMissing: resolved,
+        duplicatesGrown: window.grown,
+        panMasked,
+        warnings,
+        timingsMs: timings,
+        durationMs,
+        rowsPerSecond: Math.round((rowsIn / Math.max(durationMs, 1)) * 1000),
+      };
+      await insertRun(tx, {
+        date,
+        startedAt,
+        finishedAt: new Date(),
+        durationMs,
+        workers: options.workers,
+        options: { grace: options.grace, amountTolerance: options.amountTolerance, windowDays: options.windowDays, maxRejects: options.maxRejectsText, zoneOffsetMinutes: calendar.zoneOffsetMinutes, calendar: options.calendar ?? null, merchants: options.merchants ?? null, force: options.force },
+        summary,
+      });
+      progress.done();
+      return summary;
+    });
+  } finally {
+    progress.done();
+    if (!deps.pool) await pool.destroy();
+  }
+}
+
+function concatInt32(parts: readonly Int32Array[]): Int32Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Int32Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+

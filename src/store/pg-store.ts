@@ -1,0 +1,118 @@
+/**
+ * Server store: one node-postgres connection; COPY through pg-copy-streams (DESIGN §7).
+ */
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import { ident, StoreError, type Store } from './store.js';
+
+class PgStore implements Store {
+  readonly kind = 'server' as const;
+  private inTransaction = false;
+
+  constructor(
+    private readonly client: pg.Client,
+    readonly location: string,
+  ) {}
+
+  async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    try {
+      const r = await this.client.query(sql, params as unknown[]);
+      return r.rows as R[];
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    try {
+      await this.client.query(sql);
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[]): Promise<number> {
+    const parts = chunks.filter((c) => c.length > 0);
+    if (parts.length === 0) return 0;
+    const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+    try {
+      const stream = this.client.query(copyFrom(sql));
+      for (const part of parts) {
+        if (!stream.write(part)) await once(stream, 'drain');
+      }
+      stream.end();
+      await finished(stream);
+      return stream.rowCount ?? 0;
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async copyOut(query: string): Promise<Uint8Array> {
+    const sql = `COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`;
+    try {
+      const stream = this.client.query(copyTo(sql));
+      const parts: Buffer[] = [];
+      for await (const chunk of stream) parts.push(chunk as Buffer);
+      return Buffer.concat(parts);
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    await this.exec('BEGIN');
+    this.inTransaction = true;
+    try {
+      const result = await fn(this);
+      await this.exec('COMMIT');
+      return result;
+    } catch (e) {
+      try {
+        await this.client.query('ROLLBACK');
+      } catch {
+        // The connection is gone: the server has rolled back already.
+      }
+      throw e;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
+  }
+}
+
+function wrap(e: unknown, sql: string): StoreError {
+  if (e instanceof StoreError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new StoreError(`postgres: ${msg} (in: ${sql.split('\n')[0]!.slice(0, 120)})`, { cause: e });
+}
+
+/** A URL with its password removed, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+export async function openPg(url: string): Promise<Store> {
+  const client = new pg.Client({ connectionString: url, application_name: 'recon' });
+  // A dropped connection surfaces as an error on the next query; keep it from crashing the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw new StoreError(`cannot connect to ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  return new PgStore(client, redactUrl(url));
+}

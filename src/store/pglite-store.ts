@@ -1,0 +1,129 @@
+/**
+ * Embedded store: PGlite (PostgreSQL compiled to WASM) in a directory, so `recon run` works on a
+ * machine with nothing installed (DESIGN §7). COPY goes through PGlite's /dev/blob device.
+ *
+ * PGlite is one process's database: a lock file beside the data directory keeps a second recon
+ * process out while one has it open (it is refused with the holder's pid, never interleaved).
+ */
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ident, StoreError, type Store } from './store.js';
+
+type Queryable = Pick<Transaction, 'query' | 'exec'>;
+
+class PGliteStore implements Store {
+  readonly kind = 'embedded' as const;
+
+  constructor(
+    private readonly db: PGlite,
+    private readonly q: Queryable,
+    readonly location: string,
+    private readonly release: () => void,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  async query<R>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
+    try {
+      const r = await this.q.query<R>(sql, params as unknown[]);
+      return r.rows;
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    try {
+      await this.q.exec(sql);
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[]): Promise<number> {
+    const parts = chunks.filter((c) => c.length > 0);
+    if (parts.length === 0) return 0;
+    const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
+    try {
+      const r = await this.q.query(sql, [], { blob: new Blob(parts as unknown as ConstructorParameters<typeof Blob>[0]) });
+      return r.affectedRows ?? 0;
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async copyOut(query: string): Promise<Uint8Array> {
+    const sql = `COPY (${query}) TO '/dev/blob' WITH (FORMAT csv, HEADER)`;
+    try {
+      const r = await this.q.query(sql);
+      if (!r.blob) return new Uint8Array(0);
+      return new Uint8Array(await r.blob.arrayBuffer());
+    } catch (e) {
+      throw wrap(e, sql);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction((tx) => fn(new PGliteStore(this.db, tx, this.location, () => {}, true)));
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.db.closed) await this.db.close();
+    } finally {
+      this.release();
+    }
+  }
+}
+
+function wrap(e: unknown, sql: string): StoreError {
+  const msg = e instanceof Error ? e.message : String(e);
+  return new StoreError(`embedded store: ${msg} (in: ${sql.split('\n')[0]!.slice(0, 120)})`, { cause: e });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the directory's lock file; refuses while another live process holds it. */
+function lock(dir: string): () => void {
+  const path = `${dir}.lock`;
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
+        throw new StoreError(`the embedded store ${dir} is in use by another recon process (pid ${holder}); wait for it to finish`);
+      }
+      rmSync(path, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new StoreError(`could not lock the embedded store ${dir}`);
+}
+
+/** Opens (creating if needed) an embedded store in `dir`; `dir` undefined = in memory (tests). */
+export async function openPGlite(dir: string | undefined): Promise<Store> {
+  const location = dir ? resolve(dir) : 'memory://';
+  const release = dir ? lock(location) : () => {};
+  try {
+    if (dir) mkdirSync(location, { recursive: true });
+    const db = await PGlite.create(dir ? location : undefined);
+    return new PGliteStore(db, db, location, release, false);
+  } catch (e) {
+    release();
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(`cannot open the embedded store at ${location}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}

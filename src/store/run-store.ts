@@ -1,0 +1,236 @@
+/**
+ * What a run reads from and writes to the store, as set-based SQL (arrays as parameters, COPY for
+ * bulk rows). Everything here runs inside the run's transaction.
+ *
+ * Undo: every row a run writes carries the run date (raised_on, created_by, closed_by, run_date), and
+ * every change it makes to an earlier finding is logged in recon.exception_change with the values
+ * before. `undoRun` takes the latest run's effects back exactly, which is how re-running a date
+ * leaves the store as if it had run once (DESIGN §7).
+ */
+import { formatIsoDate } from '../core/dates.js';
+import { EXCEPTION_COLUMNS, LOOKUP_COLUMNS, MATCHED_KEY_COLUMNS, OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
+import type { Store } from './store.js';
+
+export { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS, MATCHED_KEY_COLUMNS };
+
+export async function latestRun(tx: Store): Promise<string | null> {
+  const rows = await tx.query<{ d: string | null }>('select max(run_date)::text as d from recon.run');
+  return rows[0]?.d ?? null;
+}
+
+export async function runDates(tx: Store, from: string): Promise<string[]> {
+  const rows = await tx.query<{ d: string }>('select run_date::text as d from recon.run where run_date >= $1::date order by run_date', [from]);
+  return rows.map((r) => r.d);
+}
+
+/** Takes back every effect of run `date`, which must be the latest run. */
+export async function undoRun(tx: Store, date: string): Promise<void> {
+  await tx.query(
+    `update recon.exception e
+        set status = c.old_status, resolved_on = c.old_resolved_on,
+            duplicate_count = c.old_duplicate_count, amount_at_stake = c.old_amount_at_stake
+       from recon.exception_change c
+      where c.run_date = $1::date and e.kind = c.kind and e.s_side = c.s_side
+        and e.s_run = c.s_run and e.s_file = c.s_file and e.s_line = c.s_line`,
+    [date],
+  );
+  for (const sql of [
+    'delete from recon.exception_change where run_date = $1::date',
+    'delete from recon.exception where raised_on = $1::date',
+    'delete from recon.open_item where created_by = $1::date',
+    'update recon.open_item set closed_by = null where closed_by = $1::date',
+    'delete from recon.matched_key where created_by = $1::date',
+    'delete from recon.rejected_row where run_date = $1::date',
+    'delete from recon.input_file where run_date = $1::date',
+    'delete from recon.run where run_date = $1::date',
+  ]) {
+    await tx.query(sql, [date]);
+  }
+}
+
+export interface LoadedFile {
+  sha256: string;
+  run_date: string;
+  path: string;
+}
+
+/** Files with these fingerprints that earlier runs loaded. */
+export async function findLoadedFiles(tx: Store, shas: readonly string[]): Promise<LoadedFile[]> {
+  if (shas.length === 0) return [];
+  return tx.query<LoadedFile>('select sha256, run_date::text as run_date, path from recon.input_file where sha256 = any($1::text[]) order by run_date, file_no', [shas]);
+}
+
+const TS = `to_char(txn_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The live open items of one side as CSV with a header in the input format plus state columns. */
+export function openItemsQuery(side: 'journal' | 'clearing'): string {
+  const state = `src_run, src_file, src_line, flags`;
+  if (side === 'journal') {
+    return `select merchant_id, terminal_id, batch_no, stan, rrn, auth_code, type as txn_type, channel, order_no,
+       ${TS} as txn_time, amount_minor, currency, response_code, orig_rrn, pan_masked, ${state}
+       from recon.open_item where side = 'J' and closed_by is null order by src_run, src_file, src_line`;
+  }
+  return `select type as record_type, merchant_id, terminal_id, stan, rrn, auth_code, order_no, orig_rrn, pan_masked,
+     ${TS} as txn_time, clearing_date, settle_date, amount_minor as gross_minor, fee_minor, net_minor, currency, status, ${state}
+     from recon.open_item where side = 'C' and closed_by is null order by src_run, src_file, src_line`;
+}
+
+export async function loadOpenItems(tx: Store, side: 'journal' | 'clearing'): Promise<Uint8Array> {
+  return tx.copyOut(openItemsQuery(side));
+}
+
+/** Closes every live open item (this run rewrites the set it carries forward). */
+export async function closeOpenItems(tx: Store, date: string): Promise<void> {
+  await tx.query('update recon.open_item set closed_by = $1::date where closed_by is null', [date]);
+}
+
+export interface WindowDuplicates {
+  /** Per partition: ascending left-over clearing row numbers consumed as duplicates. */
+  consumed: Map<number, number[]>;
+  /** New DUPLICATE_CREDIT findings raised. */
+  raised: number;
+  /** Earlier DUPLICATE_CREDIT findings whose duplicate_count grew. */
+  grown: number;
+}
+
+/**
+ * DESIGN §6.1 rule 6 across runs: a left-over credit whose pass-1 or pass-2 key hits a journal
+ * transaction matched by an earlier run (within the window) is a duplicate credit. It is consumed;
+ * the journal transaction's DUPLICATE_CREDIT is raised, or its duplicate_count grows.
+ */
+export async function applyWindowDuplicates(tx: Store, date: string, windowStart: string, lookups: readonly Uint8Array[]): Promise<WindowDuplicates> {
+  const none: WindowDuplicates = { consumed: new Map(), raised: 0, grown: 0 };
+  if (lookups.every((l) => l.length === 0)) return none;
+  await tx.exec(`create temp table recon_lookup (
+      part integer, idx integer, merchant_id text, terminal_id text, rrn text, order_no text,
+      gross_minor bigint, fee_minor bigint, settle_date date, c_run date, c_file integer, c_line integer
+    ) on commit drop`);
+  await tx.copyIn('recon_lookup', LOOKUP_COLUMNS, lookups);
+  await tx.query(
+    `create temp table recon_hit on commit drop as
+     with p1 as (
+       select distinct on (l.part, l.idx) l.part, l.idx, m.j_run, m.j_file, m.j_line
+         from recon_lookup l
+         join recon.matched_key m on m.merchant_id = l.merchant_id and m.order_no = l.order_no
+        where l.order_no is not null and m.business_date >= $1::date
+        order by l.part, l.idx, m.j_run, m.j_file, m.j_line
+     ), p2 as (
+       select distinct on (l.part, l.idx) l.part, l.idx, m.j_run, m.j_file, m.j_line
+         from recon_lookup l
+         join recon.matched_key m on m.merchant_id = l.merchant_id and m.terminal_id = l.terminal_id and m.rrn = l.rrn
+        where l.rrn is not null and m.business_date >= $1::date
+          and not exists (select 1 from p1 where p1.part = l.part and p1.idx = l.idx)
+        order by l.part, l.idx, m.j_run, m.j_file, m.j_line
+     )
+     select * from p1 union all select * from p2`,
+    [windowStart],
+  );
+  const hits = await tx.query<{ part: number; idx: number }>('select part, idx from recon_hit order by part, idx');
+  if (hits.length === 0) return none;
+  await tx.exec(`create temp table recon_dup on commit drop as
+     select distinct on (h.j_run, h.j_file, h.j_line)
+            h.j_run, h.j_file, h.j_line,
+            count(*) over w as n, sum(l.gross_minor) over w as stake,
+            l.gross_minor, l.fee_minor, l.settle_date, l.c_run, l.c_file, l.c_line
+       from recon_hit h join recon_lookup l on l.part = h.part and l.idx = h.idx
+     window w as (partition by h.j_run, h.j_file, h.j_line)
+      order by h.j_run, h.j_file, h.j_line, l.c_run, l.c_file, l.c_line`);
+  const match = `e.kind = 'DUPLICATE_CREDIT' and e.s_side = 'J' and e.s_run = d.j_run and e.s_file = d.j_file and e.s_line = d.j_line`;
+  await tx.query(
+    `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)
+     select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
+       from recon.exception e join recon_dup d on ${match}`,
+    [date],
+  );
+  const grown = await tx.query(`update recon.exception e set duplicate_count = e.duplicate_count + d.n, amount_at_stake = e.amount_at_stake + d.stake
+       from recon_dup d where ${match} returning 1`);
+  const raised = await tx.query(
+    `insert into recon.exception (${EXCEPTION_COLUMNS.join(', ')})
+     select $1::date, 'DUPLICATE_CREDIT', 'open', 'J', m.j_run, m.j_file, m.j_line,
+            m.merchant_id, m.terminal_id, m.rrn, m.stan, m.order_no, m.txn_time, m.business_date,
+            m.amount_minor, d.gross_minor, d.fee_minor, null, m.expected_settle_date, d.settle_date,
+            0, d.n, d.stake, m.j_run, m.j_file, m.j_line, d.c_run, d.c_file, d.c_line
+       from recon_dup d
+       join recon.matched_key m on m.j_run = d.j_run and m.j_file = d.j_file and m.j_line = d.j_line
+      where not exists (select 1 from recon.exception e where ${match})
+     returning 1`,
+    [date],
+  );
+  const consumed = new Map<number, number[]>();
+  for (const h of hits) {
+    const list = consumed.get(h.part) ?? [];
+    list.push(h.idx);
+    consumed.set(h.part, list);
+  }
+  return { consumed, raised: raised.length, grown: grown.length };
+}
+
+/** MISSING_CREDIT findings of journal items matched by this run become resolved (rule 9). */
+export async function resolveMissing(tx: Store, date: string, triples: Int32Array): Promise<number> {
+  if (triples.length === 0) return 0;
+  const runs: string[] = [];
+  const files: number[] = [];
+  const lines: number[] = [];
+  for (let i = 0; i < triples.length; i += 3) {
+    runs.push(formatIsoDate(triples[i]!));
+    files.push(triples[i + 1]!);
+    lines.push(triples[i + 2]!);
+  }
+  const rows = `unnest($2::date[], $3::int[], $4::int[]) as r(run, file, line)`;
+  const cond = `e.kind = 'MISSING_CREDIT' and e.s_side = 'J' and e.s_run = r.run and e.s_file = r.file and e.s_line = r.line and e.status = 'open'`;
+  await tx.query(
+    `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)
+     select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
+       from recon.exception e join ${rows} on ${cond}`,
+    [date, runs, files, lines],
+  );
+  const updated = await tx.query(`update recon.exception e set status = 'resolved', resolved_on = $1::date from ${rows} where ${cond} returning 1`, [date, runs, files, lines]);
+  return updated.length;
+}
+
+export interface InputFileRow {
+  fileNo: number;
+  side: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  rows: number;
+  rejected: number;
+}
+
+export async function insertInputFiles(tx: Store, date: string, files: readonly InputFileRow[]): Promise<void> {
+  if (files.length === 0) return;
+  await tx.query(
+    `insert into recon.input_file (run_date, file_no, side, path, sha256, bytes, rows_in, rejected)
+     select $1::date, * from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::int[])`,
+    [date, files.map((f) => f.fileNo), files.map((f) => f.side), files.map((f) => f.path), files.map((f) => f.sha256), files.map((f) => f.bytes), files.map((f) => f.rows), files.map((f) => f.rejected)],
+  );
+}
+
+export const REJECTED_COLUMNS = ['run_date', 'file_no', 'line', 'column_name', 'reason', 'raw'] as const;
+
+export async function insertRun(
+  tx: Store,
+  row: { date: string; startedAt: Date; finishedAt: Date; durationMs: number; workers: number; options: unknown; summary: unknown },
+): Promise<void> {
+  await tx.query(
+    `insert into recon.run (run_date, status, started_at, finished_at, duration_ms, workers, options, summary)
+     values ($1::date, 'committed', $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+    [row.date, row.startedAt.toISOString(), row.finishedAt.toISOString(), row.durationMs, row.workers, JSON.stringify(row.options), JSON.stringify(row.summary)],
+  );
+}
+
+export interface KindTotal {
+  kind: string;
+  count: number;
+  amount_at_stake: number;
+}
+
+export async function findingsByKind(tx: Store, date: string): Promise<KindTotal[]> {
+  const rows = await tx.query<{ kind: string; count: string | number; amount_at_stake: string | number }>(
+    `select kind, count(*)::text as count, coalesce(sum(amount_at_stake), 0)::text as amount_at_stake
+       from recon.exception where raised_on = $1::date group by kind order by kind`,
+    [date],
+  );
+  return rows.map((r) => ({ kind: r.kind, count: Number(r.count), amount_at_stake: Number(r.amount_at_stake) }));
+}

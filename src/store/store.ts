@@ -1,0 +1,43 @@
+/**
+ * The narrow interface the engine needs from PostgreSQL, implemented by the embedded adapter
+ * (PGlite, pglite-store.ts) and the server adapter (node-postgres + pg-copy-streams, pg-store.ts).
+ * Only what is used is declared: parameterised queries, multi-statement scripts (migrations), COPY
+ * in and out in CSV format, and a transaction.
+ */
+
+export interface Store {
+  /** 'embedded' (PGlite) or 'server' (PostgreSQL over the network). */
+  readonly kind: 'embedded' | 'server';
+  /** Where the store is, for messages: a directory or a URL without its password. */
+  readonly location: string;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** COPY table (columns) FROM the given CSV bytes (no header); returns the rows copied. */
+  copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[]): Promise<number>;
+  /** COPY (query) TO CSV with a header row; returns the bytes. */
+  copyOut(query: string): Promise<Uint8Array>;
+  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A failure of the store (connection, SQL), keeping the driver's error and SQLSTATE as cause. */
+export class StoreError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    const c = options?.cause as { code?: unknown } | undefined;
+    this.code = typeof c?.code === 'string' ? c.code : undefined;
+  }
+}
+
+/** Quotes an identifier that comes from code (never from input). */
+export function ident(name: string): string {
+  if (!/^[a-z_][a-z0-9_.]*$/.test(name)) throw new Error(`bad identifier ${name}`);
+  return name
+    .split('.')
+    .map((p) => `"${p}"`)
+    .join('.');
+}

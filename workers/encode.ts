@@ -1,0 +1,227 @@
+/**
+ * COPY encoders: rows of the store's tables written as CSV bytes straight from row batches, in the
+ * column order of src/core/store-columns.ts (the COPY statements name the same lists).
+ */
+import type { RowBatch, Utf8Column } from '../src/core/batch.js';
+import { ascii, ByteWriter } from '../src/core/byte-writer.js';
+import { CHANNEL_NAMES, KIND_NAMES, SIDE_LETTERS, STATUS_NAMES, TYPE_NAMES } from '../src/core/codes.js';
+import { getI64 } from '../src/core/int64.js';
+
+const KIND_BYTES = KIND_NAMES.map(ascii);
+const TYPE_BYTES = TYPE_NAMES.map(ascii);
+const CHANNEL_BYTES = CHANNEL_NAMES.map(ascii);
+const STATUS_BYTES = STATUS_NAMES.map(ascii);
+const SIDE_BYTES = SIDE_LETTERS.map(ascii);
+const OPEN = ascii('open');
+
+function str(w: ByteWriter, c: Utf8Column, i: number): void {
+  w.field(c.bytes, c.offsets[i]!, c.offsets[i + 1]!);
+}
+
+function source(w: ByteWriter, b: RowBatch | null, i: number): void {
+  if (b && i >= 0) {
+    w.date(b.src_run[i]!);
+    w.comma();
+    w.int(b.src_file[i]!);
+    w.comma();
+    w.int(b.src_line[i]!);
+  } else {
+    w.comma();
+    w.comma();
+  }
+}
+
+/** Extra values of a finding that are not columns of either row. */
+export interface FindingExtras {
+  expectedFee: number;
+  daysLate: number;
+  duplicateCount: number;
+  stake: number;
+}
+
+/**
+ * One new finding (status open). `subjectJournal` says whose keys it carries (DESIGN §6.1 rule 11);
+ * either row may be absent (−1). The pair's expected settle date is the journal row's.
+ */
+export function writeFinding(
+  w: ByteWriter,
+  runDay: number,
+  kind: number,
+  subjectJournal: boolean,
+  J: RowBatch | null,
+  j: number,
+  C: RowBatch | null,
+  c: number,
+  x: FindingExtras,
+  zoneOffsetMinutes: number,
+): void {
+  const S = (subjectJournal ? J : C)!;
+  const s = subjectJournal ? j : c;
+  w.date(runDay);
+  w.comma();
+  w.raw(KIND_BYTES[kind]!);
+  w.comma();
+  w.raw(OPEN);
+  w.comma();
+  w.raw(SIDE_BYTES[subjectJournal ? 0 : 1]!);
+  w.comma();
+  source(w, S, s);
+  w.comma();
+  str(w, S.merchant_id, s);
+  w.comma();
+  str(w, S.terminal_id, s);
+  w.comma();
+  str(w, S.rrn, s);
+  w.comma();
+  str(w, S.stan, s);
+  w.comma();
+  str(w, S.order_no, s);
+  w.comma();
+  w.timestamp(getI64(S.txn_time, s), zoneOffsetMinutes);
+  w.comma();
+  w.date(S.business_date[s]!);
+  w.comma();
+  const hasJ = J !== null && j >= 0;
+  const hasC = C !== null && c >= 0;
+  if (hasJ) w.int(getI64(J.amount, j));
+  w.comma();
+  if (hasC) w.int(getI64(C.amount, c));
+  w.comma();
+  if (hasC) w.int(getI64(C.fee, c));
+  w.comma();
+  if (x.expectedFee >= 0) w.int(x.expectedFee);
+  w.comma();
+  w.date(hasJ ? J.expected[j]! : S.expected[s]!);
+  w.comma();
+  if (hasC) w.date(C.settle_date[c]!);
+  w.comma();
+  w.int(x.daysLate);
+  w.comma();
+  w.int(x.duplicateCount);
+  w.comma();
+  w.int(x.stake);
+  w.comma();
+  source(w, hasJ ? J : null, j);
+  w.comma();
+  source(w, hasC ? C : null, c);
+  w.newline();
+}
+
+function code(w: ByteWriter, names: Uint8Array[], v: number): void {
+  if (v > 0) w.raw(names[v]!);
+}
+
+/** One open item: the row with its source, carried state and derived dates. */
+export function writeOpenItem(w: ByteWriter, runDay: number, B: RowBatch, i: number, journal: boolean, persistedFlags: number, zoneOffsetMinutes: number): void {
+  w.raw(SIDE_BYTES[journal ? 0 : 1]!);
+  w.comma();
+  w.date(runDay);
+  w.comma();
+  source(w, B, i);
+  w.comma();
+  w.int(persistedFlags);
+  w.comma();
+  code(w, TYPE_BYTES, B.type[i]!);
+  w.comma();
+  code(w, CHANNEL_BYTES, B.channel[i]!);
+  w.comma();
+  code(w, STATUS_BYTES, B.status[i]!);
+  w.comma();
+  const r = B.response[i]!;
+  if (r !== 0) {
+    w.byte(r >> 8);
+    w.byte(r & 0xff);
+  }
+  w.comma();
+  str(w, B.merchant_id, i);
+  w.comma();
+  str(w, B.terminal_id, i);
+  w.comma();
+  str(w, B.batch_no, i);
+  w.comma();
+  str(w, B.stan, i);
+  w.comma();
+  str(w, B.rrn, i);
+  w.comma();
+  str(w, B.auth_code, i);
+  w.comma();
+  str(w, B.order_no, i);
+  w.comma();
+  str(w, B.orig_rrn, i);
+  w.comma();
+  str(w, B.pan_masked, i);
+  w.comma();
+  w.timestamp(getI64(B.txn_time, i), zoneOffsetMinutes);
+  w.comma();
+  w.int(getI64(B.amount, i));
+  w.comma();
+  if (!journal) w.int(getI64(B.fee, i));
+  w.comma();
+  if (!journal) w.int(getI64(B.net, i));
+  w.comma();
+  const cur = B.currency[i]!;
+  w.byte((cur >> 16) & 0xff);
+  w.byte((cur >> 8) & 0xff);
+  w.byte(cur & 0xff);
+  w.comma();
+  if (!journal) w.date(B.clearing_date[i]!);
+  w.comma();
+  if (!journal) w.date(B.settle_date[i]!);
+  w.comma();
+  w.date(B.business_date[i]!);
+  w.comma();
+  w.date(B.expected[i]!);
+  w.comma();
+  w.date(B.deadline[i]!);
+  w.newline();
+}
+
+/** One journal transaction entering the matched-key window. */
+export function writeMatchedKey(w: ByteWriter, runDay: number, J: RowBatch, j: number, zoneOffsetMinutes: number): void {
+  w.date(runDay);
+  w.comma();
+  w.date(J.business_date[j]!);
+  w.comma();
+  str(w, J.merchant_id, j);
+  w.comma();
+  str(w, J.terminal_id, j);
+  w.comma();
+  str(w, J.rrn, j);
+  w.comma();
+  str(w, J.order_no, j);
+  w.comma();
+  str(w, J.stan, j);
+  w.comma();
+  w.timestamp(getI64(J.txn_time, j), zoneOffsetMinutes);
+  w.comma();
+  w.int(getI64(J.amount, j));
+  w.comma();
+  w.date(J.expected[j]!);
+  w.comma();
+  source(w, J, j);
+  w.newline();
+}
+
+/** One left-over credit to look up in the matched-key window. */
+export function writeLookup(w: ByteWriter, part: number, idx: number, C: RowBatch, c: number): void {
+  w.int(part);
+  w.comma();
+  w.int(idx);
+  w.comma();
+  str(w, C.merchant_id, c);
+  w.comma();
+  str(w, C.terminal_id, c);
+  w.comma();
+  str(w, C.rrn, c);
+  w.comma();
+  str(w, C.order_no, c);
+  w.comma();
+  w.int(getI64(C.amount, c));
+  w.comma();
+  w.int(getI64(C.fee, c));
+  w.comma();
+  w.date(C.settle_date[c]!);
+  w.comma();
+  source(w, C, c);
+  w.newline();
+}

@@ -1,0 +1,50 @@
+/**
+ * The Piscina worker module: one file, named task functions chosen by the pool's `name` option.
+ * Results that carry buffers are returned through `move` with their ArrayBuffers in the transfer
+ * list, so they cross threads without a copy (DESIGN §9: move bytes, not objects).
+ */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { transferList, type RowBatch } from '../src/core/batch.js';
+import { join as joinPartition, type JoinTask } from './join.js';
+import { scan as scanRange, type ScanTask } from './scan.js';
+import { settle as settleLeftovers, type SettleTask } from './settle.js';
+import { sha256File } from './hash-file.js';
+
+function moved<T extends object>(value: T, buffers: ArrayBuffer[]): T {
+  const t = { [transferableSymbol]: buffers, [valueSymbol]: value };
+  return move(t as never) as unknown as T;
+}
+
+function viewBuffers(views: ArrayBufferView[], into: ArrayBuffer[]): ArrayBuffer[] {
+  const seen = new Set<ArrayBufferLike>(into);
+  for (const v of views) {
+    if (!seen.has(v.buffer)) {
+      seen.add(v.buffer);
+      into.push(v.buffer as ArrayBuffer);
+    }
+  }
+  return into;
+}
+
+export function scan(task: ScanTask) {
+  const r = scanRange(task);
+  const buffers = transferList(r.batches);
+  viewBuffers([r.rejects.line, r.rejects.column, r.rejects.reason, r.rejects.detail, r.rejects.raw.offsets, r.rejects.raw.bytes], buffers);
+  return moved(r, buffers);
+}
+
+export function join(task: JoinTask) {
+  const r = joinPartition(task);
+  const buffers = transferList([r.leftJournal, r.leftClearing] as RowBatch[]);
+  viewBuffers([r.exceptions, r.matched, r.lookup, r.resolvedMissing, r.counts], buffers);
+  return moved(r, buffers);
+}
+
+export function settle(task: SettleTask) {
+  const r = settleLeftovers(task);
+  return moved(r, viewBuffers([r.exceptions, r.openItems, r.counts], []));
+}
+
+export function hashFile(path: string): string {
+  return sha256File(path);
+}

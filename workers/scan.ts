@@ -1,0 +1,905 @@
+/**
+ * Scan task: one byte range of one CSV file → row batches in Arrow layout, scattered into P
+ * partitions by the hash of each row's primary match key (DESIGN §9 step 2).
+ *
+ * The scanner works on bytes: it splits records (RFC 4180: commas, optional double quotes with ""
+ * escapes, LF or CRLF), validates and converts each field into the columns of its partition's
+ * batch, and records rejected lines (file line, column, reason, raw text with card numbers masked).
+ * No JS object or string is made per row.
+ *
+ * Records and chunks: the planner cuts files at line ends, so a chunk starts at a record start unless
+ * a quoted field with a line break spans the cut. A chunk that ends inside quotes reports
+ * `openQuoteAtEnd` and the coordinator rescans that file as a single chunk.
+ */
+import { openSync, readSync, closeSync } from 'node:fs';
+import { allocBatch, ensureBytes, ensureRows, sealBatch, type RowBatch, type Utf8Column } from '../src/core/batch.js';
+import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } from '../src/core/codes.js';
+import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
+import { partitionOf } from '../src/core/hash.js';
+import { setI64 } from '../src/core/int64.js';
+import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
+import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
+import {
+  R_CHARS,
+  R_CURRENCY,
+  R_DATE,
+  R_EMBEDDED_NEWLINE,
+  R_EMPTY,
+  R_ENUM,
+  R_FIELD_COUNT,
+  R_LENGTH,
+  R_NEGATIVE,
+  R_NO_OFFSET,
+  R_NUMBER,
+  R_QUOTE,
+  R_RANGE,
+  R_RESPONSE,
+  R_TIMESTAMP,
+  R_UTF8,
+  type RejectBatch,
+} from '../src/core/reject.js';
+import {
+  CHARS_ALNUM,
+  CHARS_DIGITS,
+  columnsOf,
+  F_AMOUNT,
+  F_AUTH_CODE,
+  F_BATCH_NO,
+  F_CHANNEL,
+  F_CLEARING_DATE,
+  F_CURRENCY,
+  F_FEE,
+  F_FLAGS,
+  F_MERCHANT_ID,
+  F_NET,
+  F_ORDER_NO,
+  F_ORIG_RRN,
+  F_PAN,
+  F_RESPONSE,
+  F_RRN,
+  F_SETTLE_DATE,
+  F_SRC_FILE,
+  F_SRC_LINE,
+  F_SRC_RUN,
+  F_STAN,
+  F_STATUS,
+  F_TERMINAL_ID,
+  F_TXN_TIME,
+  F_TYPE,
+  FIELD_COUNT,
+  STATE_COLUMNS,
+  type ColumnDef,
+  type Side,
+} from '../src/core/schema.js';
+
+const COMMA = 44;
+const QUOTE = 34;
+const NL = 10;
+const CR = 13;
+
+export interface FileRange {
+  path: string;
+  /** Byte offset of the first record (after the header for the first chunk). */
+  start: number;
+  end: number;
+  /** Whether `end` is the end of the file. */
+  eof: boolean;
+}
+
+export interface InlineBytes {
+  bytes: Uint8Array;
+  start: number;
+}
+
+export interface ScanTask {
+  /** Global chunk number: batches are merged in this order, whatever order tasks finish in. */
+  chunk: number;
+  side: Side;
+  /** fields[i] = field (F_*) of the file's i-th column. */
+  fields: readonly number[];
+  /** Whether the input carries the state columns (the open-item store). */
+  state: boolean;
+  fileNo: number;
+  runDay: number;
+  partitions: number;
+  grace: number;
+  calendar: CalendarSpec;
+  merchants: MerchantTable;
+  source: FileRange | InlineBytes;
+}
+
+export interface ScanResult {
+  chunk: number;
+  /** Physical lines consumed, blank and rejected ones included. */
+  lines: number;
+  rows: number;
+  bytes: number;
+  batches: RowBatch[];
+  rejects: RejectBatch;
+  /** Full card numbers found in pan_masked and masked on ingest. */
+  panMasked: number;
+  /** The chunk ended inside a quoted field: the file must be rescanned as one chunk. */
+  openQuoteAtEnd: boolean;
+}
+
+/** Per-worker cache of the derived tables, keyed by the objects' content identity. */
+let calendarCache: { key: string; cal: WorkCalendar } | undefined;
+let merchantCache: { key: MerchantTable | string; index: MerchantIndex } | undefined;
+
+function calendarFor(spec: CalendarSpec): WorkCalendar {
+  const key = JSON.stringify(spec);
+  if (calendarCache?.key !== key) calendarCache = { key, cal: new WorkCalendar(spec) };
+  return calendarCache.cal;
+}
+
+function merchantIndexFor(m: MerchantTable): MerchantIndex {
+  // Tasks receive a structured clone each time; the id bytes identify the table.
+  const key = `${m.count}:${m.ids.bytes.length}:${m.ids.bytes[0] ?? 0}:${m.ids.bytes[m.ids.bytes.length - 1] ?? 0}:${m.cycle.join('')}:${m.mdrBps.join(',')}`;
+  if (merchantCache?.key !== key) merchantCache = { key, index: new MerchantIndex(m) };
+  return merchantCache.index;
+}
+
+/** Piscina task: read the range (or take the inline bytes) and scan it. */
+export function scan(task: ScanTask): ScanResult {
+  let buf: Uint8Array;
+  let start: number;
+  let end: number;
+  let eof: boolean;
+  if ('path' in task.source) {
+    const { path, start: s, end: e } = task.source;
+    buf = new Uint8Array(e - s);
+    const fd = openSync(path, 'r');
+    try {
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, s + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < buf.length) buf = buf.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+    start = 0;
+    end = buf.length;
+    eof = task.source.eof;
+  } else {
+    buf = task.source.bytes;
+    start = task.source.start;
+    end = buf.length;
+    eof = true;
+  }
+  return scanBytes(buf, start, end, eof, task);
+}
+
+function newRejects(): RejectBatch {
+  return {
+    length: 0,
+    line: new Int32Array(16),
+    column: new Int32Array(16),
+    reason: new Uint8Array(16),
+    detail: new Int32Array(16),
+    raw: { offsets: new Int32Array(17), bytes: new Uint8Array(1024) },
+  };
+}
+
+function growRejects(r: RejectBatch): void {
+  const cap = r.line.length * 2;
+  const line = new Int32Array(cap);
+  line.set(r.line);
+  r.line = line;
+  const column = new Int32Array(cap);
+  column.set(r.column);
+  r.column = column;
+  const reason = new Uint8Array(cap);
+  reason.set(r.reason);
+  r.reason = reason;
+  const detail = new Int32Array(cap);
+  detail.set(r.detail);
+  r.detail = detail;
+  const offsets = new Int32Array(cap + 1);
+  offsets.set(r.raw.offsets);
+  r.raw.offsets = offsets;
+}
+
+/** Longest raw text kept for a rejected line, in bytes (a runaway line is cut, the rest is noted). */
+const MAX_RAW_BYTES = 4096;
+
+function pushReject(r: RejectBatch, line: number, column: number, reason: number, detail: number, src: Uint8Array, s: number, e: number): void {
+  if (r.length === r.line.length) growRejects(r);
+  const i = r.length++;
+  r.line[i] = line;
+  r.column[i] = column;
+  r.reason[i] = reason;
+  r.detail[i] = detail;
+  const n = Math.min(e - s, MAX_RAW_BYTES);
+  const used = r.raw.offsets[i]!;
+  const bytes = ensureBytes(r.raw, used, n);
+  bytes.set(src.subarray(s, s + n), used);
+  maskCardNumbers(bytes, used, used + n);
+  r.raw.offsets[i + 1] = used + n;
+}
+
+/**
+ * Masks, in place, every run of 16–19 digits that passes the Luhn check (the lengths of card numbers
+ * that cannot be confused with 15-digit merchant ids or 12-digit rrns): keeps the first 6 and last 4
+ * digits. Used on raw text of rejected lines, where the column holding a card number cannot be
+ * trusted.
+ */
+export function maskCardNumbers(b: Uint8Array, start: number, end: number): number {
+  let masked = 0;
+  let i = start;
+  while (i < end) {
+    if (b[i]! < 48 || b[i]! > 57) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < end && b[j]! >= 48 && b[j]! <= 57) j++;
+    const n = j - i;
+    if (n >= 16 && n <= 19 && luhnOk(b, i, j)) {
+      for (let k = i + 6; k < j - 4; k++) b[k] = 42;
+      masked++;
+    }
+    i = j;
+  }
+  return masked;
+}
+
+function luhnOk(b: Uint8Array, s: number, e: number): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let k = e - 1; k >= s; k--) {
+    let d = b[k]! - 48;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 === 0;
+}
+
+/** Checks that b[s, e) is well-formed UTF-8. */
+export function validUtf8(b: Uint8Array, s: number, e: number): boolean {
+  let i = s;
+  while (i < e) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return false;
+    if (i + need >= e) return false;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
+}
+
+interface FieldRules {
+  /** Per file column: F_* field. */
+  field: Int32Array;
+  /** Per file column: string rule (min, max, chars, allowEmpty), −1 when not a string field. */
+  min: Int32Array;
+  max: Int32Array;
+  chars: Int32Array;
+  allowEmpty: Uint8Array;
+  /** Per file column: whether a minus sign is allowed (amounts). */
+  signed: Uint8Array;
+  /** Per file column: allowed enum names as bytes with their codes. */
+  enumBytes: (Uint8Array[] | null)[];
+  enumCodes: (number[] | null)[];
+}
+
+function rulesFor(side: Side, fields: readonly number[], state: boolean): FieldRules {
+  const defs = new Map<number, ColumnDef>();
+  for (const d of columnsOf(side)) defs.set(d.field, d);
+  if (state) for (const d of STATE_COLUMNS) defs.set(d.field, d);
+  const n = fields.length;
+  const r: FieldRules = {
+    field: Int32Array.from(fields),
+    min: new Int32Array(n).fill(-1),
+    max: new Int32Array(n),
+    chars: new Int32Array(n),
+    allowEmpty: new Uint8Array(n),
+    signed: new Uint8Array(n),
+    enumBytes: [],
+    enumCodes: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const d = defs.get(fields[i]!);
+    if (!d) throw new Error(`scan: field ${fields[i]} is not a ${side} column`);
+    if (d.rule) {
+      r.min[i] = d.rule.min;
+      r.max[i] = d.rule.max;
+      r.chars[i] = d.rule.chars;
+      r.allowEmpty[i] = d.rule.allowEmpty ? 1 : 0;
+    }
+    r.signed[i] = d.signed ? 1 : 0;
+    if (d.enumCodes && d.enumNames) {
+      r.enumCodes.push([...d.enumCodes]);
+      r.enumBytes.push(d.enumCodes.map((c) => new TextEncoder().encode(d.enumNames![c])));
+    } else {
+      r.enumCodes.push(null);
+      r.enumBytes.push(null);
+    }
+  }
+  return r;
+}
+
+/** Parses an optionally signed decimal integer of at most 15 digits; NaN when malformed. */
+function parseInt15(b: Uint8Array, s: number, e: number, signed: boolean): number {
+  if (s >= e) return NaN;
+  let neg = false;
+  if (b[s] === 45 && signed) {
+    neg = true;
+    s++;
+    if (s >= e) return NaN;
+  }
+  if (e - s > 15) return NaN;
+  let v = 0;
+  for (let i = s; i < e; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
+
+function digits(b: Uint8Array, s: number, n: number): number {
+  let v = 0;
+  for (let i = s; i < s + n; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `YYYY-MM-DD` → epoch day; −1 when malformed, −2 when out of the supported span. */
+export function parseDateBytes(b: Uint8Array, s: number, e: number): number {
+  if (e - s !== 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return -1;
+  const y = digits(b, s, 4);
+  const m = digits(b, s + 5, 2);
+  const d = digits(b, s + 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return -1;
+  const day = daysFromCivil(y, m, d);
+  return day >= FIRST_DAY && day < END_DAY ? day : -2;
+}
+
+/** Result slots of parseTimestamp beyond the value: why it failed. */
+const TS_BAD = -1e18;
+const TS_NO_OFFSET = -2e18;
+
+/**
+ * ISO 8601 `YYYY-MM-DD[T ]HH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)` → epoch milliseconds.
+ * Returns TS_BAD or TS_NO_OFFSET on failure.
+ */
+export function parseTimestamp(b: Uint8Array, s: number, e: number): number {
+  if (e - s < 19) return TS_BAD;
+  const day = parseDateBytes(b, s, s + 10);
+  if (day < 0) return TS_BAD;
+  const sep = b[s + 10];
+  if (sep !== 84 && sep !== 32 && sep !== 116) return TS_BAD;
+  if (b[s + 13] !== 58 || b[s + 16] !== 58) return TS_BAD;
+  const hh = digits(b, s + 11, 2);
+  const mi = digits(b, s + 14, 2);
+  const ss = digits(b, s + 17, 2);
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return TS_BAD;
+  let i = s + 19;
+  let ms = 0;
+  if (i < e && b[i] === 46) {
+    i++;
+    let scale = 100;
+    const fs = i;
+    while (i < e && b[i]! >= 48 && b[i]! <= 57) {
+      ms += (b[i]! - 48) * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === fs) return TS_BAD;
+    ms = Math.floor(ms);
+  }
+  if (i >= e) return TS_NO_OFFSET;
+  let offsetMin = 0;
+  const c = b[i];
+  if (c === 90 || c === 122) {
+    if (i + 1 !== e) return TS_BAD;
+  } else if (c === 43 || c === 45) {
+    const rest = e - i - 1;
+    let oh: number;
+    let om = 0;
+    if (rest === 2) oh = digits(b, i + 1, 2);
+    else if (rest === 4) {
+      oh = digits(b, i + 1, 2);
+      om = digits(b, i + 3, 2);
+    } else if (rest === 5 && b[i + 3] === 58) {
+      oh = digits(b, i + 1, 2);
+      om = digits(b, i + 4, 2);
+    } else return TS_BAD;
+    if (oh < 0 || oh > 18 || om < 0 || om > 59) return TS_BAD;
+    offsetMin = (oh * 60 + om) * (c === 45 ? -1 : 1);
+  } else return TS_BAD;
+  return day * 86_400_000 + ((hh * 60 + mi - offsetMin) * 60 + ss) * 1000 + ms;
+}
+
+/** Checks a string field against its rule: 0 when fine, else a reason code. */
+function checkString(b: Uint8Array, s: number, e: number, min: number, max: number, chars: number, allowEmpty: number): number {
+  const n = e - s;
+  if (n === 0) return allowEmpty ? 0 : R_EMPTY;
+  if (n < min || n > max) return R_LENGTH;
+  if (chars === CHARS_DIGITS) {
+    for (let i = s; i < e; i++) if (b[i]! < 48 || b[i]! > 57) return R_CHARS;
+  } else if (chars === CHARS_ALNUM) {
+    for (let i = s; i < e; i++) {
+      const c = b[i]!;
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return R_CHARS;
+    }
+  } else {
+    for (let i = s; i < e; i++) {
+      const c = b[i]!;
+      if (c < 32 || c === 127) return R_CHARS;
+    }
+  }
+  return 0;
+}
+
+function matchEnum(b: Uint8Array, s: number, e: number, names: Uint8Array[], codes: number[]): number {
+  const n = e - s;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
+    if (name.length !== n) continue;
+    let eq = true;
+    for (let i = 0; i < n; i++) {
+      if (name[i] !== b[s + i]) {
+        eq = false;
+        break;
+      }
+    }
+    if (eq) return codes[k]!;
+  }
+  return -1;
+}
+
+function appendUtf8(col: Utf8Column, row: number, src: Uint8Array, s: number, e: number): void {
+  const used = col.offsets[row]!;
+  const n = e - s;
+  const bytes = n > 0 ? ensureBytes(col, used, n) : col.bytes;
+  for (let i = 0; i < n; i++) bytes[used + i] = src[s + i]!;
+  col.offsets[row + 1] = used + n;
+}
+
+function appendEmpty(col: Utf8Column, row: number): void {
+  col.offsets[row + 1] = col.offsets[row]!;
+}
+
+/** Appends a card number, masking it (first 6 + last 4) when all its digits are visible. */
+function appendPan(col: Utf8Column, row: number, src: Uint8Array, s: number, e: number): boolean {
+  const n = e - s;
+  let allDigits = n >= 12;
+  for (let i = s; i < e && allDigits; i++) if (src[i]! < 48 || src[i]! > 57) allDigits = false;
+  appendUtf8(col, row, src, s, e);
+  if (!allDigits) return false;
+  const at = col.offsets[row]!;
+  for (let i = 6; i < n - 4; i++) col.bytes[at + i] = 42;
+  return true;
+}
+
+/**
+ * Scans buf[start, end). `eof` says whether `end` is the end of the input (an unterminated quote is
+ * then a rejected line rather than a reason to rescan).
+ */
+export function scanBytes(buf: Uint8Array, start: number, end: number, eof: boolean, task: Omit<ScanTask, 'source'>): ScanResult {
+  const journal = task.side === 'journal';
+  const rules = rulesFor(task.side, task.fields, task.state);
+  const ncols = task.fields.length;
+  const cal = calendarFor(task.calendar);
+  const merchants = merchantIndexFor(task.merchants);
+  const cycles = task.merchants.cycle;
+  const P = task.partitions;
+  const grace = task.grace;
+
+  const estimate = Math.max(64, Math.ceil((end - start) / 120 / P));
+  const batches: RowBatch[] = [];
+  for (let p = 0; p < P; p++) batches.push(allocBatch(estimate, 12));
+  const rejects = newRejects();
+
+  // Field bounds of the current record, per file column (one extra slot to count surplus fields).
+  const fs = new Int32Array(ncols + 1);
+  const fe = new Int32Array(ncols + 1);
+  const fq = new Uint8Array(ncols + 1);
+  // Unescaped bytes of quoted fields of the current record.
+  let qbuf: Uint8Array = new Uint8Array(1024);
+  // Where each field (F_*) of the current record lives: file column index, or −1.
+  const at = new Int32Array(FIELD_COUNT).fill(-1);
+  for (let i = 0; i < ncols; i++) at[rules.field[i]!] = i;
+
+  let pos = start;
+  let line = 0;
+  let rows = 0;
+  let panMasked = 0;
+  let openQuoteAtEnd = false;
+
+  records: while (pos < end) {
+    const recStart = pos;
+    const recLine = line;
+    let nf = 0;
+    let embeddedNl = 0;
+    let nlField = -1;
+    let bad = 0;
+    let badCol = -1;
+    let high = false;
+    let qpos = 0;
+
+    for (;;) {
+      if (pos < end && buf[pos] === QUOTE) {
+        let j = pos + 1;
+        const qs = qpos;
+        let closed = false;
+        while (j < end) {
+          const b = buf[j]!;
+          if (b === QUOTE) {
+            if (j + 1 < end && buf[j + 1] === QUOTE) {
+              if (qpos >= qbuf.length) qbuf = growBuf(qbuf);
+              qbuf[qpos++] = QUOTE;
+              j += 2;
+              continue;
+            }
+            closed = true;
+            j++;
+            break;
+          }
+          if (b === NL) {
+            embeddedNl++;
+            if (nlField < 0) nlField = nf;
+          } else if (b >= 0x80) high = true;
+          if (qpos >= qbuf.length) qbuf = growBuf(qbuf);
+          qbuf[qpos++] = b;
+          j++;
+        }
+        if (!closed) {
+          if (!eof) {
+            openQuoteAtEnd = true;
+            break records;
+          }
+          line += 1 + embeddedNl;
+          pushReject(rejects, recLine, nf, R_QUOTE, 0, buf, recStart, trimEol(buf, recStart, end));
+          pos = end;
+          continue records;
+        }
+        if (nf <= ncols) {
+          fs[nf] = qs;
+          fe[nf] = qpos;
+          fq[nf] = 1;
+        }
+        nf++;
+        pos = j;
+        const c = pos < end ? buf[pos]! : -1;
+        if (c === COMMA) {
+          pos++;
+          continue;
+        }
+        if (c === NL) {
+          pos++;
+          break;
+        }
+        if (c === CR && (pos + 1 >= end || buf[pos + 1] === NL)) {
+          pos += pos + 1 < end ? 2 : 1;
+          break;
+        }
+        if (c === -1) break;
+        // Text after a closing quote: malformed; the record ends at the next line end.
+        if (!bad) {
+          bad = R_QUOTE;
+          badCol = nf - 1;
+        }
+        const nl = buf.indexOf(NL, pos);
+        pos = nl < 0 || nl >= end ? end : nl + 1;
+        break;
+      }
+      // Unquoted field.
+      let j = pos;
+      let c = -1;
+      while (j < end) {
+        c = buf[j]!;
+        if (c === COMMA || c === NL) break;
+        if (c === QUOTE) {
+          if (!bad) {
+            bad = R_QUOTE;
+            badCol = nf;
+          }
+        } else if (c >= 0x80) high = true;
+        j++;
+      }
+      let e = j;
+      if (e > pos && buf[e - 1] === CR && (j >= end || c === NL)) e--;
+      if (nf <= ncols) {
+        fs[nf] = pos;
+        fe[nf] = e;
+        fq[nf] = 0;
+      }
+      nf++;
+      if (j >= end) {
+        pos = end;
+        break;
+      }
+      pos = j + 1;
+      if (c === NL) break;
+    }
+    line += 1 + embeddedNl;
+    const recEnd = trimEol(buf, recStart, pos);
+
+    // A blank line is not a row.
+    if (nf === 1 && fe[0] === fs[0] && fq[0] === 0) continue;
+
+    if (bad) {
+      pushReject(rejects, recLine, badCol, bad, 0, buf, recStart, recEnd);
+      continue;
+    }
+    if (embeddedNl > 0) {
+      pushReject(rejects, recLine, nlField, R_EMBEDDED_NEWLINE, 0, buf, recStart, recEnd);
+      continue;
+    }
+    if (nf !== ncols) {
+      pushReject(rejects, recLine, -1, R_FIELD_COUNT, nf, buf, recStart, recEnd);
+      continue;
+    }
+    if (high && !validUtf8(buf, recStart, recEnd)) {
+      pushReject(rejects, recLine, -1, R_UTF8, 0, buf, recStart, recEnd);
+      continue;
+    }
+
+    // Convert and validate every field before anything is appended.
+    let type = 0;
+    let channel = 0;
+    let status = 0;
+    let response = 0;
+    let currency = 0;
+    let time = 0;
+    let amount = 0;
+    let fee = 0;
+    let net = 0;
+    let clearingDate = 0;
+    let settleDate = 0;
+    let srcRun = task.runDay;
+    let srcFile = task.fileNo;
+    let srcLine = recLine;
+    let flags = 0;
+    for (let i = 0; i < ncols; i++) {
+      const src = fq[i] ? qbuf : buf;
+      const s = fs[i]!;
+      const e = fe[i]!;
+      const f = rules.field[i]!;
+      let reason = 0;
+      let detail = 0;
+      if (rules.min[i]! >= 0) {
+        if (f === F_PAN) {
+          reason = checkPan(src, s, e);
+        } else {
+          reason = checkString(src, s, e, rules.min[i]!, rules.max[i]!, rules.chars[i]!, rules.allowEmpty[i]!);
+        }
+        if (reason === R_LENGTH) detail = e - s;
+      } else {
+        switch (f) {
+          case F_TYPE:
+          case F_CHANNEL:
+          case F_STATUS: {
+            if (s === e) {
+              reason = R_EMPTY;
+              break;
+            }
+            const code = matchEnum(src, s, e, rules.enumBytes[i]!, rules.enumCodes[i]!);
+            if (code < 0) reason = R_ENUM;
+            else if (f === F_TYPE) type = code;
+            else if (f === F_CHANNEL) channel = code;
+            else status = code;
+            break;
+          }
+          case F_TXN_TIME: {
+            if (s === e) {
+              reason = R_EMPTY;
+              break;
+            }
+            const t = parseTimestamp(src, s, e);
+            if (t === TS_BAD) reason = R_TIMESTAMP;
+            else if (t === TS_NO_OFFSET) reason = R_NO_OFFSET;
+            else time = t;
+            break;
+          }
+          case F_AMOUNT:
+          case F_FEE:
+          case F_NET: {
+            if (s === e) {
+              reason = R_EMPTY;
+              break;
+            }
+            const signed = rules.signed[i] === 1;
+            const v = parseInt15(src, s, e, signed);
+            if (Number.isNaN(v)) reason = !signed && src[s] === 45 && !Number.isNaN(parseInt15(src, s, e, true)) ? R_NEGATIVE : R_NUMBER;
+            else if (f === F_AMOUNT) amount = v;
+            else if (f === F_FEE) fee = v;
+            else net = v;
+            break;
+          }
+          case F_CLEARING_DATE:
+          case F_SETTLE_DATE:
+          case F_SRC_RUN: {
+            if (s === e) {
+              reason = R_EMPTY;
+              break;
+            }
+            const d = parseDateBytes(src, s, e);
+            if (d === -1) reason = R_DATE;
+            else if (d === -2) reason = R_RANGE;
+            else if (f === F_CLEARING_DATE) clearingDate = d;
+            else if (f === F_SETTLE_DATE) settleDate = d;
+            else srcRun = d;
+            break;
+          }
+          case F_RESPONSE: {
+            if (e - s !== 2 || checkString(src, s, e, 2, 2, CHARS_ALNUM, 0) !== 0) reason = R_RESPONSE;
+            else response = (src[s]! << 8) | src[s + 1]!;
+            break;
+          }
+          case F_CURRENCY: {
+            let ok = e - s === 3;
+            for (let k = s; k < e && ok; k++) ok = src[k]! >= 65 && src[k]! <= 90;
+            if (!ok) reason = R_CURRENCY;
+            else currency = (src[s]! << 16) | (src[s + 1]! << 8) | src[s + 2]!;
+            break;
+          }
+          case F_SRC_FILE:
+          case F_SRC_LINE:
+          case F_FLAGS: {
+            const v = parseInt15(src, s, e, false);
+            if (Number.isNaN(v) || v > 0x7fffffff) reason = R_NUMBER;
+            else if (f === F_SRC_FILE) srcFile = v;
+            else if (f === F_SRC_LINE) srcLine = v;
+            else flags = (v & FLAG_PERSISTED) | FLAG_CARRIED;
+            break;
+          }
+        }
+      }
+      if (reason !== 0) {
+        bad = reason;
+        pushReject(rejects, recLine, i, reason, detail, buf, recStart, recEnd);
+        break;
+      }
+    }
+    if (bad) continue;
+
+    const businessDate = cal.businessDate(time);
+    if (businessDate < FIRST_DAY || businessDate >= END_DAY - 60) {
+      pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd);
+      continue;
+    }
+
+    // Derived columns.
+    const mcol = at[F_MERCHANT_ID]!;
+    const msrc = fq[mcol] ? qbuf : buf;
+    const ms = fs[mcol]!;
+    const me = fe[mcol]!;
+    const merchantIx = merchants.lookup(msrc, ms, me);
+    const cycle = merchantIx >= 0 ? cycles[merchantIx]! : CYCLE_T1;
+    const expected = cal.expectedSettle(businessDate, cycle);
+    const deadline = cal.deadline(expected, grace);
+
+    // Primary key hash → partition.
+    const tcol = at[F_TERMINAL_ID]!;
+    const tsrc = fq[tcol] ? qbuf : buf;
+    const ocol = at[F_ORDER_NO]!;
+    const osrc = fq[ocol] ? qbuf : buf;
+    const rcol = at[F_RRN]!;
+    const rsrc = fq[rcol] ? qbuf : buf;
+    const gcol = at[F_ORIG_RRN]!;
+    const gsrc = fq[gcol] ? qbuf : buf;
+    const orderLen = fe[ocol]! - fs[ocol]!;
+    const rrnLen = fe[rcol]! - fs[rcol]!;
+    const origLen = fe[gcol]! - fs[gcol]!;
+    let hash: number;
+    const link = type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
+    if (link && origLen > 0) {
+      if (journal ? channel === CHANNEL_QR : orderLen > 0) hash = hashOrderKey(msrc, ms, me, gsrc, fs[gcol]!, fe[gcol]!);
+      else hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, gsrc, fs[gcol]!, fe[gcol]!);
+    } else if (orderLen > 0) hash = hashOrderKey(msrc, ms, me, osrc, fs[ocol]!, fe[ocol]!);
+    else if (rrnLen > 0) hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, rsrc, fs[rcol]!, fe[rcol]!);
+    else hash = hashTerminalKey(tsrc, fs[tcol]!, fe[tcol]!);
+
+    const b = batches[partitionOf(hash, P)]!;
+    const r = b.length;
+    if (r === b.type.length) ensureRows(b, r + 1);
+    b.type[r] = type;
+    b.channel[r] = channel;
+    b.status[r] = status;
+    b.flags[r] = flags;
+    b.response[r] = response;
+    b.currency[r] = currency;
+    setI64(b.txn_time, r, time);
+    setI64(b.amount, r, amount);
+    setI64(b.fee, r, fee);
+    setI64(b.net, r, net);
+    b.clearing_date[r] = clearingDate;
+    b.settle_date[r] = settleDate;
+    b.business_date[r] = businessDate;
+    b.expected[r] = expected;
+    b.deadline[r] = deadline;
+    b.src_run[r] = srcRun;
+    b.src_file[r] = srcFile;
+    b.src_line[r] = srcLine;
+    b.merchant_ix[r] = merchantIx;
+    b.hash[r] = hash;
+    appendField(b.merchant_id, r, F_MERCHANT_ID);
+    appendField(b.terminal_id, r, F_TERMINAL_ID);
+    appendField(b.batch_no, r, F_BATCH_NO);
+    appendField(b.stan, r, F_STAN);
+    appendField(b.rrn, r, F_RRN);
+    appendField(b.auth_code, r, F_AUTH_CODE);
+    appendField(b.order_no, r, F_ORDER_NO);
+    appendField(b.orig_rrn, r, F_ORIG_RRN);
+    const pcol = at[F_PAN]!;
+    if (appendPan(b.pan_masked, r, fq[pcol] ? qbuf : buf, fs[pcol]!, fe[pcol]!)) panMasked++;
+    b.length = r + 1;
+    rows++;
+  }
+
+  function appendField(col: Utf8Column, row: number, field: number): void {
+    const i = at[field]!;
+    if (i < 0) appendEmpty(col, row);
+    else appendUtf8(col, row, fq[i] ? qbuf : buf, fs[i]!, fe[i]!);
+  }
+
+  return {
+    chunk: task.chunk,
+    lines: line,
+    rows,
+    bytes: end - start,
+    batches: batches.map(sealBatch),
+    rejects,
+    panMasked,
+    openQuoteAtEnd,
+  };
+}
+
+/** A card-number field: digits and mask characters (*, X, x), 12–19 long, or empty. */
+function checkPan(b: Uint8Array, s: number, e: number): number {
+  const n = e - s;
+  if (n === 0) return 0;
+  if (n < 12 || n > 19) return R_LENGTH;
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (!((c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120)) return R_CHARS;
+  }
+  return 0;
+}
+
+function growBuf(b: Uint8Array): Uint8Array {
+  const g = new Uint8Array(b.length * 2);
+  g.set(b);
+  return g;
+}
+
+/** End of a record's text without its line break. */
+function trimEol(buf: Uint8Array, s: number, e: number): number {
+  if (e > s && buf[e - 1] === NL) e--;
+  if (e > s && buf[e - 1] === CR) e--;
+  return e;
+}
