@@ -417,10 +417,11 @@ export function generate(o: GenOptions): GenSummary {
   for (let d = start; d <= end; d++) {
     const working = cal.isWorkingDay(d);
     const n = Math.round(o.rows * (working ? 1 : 0.65) * (0.95 + rng.float() * 0.1));
-    const todo: Fate[] = [];
-    for (const f of FATES) for (let k = 0; k < plantsPerFate; k++) todo.push(f);
-    rng.shuffle(todo);
-    const gap = Math.max(1, Math.floor(n / (todo.length + 1)));
+    // Fates still to plant today, by fate; tried in rotating order on every gap-th transaction.
+    const left = FATES.map(() => plantsPerFate);
+    let toPlant = FATES.length * plantsPerFate;
+    let turn = rng.int(0, FATES.length - 1);
+    const gap = Math.max(1, Math.floor(n / (toPlant + 1)));
     let nextPlant = gap;
     const year = Math.floor(civilFromDays(d) / 10_000);
     // RRN prefix: last digit of the year and the day of the year (YDDD), then hour and STAN.
@@ -459,11 +460,17 @@ export function generate(o: GenOptions): GenSummary {
       t.expected = cal.expectedSettle(t.businessDate, m.cycle);
       journalRows++;
 
-      if (i >= nextPlant && todo.length > 0 && t.businessDate === d) {
-        const k = todo.findIndex((f) => eligible(f, t));
-        if (k >= 0) {
-          const [fate] = todo.splice(k, 1);
-          apply(fate!, t, d);
+      if (i >= nextPlant && toPlant > 0 && t.businessDate === d) {
+        let chosen = -1;
+        for (let k = 0; k < FATES.length && chosen < 0; k++) {
+          const f = (turn + k) % FATES.length;
+          if (left[f]! > 0 && eligible(FATES[f]!, t)) chosen = f;
+        }
+        if (chosen >= 0) {
+          left[chosen]!--;
+          toPlant--;
+          turn = (chosen + 1) % FATES.length;
+          apply(FATES[chosen]!, t, d);
           nextPlant += gap;
           continue;
         }

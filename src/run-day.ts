@@ -17,6 +17,7 @@
  * the store as it was. The rows-in equation is checked before commit; a run that would lose or
  * double-count a row fails instead.
  */
+import { resolve } from 'node:path';
 import { transferList, type RowBatch } from './core/batch.js';
 import { countIndex, COUNTS_LENGTH, ORIGIN_CARRIED, ORIGIN_NEW, OUTCOME_EXCEPTION, OUTCOME_OPEN, OUTCOME_RECONCILED, SIDE_CLEARING, SIDE_JOURNAL } from './core/codes.js';
 import { formatIsoDate } from './core/dates.js';
@@ -450,7 +451,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         finishedAt: new Date(),
         durationMs,
         workers: options.workers,
-        options: { grace: options.grace, amountTolerance: options.amountTolerance, windowDays: options.windowDays, maxRejects: options.maxRejectsText, zoneOffsetMinutes: calendar.zoneOffsetMinutes, calendar: options.calendar ?? null, merchants: options.merchants ?? null, force: options.force },
+        options: { grace: options.grace, amountTolerance: options.amountTolerance, windowDays: options.windowDays, maxRejects: options.maxRejectsText, zoneOffsetMinutes: calendar.zoneOffsetMinutes, calendar: options.calendar ? resolve(options.calendar) : null, merchants: options.merchants ? resolve(options.merchants) : null, force: options.force },
         summary,
       });
       progress.done();

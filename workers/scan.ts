@@ -205,7 +205,11 @@ function growRejects(r: RejectBatch): void {
 /** Longest raw text kept for a rejected line, in bytes (a runaway line is cut, the rest is noted). */
 const MAX_RAW_BYTES = 4096;
 
-function pushReject(r: RejectBatch, line: number, column: number, reason: number, detail: number, src: Uint8Array, s: number, e: number): void {
+/**
+ * Records a rejected line with its raw text; `panStart`/`panEnd` locate the pan_masked field in
+ * `src` when the scanner knows it (an unquoted field of a line with the right field count).
+ */
+function pushReject(r: RejectBatch, line: number, column: number, reason: number, detail: number, src: Uint8Array, s: number, e: number, panStart = 0, panEnd = 0): void {
   if (r.length === r.line.length) growRejects(r);
   const i = r.length++;
   r.line[i] = line;
@@ -216,8 +220,21 @@ function pushReject(r: RejectBatch, line: number, column: number, reason: number
   const used = r.raw.offsets[i]!;
   const bytes = ensureBytes(r.raw, used, n);
   bytes.set(src.subarray(s, s + n), used);
+  if (panEnd > panStart && panStart >= s && panEnd <= s + n) maskDigits(bytes, used + panStart - s, used + panEnd - s);
   maskCardNumbers(bytes, used, used + n);
   r.raw.offsets[i + 1] = used + n;
+}
+
+/** Masks the digits of b[s, e) but the first 6 and the last 4 (the pan_masked field of a raw line). */
+function maskDigits(b: Uint8Array, s: number, e: number): void {
+  let seen = 0;
+  let total = 0;
+  for (let i = s; i < e; i++) if (b[i]! >= 48 && b[i]! <= 57) total++;
+  for (let i = s; i < e; i++) {
+    if (b[i]! < 48 || b[i]! > 57) continue;
+    if (seen >= 6 && seen < total - 4) b[i] = 42;
+    seen++;
+  }
 }
 
 /**
@@ -651,6 +668,10 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     // A blank line is not a row.
     if (nf === 1 && fe[0] === fs[0] && fq[0] === 0) continue;
 
+    if (high && !validUtf8(buf, recStart, recEnd)) {
+      pushReject(rejects, recLine, -1, R_UTF8, 0, buf, recStart, recEnd);
+      continue;
+    }
     if (bad) {
       pushReject(rejects, recLine, badCol, bad, 0, buf, recStart, recEnd);
       continue;
@@ -663,10 +684,11 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       pushReject(rejects, recLine, -1, R_FIELD_COUNT, nf, buf, recStart, recEnd);
       continue;
     }
-    if (high && !validUtf8(buf, recStart, recEnd)) {
-      pushReject(rejects, recLine, -1, R_UTF8, 0, buf, recStart, recEnd);
-      continue;
-    }
+
+    // Where the card number sits in the raw line, to mask it should the line be rejected.
+    const panCol = at[F_PAN]!;
+    const panStart = fq[panCol] ? 0 : fs[panCol]!;
+    const panEnd = fq[panCol] ? 0 : fe[panCol]!;
 
     // Convert and validate every field before anything is appended.
     let type = 0;
@@ -781,7 +803,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       }
       if (reason !== 0) {
         bad = reason;
-        pushReject(rejects, recLine, i, reason, detail, buf, recStart, recEnd);
+        pushReject(rejects, recLine, i, reason, detail, buf, recStart, recEnd, panStart, panEnd);
         break;
       }
     }
@@ -789,7 +811,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
 
     const businessDate = cal.businessDate(time);
     if (businessDate < FIRST_DAY || businessDate >= END_DAY - 60) {
-      pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd);
+      pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
       continue;
     }
 
@@ -855,8 +877,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     appendField(b.auth_code, r, F_AUTH_CODE);
     appendField(b.order_no, r, F_ORDER_NO);
     appendField(b.orig_rrn, r, F_ORIG_RRN);
-    const pcol = at[F_PAN]!;
-    if (appendPan(b.pan_masked, r, fq[pcol] ? qbuf : buf, fs[pcol]!, fe[pcol]!)) panMasked++;
+    if (appendPan(b.pan_masked, r, fq[panCol] ? qbuf : buf, fs[panCol]!, fe[panCol]!)) panMasked++;
     b.length = r + 1;
     rows++;
   }

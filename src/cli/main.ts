@@ -4,8 +4,6 @@
  * as one line on stderr and an exit code (README "Exit codes"), never a stack trace unless
  * RECON_DEBUG=1.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KIND_NAMES } from '../core/codes.js';
@@ -16,30 +14,21 @@ import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreErr
 import { queryExceptions, writeExceptions } from '../exceptions-export.js';
 import { ttyProgress, silentProgress } from '../progress.js';
 import { runDay } from '../run-day.js';
+import { replay } from '../replay.js';
 import { migrate } from '../store/migrate.js';
 import { openStore, resolveStoreTarget } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { generate } from '../../data-gen/generate.js';
 import { formatSummary } from './format-summary.js';
+import { dataDirFiles } from '../inputs.js';
 
-const env = { databaseUrl: process.env.DATABASE_URL, debug: process.env.RECON_DEBUG === '1' };
-
-/** Input files of date D in a directory laid out as `recon gen` writes it. */
-export function dataDirFiles(dir: string, date: string): { journal: string[]; clearing: string[]; merchants: string | undefined } {
-  if (!existsSync(dir)) throw new InputError(dir, 'data directory not found');
-  const list = (sub: string): string[] => {
-    const d = join(dir, sub);
-    if (!existsSync(d)) return [];
-    return readdirSync(d)
-      .filter((f) => f.startsWith(date) && f.endsWith('.csv'))
-      .sort()
-      .map((f) => join(d, f));
-  };
-  const merchants = join(dir, 'merchants.csv');
-  return { journal: list('journal'), clearing: list('clearing'), merchants: existsSync(merchants) ? merchants : undefined };
+/** What the CLI takes from the environment, read once by `main`. */
+export interface CliEnv {
+  databaseUrl: string | undefined;
+  debug: boolean;
 }
 
-async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(env: CliEnv, db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(resolveStoreTarget(db, env.databaseUrl));
   try {
     await migrate(store);
@@ -61,7 +50,7 @@ function checkDate(argv: { date?: unknown }): true {
   return true;
 }
 
-export function buildCli(argv: string[]): Argv {
+export function buildCli(argv: string[], env: CliEnv): Argv {
   return yargs(argv)
     .scriptName('recon')
     .usage('$0 <command> [options]\n\nNightly settlement reconciliation of POS terminal journals against acquirer clearing files.')
@@ -106,6 +95,7 @@ export function buildCli(argv: string[]): Argv {
           .option('amount-tolerance', { describe: 'minor units of |gross − amount| tolerated', type: 'number', default: 0 })
           .option('max-rejects', { describe: 'rejected rows tolerated: a count (500) or a share (1%)', type: 'string', default: '1%' })
           .option('force', { describe: 'load files even if their content was loaded before', type: 'boolean', default: false })
+          .option('replay', { describe: 'when later dates exist: redo D with these inputs, then each later date with its recorded inputs, in order', type: 'boolean', default: false })
           .option('json', { describe: 'print one JSON summary on stdout', type: 'boolean', default: false })
           .option('quiet', { describe: 'no progress on stderr', type: 'boolean', default: false })
           .conflicts('data-dir', ['journal', 'clearing'])
@@ -134,7 +124,12 @@ export function buildCli(argv: string[]): Argv {
           force: a.force,
         });
         const progress = !a.quiet && !a.json && process.stderr.isTTY ? ttyProgress() : silentProgress;
-        const summary = await withStore(a.db, (store) => runDay(store, options, { progress }));
+        if (a.replay) {
+          const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress }));
+          process.stdout.write(a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`);
+          return;
+        }
+        const summary = await withStore(env, a.db, (store) => runDay(store, options, { progress }));
         process.stdout.write(a.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
       },
     )
@@ -150,7 +145,7 @@ export function buildCli(argv: string[]): Argv {
           .option('db', dbOption)
           .check(checkDate),
       async (a) => {
-        await withStore(a.db, async (store) => {
+        await withStore(env, a.db, async (store) => {
           const rows = await queryExceptions(store, { date: a.date, kinds: (a.kind ?? []).map(String), ...(a.status ? { status: a.status } : {}) });
           await writeExceptions(rows, a.format, process.stdout);
         });
@@ -192,8 +187,9 @@ function exitCodeOf(e: unknown): number {
 }
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {
+  const env: CliEnv = { databaseUrl: process.env.DATABASE_URL, debug: process.env.RECON_DEBUG === '1' };
   try {
-    await buildCli(argv).parseAsync();
+    await buildCli(argv, env).parseAsync();
     return 0;
   } catch (e) {
     const code = exitCodeOf(e);

@@ -101,6 +101,8 @@ export interface WindowDuplicates {
 export async function applyWindowDuplicates(tx: Store, date: string, windowStart: string, lookups: readonly Uint8Array[]): Promise<WindowDuplicates> {
   const none: WindowDuplicates = { consumed: new Map(), raised: 0, grown: 0 };
   if (lookups.every((l) => l.length === 0)) return none;
+  // Several runs may share one transaction (--replay): start from fresh scratch tables.
+  await tx.exec('drop table if exists pg_temp.recon_lookup, pg_temp.recon_hit, pg_temp.recon_dup');
   await tx.exec(`create temp table recon_lookup (
       part integer, idx integer, merchant_id text, terminal_id text, rrn text, order_no text,
       gross_minor bigint, fee_minor bigint, settle_date date, c_run date, c_file integer, c_line integer

@@ -1,0 +1,93 @@
+/**
+ * `recon run --date D --replay`: redo D with the inputs given now, then every later date with the
+ * inputs and options it was run with, in order, in one transaction (DESIGN §7: a run for an older
+ * date is refused without it, because every later run built on the state D left).
+ *
+ * Later dates re-read their recorded files; a file that is gone or whose content changed stops the
+ * replay before anything is committed.
+ */
+import { fillRunOptions, type FilledRunOptions } from './config.js';
+import { InputError } from './errors.js';
+import { createPool } from './pool.js';
+import { runDay, type RunDeps, type RunSummary } from './run-day.js';
+import { RECON_LOCK_KEY } from './store/migrate.js';
+import { runDates, undoRun } from './store/run-store.js';
+import type { Store } from './store/store.js';
+
+interface RecordedRun {
+  date: string;
+  journal: string[];
+  clearing: string[];
+  shas: Map<string, string>;
+  options: {
+    grace?: number;
+    amountTolerance?: number;
+    windowDays?: number;
+    maxRejects?: string;
+    calendar?: string | null;
+    merchants?: string | null;
+    force?: boolean;
+  };
+}
+
+async function recorded(tx: Store, date: string): Promise<RecordedRun> {
+  const files = await tx.query<{ side: string; path: string; sha256: string }>('select side, path, sha256 from recon.input_file where run_date = $1::date order by file_no', [date]);
+  const run = await tx.query<{ options: RecordedRun['options'] | string }>('select options from recon.run where run_date = $1::date', [date]);
+  const raw = run[0]?.options ?? {};
+  const options = (typeof raw === 'string' ? JSON.parse(raw) : raw) as RecordedRun['options'];
+  return {
+    date,
+    journal: files.filter((f) => f.side === 'journal').map((f) => f.path),
+    clearing: files.filter((f) => f.side === 'clearing').map((f) => f.path),
+    shas: new Map(files.map((f) => [f.path, f.sha256])),
+    options,
+  };
+}
+
+export async function replay(store: Store, first: FilledRunOptions, deps: RunDeps = {}): Promise<RunSummary[]> {
+  const pool = deps.pool ?? createPool(first.workers);
+  try {
+    return await store.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
+      const dates = await runDates(tx, first.date);
+      const later: RecordedRun[] = [];
+      for (const d of dates) if (d > first.date) later.push(await recorded(tx, d));
+      // The recorded files must still be there, unchanged, before anything is taken back.
+      for (const r of later) {
+        for (const path of [...r.journal, ...r.clearing]) {
+          let sha: string;
+          try {
+            sha = (await pool.run(path, { name: 'hashFile' })) as string;
+          } catch (e) {
+            throw new InputError(path, `cannot replay ${r.date}: its input file is not readable (${(e as Error).message})`, undefined, undefined, { cause: e });
+          }
+          if (sha !== r.shas.get(path)) throw new InputError(path, `cannot replay ${r.date}: its input file changed since that run`);
+        }
+      }
+      for (const d of [...dates].reverse()) await undoRun(tx, d);
+      const out: RunSummary[] = [await runDay(tx, first, { ...deps, pool })];
+      for (const r of later) {
+        const o = r.options;
+        const options = fillRunOptions({
+          date: r.date,
+          journal: r.journal,
+          clearing: r.clearing,
+          merchants: o.merchants ?? undefined,
+          calendar: o.calendar ?? undefined,
+          workers: first.workers,
+          partitions: first.partitions,
+          chunkBytes: first.chunkBytes,
+          ...(o.grace !== undefined ? { grace: o.grace } : {}),
+          ...(o.amountTolerance !== undefined ? { amountTolerance: o.amountTolerance } : {}),
+          ...(o.windowDays !== undefined ? { windowDays: o.windowDays } : {}),
+          ...(o.maxRejects !== undefined ? { maxRejects: o.maxRejects } : {}),
+          force: o.force ?? false,
+        });
+        out.push(await runDay(tx, options, { ...deps, pool }));
+      }
+      return out;
+    });
+  } finally {
+    if (!deps.pool) await pool.destroy();
+  }
+}

@@ -1,0 +1,62 @@
+/** Running generated chains through the engine in-process, and reading back what it found. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fillRunOptions, type RunOptions } from '../../src/config.js';
+import { parseIsoDate, formatIsoDate } from '../../src/core/dates.js';
+import { loadCalendar } from '../../src/calendar.js';
+import { queryExceptions } from '../../src/exceptions-export.js';
+import { dataDirFiles } from '../../src/inputs.js';
+import type { Pool } from '../../src/pool.js';
+import { runDay, type RunSummary } from '../../src/run-day.js';
+import type { Store } from '../../src/store/store.js';
+import { generate, TRUTH_COLUMNS, type GenSummary } from '../../data-gen/generate.js';
+import { parseSmallCsv } from '../../src/small-csv.js';
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `recon-${prefix}-`));
+}
+
+export function generateChain(start: string, days: number, rows: number, seed: number): { dir: string; gen: GenSummary } {
+  const dir = tempDir(`gen-${seed}`);
+  const gen = generate({ date: start, days, rows, seed, out: dir, calendar: loadCalendar(undefined).spec });
+  return { dir, gen };
+}
+
+export function datesFrom(start: string, days: number): string[] {
+  const s = parseIsoDate(start);
+  return Array.from({ length: days }, (_, i) => formatIsoDate(s + i));
+}
+
+/** Small chunks and several partitions so that tests cross chunk cuts and partitions. */
+export const TEST_ENGINE: Partial<RunOptions> = { workers: 2, partitions: 5, chunkBytes: 16 * 1024 };
+
+export async function runDate(store: Store, dir: string, date: string, pool: Pool, extra: Partial<RunOptions> = {}): Promise<RunSummary> {
+  const f = dataDirFiles(dir, date);
+  return runDay(store, fillRunOptions({ ...TEST_ENGINE, date, journal: f.journal, clearing: f.clearing, merchants: f.merchants, ...extra }), { pool });
+}
+
+/** The truth columns of every finding raised by the given runs, as sorted CSV-ish lines. */
+export async function foundLines(store: Store, dates: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of dates) {
+    for (const r of await queryExceptions(store, { date: d })) {
+      out.push(TRUTH_COLUMNS.map((c) => (r as Record<string, string>)[c]).join(','));
+    }
+  }
+  return out.sort();
+}
+
+export function truthLines(dir: string): string[] {
+  const records = parseSmallCsv(readFileSync(join(dir, 'truth.csv'), 'utf8'));
+  const header = records.shift()!.fields;
+  return records
+    .map((r) => TRUTH_COLUMNS.map((c) => r.fields[header.indexOf(c)]).join(','))
+    .sort();
+}
+
+/** A table's rows as sorted JSON lines (for store-identity comparisons). */
+export async function tableSnapshot(store: Store, table: string, orderBy: string): Promise<string[]> {
+  const rows = await store.query(`select * from ${table} order by ${orderBy}`);
+  return rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : v)));
+}

@@ -1,0 +1,143 @@
+/** Scanning a file in-process the way a run does (plan → scan tasks), for scanner tests. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseString } from 'fast-csv';
+import { concatBatches, type RowBatch } from '../../src/core/batch.js';
+import { CHANNEL_NAMES, STATUS_NAMES, TYPE_NAMES } from '../../src/core/codes.js';
+import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
+import { getI64 } from '../../src/core/int64.js';
+import { emptyMerchants } from '../../src/core/merchants.js';
+import { describeReject } from '../../src/core/reject.js';
+import type { Side } from '../../src/core/schema.js';
+import { strAt } from '../../src/core/utf8.js';
+import { loadCalendar } from '../../src/calendar.js';
+import { planFile } from '../../src/plan.js';
+import { scan, type ScanResult } from '../../workers/scan.js';
+import { tempDir } from './chain.js';
+
+export interface Scanned {
+  batch: RowBatch;
+  results: ScanResult[];
+  /** Rejected lines: { line, column, reason } in file order. */
+  rejects: { line: number; column: string | undefined; reason: string; raw: string }[];
+  names: readonly string[];
+}
+
+export function writeTemp(name: string, content: string | Uint8Array): string {
+  const p = join(tempDir('scan'), name);
+  writeFileSync(p, content);
+  return p;
+}
+
+/** Plans and scans a file into one partition, chunk by chunk, like a run (no pool). */
+export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanned {
+  const plan = planFile(path, side, 1, chunkBytes);
+  const calendar = loadCalendar(undefined).spec;
+  const results = plan.chunks.map((c, i) =>
+    scan({
+      chunk: i,
+      side,
+      fields: plan.columns.fields,
+      state: false,
+      fileNo: 1,
+      runDay: parseIsoDate('2026-11-20'),
+      partitions: 1,
+      grace: 1,
+      calendar,
+      merchants: emptyMerchants(),
+      source: { path: plan.path, start: c.start, end: c.end, eof: c.eof },
+    }),
+  );
+  if (results.some((r) => r.openQuoteAtEnd)) throw new Error('open quote at a chunk end: the run would rescan this file as one chunk');
+  const bases: number[] = [];
+  let base = 2;
+  for (const r of results) {
+    bases.push(base);
+    base += r.lines;
+  }
+  const batch = concatBatches(
+    results.map((r) => r.batches[0]!),
+    bases,
+  );
+  const rejects = results.flatMap((r, k) =>
+    Array.from({ length: r.rejects.length }, (_, i) => ({
+      line: bases[k]! + r.rejects.line[i]!,
+      column: r.rejects.column[i]! >= 0 ? plan.columns.names[r.rejects.column[i]!] : undefined,
+      reason: describeReject(r.rejects.reason[i]!, r.rejects.detail[i]!, undefined, plan.columns.names.length),
+      raw: new TextDecoder().decode(r.rejects.raw.bytes.subarray(r.rejects.raw.offsets[i]!, r.rejects.raw.offsets[i + 1]!)),
+    })),
+  );
+  return { batch, results, rejects, names: plan.columns.names };
+}
+
+/** A scanned row as the strings of its file columns (numbers and times in canonical form). */
+export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    switch (name) {
+      case 'txn_type':
+      case 'record_type':
+        out[name] = TYPE_NAMES[b.type[i]!]!;
+        break;
+      case 'channel':
+        out[name] = CHANNEL_NAMES[b.channel[i]!]!;
+        break;
+      case 'status':
+        out[name] = STATUS_NAMES[b.status[i]!]!;
+        break;
+      case 'response_code':
+        out[name] = String.fromCharCode(b.response[i]! >> 8, b.response[i]! & 0xff);
+        break;
+      case 'currency':
+        out[name] = String.fromCharCode((b.currency[i]! >> 16) & 0xff, (b.currency[i]! >> 8) & 0xff, b.currency[i]! & 0xff);
+        break;
+      case 'txn_time':
+        out[name] = String(getI64(b.txn_time, i));
+        break;
+      case 'amount_minor':
+      case 'gross_minor':
+        out[name] = String(getI64(b.amount, i));
+        break;
+      case 'fee_minor':
+        out[name] = String(getI64(b.fee, i));
+        break;
+      case 'net_minor':
+        out[name] = String(getI64(b.net, i));
+        break;
+      case 'clearing_date':
+        out[name] = formatIsoDate(b.clearing_date[i]!);
+        break;
+      case 'settle_date':
+        out[name] = formatIsoDate(b.settle_date[i]!);
+        break;
+      default:
+        out[name] = strAt(b[name as 'merchant_id'], i);
+    }
+  }
+  return out;
+}
+
+/** The same canonical strings from a fast-csv row object. */
+export function canonical(row: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (k === 'txn_time') out[k] = String(Date.parse(v));
+    else if (k.endsWith('_minor')) out[k] = String(Number(v));
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** fast-csv's reading of a file: header row, blank lines skipped, BOM dropped from the header. */
+export function fastCsvRows(text: string): Promise<Record<string, string>[]> {
+  return new Promise((resolve, reject) => {
+    const rows: Record<string, string>[] = [];
+    parseString<Record<string, string>, Record<string, string>>(text, {
+      headers: (h) => h.map((x) => (x ?? '').replace(/^\uFEFF/, '')),
+      ignoreEmpty: true,
+    })
+      .on('error', reject)
+      .on('data', (r: Record<string, string>) => rows.push(r))
+      .on('end', () => resolve(rows));
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The command line as users run it (bin/recon in a child process, embedded store in a temp
+ * directory): the documented commands work, the exceptions export has the §8 columns, and every
+ * failure is one line with its exit code, never a stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packagePath } from '../../src/paths.js';
+import { tempDir } from '../helpers/chain.js';
+
+const BIN = packagePath('bin/recon');
+
+function recon(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  delete env.DATABASE_URL; // the embedded store, as on a fresh machine
+  const r = spawnSync(BIN, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const HEADER =
+  'business_date,kind,status,merchant_id,terminal_id,rrn,stan,order_no,txn_time,journal_amount_minor,clearing_amount_minor,fee_minor,expected_fee_minor,expected_settle_date,settle_date,days_late,duplicate_count,journal_source,clearing_source';
+
+describe('recon CLI', () => {
+  const cwd = tempDir('cli');
+
+  it('generates days, runs them into .recon/db, and exports the findings', () => {
+    const gen = recon(cwd, 'gen', '--date', '2026-11-16', '--days', '3', '--rows', '1500', '--seed', '4', '--out', 'data');
+    expect(gen.code, gen.stderr).toBe(0);
+    for (const d of ['2026-11-16', '2026-11-17', '2026-11-18']) {
+      const run = recon(cwd, 'run', '--date', d, '--data-dir', 'data');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`recon run ${d}`));
+      expect(run.stdout).toMatch(/journal +[\d,]+ in = /);
+    }
+    const csv = recon(cwd, 'exceptions', '--date', '2026-11-18');
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toBe(HEADER);
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.slice(1).every((l) => l.startsWith('2026-11-18,'))).toBe(true);
+    expect(lines.some((l) => l.includes(',MISSING_CREDIT,'))).toBe(true);
+
+    const json = recon(cwd, 'exceptions', '--date', '2026-11-18', '--kind', 'MISSING_CREDIT', '--format', 'json');
+    expect(json.code, json.stderr).toBe(0);
+    const objs = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(objs.length).toBeGreaterThan(0);
+    expect(objs.every((o) => o.kind === 'MISSING_CREDIT' && typeof o.journal_amount_minor === 'number')).toBe(true);
+
+    const summary = recon(cwd, 'run', '--date', '2026-11-18', '--data-dir', 'data', '--json');
+    expect(summary.code, summary.stderr).toBe(0);
+    const s = JSON.parse(summary.stdout) as { rerun: boolean; journal: { rowsIn: number } };
+    expect(s.rerun).toBe(true);
+    expect(s.journal.rowsIn).toBeGreaterThan(1000);
+  });
+
+  it('refuses a file loaded before unless --force, and an older date with a pointer to --replay', () => {
+    const other = join(cwd, 'again');
+    mkdirSync(join(other, 'journal'), { recursive: true });
+    mkdirSync(join(other, 'clearing'), { recursive: true });
+    copyFileSync(join(cwd, 'data/journal/2026-11-18.csv'), join(other, 'journal/2026-11-19.csv'));
+    copyFileSync(join(cwd, 'data/clearing/2026-11-18.csv'), join(other, 'clearing/2026-11-19.csv'));
+    const twice = recon(cwd, 'run', '--date', '2026-11-19', '--data-dir', 'again');
+    expect(twice.code).toBe(3);
+    expect(twice.stderr).toMatch(/already loaded by the run of 2026-11-18.*--force/);
+    expect(twice.stderr.trim().split('\n')).toHaveLength(1);
+
+    const older = recon(cwd, 'run', '--date', '2026-11-17', '--data-dir', 'data');
+    expect(older.code).toBe(2);
+    expect(older.stderr).toMatch(/refused: runs up to 2026-11-18 exist.*--replay/);
+  });
+
+  it('says what is wrong in one line with an exit code', () => {
+    const cases: [string[], number, RegExp][] = [
+      [['run', '--date', '2026-13-01', '--data-dir', 'data'], 2, /--date must be a date/],
+      [['run', '--date', '2026-11-20', '--journal', 'nope.csv'], 3, /nope\.csv: journal file not found/],
+      [['run', '--date', '2026-11-20', '--data-dir', 'data'], 3, /no input files for 2026-11-20/],
+      [['exceptions', '--date', '2026-11-25'], 2, /no run for 2026-11-25/],
+      [['frobnicate'], 2, /Unknown argument|frobnicate/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = recon(cwd, ...args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The byte scanner against fast-csv, the reference for the CSV dialect (DESIGN §9): every row of
+ * the generated files and of hand-made edge cases reads the same; chunk cuts change nothing; bad
+ * lines are rejected with their line, column and reason, and the rest go on.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JOURNAL_HEADER, CLEARING_HEADER } from '../../src/core/schema.js';
+import { strAt } from '../../src/core/utf8.js';
+import { generateChain } from '../helpers/chain.js';
+import { canonical, fastCsvRows, rowStrings, scanFile, writeTemp } from '../helpers/scan-file.js';
+
+async function expectAgreement(path: string, side: 'journal' | 'clearing', chunkBytes?: number): Promise<number> {
+  const text = readFileSync(path, 'utf8');
+  const reference = (await fastCsvRows(text)).map(canonical);
+  const s = scanFile(path, side, chunkBytes);
+  expect(s.rejects).toEqual([]);
+  expect(s.batch.length).toBe(reference.length);
+  for (let i = 0; i < s.batch.length; i++) expect(rowStrings(s.batch, i, s.names), `row ${i + 1}`).toEqual(reference[i]);
+  return s.batch.length;
+}
+
+const J = (over: Partial<Record<(typeof JOURNAL_HEADER)[number], string>> = {}): string[] => {
+  const base: Record<string, string> = {
+    merchant_id: '898310148160568',
+    terminal_id: '10023456',
+    batch_no: '000123',
+    stan: '004512',
+    rrn: '093512004512',
+    auth_code: '7K3P21',
+    txn_type: 'SALE',
+    channel: 'CARD_CHIP',
+    order_no: '',
+    txn_time: '2026-11-20T22:58:10+08:00',
+    amount_minor: '12800',
+    currency: 'CNY',
+    response_code: '00',
+    orig_rrn: '',
+    pan_masked: '622588******1234',
+    ...over,
+  };
+  return JOURNAL_HEADER.map((h) => base[h]!);
+};
+
+describe('scanner agrees with fast-csv', () => {
+  it('on every row of generated journal and clearing files, in one chunk and in many', async () => {
+    const { dir, gen } = generateChain('2026-11-19', 2, 3000, 11);
+    let rows = 0;
+    for (const d of gen.days) {
+      rows += await expectAgreement(join(dir, 'journal', `${d}.csv`), 'journal');
+      rows += await expectAgreement(join(dir, 'clearing', `${d}.csv`), 'clearing');
+      await expectAgreement(join(dir, 'journal', `${d}.csv`), 'journal', 4096);
+      await expectAgreement(join(dir, 'clearing', `${d}.csv`), 'clearing', 5000);
+    }
+    expect(rows).toBe(gen.journalRows + gen.clearingRows);
+  });
+
+  it('on BOM, CRLF, quoted fields, escaped quotes, UTF-8, blank lines, another column order and no final newline', async () => {
+    const header = [...JOURNAL_HEADER].reverse();
+    const line = (cells: string[]): string => [...cells].reverse().join(',');
+    const rows = [
+      line(J()),
+      line(J({ stan: '004513', rrn: '093512004513', order_no: '"ORD,with comma"' })),
+      line(J({ stan: '004514', rrn: '093512004514', order_no: '"say ""hi"""' })),
+      line(J({ stan: '004515', rrn: '', channel: 'QR', order_no: '订单-2026-0001', auth_code: '', pan_masked: '' })),
+      line(J({ stan: '"004516"', rrn: '"093512004516"', auth_code: '""' })),
+      line(J({ stan: '004517', rrn: '093512004517', txn_time: '2026-11-20T14:58:10.250Z' })),
+    ];
+    const text = `\uFEFF${header.join(',')}\r\n${rows[0]}\r\n\r\n${rows.slice(1, 4).join('\r\n')}\n${rows[4]}\r\n${rows[5]}`;
+    const path = writeTemp('edge.csv', text);
+    expect(await expectAgreement(path, 'journal')).toBe(6);
+    expect(await expectAgreement(path, 'journal', 1024)).toBe(6);
+    const s = scanFile(path, 'journal');
+    expect(strAt(s.batch.order_no, 1)).toBe('ORD,with comma');
+    expect(strAt(s.batch.order_no, 2)).toBe('say "hi"');
+    expect(strAt(s.batch.order_no, 3)).toBe('订单-2026-0001');
+    expect(Array.from(s.batch.src_line.subarray(0, 6))).toEqual([2, 4, 5, 6, 7, 8]);
+  });
+
+  it('numbers lines across chunk cuts exactly as in one chunk', () => {
+    const { dir } = generateChain('2026-11-19', 1, 2000, 5);
+    const path = join(dir, 'clearing', '2026-11-19.csv');
+    const whole = scanFile(path, 'clearing');
+    const cut = scanFile(path, 'clearing', 777);
+    expect(cut.results.length).toBeGreaterThan(50);
+    expect(Array.from(cut.batch.src_line)).toEqual(Array.from(whole.batch.src_line));
+    expect(whole.batch.src_line[0]).toBe(2);
+    expect(whole.batch.src_line[whole.batch.length - 1]).toBe(whole.batch.length + 1);
+  });
+});
+
+describe('scanner rejects bad lines and goes on', () => {
+  it('names line, column and reason for each defect, masks full card numbers, keeps good rows', () => {
+    const good = (stan: string): string => J({ stan, rrn: `0935120${stan.slice(1)}` }).join(',');
+    const lines = [
+      JOURNAL_HEADER.join(','),
+      good('000001'), // 2
+      J({ stan: '000002' }).slice(0, 14).join(','), // 3: 14 fields
+      J({ stan: '000003', amount_minor: '12a00' }).join(','), // 4
+      J({ stan: '000004', amount_minor: '-5' }).join(','), // 5
+      J({ stan: '000005', txn_time: '2026-11-20 25:00:00+08:00' }).join(','), // 6
+      J({ stan: '000006', txn_time: '2026-11-20T22:58:10' }).join(','), // 7
+      J({ stan: '000007', txn_type: 'SALES' }).join(','), // 8
+      J({ stan: '000008', terminal_id: '1002345' }).join(','), // 9
+      J({ stan: '000009', merchant_id: '' }).join(','), // 10
+      J({ stan: '000010', order_no: '"line one\nline two"' }).join(','), // 11–12
+      good('000011'), // 13
+      J({ stan: '000012', pan_masked: '6225881234561234' }).join(','), // 14: accepted, masked
+      J({ stan: '000013', currency: 'cny' }).join(','), // 15
+      good('000014'), // 16
+    ];
+    const bytes = Buffer.concat([Buffer.from(lines.join('\n') + '\n'), Buffer.from([0x41, 0xff, 0x0a])]); // line 17: invalid UTF-8
+    const path = writeTemp('bad.csv', bytes);
+    const s = scanFile(path, 'journal');
+    expect(s.rejects.map((r) => [r.line, r.column ?? null, r.reason])).toEqual([
+      [3, null, 'expected 15 fields, found 14'],
+      [4, 'amount_minor', 'not an integer'],
+      [5, 'amount_minor', 'negative amount'],
+      [6, 'txn_time', 'not a valid ISO 8601 timestamp'],
+      [7, 'txn_time', 'timestamp has no UTC offset'],
+      [8, 'txn_type', 'unknown value'],
+      [9, 'terminal_id', 'wrong length (7 characters)'],
+      [10, 'merchant_id', 'required value is empty'],
+      [11, 'order_no', 'line break inside a quoted field'],
+      [15, 'currency', 'not an ISO 4217 alpha code'],
+      [17, null, 'invalid UTF-8'],
+    ]);
+    expect(Array.from(s.batch.src_line)).toEqual([2, 13, 14, 16]);
+    expect(strAt(s.batch.pan_masked, 2)).toBe('622588******1234');
+    expect(s.results[0]!.panMasked).toBe(1);
+    // the raw text of a rejected line is kept, with card numbers masked
+    const withPan = scanFile(writeTemp('pan.csv', `${JOURNAL_HEADER.join(',')}\n${J({ pan_masked: '6225881234561234', amount_minor: 'x' }).join(',')}\n`), 'journal');
+    expect(withPan.rejects[0]!.raw).toContain('622588******1234');
+    expect(withPan.rejects[0]!.raw).not.toContain('6225881234561234');
+  });
+
+  it('rejects an unterminated quote at the end of the file', () => {
+    const path = writeTemp('open-quote.csv', `${CLEARING_HEADER.join(',')}\nSALE,"898310148160568,10023456\n`);
+    const s = scanFile(path, 'clearing');
+    expect(s.batch.length).toBe(0);
+    expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'malformed quoted field']]);
+  });
+});
