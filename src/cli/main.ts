@@ -188,6 +188,11 @@ function exitCodeOf(e: unknown): number {
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {
   const env: CliEnv = { databaseUrl: process.env.DATABASE_URL, debug: process.env.RECON_DEBUG === '1' };
+  // A reader that stops early (`recon exceptions … | head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   try {
     await buildCli(argv, env).parseAsync();
     return 0;
