@@ -31,17 +31,11 @@ function source(w: ByteWriter, b: RowBatch | null, i: number): void {
   }
 }
 
-/** Extra values of a finding that are not columns of either row. */
-export interface FindingExtras {
-  expectedFee: number;
-  daysLate: number;
-  duplicateCount: number;
-  stake: number;
-}
-
 /**
  * One new finding (status open). `subjectJournal` says whose keys it carries (DESIGN §6.1 rule 11);
- * either row may be absent (−1). The pair's expected settle date is the journal row's.
+ * either row may be absent (−1). The pair's expected settle date is the journal row's. The values
+ * that are columns of neither row come as numbers (expectedFee −1 = none), so nothing is allocated
+ * per finding.
  */
 export function writeFinding(
   w: ByteWriter,
@@ -52,7 +46,10 @@ export function writeFinding(
   j: number,
   C: RowBatch | null,
   c: number,
-  x: FindingExtras,
+  expectedFee: number,
+  daysLate: number,
+  duplicateCount: number,
+  stake: number,
   zoneOffsetMinutes: number,
 ): void {
   const S = (subjectJournal ? J : C)!;
@@ -89,17 +86,17 @@ export function writeFinding(
   w.comma();
   if (hasC) w.int(getI64(C.fee, c));
   w.comma();
-  if (x.expectedFee >= 0) w.int(x.expectedFee);
+  if (expectedFee >= 0) w.int(expectedFee);
   w.comma();
   w.date(hasJ ? J.expected[j]! : S.expected[s]!);
   w.comma();
   if (hasC) w.date(C.settle_date[c]!);
   w.comma();
-  w.int(x.daysLate);
+  w.int(daysLate);
   w.comma();
-  w.int(x.duplicateCount);
+  w.int(duplicateCount);
   w.comma();
-  w.int(x.stake);
+  w.int(stake);
   w.comma();
   source(w, hasJ ? J : null, j);
   w.comma();

@@ -48,7 +48,7 @@ import { KeyTable } from '../src/core/key-table.js';
 import { orderKeyOf, rrnKeyOf } from '../src/core/keys.js';
 import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
 import { strEq, strLen } from '../src/core/utf8.js';
-import { writeFinding, writeLookup, writeMatchedKey, type FindingExtras } from './encode.js';
+import { writeFinding, writeLookup, writeMatchedKey } from './encode.js';
 
 export interface JoinTask {
   partition: number;
@@ -82,8 +82,6 @@ export interface JoinResult {
   counts: Int32Array;
   findings: number;
 }
-
-const NONE: FindingExtras = { expectedFee: -1, daysLate: 0, duplicateCount: 0, stake: 0 };
 
 let calendarCache: { key: string; cal: WorkCalendar } | undefined;
 function calendarFor(spec: CalendarSpec): WorkCalendar {
@@ -197,10 +195,9 @@ export function join(task: JoinTask): JoinResult {
   const counts = new Int32Array(COUNTS_LENGTH);
   let findings = 0;
   const merchants = task.merchants;
-  const extras: FindingExtras = { expectedFee: -1, daysLate: 0, duplicateCount: 0, stake: 0 };
 
-  const raise = (kind: number, subjectJournal: boolean, j: number, c: number, x: FindingExtras): void => {
-    writeFinding(exc, runDay, kind, subjectJournal, j >= 0 ? J : null, j, c >= 0 ? C : null, c, x, zone);
+  const raise = (kind: number, subjectJournal: boolean, j: number, c: number, stake: number, expectedFee = -1, daysLate = 0, duplicateCount = 0): void => {
+    writeFinding(exc, runDay, kind, subjectJournal, j >= 0 ? J : null, j, c >= 0 ? C : null, c, expectedFee, daysLate, duplicateCount, stake, zone);
     if (j >= 0) J.flags[j]! |= FLAG_FINDING;
     if (c >= 0) C.flags[c]! |= FLAG_FINDING;
     findings++;
@@ -215,34 +212,28 @@ export function join(task: JoinTask): JoinResult {
     const amount = getI64(J.amount, j);
     const gross = getI64(C.amount, c);
     if (J.response[j] !== RESPONSE_APPROVED) {
-      raise(KIND_DECLINED_BUT_SETTLED, true, j, c, { ...NONE, stake: gross });
+      raise(KIND_DECLINED_BUT_SETTLED, true, j, c, gross);
       continue;
     }
     if (Math.abs(gross - amount) > task.amountTolerance) {
-      raise(KIND_AMOUNT_MISMATCH, true, j, c, { ...NONE, stake: Math.abs(gross - amount) });
+      raise(KIND_AMOUNT_MISMATCH, true, j, c, Math.abs(gross - amount));
     }
     const exp = expectedFee(merchants, J.merchant_ix[j]!, gross);
     const fee = getI64(C.fee, c);
     if (exp >= 0 && Math.abs(fee - exp) > 1) {
-      raise(KIND_FEE_MISMATCH, true, j, c, { ...NONE, expectedFee: exp, stake: Math.abs(fee - exp) });
+      raise(KIND_FEE_MISMATCH, true, j, c, Math.abs(fee - exp), exp);
     }
     const late = cal.daysLate(J.expected[j]!, C.settle_date[c]!);
-    if (late > 0) {
-      extras.expectedFee = exp;
-      extras.daysLate = late;
-      extras.duplicateCount = 0;
-      extras.stake = gross;
-      raise(KIND_DELAYED_CREDIT, true, j, c, extras);
-    }
+    if (late > 0) raise(KIND_DELAYED_CREDIT, true, j, c, gross, exp, late);
   }
   for (let j = 0; j < nJ; j++) {
     if (jDup[j] === 0) continue;
     const c = jFirstDup[j]!;
-    raise(KIND_DUPLICATE_CREDIT, true, j, c, { ...NONE, duplicateCount: jDup[j]!, stake: getI64(C.amount, c) * jDup[j]! });
+    raise(KIND_DUPLICATE_CREDIT, true, j, c, getI64(C.amount, c) * jDup[j]!, -1, 0, jDup[j]!);
   }
   for (let c = 0; c < nC; c++) {
     if ((C.flags[c]! & FLAG_CARRIED) !== 0 || !isHold(C.type[c]!, C.status[c]!)) continue;
-    raise(KIND_RISK_HOLD, false, cPair[c]!, c, { ...NONE, stake: getI64(C.amount, c) });
+    raise(KIND_RISK_HOLD, false, cPair[c]!, c, getI64(C.amount, c));
   }
 
   // Outcomes of the rows finished here; the rest go on to settle.

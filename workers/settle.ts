@@ -78,7 +78,7 @@ export function settle(task: SettleTask): SettleResult {
       let outcome = OUTCOME_OPEN;
       if (J.response[j] === RESPONSE_APPROVED) {
         if (due && (flags & FLAG_MISSING_RAISED) === 0) {
-          writeFinding(exc, runDay, KIND_MISSING_CREDIT, true, J, j, null, -1, { expectedFee: -1, daysLate: 0, duplicateCount: 0, stake: getI64(J.amount, j) }, zone);
+          writeFinding(exc, runDay, KIND_MISSING_CREDIT, true, J, j, null, -1, -1, 0, 0, getI64(J.amount, j), zone);
           J.flags[j] = flags | FLAG_MISSING_RAISED | FLAG_FINDING;
           findings++;
           outcome = OUTCOME_EXCEPTION;
@@ -118,7 +118,7 @@ export function settle(task: SettleTask): SettleResult {
         if (isHold(C.type[c]!, C.status[c]!)) {
           outcome = OUTCOME_RECONCILED;
         } else {
-          writeFinding(exc, runDay, KIND_UNMATCHED_CLEARING, false, null, -1, C, c, { expectedFee: -1, daysLate: 0, duplicateCount: 0, stake: getI64(C.amount, c) }, zone);
+          writeFinding(exc, runDay, KIND_UNMATCHED_CLEARING, false, null, -1, C, c, -1, 0, 0, getI64(C.amount, c), zone);
           C.flags[c] = flags | FLAG_FINDING;
           findings++;
           outcome = OUTCOME_EXCEPTION;
