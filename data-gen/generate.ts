@@ -1,23 +1,24 @@
 /**
- * Synthetic settlement days with a ground truth (DESIGN §9 data-gen, issue 2).
+ * Synthetic settlement days with a ground truth (DESIGN §9 data-gen).
  *
  * `generate` writes N consecutive days: DIR/journal/D.csv, DIR/clearing/D.csv, DIR/merchants.csv,
  * and DIR/truth.csv, the findings a correct engine must report when the days are run in order —
  * no more, no less. Deterministic per seed.
  *
- * The world: merchants (skewed sizes, cycles T1/D1/T0, most with a merchant discount rate) with a
- * few terminals each; every terminal has its own STAN sequence; card rows carry an RRN, QR rows an
- * order number. Amounts are small and skewed (log-normal, in fen), timestamps follow business
- * hours, a few fall after the 23:00 cutoff (they belong to the next business date and are cleared
- * in the next day's file), weekends are quieter, and about 1.5% of authorisations are declined
- * (declined sales get no clearing row: no finding).
+ * The world: merchants (skewed sizes, cycles T1/D1/T0, most with a merchant discount rate, some
+ * with a fee cap) with a few terminals each; every terminal has its own STAN sequence; card rows
+ * carry an RRN and an auth code, QR rows an order number. Amounts are small and skewed (log-normal,
+ * in fen), timestamps follow business hours, a few fall after the 23:00 cutoff (they belong to the
+ * next business date and are cleared in the next day's file), weekends and holidays are quieter,
+ * and about 1.5% of authorisations are declined (never cleared: no finding).
  *
- * Planted fates, spread over the days on which their consequence falls inside the chain (see
- * `eligible`): a credit that never arrives, one that arrives after it was reported missing, one
- * that arrives on the deadline run itself, delays across a weekend or not, a settle date on a
- * weekend that is still on time, duplicates in one file and across days, amount and fee
- * mismatches, a clearing row without a journal, a risk hold, a declined sale credited, and a
- * journal uploaded a day late (no finding).
+ * Files look like real ones: some start with a BOM, some end lines with CRLF, some list their
+ * columns in another order, and some quote fields (an order number may even hold a comma).
+ *
+ * Planted fates (see FATES), spread over the days on which their consequence falls inside the chain
+ * (`eligible`), cover every kind of DESIGN §6 and the edge cases around them; the negative ones (a
+ * late journal, a weekend settle date that is on time, a voided sale never cleared, a refund debited
+ * days later, a matched-by-fallback or fuzzy pair) must produce no finding.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ export interface GenOptions {
   calendar: CalendarSpec;
   /** The grace the truth assumes (the engine's default is 1). */
   grace?: number;
+  /** Write every file in the canonical layout (no BOM, LF, header order, no quotes). Default false. */
+  plain?: boolean;
 }
 
 export interface TruthRow {
@@ -77,22 +80,36 @@ export interface GenSummary {
   files: string[];
 }
 
-const FATES = [
-  'MISSING_NEVER',
-  'MISSING_THEN_LATE',
-  'ARRIVES_ON_DEADLINE',
-  'DELAYED_ACROSS_WEEKEND',
-  'DELAYED',
-  'ON_TIME_WEEKEND',
-  'DUP_SAME_FILE',
-  'DUP_NEXT_DAY',
-  'DUP_TWO_MORE',
+/** What can happen to a transaction. Each is planted on every day where it is eligible. */
+export const FATES = [
+  'MISSING_NEVER', // no credit ever: MISSING_CREDIT at the deadline
+  'MISSING_AFTER_CUTOFF', // a 23:30 sale with no credit: its deadline counts from the next day
+  'MISSING_THEN_LATE', // MISSING_CREDIT, then the credit arrives: resolved + DELAYED_CREDIT
+  'ARRIVES_ON_DEADLINE', // the credit arrives on the deadline run: DELAYED_CREDIT only
+  'DELAYED_ACROSS_WEEKEND', // settle date the next working day after a weekend or holiday
+  'DELAYED_ACROSS_HOLIDAY', // the same across a weekday holiday
+  'DELAYED', // two working days late
+  'ON_TIME_WEEKEND', // settle date on the following non-working day: on time
+  'DUP_SAME_FILE', // the credit twice in one file
+  'DUP_NEXT_DAY', // the credit again in the next day's file
+  'DUP_TWO_MORE', // again on each of the next two days: duplicate_count 2
+  'DUP_JOURNAL_SAME_FILE', // the journal row twice in one file
+  'DUP_JOURNAL_NEXT_DAY', // the journal row again in the next day's file
   'AMOUNT_MISMATCH',
   'FEE_MISMATCH',
-  'UNMATCHED',
-  'RISK_HOLD',
-  'DECLINED_SETTLED',
-  'LATE_JOURNAL',
+  'UNMATCHED', // a clearing credit no terminal recorded
+  'RISK_HOLD', // held, never released
+  'HOLD_RELEASED', // held, released days later: RISK_HOLD resolved
+  'DECLINED_SETTLED', // a declined sale credited
+  'VOID_SETTLED', // a same-day void (or reversal) of a sale the acquirer credited anyway
+  'VOID_REVERSED', // voided, credited and reversed by the acquirer: nothing
+  'VOID_UNSETTLED', // voided, never credited: nothing (no MISSING_CREDIT)
+  'REFUND_DEBITED', // a refund days later, debited in time: nothing
+  'REFUND_NOT_DEBITED', // an approved refund never debited
+  'FALLBACK_DELAYED', // the rrn missing on one side: matched by pass 3 (and late)
+  'FUZZY_DELAYED', // the acquirer's rrn differs: matched by pass 4 (and late)
+  'AMBIGUOUS', // two journal sales fit one clearing row by pass 4
+  'LATE_JOURNAL', // the journal row uploaded a day late: nothing
 ] as const;
 type Fate = (typeof FATES)[number];
 
@@ -123,6 +140,7 @@ interface Txn {
   type: string;
   channel: string;
   orderNo: string;
+  origRrn: string;
   time: number;
   amount: number;
   response: string;
@@ -132,19 +150,27 @@ interface Txn {
   expected: number;
 }
 
+/** How one file is written. */
+interface FileStyle {
+  bom: boolean;
+  eol: string;
+  /** Canonical column index of each file column. */
+  order: number[];
+  /** Share of fields quoted although they need not be. */
+  quoteRate: number;
+}
+
 const CYCLE_NAMES = ['T1', 'D1', 'T0'];
 const BINS = ['622588', '621700', '625807', '436742', '518364', '622848'];
 /** Relative volume of each local hour 0–23 (business hours, an evening peak, a thin night). */
 const HOUR_WEIGHTS = [1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 3, 6, 8, 9, 10, 12, 11, 9, 9, 10, 11, 13, 14, 12, 8, 4, 1.2];
 const DECLINE_CODES = ['05', '51', '55', '14'];
 const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
+/** Plants per fate per day, per journal row of a full day. */
+const PLANTS_PER_ROW = 1 / 4000;
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
-}
-
-function compactDate(day: number): string {
-  return String(civilFromDays(day));
 }
 
 function isoTime(ms: number, offsetMin: number): string {
@@ -162,6 +188,14 @@ export function expectedFeeOf(m: { mdr: number; cap: number }, gross: number): n
   if (m.mdr < 0) return Math.round(gross * 0.0055);
   const fee = Math.round((gross * m.mdr) / 10_000);
   return m.cap >= 0 && fee > m.cap ? m.cap : fee;
+}
+
+function needsQuote(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 44 || c === 34 || c === 10 || c === 13) return true;
+  }
+  return false;
 }
 
 export function generate(o: GenOptions): GenSummary {
@@ -216,6 +250,32 @@ export function generate(o: GenOptions): GenSummary {
   let hourTotal = 0;
   for (const w of HOUR_WEIGHTS) hourCum.push((hourTotal += w));
 
+  // How each file is written, fixed up front so rows can be formatted as they are made.
+  const styleOf = (nCols: number): FileStyle => {
+    const canonical = Array.from({ length: nCols }, (_, i) => i);
+    if (o.plain) return { bom: false, eol: '\n', order: canonical, quoteRate: 0 };
+    return {
+      bom: rng.chance(0.3),
+      eol: rng.chance(0.3) ? '\r\n' : '\n',
+      order: rng.chance(0.3) ? rng.shuffle([...canonical]) : canonical,
+      quoteRate: rng.chance(0.3) ? 0.05 : 0,
+    };
+  };
+  const journalStyle = new Map<number, FileStyle>();
+  const clearingStyle = new Map<number, FileStyle>();
+  for (let d = start; d <= end; d++) {
+    journalStyle.set(d, styleOf(JOURNAL_HEADER.length));
+    clearingStyle.set(d, styleOf(CLEARING_HEADER.length));
+  }
+  const format = (values: readonly string[], style: FileStyle): string => {
+    const out: string[] = new Array<string>(values.length);
+    for (let i = 0; i < style.order.length; i++) {
+      const v = values[style.order[i]!]!;
+      out[i] = needsQuote(v) || (style.quoteRate > 0 && rng.chance(style.quoteRate)) ? `"${v.replace(/"/g, '""')}"` : v;
+    }
+    return out.join(',');
+  };
+
   const journalOut = new Map<number, string[]>();
   const clearingOut = new Map<number, string[]>();
   const rowsFor = (m: Map<number, string[]>, day: number): string[] => {
@@ -230,36 +290,52 @@ export function generate(o: GenOptions): GenSummary {
 
   const deadlineOf = (businessDate: number, cycle: number): number => cal.deadline(cal.expectedSettle(businessDate, cycle), grace);
 
-  const journalLine = (t: Txn): string =>
-    [t.merchant.id, t.terminal.id, t.batchNo, t.stan, t.rrn, t.authCode, t.type, t.channel, t.orderNo, isoTime(t.time, zone), t.amount, 'CNY', t.response, '', t.pan].join(',');
+  const journal = (day: number, t: Txn): void => {
+    if (day > end) return;
+    const v = [t.merchant.id, t.terminal.id, t.batchNo, t.stan, t.rrn, t.authCode, t.type, t.channel, t.orderNo, isoTime(t.time, zone), String(t.amount), 'CNY', t.response, t.origRrn, t.pan];
+    rowsFor(journalOut, day).push(format(v, journalStyle.get(day)!));
+    journalRows++;
+  };
 
-  const clearingLine = (t: Txn, o2: { clearingDate: number; settle: number; gross?: number; fee?: number; status?: string; jitterMs?: number }): string => {
-    const gross = o2.gross ?? t.amount;
-    const fee = o2.fee ?? expectedFeeOf(t.merchant, gross);
-    let time = t.time + (o2.jitterMs ?? 0);
+  interface ClearingOpts {
+    type?: string;
+    settle: number;
+    gross?: number;
+    fee?: number;
+    status?: string;
+    jitterMs?: number;
+    rrn?: string;
+  }
+  const clearing = (day: number, t: Txn, c: ClearingOpts): void => {
+    if (day > end) return;
+    const gross = c.gross ?? t.amount;
+    const fee = c.fee ?? (c.type === 'REFUND' ? 0 : expectedFeeOf(t.merchant, gross));
+    let time = t.time + (c.jitterMs ?? 0);
     if (cal.businessDate(time) !== t.businessDate) time = t.time;
-    return [
-      'SALE',
+    const v = [
+      c.type ?? 'SALE',
       t.merchant.id,
       t.terminal.id,
       t.stan,
-      t.rrn,
+      c.rrn ?? t.rrn,
       t.authCode,
       t.orderNo,
-      '',
+      t.origRrn,
       t.pan,
       isoTime(time, zone),
-      formatIsoDate(o2.clearingDate),
-      formatIsoDate(o2.settle),
-      gross,
-      fee,
-      gross - fee,
+      formatIsoDate(day),
+      formatIsoDate(c.settle),
+      String(gross),
+      String(fee),
+      String(gross - fee),
       'CNY',
-      o2.status ?? 'SETTLED',
-    ].join(',');
+      c.status ?? 'SETTLED',
+    ];
+    rowsFor(clearingOut, day).push(format(v, clearingStyle.get(day)!));
+    clearingRows++;
   };
 
-  const addTruth = (raised: number, kind: string, status: 'open' | 'resolved', t: Txn, j: number | null, c: number | null, daysLate = 0, dup = 0): void => {
+  const addTruth = (raised: number, kind: string, status: 'open' | 'resolved', t: Txn, j: number | null, c: number | null, daysLate = 0, dup = 0, rrn = t.rrn): void => {
     if (raised > end) return;
     truth.push({
       business_date: formatIsoDate(raised),
@@ -267,7 +343,7 @@ export function generate(o: GenOptions): GenSummary {
       status,
       merchant_id: t.merchant.id,
       terminal_id: t.terminal.id,
-      rrn: t.rrn,
+      rrn,
       stan: t.stan,
       order_no: t.orderNo,
       journal_amount_minor: j === null ? '' : String(j),
@@ -277,31 +353,72 @@ export function generate(o: GenOptions): GenSummary {
     });
   };
 
-  /** Whether a fate planted on a transaction of business date b shows its finding inside the chain. */
+  /** A new transaction on the same terminal: the next STAN, its own RRN / order number. */
+  const sibling = (t: Txn, type: string, dtMs: number, amount: number, suffix: string): Txn => {
+    const term = t.terminal;
+    term.stan = (term.stan % 899_999) + 1;
+    const stan = pad(term.stan, 6);
+    const time = cal.businessDate(t.time + dtMs) === t.businessDate ? t.time + dtMs : t.time;
+    return {
+      ...t,
+      type,
+      stan,
+      rrn: t.rrn ? `${t.rrn.slice(0, 6)}${stan}` : '',
+      orderNo: t.orderNo ? `${t.orderNo}${suffix}` : '',
+      origRrn: '',
+      time,
+      amount,
+      response: '00',
+    };
+  };
+
+  /** Whether a fate planted on transaction t shows its consequence inside the chain. */
   const eligible = (fate: Fate, t: Txn): boolean => {
     const b = t.businessDate;
     const e = t.expected;
     const dl = deadlineOf(b, t.merchant.cycle);
+    const card = t.channel !== 'QR';
     switch (fate) {
       case 'MISSING_NEVER':
+      case 'UNMATCHED':
+      case 'VOID_UNSETTLED':
         return dl <= end;
+      case 'MISSING_AFTER_CUTOFF':
+        return deadlineOf(b + 1, t.merchant.cycle) <= end;
       case 'MISSING_THEN_LATE':
         return dl + 1 <= end;
       case 'ARRIVES_ON_DEADLINE':
         return dl <= end && dl > b;
       case 'DELAYED_ACROSS_WEEKEND':
         return cal.nextWorkingDay(e) > e + 1;
+      case 'DELAYED_ACROSS_HOLIDAY': {
+        for (let d = e + 1; d < cal.nextWorkingDay(e); d++) {
+          const wd = (((d + 4) % 7) + 7) % 7;
+          if (wd >= 1 && wd <= 5) return true;
+        }
+        return false;
+      }
       case 'ON_TIME_WEEKEND':
         return !cal.isWorkingDay(e + 1);
       case 'DUP_NEXT_DAY':
       case 'LATE_JOURNAL':
+      case 'DUP_JOURNAL_NEXT_DAY':
         return b + 1 <= end;
       case 'DUP_TWO_MORE':
         return b + 2 <= end;
+      case 'HOLD_RELEASED':
+        return b + 2 <= end;
       case 'FEE_MISMATCH':
         return t.merchant.mdr >= 0;
-      case 'UNMATCHED':
-        return dl <= end;
+      case 'REFUND_DEBITED':
+        return b + 1 <= end && t.type === 'SALE';
+      case 'REFUND_NOT_DEBITED':
+        return b + 1 <= end && deadlineOf(b + 1, t.merchant.cycle) <= end && t.type === 'SALE';
+      case 'FALLBACK_DELAYED':
+        return card && dl <= end;
+      case 'FUZZY_DELAYED':
+      case 'AMBIGUOUS':
+        return card && dl <= end;
       default:
         return true;
     }
@@ -313,98 +430,180 @@ export function generate(o: GenOptions): GenSummary {
     const dl = deadlineOf(b, t.merchant.cycle);
     const jit = rng.int(0, 2) * 1000;
     planted[fate] = (planted[fate] ?? 0) + 1;
-    const normal = (): void => {
-      rowsFor(clearingOut, b).push(clearingLine(t, { clearingDate: b, settle: e, jitterMs: jit }));
-    };
+    const credit = (): void => clearing(b, t, { settle: e, jitterMs: jit });
     switch (fate) {
       case 'MISSING_NEVER':
-        rowsFor(journalOut, d).push(journalLine(t));
+        journal(d, t);
         addTruth(dl, 'MISSING_CREDIT', 'open', t, t.amount, null);
         return;
+      case 'MISSING_AFTER_CUTOFF': {
+        // 23:30–23:59 local: business date d + 1.
+        t.time = (d * 86_400 + 23 * 3600 + 1800 + rng.int(0, 1799)) * 1000 - zone * 60_000;
+        t.businessDate = cal.businessDate(t.time);
+        t.expected = cal.expectedSettle(t.businessDate, t.merchant.cycle);
+        journal(d, t);
+        addTruth(deadlineOf(t.businessDate, t.merchant.cycle), 'MISSING_CREDIT', 'open', t, t.amount, null);
+        return;
+      }
       case 'MISSING_THEN_LATE': {
-        rowsFor(journalOut, d).push(journalLine(t));
+        journal(d, t);
         const arrive = dl + 1;
         const settle = cal.nextWorkingDay(arrive);
-        rowsFor(clearingOut, arrive).push(clearingLine(t, { clearingDate: arrive, settle }));
+        clearing(arrive, t, { settle });
         addTruth(dl, 'MISSING_CREDIT', arrive <= end ? 'resolved' : 'open', t, t.amount, null);
         addTruth(arrive, 'DELAYED_CREDIT', 'open', t, t.amount, t.amount, cal.daysLate(e, settle));
         return;
       }
       case 'ARRIVES_ON_DEADLINE': {
-        rowsFor(journalOut, d).push(journalLine(t));
+        journal(d, t);
         const settle = cal.nextWorkingDay(dl);
-        rowsFor(clearingOut, dl).push(clearingLine(t, { clearingDate: dl, settle }));
+        clearing(dl, t, { settle });
         addTruth(dl, 'DELAYED_CREDIT', 'open', t, t.amount, t.amount, cal.daysLate(e, settle));
         return;
       }
       case 'DELAYED_ACROSS_WEEKEND':
+      case 'DELAYED_ACROSS_HOLIDAY':
       case 'DELAYED': {
-        rowsFor(journalOut, d).push(journalLine(t));
+        journal(d, t);
         const settle = fate === 'DELAYED' ? cal.nextWorkingDay(cal.nextWorkingDay(e)) : cal.nextWorkingDay(e);
-        rowsFor(clearingOut, b).push(clearingLine(t, { clearingDate: b, settle, jitterMs: jit }));
+        clearing(b, t, { settle, jitterMs: jit });
         addTruth(b, 'DELAYED_CREDIT', 'open', t, t.amount, t.amount, cal.daysLate(e, settle));
         return;
       }
       case 'ON_TIME_WEEKEND':
-        rowsFor(journalOut, d).push(journalLine(t));
-        rowsFor(clearingOut, b).push(clearingLine(t, { clearingDate: b, settle: e + 1, jitterMs: jit }));
+        journal(d, t);
+        clearing(b, t, { settle: e + 1, jitterMs: jit });
         return;
       case 'DUP_SAME_FILE':
-        rowsFor(journalOut, d).push(journalLine(t));
-        normal();
-        normal();
+        journal(d, t);
+        credit();
+        credit();
         addTruth(b, 'DUPLICATE_CREDIT', 'open', t, t.amount, t.amount, 0, 1);
         return;
       case 'DUP_NEXT_DAY':
       case 'DUP_TWO_MORE':
-        rowsFor(journalOut, d).push(journalLine(t));
-        normal();
-        rowsFor(clearingOut, b + 1).push(clearingLine(t, { clearingDate: b + 1, settle: e }));
-        if (fate === 'DUP_TWO_MORE') rowsFor(clearingOut, b + 2).push(clearingLine(t, { clearingDate: b + 2, settle: e }));
+        journal(d, t);
+        credit();
+        clearing(b + 1, t, { settle: e });
+        if (fate === 'DUP_TWO_MORE') clearing(b + 2, t, { settle: e });
         addTruth(b + 1, 'DUPLICATE_CREDIT', 'open', t, t.amount, t.amount, 0, fate === 'DUP_TWO_MORE' ? 2 : 1);
         return;
+      case 'DUP_JOURNAL_SAME_FILE':
+        journal(d, t);
+        journal(d, t);
+        credit();
+        addTruth(b, 'DUPLICATE_JOURNAL', 'open', t, t.amount, null);
+        return;
+      case 'DUP_JOURNAL_NEXT_DAY':
+        journal(d, t);
+        journal(d + 1, t);
+        credit();
+        addTruth(b + 1, 'DUPLICATE_JOURNAL', 'open', t, t.amount, null);
+        return;
       case 'AMOUNT_MISMATCH': {
-        rowsFor(journalOut, d).push(journalLine(t));
+        journal(d, t);
         let delta = rng.int(1, Math.max(1, Math.min(500, t.amount - 1)));
         if (rng.chance(0.5)) delta = -delta;
         const gross = t.amount + delta;
-        rowsFor(clearingOut, b).push(clearingLine(t, { clearingDate: b, settle: e, gross, jitterMs: jit }));
+        clearing(b, t, { settle: e, gross, jitterMs: jit });
         addTruth(b, 'AMOUNT_MISMATCH', 'open', t, t.amount, gross);
         return;
       }
       case 'FEE_MISMATCH': {
-        rowsFor(journalOut, d).push(journalLine(t));
+        journal(d, t);
         const fee = expectedFeeOf(t.merchant, t.amount) + rng.int(2, 90);
-        rowsFor(clearingOut, b).push(clearingLine(t, { clearingDate: b, settle: e, fee, jitterMs: jit }));
+        clearing(b, t, { settle: e, fee, jitterMs: jit });
         addTruth(b, 'FEE_MISMATCH', 'open', t, t.amount, t.amount);
         return;
       }
       case 'UNMATCHED': {
-        // The real transaction is normal; a clearing row for a transaction no terminal recorded.
-        rowsFor(journalOut, d).push(journalLine(t));
-        normal();
+        // The real transaction is normal; a clearing row for one no terminal recorded.
+        journal(d, t);
+        credit();
         const term = t.terminal;
         const stan = pad(900_000 + term.fakeSeq++, 6);
-        const fake: Txn = { ...t, stan, rrn: t.rrn ? t.rrn.slice(0, 6) + stan : '', orderNo: t.orderNo ? `${t.orderNo}U` : '', time: t.time + 17_000 };
+        const fake: Txn = { ...t, stan, rrn: t.rrn ? t.rrn.slice(0, 6) + stan : '', orderNo: t.orderNo ? `${t.orderNo}U` : '', amount: t.amount + 1, time: t.time + 17_000 };
         if (cal.businessDate(fake.time) !== b) fake.time = t.time;
-        rowsFor(clearingOut, b).push(clearingLine(fake, { clearingDate: b, settle: e }));
+        clearing(b, fake, { settle: e });
         addTruth(dl, 'UNMATCHED_CLEARING', 'open', fake, null, fake.amount);
         return;
       }
       case 'RISK_HOLD':
-        rowsFor(journalOut, d).push(journalLine(t));
-        rowsFor(clearingOut, b).push(clearingLine(t, { clearingDate: b, settle: e, status: 'HELD', jitterMs: jit }));
-        addTruth(b, 'RISK_HOLD', 'open', t, t.amount, t.amount);
+      case 'HOLD_RELEASED': {
+        journal(d, t);
+        clearing(b, t, { settle: e, status: 'HELD', jitterMs: jit });
+        const released = fate === 'HOLD_RELEASED' ? b + rng.int(1, 2) : end + 1;
+        clearing(released, t, { type: 'RELEASE', settle: cal.nextWorkingDay(released) });
+        addTruth(b, 'RISK_HOLD', released <= end ? 'resolved' : 'open', t, t.amount, t.amount);
         return;
+      }
       case 'DECLINED_SETTLED':
         t.response = rng.pick(DECLINE_CODES);
-        rowsFor(journalOut, d).push(journalLine(t));
-        normal();
+        journal(d, t);
+        credit();
         addTruth(b, 'DECLINED_BUT_SETTLED', 'open', t, t.amount, t.amount);
         return;
+      case 'VOID_SETTLED':
+      case 'VOID_REVERSED':
+      case 'VOID_UNSETTLED': {
+        journal(d, t);
+        const v = sibling(t, rng.chance(0.7) ? 'VOID' : 'REVERSAL', 90_000, t.amount, 'V');
+        v.origRrn = t.orderNo || t.rrn;
+        journal(d, v);
+        if (fate !== 'VOID_UNSETTLED') credit();
+        if (fate === 'VOID_REVERSED') clearing(b, v, { type: 'REVERSAL', settle: e });
+        if (fate === 'VOID_SETTLED') addTruth(b, 'VOIDED_BUT_SETTLED', 'open', t, t.amount, t.amount);
+        return;
+      }
+      case 'REFUND_DEBITED':
+      case 'REFUND_NOT_DEBITED': {
+        journal(d, t);
+        credit();
+        // The refund is keyed on a later day; its own business date drives its deadline.
+        const day = b + 1 + (fate === 'REFUND_DEBITED' ? rng.int(0, 1) : 0);
+        const r = sibling(t, 'REFUND', (day - b) * MS_PER_DAY + 3_600_000, Math.max(1, Math.round(t.amount * (rng.chance(0.5) ? 1 : 0.4))), 'R');
+        r.time = t.time + (day - b) * MS_PER_DAY;
+        r.businessDate = cal.businessDate(r.time);
+        r.expected = cal.expectedSettle(r.businessDate, t.merchant.cycle);
+        r.origRrn = t.orderNo || t.rrn;
+        journal(day, r);
+        if (fate === 'REFUND_DEBITED') clearing(r.businessDate + rng.int(0, 1), r, { type: 'REFUND', settle: r.expected });
+        else addTruth(deadlineOf(r.businessDate, t.merchant.cycle), 'REFUND_NOT_DEBITED', 'open', r, r.amount, null);
+        return;
+      }
+      case 'FALLBACK_DELAYED': {
+        // The acquirer's row (or the terminal's) lacks the rrn: pass 3 pairs them.
+        const settle = cal.nextWorkingDay(e);
+        const blankClearing = rng.chance(0.5);
+        const shown = { ...t };
+        if (!blankClearing) shown.rrn = '';
+        journal(d, shown);
+        clearing(b, t, { settle, rrn: blankClearing ? '' : t.rrn, jitterMs: jit });
+        addTruth(b, 'DELAYED_CREDIT', 'open', shown, t.amount, t.amount, cal.daysLate(e, settle));
+        return;
+      }
+      case 'FUZZY_DELAYED': {
+        // The acquirer assigned its own rrn: only pass 4 (terminal, auth code, amount, time) pairs them.
+        const settle = cal.nextWorkingDay(e);
+        journal(d, t);
+        clearing(b, t, { settle, rrn: `8${t.rrn.slice(1)}`, jitterMs: 120_000 });
+        addTruth(b, 'DELAYED_CREDIT', 'open', t, t.amount, t.amount, cal.daysLate(e, settle));
+        return;
+      }
+      case 'AMBIGUOUS': {
+        // Two sales with the same terminal, auth code and amount a minute apart, one clearing row
+        // with the acquirer's own rrn between them: two candidates.
+        journal(d, t);
+        const twin = sibling(t, t.type, 60_000, t.amount, 'A');
+        journal(d, twin);
+        const rrn = `8${t.rrn.slice(1)}`;
+        clearing(b, t, { settle: e, rrn, jitterMs: 30_000 });
+        addTruth(b, 'AMBIGUOUS_MATCH', 'open', t, null, t.amount, 0, 0, rrn);
+        return;
+      }
       case 'LATE_JOURNAL':
-        rowsFor(journalOut, d + 1).push(journalLine(t));
-        normal();
+        journal(d + 1, t);
+        credit();
         return;
     }
   };
@@ -412,12 +611,12 @@ export function generate(o: GenOptions): GenSummary {
   const files: string[] = [];
   mkdirSync(join(o.out, 'journal'), { recursive: true });
   mkdirSync(join(o.out, 'clearing'), { recursive: true });
-  const plantsPerFate = Math.max(1, Math.round(o.rows / 2500));
+  const plantsPerFate = Math.max(1, Math.round(o.rows * PLANTS_PER_ROW));
 
   for (let d = start; d <= end; d++) {
     const working = cal.isWorkingDay(d);
     const n = Math.round(o.rows * (working ? 1 : 0.65) * (0.95 + rng.float() * 0.1));
-    // Fates still to plant today, by fate; tried in rotating order on every gap-th transaction.
+    // Fates still to plant today; tried in rotating order on every gap-th transaction.
     const left = FATES.map(() => plantsPerFate);
     let toPlant = FATES.length * plantsPerFate;
     let turn = rng.int(0, FATES.length - 1);
@@ -426,7 +625,7 @@ export function generate(o: GenOptions): GenSummary {
     const year = Math.floor(civilFromDays(d) / 10_000);
     // RRN prefix: last digit of the year and the day of the year (YDDD), then hour and STAN.
     const yddd = `${year % 10}${pad(d - daysFromCivil(year, 1, 1) + 1, 3)}`;
-    const dayStamp = compactDate(d);
+    const dayStamp = String(civilFromDays(d));
     for (const m of merchants) for (const term of m.terminals) term.batch = (term.batch % 999_999) + 1;
 
     for (let i = 0; i < n; i++) {
@@ -439,15 +638,20 @@ export function generate(o: GenOptions): GenSummary {
       const time = (d * 86_400 + hour * 3600 + rng.int(0, 3599)) * 1000 - zone * 60_000;
       const qr = rng.chance(0.3);
       const stan = pad(term.stan, 6);
+      let authCode = '';
+      if (!qr) for (let k = 0; k < 6; k++) authCode += ALNUM[rng.int(0, ALNUM.length - 1)];
+      // Now and then a QR order number with a comma, which files must quote.
+      const orderNo = qr ? `ORD${dayStamp}${term.id}${rng.chance(0.01) ? ',' : ''}${pad(++term.orderSeq, 5)}` : '';
       const t: Txn = {
         merchant: m,
         terminal: term,
         stan,
         rrn: qr ? '' : `${yddd}${pad(hour, 2)}${stan}`,
-        authCode: qr ? '' : Array.from({ length: 6 }, () => ALNUM[rng.int(0, ALNUM.length - 1)]).join(''),
+        authCode,
         type: !qr && rng.chance(0.03) ? 'PREAUTH_COMPLETION' : 'SALE',
         channel: qr ? 'QR' : rng.pick(['CARD_CHIP', 'CARD_CHIP', 'CONTACTLESS', 'CARD_SWIPE']),
-        orderNo: qr ? `ORD${dayStamp}${term.id}${pad(++term.orderSeq, 5)}` : '',
+        orderNo,
+        origRrn: '',
         time,
         amount: Math.min(2_000_000, Math.max(100, Math.round(Math.exp(7.6 + 1.1 * rng.normal())))),
         response: '00',
@@ -458,7 +662,6 @@ export function generate(o: GenOptions): GenSummary {
       };
       t.businessDate = cal.businessDate(time);
       t.expected = cal.expectedSettle(t.businessDate, m.cycle);
-      journalRows++;
 
       if (i >= nextPlant && toPlant > 0 && t.businessDate === d) {
         let chosen = -1;
@@ -478,25 +681,25 @@ export function generate(o: GenOptions): GenSummary {
       if (rng.chance(0.015)) {
         // Declined: recorded by the terminal, never cleared.
         t.response = rng.pick(DECLINE_CODES);
-        rowsFor(journalOut, d).push(journalLine(t));
+        journal(d, t);
         continue;
       }
-      rowsFor(journalOut, d).push(journalLine(t));
-      if (t.businessDate <= end) {
-        rowsFor(clearingOut, t.businessDate).push(clearingLine(t, { clearingDate: t.businessDate, settle: t.expected, jitterMs: rng.int(0, 2) * 1000 }));
-      }
+      journal(d, t);
+      if (t.businessDate <= end) clearing(t.businessDate, t, { settle: t.expected, jitterMs: rng.int(0, 2) * 1000 });
     }
 
-    const jf = join(o.out, 'journal', `${formatIsoDate(d)}.csv`);
-    const cf = join(o.out, 'clearing', `${formatIsoDate(d)}.csv`);
-    const jr = journalOut.get(d) ?? [];
-    const cr = clearingOut.get(d) ?? [];
-    clearingRows += cr.length;
-    writeFileSync(jf, `${JOURNAL_HEADER.join(',')}\n${jr.join('\n')}${jr.length ? '\n' : ''}`);
-    writeFileSync(cf, `${CLEARING_HEADER.join(',')}\n${cr.join('\n')}${cr.length ? '\n' : ''}`);
-    journalOut.delete(d);
-    clearingOut.delete(d);
-    files.push(jf, cf);
+    for (const [side, out, styles, header] of [
+      ['journal', journalOut, journalStyle, JOURNAL_HEADER],
+      ['clearing', clearingOut, clearingStyle, CLEARING_HEADER],
+    ] as const) {
+      const style = styles.get(d)!;
+      const rows = out.get(d) ?? [];
+      const head = style.order.map((i) => header[i]!).join(',');
+      const path = join(o.out, side, `${formatIsoDate(d)}.csv`);
+      writeFileSync(path, `${style.bom ? '\uFEFF' : ''}${head}${style.eol}${rows.join(style.eol)}${rows.length ? style.eol : ''}`);
+      out.delete(d);
+      files.push(path);
+    }
   }
 
   const mf = join(o.out, 'merchants.csv');
@@ -508,7 +711,8 @@ export function generate(o: GenOptions): GenSummary {
 
   truth.sort((a, b) => TRUTH_COLUMNS.map((c) => String(a[c]).localeCompare(String(b[c]))).find((x) => x !== 0) ?? 0);
   const tf = join(o.out, 'truth.csv');
-  writeFileSync(tf, `${TRUTH_COLUMNS.join(',')}\n${truth.map((r) => TRUTH_COLUMNS.map((c) => r[c]).join(',')).join('\n')}${truth.length ? '\n' : ''}`);
+  const cell = (v: string | number): string => (needsQuote(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  writeFileSync(tf, `${TRUTH_COLUMNS.join(',')}\n${truth.map((r) => TRUTH_COLUMNS.map((c) => cell(r[c])).join(',')).join('\n')}${truth.length ? '\n' : ''}`);
   files.push(tf);
 
   const days: string[] = [];

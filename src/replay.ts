@@ -9,7 +9,7 @@
 import { fillRunOptions, type FilledRunOptions } from './config.js';
 import { InputError } from './errors.js';
 import { createPool } from './pool.js';
-import { runDay, type RunDeps, type RunSummary } from './run-day.js';
+import { runDay, sha256OfFile, type RunDeps, type RunSummary } from './run-day.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import { runDates, undoRun } from './store/run-store.js';
 import type { Store } from './store/store.js';
@@ -25,7 +25,9 @@ interface RecordedRun {
     windowDays?: number;
     maxRejects?: string;
     calendar?: string | null;
+    calendarSha256?: string | null;
     merchants?: string | null;
+    merchantsSha256?: string | null;
     force?: boolean;
   };
 }
@@ -62,6 +64,19 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
             throw new InputError(path, `cannot replay ${r.date}: its input file is not readable (${(e as Error).message})`, undefined, undefined, { cause: e });
           }
           if (sha !== r.shas.get(path)) throw new InputError(path, `cannot replay ${r.date}: its input file changed since that run`);
+        }
+        for (const [path, sha, what] of [
+          [r.options.merchants, r.options.merchantsSha256, 'merchants file'],
+          [r.options.calendar, r.options.calendarSha256, 'calendar'],
+        ] as const) {
+          if (!path || !sha) continue;
+          let now: string;
+          try {
+            now = sha256OfFile(path);
+          } catch (e) {
+            throw new InputError(path, `cannot replay ${r.date}: its ${what} is not readable (${(e as Error).message})`, undefined, undefined, { cause: e });
+          }
+          if (now !== sha) throw new InputError(path, `cannot replay ${r.date}: its ${what} changed since that run; restore it, or re-run the dates one by one`);
         }
       }
       for (const d of [...dates].reverse()) await undoRun(tx, d);

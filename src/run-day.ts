@@ -17,6 +17,8 @@
  * the store as it was. The rows-in equation is checked before commit; a run that would lose or
  * double-count a row fails instead.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { transferList, type RowBatch } from './core/batch.js';
 import { countIndex, COUNTS_LENGTH, ORIGIN_CARRIED, ORIGIN_NEW, OUTCOME_EXCEPTION, OUTCOME_OPEN, OUTCOME_RECONCILED, SIDE_CLEARING, SIDE_JOURNAL } from './core/codes.js';
@@ -34,7 +36,7 @@ import { createPool, type Pool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import {
-  applyWindowDuplicates,
+  applyWindow,
   closeOpenItems,
   findingsByKind,
   findLoadedFiles,
@@ -43,7 +45,8 @@ import {
   latestRun,
   loadOpenItems,
   REJECTED_COLUMNS,
-  resolveMissing,
+  releaseHolds,
+  resolveFindings,
   undoRun,
   type KindTotal,
 } from './store/run-store.js';
@@ -82,7 +85,11 @@ export interface RunSummary {
   /** Open items written for the next run. */
   openItems: { journal: number; clearing: number };
   findings: KindTotal[];
-  resolvedMissing: number;
+  /** Earlier findings resolved by this run (late credits and refunds, ambiguities settled). */
+  resolved: number;
+  /** Open RISK_HOLD findings resolved by RELEASE rows. */
+  holdsReleased: number;
+  /** Earlier DUPLICATE_CREDIT findings whose count grew. */
   duplicatesGrown: number;
   panMasked: number;
   warnings: string[];
@@ -116,7 +123,8 @@ function rejectsToCsv(w: ByteWriter, date: string, plan: FilePlan, r: RejectBatc
   for (let i = 0; i < r.length; i++) {
     const col = r.column[i]!;
     const name = col >= 0 ? plan.columns.names[col] : undefined;
-    const raw = dec.decode(r.raw.bytes.subarray(r.raw.offsets[i]!, r.raw.offsets[i + 1]!));
+    // Invalid UTF-8 becomes U+FFFD; NUL, which PostgreSQL text cannot hold, becomes U+2400 (␀).
+    const raw = dec.decode(r.raw.bytes.subarray(r.raw.offsets[i]!, r.raw.offsets[i + 1]!)).replace(/\u0000/g, '\u2400');
     field(date);
     w.comma();
     w.int(plan.fileNo);
@@ -183,7 +191,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
     const bySha = new Map<string, FilePlan>();
     plans.forEach((p, i) => {
       const other = bySha.get(shas[i]!);
-      if (other && !options.force) throw new InputError(p.shown, `has the same content as ${other.shown}; use --force to load both`);
+      if (other && !options.force && p.chunks.length > 0) throw new InputError(p.shown, `has the same content as ${other.shown}; use --force to load both`);
       bySha.set(shas[i]!, p);
     });
     lap('fingerprint');
@@ -199,7 +207,11 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const rerun = latest === date;
       if (rerun) await undoRun(tx, date);
       if (!options.force) {
-        const loaded = await findLoadedFiles(tx, shas);
+        // A file with no data rows (a quiet day's header) repeats byte for byte; nothing to double count.
+        const loaded = await findLoadedFiles(
+          tx,
+          shas.filter((_, i) => plans[i]!.chunks.length > 0),
+        );
         if (loaded.length > 0) {
           const f = loaded[0]!;
           const p = bySha.get(f.sha256)!;
@@ -344,19 +356,19 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       );
       lap('join');
 
-      // 6. duplicates of credits matched by earlier runs
-      progress.stage('checking earlier credits');
-      const windowStart = formatIsoDate(runDay - options.windowDays);
-      const window = await applyWindowDuplicates(
+      // 6. left-overs against earlier runs' matched keys: duplicate credits, journal copies
+      progress.stage('checking earlier runs');
+      const window = await applyWindow(
         tx,
         date,
-        windowStart,
-        joinResults.map((r) => r.lookup),
+        formatIsoDate(runDay - options.windowDays),
+        joinResults.map((r) => r.creditLookup),
+        joinResults.map((r) => r.journalLookup),
       );
       lap('window');
 
-      // 7. settle the left-overs
-      progress.stage('ageing open items');
+      // 7. passes 3–4 and ageing of the left-overs
+      progress.stage('matching left-overs and ageing open items');
       const leftJournal: RowBatch[] = joinResults.map((r) => r.leftJournal);
       const leftClearing: RowBatch[] = joinResults.map((r) => r.leftClearing);
       const settleTask: SettleTask = {
@@ -364,8 +376,11 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         windowStart: runDay - options.windowDays,
         journal: leftJournal,
         clearing: leftClearing,
-        consumed: joinResults.map((r) => Int32Array.from(window.consumed.get(r.partition) ?? [])),
+        consumedJournal: joinResults.map((r) => Int32Array.from(window.consumedJournal.get(r.partition) ?? [])),
+        consumedClearing: joinResults.map((r) => Int32Array.from(window.consumedClearing.get(r.partition) ?? [])),
         calendar,
+        merchants,
+        amountTolerance: options.amountTolerance,
       };
       const settled = (await pool.run(settleTask, { name: 'settle', transferList: transferList([...leftJournal, ...leftClearing]) })) as SettleResult;
       lap('settle');
@@ -419,10 +434,15 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       );
       await tx.copyIn('recon.rejected_row', REJECTED_COLUMNS, [rejectCsv.bytes()]);
       await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [...joinResults.map((r) => r.exceptions), settled.exceptions]);
-      const resolved = await resolveMissing(tx, date, concatInt32(joinResults.map((r) => r.resolvedMissing)));
+      const resolved = await resolveFindings(tx, date, concatInt32([...joinResults.map((r) => r.resolutions), settled.resolutions]));
+      const released = await releaseHolds(
+        tx,
+        date,
+        joinResults.map((r) => r.releases),
+      );
       await closeOpenItems(tx, date);
       await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
-      await tx.copyIn('recon.matched_key', MATCHED_KEY_COLUMNS, joinResults.map((r) => r.matched));
+      await tx.copyIn('recon.matched_key', MATCHED_KEY_COLUMNS, [...joinResults.map((r) => r.matched), settled.matched]);
       const findings = await findingsByKind(tx, date);
       lap('commit');
       const durationMs = Math.round(performance.now() - t0);
@@ -437,8 +457,9 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         carried,
         openItems: { journal: settled.openJournal, clearing: settled.openClearing },
         findings,
-        resolvedMissing: resolved,
-        duplicatesGrown: window.grown,
+        resolved,
+        holdsReleased: released,
+        duplicatesGrown: window.duplicatesGrown,
         panMasked,
         warnings,
         timingsMs: timings,
@@ -451,7 +472,18 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         finishedAt: new Date(),
         durationMs,
         workers: options.workers,
-        options: { grace: options.grace, amountTolerance: options.amountTolerance, windowDays: options.windowDays, maxRejects: options.maxRejectsText, zoneOffsetMinutes: calendar.zoneOffsetMinutes, calendar: options.calendar ? resolve(options.calendar) : null, merchants: options.merchants ? resolve(options.merchants) : null, force: options.force },
+        options: {
+          grace: options.grace,
+          amountTolerance: options.amountTolerance,
+          windowDays: options.windowDays,
+          maxRejects: options.maxRejectsText,
+          zoneOffsetMinutes: calendar.zoneOffsetMinutes,
+          calendar: options.calendar ? resolve(options.calendar) : null,
+          calendarSha256: options.calendar ? sha256OfFile(options.calendar) : null,
+          merchants: options.merchants ? resolve(options.merchants) : null,
+          merchantsSha256: options.merchants ? sha256OfFile(options.merchants) : null,
+          force: options.force,
+        },
         summary,
       });
       progress.done();
@@ -461,6 +493,11 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
     progress.done();
     if (!deps.pool) await pool.destroy();
   }
+}
+
+/** sha256 of a small reference file (merchants, calendar), recorded so a replay can tell it changed. */
+export function sha256OfFile(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 function concatInt32(parts: readonly Int32Array[]): Int32Array {

@@ -104,6 +104,13 @@ export function writeFinding(
   w.newline();
 }
 
+/** A response code packed as two ASCII bytes; nothing (NULL) for 0. */
+function response(w: ByteWriter, r: number): void {
+  if (r === 0) return;
+  w.byte(r >> 8);
+  w.byte(r & 0xff);
+}
+
 function code(w: ByteWriter, names: Uint8Array[], v: number): void {
   if (v > 0) w.raw(names[v]!);
 }
@@ -124,11 +131,7 @@ export function writeOpenItem(w: ByteWriter, runDay: number, B: RowBatch, i: num
   w.comma();
   code(w, STATUS_BYTES, B.status[i]!);
   w.comma();
-  const r = B.response[i]!;
-  if (r !== 0) {
-    w.byte(r >> 8);
-    w.byte(r & 0xff);
-  }
+  response(w, B.response[i]!);
   w.comma();
   str(w, B.merchant_id, i);
   w.comma();
@@ -177,6 +180,10 @@ export function writeOpenItem(w: ByteWriter, runDay: number, B: RowBatch, i: num
 export function writeMatchedKey(w: ByteWriter, runDay: number, J: RowBatch, j: number, zoneOffsetMinutes: number): void {
   w.date(runDay);
   w.comma();
+  w.raw(TYPE_BYTES[J.type[j]!]!);
+  w.comma();
+  response(w, J.response[j]!);
+  w.comma();
   w.date(J.business_date[j]!);
   w.comma();
   str(w, J.merchant_id, j);
@@ -200,7 +207,7 @@ export function writeMatchedKey(w: ByteWriter, runDay: number, J: RowBatch, j: n
 }
 
 /** One left-over credit to look up in the matched-key window. */
-export function writeLookup(w: ByteWriter, part: number, idx: number, C: RowBatch, c: number): void {
+export function writeCreditLookup(w: ByteWriter, part: number, idx: number, C: RowBatch, c: number): void {
   w.int(part);
   w.comma();
   w.int(idx);
@@ -220,5 +227,51 @@ export function writeLookup(w: ByteWriter, part: number, idx: number, C: RowBatc
   w.date(C.settle_date[c]!);
   w.comma();
   source(w, C, c);
+  w.newline();
+}
+
+/** One left-over journal row to look up in the matched-key window (is it a copy?). */
+export function writeJournalLookup(w: ByteWriter, part: number, idx: number, J: RowBatch, j: number, zoneOffsetMinutes: number): void {
+  w.int(part);
+  w.comma();
+  w.int(idx);
+  w.comma();
+  w.raw(TYPE_BYTES[J.type[j]!]!);
+  w.comma();
+  response(w, J.response[j]!);
+  w.comma();
+  str(w, J.merchant_id, j);
+  w.comma();
+  str(w, J.terminal_id, j);
+  w.comma();
+  str(w, J.rrn, j);
+  w.comma();
+  str(w, J.order_no, j);
+  w.comma();
+  str(w, J.stan, j);
+  w.comma();
+  w.timestamp(getI64(J.txn_time, j), zoneOffsetMinutes);
+  w.comma();
+  w.date(J.business_date[j]!);
+  w.comma();
+  w.int(getI64(J.amount, j));
+  w.comma();
+  w.date(J.expected[j]!);
+  w.comma();
+  source(w, J, j);
+  w.newline();
+}
+
+/** One RELEASE row's keys. */
+export function writeRelease(w: ByteWriter, C: RowBatch, c: number): void {
+  str(w, C.merchant_id, c);
+  w.comma();
+  str(w, C.terminal_id, c);
+  w.comma();
+  str(w, C.rrn, c);
+  w.comma();
+  str(w, C.order_no, c);
+  w.comma();
+  str(w, C.orig_rrn, c);
   w.newline();
 }

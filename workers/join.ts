@@ -1,32 +1,35 @@
 /**
- * Join task: one partition's journal and clearing rows (new rows and carried open items) matched by
- * passes 1 and 2 (DESIGN §5) with an open-addressing hash table, and the matched pairs classified
- * (DESIGN §6). What no pass matched leaves as left-over rows for the settle task.
+ * Join task: one partition's journal and clearing rows (new rows and carried open items), DESIGN §9
+ * step 3. In order:
  *
- * Terms
- * - credit-domain journal row: txn_type SALE or PREAUTH_COMPLETION (approved or not).
- * - credit-like clearing row: a credit (record_type SALE, status SETTLED) or a hold (status HELD or
- *   record_type HOLD): both match their journal transaction (DESIGN §6.1 rules 2, 3). REJECTED rows
- *   match nothing.
- * - A probe whose key finds only journal rows that are already matched is a duplicate credit: it is
- *   consumed and counted on the first of them (rule 6).
+ * 1. duplicate journals: a journal row with the same match key, amount and txn_type as an earlier
+ *    one is a copy: DUPLICATE_JOURNAL, dropped (rule 8).
+ * 2. links: an approved journal VOID/REVERSAL marks the sale it names by orig_rrn as voided; a
+ *    clearing REVERSAL marks it as reversed (rule 5). Both land in this partition because the scan
+ *    keys link rows by the original's key.
+ * 3. passes 1 and 2 (DESIGN §5) with an open-addressing hash table over the journal side, for the
+ *    credit domain and, separately, for refunds (rule 4). A probe whose key finds only journal rows
+ *    that are already matched is a duplicate credit: consumed, counted on the first of them (rule 6).
+ * 4. findings on matched pairs (classify.ts), RISK_HOLD on every new held row, RELEASE keys for the
+ *    store to resolve holds with.
+ * 5. what is left goes to the settle task (passes 3–4 and ageing); left-over credits and journal rows
+ *    are also looked up by the coordinator among earlier runs' matched keys.
  *
- * Rows are visited in their batch order (carried items first, then new rows in file order), so
- * "first" is deterministic whatever order the scan tasks finished in.
+ * Rows are visited in batch order (carried items first, then new rows in file order), so "first" is
+ * deterministic whatever order the scan tasks finished in.
  */
 import { allocBatch, appendRow, concatBatches, type RowBatch } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
+  CHANNEL_QR,
   countIndex,
   COUNTS_LENGTH,
   FLAG_CARRIED,
   FLAG_FINDING,
-  FLAG_MISSING_RAISED,
-  KIND_AMOUNT_MISMATCH,
-  KIND_DECLINED_BUT_SETTLED,
-  KIND_DELAYED_CREDIT,
+  FLAG_REVERSED,
+  FLAG_VOIDED,
   KIND_DUPLICATE_CREDIT,
-  KIND_FEE_MISMATCH,
+  KIND_DUPLICATE_JOURNAL,
   KIND_RISK_HOLD,
   ORIGIN_CARRIED,
   ORIGIN_NEW,
@@ -35,20 +38,19 @@ import {
   RESPONSE_APPROVED,
   SIDE_CLEARING,
   SIDE_JOURNAL,
-  STATUS_HELD,
   STATUS_REJECTED,
-  STATUS_SETTLED,
-  TYPE_HOLD,
-  TYPE_PREAUTH_COMPLETION,
-  TYPE_SALE,
+  TYPE_RELEASE,
+  TYPE_REFUND,
 } from '../src/core/codes.js';
-import { WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
+import type { CalendarSpec } from '../src/core/dates.js';
+import { finish, hashField, hashInt, HASH_SEED } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
-import { orderKeyOf, rrnKeyOf } from '../src/core/keys.js';
-import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
+import type { MerchantTable } from '../src/core/merchants.js';
 import { strEq, strLen } from '../src/core/utf8.js';
-import { writeFinding, writeLookup, writeMatchedKey } from './encode.js';
+import { Findings, isClearingRefund, isCredit, isCreditDomain, isCreditLike, isHold, isLink } from './classify.js';
+import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
+import { writeCreditLookup, writeJournalLookup, writeRelease } from './encode.js';
 
 export interface JoinTask {
   partition: number;
@@ -72,9 +74,13 @@ export interface JoinResult {
   /** CSV rows for recon.matched_key (journal transactions matched by this run). */
   matched: Uint8Array;
   /** CSV rows of left-over credits to look up in the matched-key window. */
-  lookup: Uint8Array;
-  /** (src_run, src_file, src_line) triples of journal items whose MISSING_CREDIT is now resolved. */
-  resolvedMissing: Int32Array;
+  creditLookup: Uint8Array;
+  /** CSV rows of left-over journal rows to look up in the matched-key window. */
+  journalLookup: Uint8Array;
+  /** CSV rows of RELEASE keys. */
+  releases: Uint8Array;
+  /** (kind, side, src_run, src_file, src_line) of earlier findings this run resolves. */
+  resolutions: Int32Array;
   /** Unmatched journal and clearing rows, for the settle task. */
   leftJournal: RowBatch;
   leftClearing: RowBatch;
@@ -83,176 +89,152 @@ export interface JoinResult {
   findings: number;
 }
 
-let calendarCache: { key: string; cal: WorkCalendar } | undefined;
-function calendarFor(spec: CalendarSpec): WorkCalendar {
-  const key = JSON.stringify(spec);
-  if (calendarCache?.key !== key) calendarCache = { key, cal: new WorkCalendar(spec) };
-  return calendarCache.cal;
+/**
+ * Hash of a journal row's identity for DUPLICATE_JOURNAL: type, amount, its own match key, and the
+ * response code — a declined attempt and the approved retry under the same order number are two
+ * records, not a copy.
+ */
+function copyHash(J: RowBatch, j: number): number {
+  let h = hashInt(hashInt(hashInt(HASH_SEED, J.type[j]!), J.response[j]!), J.amount[2 * j]!);
+  h = hashInt(h, J.amount[2 * j + 1]!);
+  const m = J.merchant_id;
+  h = hashField(h, m.bytes, m.offsets[j]!, m.offsets[j + 1]!);
+  if (strLen(J.order_no, j) > 0) {
+    const o = J.order_no;
+    return finish(hashField(h, o.bytes, o.offsets[j]!, o.offsets[j + 1]!));
+  }
+  const t = J.terminal_id;
+  h = hashField(h, t.bytes, t.offsets[j]!, t.offsets[j + 1]!);
+  if (strLen(J.rrn, j) > 0) {
+    const r = J.rrn;
+    return finish(hashField(h, r.bytes, r.offsets[j]!, r.offsets[j + 1]!));
+  }
+  const s = J.stan;
+  return finish(hashInt(hashField(h, s.bytes, s.offsets[j]!, s.offsets[j + 1]!), J.business_date[j]!));
 }
 
-export function isCreditDomain(type: number): boolean {
-  return type === TYPE_SALE || type === TYPE_PREAUTH_COMPLETION;
-}
-
-export function isHold(type: number, status: number): boolean {
-  return status === STATUS_HELD || (type === TYPE_HOLD && status !== STATUS_REJECTED);
-}
-
-export function isCreditLike(type: number, status: number): boolean {
-  return (type === TYPE_SALE && status === STATUS_SETTLED) || isHold(type, status);
+function sameCopy(J: RowBatch, a: number, b: number): boolean {
+  if (J.type[a] !== J.type[b] || J.response[a] !== J.response[b] || J.amount[2 * a] !== J.amount[2 * b] || J.amount[2 * a + 1] !== J.amount[2 * b + 1]) return false;
+  if (!strEq(J.merchant_id, a, J.merchant_id, b) || !strEq(J.order_no, a, J.order_no, b)) return false;
+  if (strLen(J.order_no, a) > 0) return true;
+  if (!strEq(J.terminal_id, a, J.terminal_id, b) || !strEq(J.rrn, a, J.rrn, b)) return false;
+  if (strLen(J.rrn, a) > 0) return true;
+  return strEq(J.stan, a, J.stan, b) && J.business_date[a] === J.business_date[b];
 }
 
 export function join(task: JoinTask): JoinResult {
-  const { runDay } = task;
-  const cal = calendarFor(task.calendar);
-  const zone = task.calendar.zoneOffsetMinutes;
   const J = concatBatches(task.journal, task.journalLineBase);
   const C = concatBatches(task.clearing, task.clearingLineBase);
   const nJ = J.length;
   const nC = C.length;
+  const found = new Findings(task);
+  const pairs = new Pairing(J, C, (j) => J.response[j] === RESPONSE_APPROVED);
+  const { jCredit, jHold, jDup, jFirstDup, cState, cPair } = pairs;
 
-  /** Clearing row that credited journal row j, −1 if none. */
-  const jMatch = new Int32Array(nJ).fill(-1);
-  /** Extra credits that hit journal row j, and the first of them. */
-  const jDup = new Int32Array(nJ);
-  const jFirstDup = new Int32Array(nJ).fill(-1);
-  /** 0 open, 1 matched, 2 duplicate (consumed), 3 not credit-like (closed). */
-  const cState = new Uint8Array(nC);
-  const cPair = new Int32Array(nC).fill(-1);
+  /** Journal rows taken out before matching: 2 a dropped copy, 3 a void or reversal done with. */
+  const jGone = new Uint8Array(nJ);
 
-  for (let c = 0; c < nC; c++) if (!isCreditLike(C.type[c]!, C.status[c]!)) cState[c] = 3;
-
-  // Pass 1 (QR): (merchant_id, order_no) when both sides have an order_no.
+  // 1. Copies of journal rows.
   {
     const t = new KeyTable(nJ);
     for (let j = 0; j < nJ; j++) {
-      if (isCreditDomain(J.type[j]!) && strLen(J.order_no, j) > 0) t.insert(J.hash[j]!, j);
-    }
-    if (t.size > 0) {
-      for (let c = 0; c < nC; c++) {
-        if (cState[c] !== 0 || strLen(C.order_no, c) === 0) continue;
-        const h = C.hash[c]!;
-        let first = -1;
-        let free = -1;
-        for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) {
-          const j = t.rowAt(s);
-          if (!strEq(J.order_no, j, C.order_no, c) || !strEq(J.merchant_id, j, C.merchant_id, c)) continue;
-          if (first < 0) first = j;
-          if (jMatch[j]! < 0) {
-            free = j;
-            break;
-          }
-        }
-        settleProbe(c, first, free);
-      }
+      const h = copyHash(J, j);
+      let copyOf = -1;
+      for (let s = t.find(h); s >= 0 && copyOf < 0; s = t.findNext(s, h)) if (sameCopy(J, t.rowAt(s), j)) copyOf = t.rowAt(s);
+      if (copyOf >= 0) {
+        jGone[j] = 2;
+        found.raise(KIND_DUPLICATE_JOURNAL, true, J, j, null, -1, getI64(J.amount, j));
+      } else t.insert(h, j);
     }
   }
 
-  // Pass 2 (cards): (merchant_id, terminal_id, rrn).
-  {
-    const t = new KeyTable(nJ);
-    for (let j = 0; j < nJ; j++) {
-      if (!isCreditDomain(J.type[j]!) || strLen(J.rrn, j) === 0) continue;
-      t.insert(strLen(J.order_no, j) === 0 ? J.hash[j]! : rrnKeyOf(J, j), j);
-    }
-    if (t.size > 0) {
-      for (let c = 0; c < nC; c++) {
-        if (cState[c] !== 0 || strLen(C.rrn, c) === 0) continue;
-        const h = strLen(C.order_no, c) === 0 ? C.hash[c]! : rrnKeyOf(C, c);
-        let first = -1;
-        let free = -1;
-        for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) {
-          const j = t.rowAt(s);
-          if (!strEq(J.rrn, j, C.rrn, c) || !strEq(J.terminal_id, j, C.terminal_id, c) || !strEq(J.merchant_id, j, C.merchant_id, c)) continue;
-          if (first < 0) first = j;
-          if (jMatch[j]! < 0) {
-            free = j;
-            break;
-          }
-        }
-        settleProbe(c, first, free);
-      }
-    }
-  }
+  const credit = new PassTables(J, (j) => jGone[j] === 0 && isCreditDomain(J.type[j]!));
 
-  function settleProbe(c: number, first: number, free: number): void {
-    if (free >= 0) {
-      jMatch[free] = c;
-      cState[c] = 1;
-      cPair[c] = free;
-    } else if (first >= 0) {
-      cState[c] = 2;
-      cPair[c] = first;
-      if (jDup[first] === 0) jFirstDup[first] = c;
-      jDup[first]!++;
-    }
-  }
-
-  // Classification of matched pairs and duplicates.
-  const exc = new ByteWriter(1 << 12);
-  const matched = new ByteWriter(1 << 16);
-  const resolved: number[] = [];
-  const counts = new Int32Array(COUNTS_LENGTH);
-  let findings = 0;
-  const merchants = task.merchants;
-
-  const raise = (kind: number, subjectJournal: boolean, j: number, c: number, stake: number, expectedFee = -1, daysLate = 0, duplicateCount = 0): void => {
-    writeFinding(exc, runDay, kind, subjectJournal, j >= 0 ? J : null, j, c >= 0 ? C : null, c, expectedFee, daysLate, duplicateCount, stake, zone);
-    if (j >= 0) J.flags[j]! |= FLAG_FINDING;
-    if (c >= 0) C.flags[c]! |= FLAG_FINDING;
-    findings++;
+  // 2. Links of voids and reversals to the sale they name.
+  let linkFlag = 0;
+  const mark = (sale: number): boolean => {
+    J.flags[sale]! |= linkFlag;
+    return true;
   };
-
+  linkFlag = FLAG_VOIDED;
   for (let j = 0; j < nJ; j++) {
-    const c = jMatch[j]!;
-    if (c < 0) continue;
-    writeMatchedKey(matched, runDay, J, j, zone);
-    if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) resolved.push(J.src_run[j]!, J.src_file[j]!, J.src_line[j]!);
-    if (isHold(C.type[c]!, C.status[c]!)) continue; // RISK_HOLD is raised per held row below; no other check.
-    const amount = getI64(J.amount, j);
-    const gross = getI64(C.amount, c);
+    if (jGone[j] !== 0 || !isLink(true, J.type[j]!)) continue;
     if (J.response[j] !== RESPONSE_APPROVED) {
-      raise(KIND_DECLINED_BUT_SETTLED, true, j, c, gross);
+      jGone[j] = 3; // a declined void voids nothing
       continue;
     }
-    if (Math.abs(gross - amount) > task.amountTolerance) {
-      raise(KIND_AMOUNT_MISMATCH, true, j, c, Math.abs(gross - amount));
+    if (strLen(J.orig_rrn, j) === 0) continue;
+    const sale = J.channel[j] === CHANNEL_QR ? credit.findOrder(J, j, true, mark) : credit.findRrn(J, j, true, mark);
+    if (sale >= 0) jGone[j] = 3;
+  }
+  linkFlag = FLAG_REVERSED;
+  for (let c = 0; c < nC; c++) {
+    const type = C.type[c]!;
+    const status = C.status[c]!;
+    if (isCreditLike(type, status) || isClearingRefund(type, status)) continue;
+    if (!isLink(false, type) || status === STATUS_REJECTED || strLen(C.orig_rrn, c) === 0) {
+      cState[c] = 3; // REJECTED rows, RELEASE (resolved through the store), a reversal naming nothing
+      continue;
     }
-    const exp = expectedFee(merchants, J.merchant_ix[j]!, gross);
-    const fee = getI64(C.fee, c);
-    if (exp >= 0 && Math.abs(fee - exp) > 1) {
-      raise(KIND_FEE_MISMATCH, true, j, c, Math.abs(fee - exp), exp);
+    const sale = strLen(C.order_no, c) > 0 ? credit.findOrder(C, c, true, mark) : credit.findRrn(C, c, true, mark);
+    if (sale >= 0) cState[c] = 3;
+  }
+
+  // 3. Passes 1 and 2: credits and holds, then refunds among refunds.
+  pairs.passes(
+    credit,
+    (c) => isCreditLike(C.type[c]!, C.status[c]!),
+    (c) => (isHold(C.type[c]!, C.status[c]!) ? PROBE_HOLD : PROBE_CREDIT),
+  );
+  const refunds = new PassTables(J, (j) => jGone[j] === 0 && J.type[j] === TYPE_REFUND);
+  pairs.passes(
+    refunds,
+    (c) => isClearingRefund(C.type[c]!, C.status[c]!),
+    () => PROBE_REFUND,
+  );
+
+  // 4. Findings.
+  for (let j = 0; j < nJ; j++) {
+    const c = jCredit[j]!;
+    if (c >= 0) {
+      if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
+      else found.creditPair(J, j, C, c);
+    } else if (jHold[j]! >= 0) {
+      found.holdPair(J, j, C, jHold[j]!);
     }
-    const late = cal.daysLate(J.expected[j]!, C.settle_date[c]!);
-    if (late > 0) raise(KIND_DELAYED_CREDIT, true, j, c, gross, exp, late);
   }
   for (let j = 0; j < nJ; j++) {
     if (jDup[j] === 0) continue;
-    const c = jFirstDup[j]!;
-    raise(KIND_DUPLICATE_CREDIT, true, j, c, getI64(C.amount, c) * jDup[j]!, -1, 0, jDup[j]!);
+    found.raise(KIND_DUPLICATE_CREDIT, true, J, j, C, jFirstDup[j]!, pairs.jDupGross[j]!, -1, 0, jDup[j]!);
   }
+  const releases = new ByteWriter(256);
   for (let c = 0; c < nC; c++) {
-    if ((C.flags[c]! & FLAG_CARRIED) !== 0 || !isHold(C.type[c]!, C.status[c]!)) continue;
-    raise(KIND_RISK_HOLD, false, cPair[c]!, c, getI64(C.amount, c));
+    if ((C.flags[c]! & FLAG_CARRIED) !== 0) continue;
+    if (isHold(C.type[c]!, C.status[c]!)) found.raise(KIND_RISK_HOLD, false, J, cPair[c]!, C, c, getI64(C.amount, c));
+    else if (C.type[c] === TYPE_RELEASE && C.status[c] !== STATUS_REJECTED) writeRelease(releases, C, c);
   }
 
-  // Outcomes of the rows finished here; the rest go on to settle.
+  // 5. Outcomes of the rows finished here; the rest go on to settle. A sale matched only by a hold
+  // goes on too: it stays open for its credit.
+  const counts = new Int32Array(COUNTS_LENGTH);
   const leftJournal = allocBatch(16);
   const leftClearing = allocBatch(16);
-  const lookup = new ByteWriter(1 << 10);
+  const creditLookup = new ByteWriter(1 << 10);
+  const journalLookup = new ByteWriter(1 << 10);
   for (let j = 0; j < nJ; j++) {
     const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
-    if (jMatch[j]! >= 0 || !isCreditDomain(J.type[j]!)) {
-      counts[countIndex(SIDE_JOURNAL, origin, (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED)]!++;
-    } else {
+    if (jGone[j] === 0 && jCredit[j]! < 0) {
+      if (jHold[j]! < 0) writeJournalLookup(journalLookup, task.partition, leftJournal.length, J, j, found.zone);
       appendRow(leftJournal, J, j);
+    } else {
+      counts[countIndex(SIDE_JOURNAL, origin, (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED)]!++;
     }
   }
   for (let c = 0; c < nC; c++) {
     const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     const state = cState[c]!;
     if (state === 0) {
-      if (isCreditLike(C.type[c]!, C.status[c]!)) writeLookup(lookup, task.partition, leftClearing.length, C, c);
+      if (isCredit(C.type[c]!, C.status[c]!)) writeCreditLookup(creditLookup, task.partition, leftClearing.length, C, c);
       appendRow(leftClearing, C, c);
     } else {
       const outcome = state === 2 || (C.flags[c]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
@@ -262,13 +244,15 @@ export function join(task: JoinTask): JoinResult {
 
   return {
     partition: task.partition,
-    exceptions: exc.bytes(),
-    matched: matched.bytes(),
-    lookup: lookup.bytes(),
-    resolvedMissing: Int32Array.from(resolved),
+    exceptions: found.exceptions.bytes(),
+    matched: found.matched.bytes(),
+    creditLookup: creditLookup.bytes(),
+    journalLookup: journalLookup.bytes(),
+    releases: releases.bytes(),
+    resolutions: found.resolutionEvents(),
     leftJournal,
     leftClearing,
     counts,
-    findings,
+    findings: found.count,
   };
 }

@@ -15,7 +15,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { allocBatch, ensureBytes, ensureRows, sealBatch, type RowBatch, type Utf8Column } from '../src/core/batch.js';
 import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } from '../src/core/codes.js';
 import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
-import { partitionOf } from '../src/core/hash.js';
+import { hashField, HASH_SEED, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
@@ -76,6 +76,8 @@ const COMMA = 44;
 const QUOTE = 34;
 const NL = 10;
 const CR = 13;
+const SPACE = 32;
+const TAB = 9;
 
 export interface FileRange {
   path: string;
@@ -124,7 +126,7 @@ export interface ScanResult {
 
 /** Per-worker cache of the derived tables, keyed by the objects' content identity. */
 let calendarCache: { key: string; cal: WorkCalendar } | undefined;
-let merchantCache: { key: MerchantTable | string; index: MerchantIndex } | undefined;
+let merchantCache: { key: string; index: MerchantIndex } | undefined;
 
 function calendarFor(spec: CalendarSpec): WorkCalendar {
   const key = JSON.stringify(spec);
@@ -133,8 +135,12 @@ function calendarFor(spec: CalendarSpec): WorkCalendar {
 }
 
 function merchantIndexFor(m: MerchantTable): MerchantIndex {
-  // Tasks receive a structured clone each time; the id bytes identify the table.
-  const key = `${m.count}:${m.ids.bytes.length}:${m.ids.bytes[0] ?? 0}:${m.ids.bytes[m.ids.bytes.length - 1] ?? 0}:${m.cycle.join('')}:${m.mdrBps.join(',')}`;
+  // Tasks receive a structured clone each time: the content identifies the table.
+  let h = hashField(HASH_SEED, m.ids.bytes, 0, m.ids.bytes.length);
+  h = hashField(h, m.cycle, 0, m.cycle.length);
+  h = hashField(h, new Uint8Array(m.mdrBps.buffer, m.mdrBps.byteOffset, m.mdrBps.byteLength), 0, m.mdrBps.byteLength);
+  h = hashField(h, new Uint8Array(m.feeCap.buffer, m.feeCap.byteOffset, m.feeCap.byteLength), 0, m.feeCap.byteLength);
+  const key = `${m.count}:${h >>> 0}`;
   if (merchantCache?.key !== key) merchantCache = { key, index: new MerchantIndex(m) };
   return merchantCache.index;
 }
@@ -238,10 +244,10 @@ function maskDigits(b: Uint8Array, s: number, e: number): void {
 }
 
 /**
- * Masks, in place, every run of 16–19 digits that passes the Luhn check (the lengths of card numbers
- * that cannot be confused with 15-digit merchant ids or 12-digit rrns): keeps the first 6 and last 4
- * digits. Used on raw text of rejected lines, where the column holding a card number cannot be
- * trusted.
+ * Masks, in place, every run of 13–19 digits that passes the Luhn check (a card number): keeps the
+ * first 6 and last 4 digits. Used on the raw text of rejected lines, where the column holding a card
+ * number cannot be trusted. A 15-digit merchant id that happens to pass the check is masked too:
+ * over-masking a rejected line is the safe side.
  */
 export function maskCardNumbers(b: Uint8Array, start: number, end: number): number {
   let masked = 0;
@@ -254,7 +260,7 @@ export function maskCardNumbers(b: Uint8Array, start: number, end: number): numb
     let j = i;
     while (j < end && b[j]! >= 48 && b[j]! <= 57) j++;
     const n = j - i;
-    if (n >= 16 && n <= 19 && luhnOk(b, i, j)) {
+    if (n >= 13 && n <= 19 && luhnOk(b, i, j)) {
       for (let k = i + 6; k < j - 4; k++) b[k] = 42;
       masked++;
     }
@@ -406,14 +412,16 @@ export function parseDateBytes(b: Uint8Array, s: number, e: number): number {
 /** Result slots of parseTimestamp beyond the value: why it failed. */
 const TS_BAD = -1e18;
 const TS_NO_OFFSET = -2e18;
+const TS_RANGE = -3e18;
 
 /**
  * ISO 8601 `YYYY-MM-DD[T ]HH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)` → epoch milliseconds.
- * Returns TS_BAD or TS_NO_OFFSET on failure.
+ * Returns TS_BAD, TS_NO_OFFSET or TS_RANGE (a date outside 2000–2099) on failure.
  */
 export function parseTimestamp(b: Uint8Array, s: number, e: number): number {
   if (e - s < 19) return TS_BAD;
   const day = parseDateBytes(b, s, s + 10);
+  if (day === -2) return TS_RANGE;
   if (day < 0) return TS_BAD;
   const sep = b[s + 10];
   if (sep !== 84 && sep !== 32 && sep !== 116) return TS_BAD;
@@ -544,11 +552,15 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   const fs = new Int32Array(ncols + 1);
   const fe = new Int32Array(ncols + 1);
   const fq = new Uint8Array(ncols + 1);
+  // Raw bounds of each field in buf (quotes included), to mask a card number in a rejected line.
+  const rs = new Int32Array(ncols + 1);
+  const re = new Int32Array(ncols + 1);
   // Unescaped bytes of quoted fields of the current record.
   let qbuf: Uint8Array = new Uint8Array(1024);
   // Where each field (F_*) of the current record lives: file column index, or −1.
   const at = new Int32Array(FIELD_COUNT).fill(-1);
   for (let i = 0; i < ncols; i++) at[rules.field[i]!] = i;
+  const panCol = at[F_PAN]!;
 
   let pos = start;
   let line = 0;
@@ -568,8 +580,12 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     let qpos = 0;
 
     for (;;) {
-      if (pos < end && buf[pos] === QUOTE) {
-        let j = pos + 1;
+      // A quoted field may have blanks around its quotes (fast-csv reads `a, "b" ,c` as a,b,c).
+      let q = pos;
+      while (q < end && (buf[q] === SPACE || buf[q] === TAB)) q++;
+      if (q < end && buf[q] === QUOTE) {
+        const rawStart = q;
+        let j = q + 1;
         const qs = qpos;
         let closed = false;
         while (j < end) {
@@ -598,18 +614,24 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
             openQuoteAtEnd = true;
             break records;
           }
-          line += 1 + embeddedNl;
-          pushReject(rejects, recLine, nf, R_QUOTE, 0, buf, recStart, trimEol(buf, recStart, end));
-          pos = end;
+          // A quote never closed: reject this line alone and read on from the next one.
+          const nl = buf.indexOf(NL, recStart);
+          const lineEnd = nl < 0 || nl >= end ? end : nl + 1;
+          line += 1;
+          pushReject(rejects, recLine, nf, R_QUOTE, 0, buf, recStart, trimEol(buf, recStart, lineEnd));
+          pos = lineEnd;
           continue records;
         }
         if (nf <= ncols) {
           fs[nf] = qs;
           fe[nf] = qpos;
           fq[nf] = 1;
+          rs[nf] = rawStart;
+          re[nf] = j;
         }
         nf++;
         pos = j;
+        while (pos < end && (buf[pos] === SPACE || buf[pos] === TAB)) pos++;
         const c = pos < end ? buf[pos]! : -1;
         if (c === COMMA) {
           pos++;
@@ -633,18 +655,13 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
         pos = nl < 0 || nl >= end ? end : nl + 1;
         break;
       }
-      // Unquoted field.
+      // Unquoted field; a quote inside it is an ordinary character (as fast-csv reads it).
       let j = pos;
       let c = -1;
       while (j < end) {
         c = buf[j]!;
         if (c === COMMA || c === NL) break;
-        if (c === QUOTE) {
-          if (!bad) {
-            bad = R_QUOTE;
-            badCol = nf;
-          }
-        } else if (c >= 0x80) high = true;
+        if (c >= 0x80) high = true;
         j++;
       }
       let e = j;
@@ -653,6 +670,8 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
         fs[nf] = pos;
         fe[nf] = e;
         fq[nf] = 0;
+        rs[nf] = pos;
+        re[nf] = e;
       }
       nf++;
       if (j >= end) {
@@ -669,26 +688,25 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     if (nf === 1 && fe[0] === fs[0] && fq[0] === 0) continue;
 
     if (high && !validUtf8(buf, recStart, recEnd)) {
-      pushReject(rejects, recLine, -1, R_UTF8, 0, buf, recStart, recEnd);
+      pushReject(rejects, recLine, -1, R_UTF8, 0, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
       continue;
     }
     if (bad) {
-      pushReject(rejects, recLine, badCol, bad, 0, buf, recStart, recEnd);
+      pushReject(rejects, recLine, badCol, bad, 0, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
       continue;
     }
     if (embeddedNl > 0) {
-      pushReject(rejects, recLine, nlField, R_EMBEDDED_NEWLINE, 0, buf, recStart, recEnd);
+      pushReject(rejects, recLine, nlField, R_EMBEDDED_NEWLINE, 0, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
       continue;
     }
     if (nf !== ncols) {
-      pushReject(rejects, recLine, -1, R_FIELD_COUNT, nf, buf, recStart, recEnd);
+      pushReject(rejects, recLine, -1, R_FIELD_COUNT, nf, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
       continue;
     }
 
     // Where the card number sits in the raw line, to mask it should the line be rejected.
-    const panCol = at[F_PAN]!;
-    const panStart = fq[panCol] ? 0 : fs[panCol]!;
-    const panEnd = fq[panCol] ? 0 : fe[panCol]!;
+    const panStart = rs[panCol]!;
+    const panEnd = re[panCol]!;
 
     // Convert and validate every field before anything is appended.
     let type = 0;
@@ -744,6 +762,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
             const t = parseTimestamp(src, s, e);
             if (t === TS_BAD) reason = R_TIMESTAMP;
             else if (t === TS_NO_OFFSET) reason = R_NO_OFFSET;
+            else if (t === TS_RANGE) reason = R_RANGE;
             else time = t;
             break;
           }
@@ -842,6 +861,9 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     if (link && origLen > 0) {
       if (journal ? channel === CHANNEL_QR : orderLen > 0) hash = hashOrderKey(msrc, ms, me, gsrc, fs[gcol]!, fe[gcol]!);
       else hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, gsrc, fs[gcol]!, fe[gcol]!);
+    } else if (journal && channel !== CHANNEL_QR && rrnLen > 0) {
+      // A card row is keyed by its rrn even when it carries an order number too.
+      hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, rsrc, fs[rcol]!, fe[rcol]!);
     } else if (orderLen > 0) hash = hashOrderKey(msrc, ms, me, osrc, fs[ocol]!, fe[ocol]!);
     else if (rrnLen > 0) hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, rsrc, fs[rcol]!, fe[rcol]!);
     else hash = hashTerminalKey(tsrc, fs[tcol]!, fe[tcol]!);

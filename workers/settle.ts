@@ -1,29 +1,39 @@
 /**
- * Settle task: what no pass matched, aged against the run date (DESIGN §4 deadline, §6.1 rule 9:
- * a run matches first, then ages) and written out as findings and the open items carried to the
- * next run. It sees the left-overs of every partition, a small share of the rows.
+ * Settle task: the rows no partition matched, from every partition (a small share of the rows), taken
+ * through the last two passes and aged against the run date (DESIGN §5, §4 deadline, §6.1 rule 9:
+ * a run matches first, then ages).
  *
- * Ageing
- * - approved sale (journal): at the first run ≥ its deadline → MISSING_CREDIT, and the item stays
- *   open (flagged) so that a late credit still resolves it, until it leaves the matched-key window.
- * - declined sale: carried until its deadline (a late credit would be DECLINED_BUT_SETTLED), then
- *   closed as reconciled.
- * - credit (clearing): at the first run ≥ its deadline → UNMATCHED_CLEARING, closed.
- * - hold: carried until its deadline so a late journal row still matches it; RISK_HOLD was raised
- *   when it arrived.
- * - consumed: a left-over credit that the coordinator found in the matched-key window (a duplicate
- *   of a transaction credited by an earlier run); closed, its DUPLICATE_CREDIT written by the store.
+ * - consumed: left-overs the coordinator found among earlier runs' matched keys: duplicate credits
+ *   and journal copies (their findings are written by the store); closed.
+ * - pass 3, cards only: (terminal_id, stan, amount, business date) when the rrn is empty on either
+ *   side; the first candidate wins.
+ * - pass 4, fuzzy: (terminal_id, auth_code, amount) with |Δtxn_time| ≤ 300 s. One candidate matches;
+ *   more than one is AMBIGUOUS_MATCH (raised once), nothing matches, and neither the clearing row nor
+ *   its candidates age while it lasts (rule 7). An ambiguity whose candidates are gone is resolved.
+ * - ageing, at the first run ≥ the deadline:
+ *   approved sale, not voided → MISSING_CREDIT, kept open (flagged) so a late credit resolves it;
+ *   approved refund → REFUND_NOT_DEBITED, kept open likewise; a voided or declined sale, an unlinked
+ *   void, an unmatched refund or reversal on the clearing side, a hold → closed as reconciled;
+ *   a credit → UNMATCHED_CLEARING, closed. Flagged items leave when their business date falls out of
+ *   the matched-key window.
  */
-import type { RowBatch } from '../src/core/batch.js';
+import { concatBatches, type RowBatch } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
   countIndex,
   COUNTS_LENGTH,
+  FLAG_AMBIGUOUS_RAISED,
   FLAG_CARRIED,
   FLAG_FINDING,
+  FLAG_HELD,
   FLAG_MISSING_RAISED,
   FLAG_PERSISTED,
+  FLAG_PROTECTED,
+  FLAG_VOIDED,
+  KIND_AMBIGUOUS_MATCH,
+  KIND_DUPLICATE_CREDIT,
   KIND_MISSING_CREDIT,
+  KIND_REFUND_NOT_DEBITED,
   KIND_UNMATCHED_CLEARING,
   ORIGIN_CARRIED,
   ORIGIN_NEW,
@@ -33,106 +43,255 @@ import {
   RESPONSE_APPROVED,
   SIDE_CLEARING,
   SIDE_JOURNAL,
+  TYPE_REFUND,
 } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
+import { finish, hashField, hashInt, HASH_SEED } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
-import { writeFinding, writeOpenItem } from './encode.js';
-import { isHold } from './join.js';
+import { KeyTable } from '../src/core/key-table.js';
+import type { MerchantTable } from '../src/core/merchants.js';
+import { strEq, strLen } from '../src/core/utf8.js';
+import { Findings, isCardJournal, isClearingRefund, isCredit, isCreditDomain, isCreditLike, isHold } from './classify.js';
+import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
+import { writeOpenItem } from './encode.js';
+
+/** Largest |Δtxn_time| of a fuzzy match, inclusive (DESIGN §5 pass 4). */
+export const FUZZY_WINDOW_MS = 300_000;
 
 export interface SettleTask {
   runDay: number;
-  /** Journal items whose business date is before this leave the open set (the window, §9). */
+  /** Flagged items whose business date is before this leave the open set (the window, §9). */
   windowStart: number;
   journal: RowBatch[];
   clearing: RowBatch[];
-  /** Per clearing batch, ascending row numbers consumed as duplicates of earlier runs' credits. */
-  consumed: Int32Array[];
+  /** Per journal batch, ascending row numbers found to be copies of earlier runs' rows. */
+  consumedJournal: Int32Array[];
+  /** Per clearing batch, ascending row numbers found to be duplicates of earlier runs' credits. */
+  consumedClearing: Int32Array[];
   calendar: CalendarSpec;
+  merchants: MerchantTable;
+  amountTolerance: number;
 }
 
 export interface SettleResult {
   exceptions: Uint8Array;
   openItems: Uint8Array;
+  matched: Uint8Array;
+  resolutions: Int32Array;
   counts: Int32Array;
   findings: number;
   openJournal: number;
   openClearing: number;
 }
 
+/** Marks consumed rows (per-batch row numbers) in a per-row array of the concatenation. */
+function markConsumed(batches: RowBatch[], consumed: Int32Array[], into: Uint8Array): void {
+  let base = 0;
+  for (let b = 0; b < batches.length; b++) {
+    const list = consumed[b];
+    if (list) for (let k = 0; k < list.length; k++) into[base + list[k]!] = 1;
+    base += batches[b]!.length;
+  }
+}
+
+function pass3Hash(B: RowBatch, i: number): number {
+  const t = B.terminal_id;
+  const s = B.stan;
+  let h = hashField(hashField(HASH_SEED, t.bytes, t.offsets[i]!, t.offsets[i + 1]!), s.bytes, s.offsets[i]!, s.offsets[i + 1]!);
+  h = hashInt(hashInt(h, B.amount[2 * i]!), B.amount[2 * i + 1]!);
+  return finish(hashInt(h, B.business_date[i]!));
+}
+
+function pass4Hash(B: RowBatch, i: number): number {
+  const t = B.terminal_id;
+  const a = B.auth_code;
+  const h = hashField(hashField(HASH_SEED, t.bytes, t.offsets[i]!, t.offsets[i + 1]!), a.bytes, a.offsets[i]!, a.offsets[i + 1]!);
+  return finish(hashInt(hashInt(h, B.amount[2 * i]!), B.amount[2 * i + 1]!));
+}
+
+function sameAmount(J: RowBatch, j: number, C: RowBatch, c: number): boolean {
+  return J.amount[2 * j] === C.amount[2 * c] && J.amount[2 * j + 1] === C.amount[2 * c + 1];
+}
+
 export function settle(task: SettleTask): SettleResult {
   const { runDay } = task;
-  const zone = task.calendar.zoneOffsetMinutes;
-  const exc = new ByteWriter(1 << 12);
+  const J = concatBatches(task.journal);
+  const C = concatBatches(task.clearing);
+  const nJ = J.length;
+  const nC = C.length;
+  const found = new Findings(task);
+  const zone = found.zone;
+  const pairs = new Pairing(J, C, (j) => J.response[j] === RESPONSE_APPROVED);
+  const { jCredit, jHold, cState } = pairs;
+
+  const jConsumed = new Uint8Array(nJ);
+  const cConsumed = new Uint8Array(nC);
+  markConsumed(task.journal, task.consumedJournal, jConsumed);
+  markConsumed(task.clearing, task.consumedClearing, cConsumed);
+  for (let c = 0; c < nC; c++) if (cConsumed[c]) cState[c] = 3;
+
+  const openForCredit = (j: number): boolean => jConsumed[j] === 0 && jCredit[j]! < 0 && isCreditDomain(J.type[j]!);
+  const pair = (j: number, c: number): void => {
+    cState[c] = 1;
+    pairs.cPair[c] = j;
+    if (isHold(C.type[c]!, C.status[c]!)) {
+      if (jHold[j]! < 0) jHold[j] = c;
+      found.holdPair(J, j, C, c);
+    } else {
+      jCredit[j] = c;
+      found.creditPair(J, j, C, c);
+    }
+  };
+
+  // Passes 1 and 2 again, across partitions: rows whose two sides were keyed differently by the scan
+  // (a row with both an order number and an rrn) meet here.
+  pairs.passes(
+    new PassTables(J, openForCredit),
+    (c) => isCreditLike(C.type[c]!, C.status[c]!),
+    (c) => (isHold(C.type[c]!, C.status[c]!) ? PROBE_HOLD : PROBE_CREDIT),
+  );
+  pairs.passes(
+    new PassTables(J, (j) => jConsumed[j] === 0 && J.type[j] === TYPE_REFUND),
+    (c) => isClearingRefund(C.type[c]!, C.status[c]!),
+    () => PROBE_REFUND,
+  );
+  for (let j = 0; j < nJ; j++) {
+    if (jCredit[j]! >= 0) {
+      if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
+      else found.creditPair(J, j, C, jCredit[j]!);
+    } else if (jHold[j]! >= 0) found.holdPair(J, j, C, jHold[j]!);
+    if (pairs.jDup[j]! > 0) found.raise(KIND_DUPLICATE_CREDIT, true, J, j, C, pairs.jFirstDup[j]!, pairs.jDupGross[j]!, -1, 0, pairs.jDup[j]!);
+  }
+  const openClearing = (c: number): boolean => cState[c] === 0 && isCreditLike(C.type[c]!, C.status[c]!);
+
+  // Pass 3: cards, when the rrn is empty on either side.
+  {
+    const t = new KeyTable(16);
+    for (let j = 0; j < nJ; j++) if (openForCredit(j) && isCardJournal(J, j)) t.insert(pass3Hash(J, j), j);
+    if (t.size > 0) {
+      for (let c = 0; c < nC; c++) {
+        if (!openClearing(c) || strLen(C.order_no, c) > 0) continue;
+        const h = pass3Hash(C, c);
+        const cRrnEmpty = strLen(C.rrn, c) === 0;
+        for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) {
+          const j = t.rowAt(s);
+          if (!openForCredit(j) || (!cRrnEmpty && strLen(J.rrn, j) > 0)) continue;
+          if (J.business_date[j] !== C.business_date[c] || !sameAmount(J, j, C, c)) continue;
+          if (!strEq(J.stan, j, C.stan, c) || !strEq(J.terminal_id, j, C.terminal_id, c)) continue;
+          pair(j, c);
+          break;
+        }
+      }
+    }
+  }
+
+  // Pass 4: fuzzy.
+  {
+    const t = new KeyTable(16);
+    for (let j = 0; j < nJ; j++) if (openForCredit(j) && strLen(J.auth_code, j) > 0) t.insert(pass4Hash(J, j), j);
+    const fits = (j: number, c: number, tc: number): boolean =>
+      openForCredit(j) && sameAmount(J, j, C, c) && strEq(J.auth_code, j, C.auth_code, c) && strEq(J.terminal_id, j, C.terminal_id, c) && Math.abs(getI64(J.txn_time, j) - tc) <= FUZZY_WINDOW_MS;
+    for (let c = 0; c < nC; c++) {
+      if (!openClearing(c) || strLen(C.auth_code, c) === 0) continue;
+      const h = pass4Hash(C, c);
+      const tc = getI64(C.txn_time, c);
+      let candidates = 0;
+      let only = -1;
+      for (let s = t.size > 0 ? t.find(h) : -1; s >= 0; s = t.findNext(s, h)) {
+        const j = t.rowAt(s);
+        if (!fits(j, c, tc)) continue;
+        candidates++;
+        only = j;
+      }
+      const raised = (C.flags[c]! & FLAG_AMBIGUOUS_RAISED) !== 0;
+      if (candidates === 1) {
+        pair(only, c);
+      } else if (candidates > 1) {
+        C.flags[c]! |= FLAG_PROTECTED;
+        for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) if (fits(t.rowAt(s), c, tc)) J.flags[t.rowAt(s)]! |= FLAG_PROTECTED;
+        if (!raised) {
+          found.raise(KIND_AMBIGUOUS_MATCH, false, null, -1, C, c, getI64(C.amount, c));
+          C.flags[c]! |= FLAG_AMBIGUOUS_RAISED;
+        }
+      } else if (raised) {
+        // Its candidates are gone: no longer ambiguous; it ages like any credit from now on.
+        found.resolve(KIND_AMBIGUOUS_MATCH, false, C, c);
+        C.flags[c]! &= ~FLAG_AMBIGUOUS_RAISED;
+      }
+    }
+  }
+
+  // Ageing and the open items carried to the next run.
   const open = new ByteWriter(1 << 14);
   const counts = new Int32Array(COUNTS_LENGTH);
-  let findings = 0;
   let openJournal = 0;
-  let openClearing = 0;
-
-  for (const J of task.journal) {
-    for (let j = 0; j < J.length; j++) {
+  let openClearingItems = 0;
+  for (let j = 0; j < nJ; j++) {
+    const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
+    let outcome = OUTCOME_RECONCILED;
+    let keep = false;
+    if (jConsumed[j] === 0 && jCredit[j]! < 0) {
       const flags = J.flags[j]!;
-      const origin = (flags & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
-      const due = J.deadline[j]! <= runDay;
-      let keep = true;
-      let outcome = OUTCOME_OPEN;
-      if (J.response[j] === RESPONSE_APPROVED) {
+      const due = J.deadline[j]! <= runDay && (flags & FLAG_PROTECTED) === 0;
+      const approved = J.response[j] === RESPONSE_APPROVED;
+      const type = J.type[j]!;
+      const expectsMoney = approved && ((isCreditDomain(type) && (flags & FLAG_VOIDED) === 0) || type === TYPE_REFUND);
+      const expired = J.business_date[j]! < task.windowStart;
+      if ((flags & FLAG_HELD) !== 0) {
+        keep = !expired; // held: not missing; waits for its credit
+      } else if (expectsMoney) {
+        keep = true;
         if (due && (flags & FLAG_MISSING_RAISED) === 0) {
-          writeFinding(exc, runDay, KIND_MISSING_CREDIT, true, J, j, null, -1, -1, 0, 0, getI64(J.amount, j), zone);
-          J.flags[j] = flags | FLAG_MISSING_RAISED | FLAG_FINDING;
-          findings++;
-          outcome = OUTCOME_EXCEPTION;
-        } else if ((flags & FLAG_MISSING_RAISED) !== 0 && J.business_date[j]! < task.windowStart) {
+          found.raise(type === TYPE_REFUND ? KIND_REFUND_NOT_DEBITED : KIND_MISSING_CREDIT, true, J, j, null, -1, getI64(J.amount, j));
+          J.flags[j]! |= FLAG_MISSING_RAISED;
+        } else if ((flags & FLAG_MISSING_RAISED) !== 0 && expired) {
           keep = false;
-          outcome = OUTCOME_EXCEPTION;
         }
-      } else if (due) {
-        keep = false;
-        outcome = OUTCOME_RECONCILED;
+      } else {
+        keep = !due;
       }
-      if ((J.flags[j]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
-      if (keep) {
-        writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
-        openJournal++;
-      }
-      counts[countIndex(SIDE_JOURNAL, origin, outcome)]!++;
+      outcome = keep ? OUTCOME_OPEN : (J.flags[j]! & FLAG_MISSING_RAISED) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
     }
+    if (jConsumed[j] === 1 || (J.flags[j]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
+    if (keep) {
+      writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
+      openJournal++;
+    }
+    counts[countIndex(SIDE_JOURNAL, origin, outcome)]!++;
   }
-
-  for (let b = 0; b < task.clearing.length; b++) {
-    const C = task.clearing[b]!;
-    const consumed = task.consumed[b] ?? new Int32Array(0);
-    let k = 0;
-    for (let c = 0; c < C.length; c++) {
+  for (let c = 0; c < nC; c++) {
+    const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
+    let outcome = OUTCOME_RECONCILED;
+    let keep = false;
+    if (cState[c] === 0) {
       const flags = C.flags[c]!;
-      const origin = (flags & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
-      if (k < consumed.length && consumed[k] === c) {
-        k++;
-        counts[countIndex(SIDE_CLEARING, origin, OUTCOME_EXCEPTION)]!++;
-        continue;
-      }
       const due = C.deadline[c]! <= runDay;
-      let keep = !due;
-      let outcome = OUTCOME_OPEN;
-      if (due) {
-        if (isHold(C.type[c]!, C.status[c]!)) {
-          outcome = OUTCOME_RECONCILED;
-        } else {
-          writeFinding(exc, runDay, KIND_UNMATCHED_CLEARING, false, null, -1, C, c, -1, 0, 0, getI64(C.amount, c), zone);
-          C.flags[c] = flags | FLAG_FINDING;
-          findings++;
-          outcome = OUTCOME_EXCEPTION;
-          keep = false;
-        }
+      if ((flags & FLAG_AMBIGUOUS_RAISED) !== 0) {
+        keep = C.business_date[c]! >= task.windowStart;
+      } else if (due && isCredit(C.type[c]!, C.status[c]!)) {
+        found.raise(KIND_UNMATCHED_CLEARING, false, null, -1, C, c, getI64(C.amount, c));
+      } else {
+        keep = !due;
       }
-      if ((C.flags[c]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
-      if (keep) {
-        writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
-        openClearing++;
-      }
-      counts[countIndex(SIDE_CLEARING, origin, outcome)]!++;
+      outcome = keep ? OUTCOME_OPEN : OUTCOME_RECONCILED;
     }
+    if (cState[c] === 2 || cConsumed[c] === 1 || (C.flags[c]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
+    if (keep) {
+      writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
+      openClearingItems++;
+    }
+    counts[countIndex(SIDE_CLEARING, origin, outcome)]!++;
   }
 
-  return { exceptions: exc.bytes(), openItems: open.bytes(), counts, findings, openJournal, openClearing };
+  return {
+    exceptions: found.exceptions.bytes(),
+    openItems: open.bytes(),
+    matched: found.matched.bytes(),
+    resolutions: found.resolutionEvents(),
+    counts,
+    findings: found.count,
+    openJournal,
+    openClearing: openClearingItems,
+  };
 }
+

@@ -40,7 +40,8 @@ export function formatSummary(s: RunSummary): string {
     }
     lines.push(`  ${'total'.padEnd(26)} ${n(count).padStart(9)} ${money(stake).padStart(19)}`);
   }
-  if (s.resolvedMissing > 0) lines.push(`  earlier MISSING_CREDIT resolved by late credits: ${n(s.resolvedMissing)}`);
+  if (s.resolved > 0) lines.push(`  earlier findings resolved (late credits and refunds, ambiguities settled): ${n(s.resolved)}`);
+  if (s.holdsReleased > 0) lines.push(`  risk holds released: ${n(s.holdsReleased)}`);
   if (s.duplicatesGrown > 0) lines.push(`  earlier DUPLICATE_CREDIT with more copies: ${n(s.duplicatesGrown)}`);
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   lines.push('');

@@ -32,15 +32,25 @@ export const STATUS_NAMES = ['', 'SETTLED', 'HELD', 'REJECTED'] as const;
 /** Response code "00" packed as two ASCII bytes: approved. */
 export const RESPONSE_APPROVED = (0x30 << 8) | 0x30;
 
-/** State bits of a row, persisted with open items (recon.open_item.flags). */
+/** State bits of a row, persisted with open items (recon.open_item.flags) unless noted. */
 /** The row was loaded from the open-item store (set on load, never persisted). */
 export const FLAG_CARRIED = 1;
-/** MISSING_CREDIT has been raised for this journal item. */
+/** MISSING_CREDIT (a sale) or REFUND_NOT_DEBITED (a refund) has been raised for this journal item. */
 export const FLAG_MISSING_RAISED = 2;
-/** A finding was raised on this row by the current run (transient, never persisted). */
+/** An approved VOID/REVERSAL in the journals points at this sale (DESIGN §6.1 rule 5). */
+export const FLAG_VOIDED = 4;
+/** A clearing REVERSAL for this sale has been seen. */
+export const FLAG_REVERSED = 8;
+/** AMBIGUOUS_MATCH has been raised for this clearing item (rule 7: raised once). */
+export const FLAG_AMBIGUOUS_RAISED = 16;
+/** A hold (not a credit) matched this journal sale: it is not missing, and waits for its credit. */
+export const FLAG_HELD = 32;
+/** A candidate of an open ambiguous match in this run: it does not age (transient). */
+export const FLAG_PROTECTED = 64;
+/** A finding was raised on this row by the current run (transient). */
 export const FLAG_FINDING = 128;
 /** Mask of the bits that are persisted. */
-export const FLAG_PERSISTED = FLAG_MISSING_RAISED;
+export const FLAG_PERSISTED = FLAG_MISSING_RAISED | FLAG_VOIDED | FLAG_REVERSED | FLAG_AMBIGUOUS_RAISED | FLAG_HELD;
 
 /** Outcome of a row at the end of a run, for the rows-in equation (DESIGN §6). */
 export const OUTCOME_RECONCILED = 0;

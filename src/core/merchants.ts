@@ -53,7 +53,9 @@ export function expectedFee(m: MerchantTable, ix: number, gross: number): number
   if (ix < 0) return -1;
   const bps = m.mdrBps[ix]!;
   if (bps < 0) return -1;
-  const fee = Math.round((gross * bps) / 10_000);
+  // gross = q·10000 + r, so gross·bps/10000 = q·bps + r·bps/10000: exact for any gross ≤ 2^53.
+  const q = Math.floor(gross / 10_000);
+  const fee = q * bps + Math.round(((gross - q * 10_000) * bps) / 10_000);
   const cap = m.feeCap[ix]!;
   return cap >= 0 && fee > cap ? cap : fee;
 }

@@ -69,6 +69,8 @@ export const OPEN_ITEM_COLUMNS = [
 
 export const MATCHED_KEY_COLUMNS = [
   'created_by',
+  'type',
+  'response_code',
   'business_date',
   'merchant_id',
   'terminal_id',
@@ -84,7 +86,7 @@ export const MATCHED_KEY_COLUMNS = [
 ] as const;
 
 /** Left-over credits looked up in the matched-key window (DESIGN §6.1 rule 6, across runs). */
-export const LOOKUP_COLUMNS = [
+export const CREDIT_LOOKUP_COLUMNS = [
   'part',
   'idx',
   'merchant_id',
@@ -98,3 +100,26 @@ export const LOOKUP_COLUMNS = [
   'c_file',
   'c_line',
 ] as const;
+
+/** Left-over journal rows looked up in the matched-key window (DUPLICATE_JOURNAL across runs). */
+export const JOURNAL_LOOKUP_COLUMNS = [
+  'part',
+  'idx',
+  'type',
+  'response_code',
+  'merchant_id',
+  'terminal_id',
+  'rrn',
+  'order_no',
+  'stan',
+  'txn_time',
+  'business_date',
+  'amount_minor',
+  'expected_settle_date',
+  'j_run',
+  'j_file',
+  'j_line',
+] as const;
+
+/** RELEASE rows: the keys by which each names the hold it releases (DESIGN §6.1 rule 3). */
+export const RELEASE_COLUMNS = ['merchant_id', 'terminal_id', 'rrn', 'order_no', 'orig_rrn'] as const;

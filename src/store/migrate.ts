@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packagePath } from '../paths.js';
+import { fileURLToPath } from 'node:url';
 import { StoreError, type Store } from './store.js';
 
 export interface Migration {
@@ -14,7 +14,10 @@ export interface Migration {
   sql: string;
 }
 
-export function loadMigrations(dir = packagePath('src/store/migrations')): Migration[] {
+/** The migrations beside this module: src/store/migrations, copied to dist by the build. */
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()

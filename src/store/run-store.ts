@@ -8,7 +8,8 @@
  * leaves the store as if it had run once (DESIGN §7).
  */
 import { formatIsoDate } from '../core/dates.js';
-import { EXCEPTION_COLUMNS, LOOKUP_COLUMNS, MATCHED_KEY_COLUMNS, OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
+import { KIND_NAMES, SIDE_LETTERS } from '../core/codes.js';
+import { CREDIT_LOOKUP_COLUMNS, EXCEPTION_COLUMNS, JOURNAL_LOOKUP_COLUMNS, MATCHED_KEY_COLUMNS, OPEN_ITEM_COLUMNS, RELEASE_COLUMNS } from '../core/store-columns.js';
 import type { Store } from './store.js';
 
 export { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS, MATCHED_KEY_COLUMNS };
@@ -84,43 +85,104 @@ export async function closeOpenItems(tx: Store, date: string): Promise<void> {
   await tx.query('update recon.open_item set closed_by = $1::date where closed_by is null', [date]);
 }
 
-export interface WindowDuplicates {
-  /** Per partition: ascending left-over clearing row numbers consumed as duplicates. */
-  consumed: Map<number, number[]>;
+export interface WindowResult {
+  /** Per partition: ascending left-over clearing row numbers consumed as duplicate credits. */
+  consumedClearing: Map<number, number[]>;
+  /** Per partition: ascending left-over journal row numbers found to be copies. */
+  consumedJournal: Map<number, number[]>;
   /** New DUPLICATE_CREDIT findings raised. */
-  raised: number;
+  duplicatesRaised: number;
   /** Earlier DUPLICATE_CREDIT findings whose duplicate_count grew. */
-  grown: number;
+  duplicatesGrown: number;
+  /** DUPLICATE_JOURNAL findings raised for copies of earlier runs' rows. */
+  copiesRaised: number;
+}
+
+const CHANGE_LOG = `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)`;
+
+function byPartition(rows: readonly { part: number; idx: number }[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const h of rows) {
+    const list = out.get(h.part) ?? [];
+    list.push(h.idx);
+    out.set(h.part, list);
+  }
+  return out;
 }
 
 /**
- * DESIGN §6.1 rule 6 across runs: a left-over credit whose pass-1 or pass-2 key hits a journal
- * transaction matched by an earlier run (within the window) is a duplicate credit. It is consumed;
- * the journal transaction's DUPLICATE_CREDIT is raised, or its duplicate_count grows.
+ * Left-over rows against the journal transactions earlier runs matched (within the window):
+ * - a credit whose pass-1 or pass-2 key hits one is a duplicate credit (rule 6 across runs): it is
+ *   consumed; the transaction's DUPLICATE_CREDIT is raised, or its duplicate_count grows;
+ * - a journal row with the same match key, amount and txn_type as one is a copy (rule 8 across runs):
+ *   DUPLICATE_JOURNAL, dropped.
  */
-export async function applyWindowDuplicates(tx: Store, date: string, windowStart: string, lookups: readonly Uint8Array[]): Promise<WindowDuplicates> {
-  const none: WindowDuplicates = { consumed: new Map(), raised: 0, grown: 0 };
-  if (lookups.every((l) => l.length === 0)) return none;
+export async function applyWindow(
+  tx: Store,
+  date: string,
+  windowStart: string,
+  creditLookups: readonly Uint8Array[],
+  journalLookups: readonly Uint8Array[],
+): Promise<WindowResult> {
+  const result: WindowResult = { consumedClearing: new Map(), consumedJournal: new Map(), duplicatesRaised: 0, duplicatesGrown: 0, copiesRaised: 0 };
   // Several runs may share one transaction (--replay): start from fresh scratch tables.
-  await tx.exec('drop table if exists pg_temp.recon_lookup, pg_temp.recon_hit, pg_temp.recon_dup');
+  await tx.exec('drop table if exists pg_temp.recon_lookup, pg_temp.recon_hit, pg_temp.recon_dup, pg_temp.recon_jlookup, pg_temp.recon_jhit');
+
+  if (journalLookups.some((l) => l.length > 0)) {
+    await tx.exec(`create temp table recon_jlookup (
+        part integer, idx integer, type text, response_code text, merchant_id text, terminal_id text, rrn text, order_no text, stan text,
+        txn_time timestamptz, business_date date, amount_minor bigint, expected_settle_date date,
+        j_run date, j_file integer, j_line integer
+      ) on commit drop`);
+    await tx.copyIn('recon_jlookup', JOURNAL_LOOKUP_COLUMNS, journalLookups);
+    await tx.query(
+      `create temp table recon_jhit on commit drop as
+       select l.* from recon_jlookup l
+        where (l.order_no is not null and exists (
+                 select 1 from recon.matched_key m
+                  where m.merchant_id = l.merchant_id and m.order_no = l.order_no
+                    and m.type = l.type and m.response_code = l.response_code and m.amount_minor = l.amount_minor and m.business_date >= $1::date))
+           or (l.order_no is null and l.rrn is not null and exists (
+                 select 1 from recon.matched_key m
+                  where m.merchant_id = l.merchant_id and m.terminal_id = l.terminal_id and m.rrn = l.rrn and m.order_no is null
+                    and m.type = l.type and m.response_code = l.response_code and m.amount_minor = l.amount_minor and m.business_date >= $1::date))`,
+      [windowStart],
+    );
+    const copies = await tx.query(
+      `insert into recon.exception (${EXCEPTION_COLUMNS.join(', ')})
+       select $1::date, 'DUPLICATE_JOURNAL', 'open', 'J', h.j_run, h.j_file, h.j_line,
+              h.merchant_id, h.terminal_id, h.rrn, h.stan, h.order_no, h.txn_time, h.business_date,
+              h.amount_minor, null, null, null, h.expected_settle_date, null,
+              0, 0, h.amount_minor, h.j_run, h.j_file, h.j_line, null, null, null
+         from recon_jhit h
+       on conflict do nothing
+       returning 1`,
+      [date],
+    );
+    result.copiesRaised = copies.length;
+    result.consumedJournal = byPartition(await tx.query<{ part: number; idx: number }>('select part, idx from recon_jhit order by part, idx'));
+  }
+
+  if (creditLookups.every((l) => l.length === 0)) return result;
   await tx.exec(`create temp table recon_lookup (
       part integer, idx integer, merchant_id text, terminal_id text, rrn text, order_no text,
       gross_minor bigint, fee_minor bigint, settle_date date, c_run date, c_file integer, c_line integer
     ) on commit drop`);
-  await tx.copyIn('recon_lookup', LOOKUP_COLUMNS, lookups);
+  await tx.copyIn('recon_lookup', CREDIT_LOOKUP_COLUMNS, creditLookups);
+  const credits = `m.type in ('SALE', 'PREAUTH_COMPLETION') and m.business_date >= $1::date`;
   await tx.query(
     `create temp table recon_hit on commit drop as
      with p1 as (
        select distinct on (l.part, l.idx) l.part, l.idx, m.j_run, m.j_file, m.j_line
          from recon_lookup l
          join recon.matched_key m on m.merchant_id = l.merchant_id and m.order_no = l.order_no
-        where l.order_no is not null and m.business_date >= $1::date
+        where l.order_no is not null and ${credits}
         order by l.part, l.idx, m.j_run, m.j_file, m.j_line
      ), p2 as (
        select distinct on (l.part, l.idx) l.part, l.idx, m.j_run, m.j_file, m.j_line
          from recon_lookup l
          join recon.matched_key m on m.merchant_id = l.merchant_id and m.terminal_id = l.terminal_id and m.rrn = l.rrn
-        where l.rrn is not null and m.business_date >= $1::date
+        where l.rrn is not null and ${credits}
           and not exists (select 1 from p1 where p1.part = l.part and p1.idx = l.idx)
         order by l.part, l.idx, m.j_run, m.j_file, m.j_line
      )
@@ -128,7 +190,7 @@ export async function applyWindowDuplicates(tx: Store, date: string, windowStart
     [windowStart],
   );
   const hits = await tx.query<{ part: number; idx: number }>('select part, idx from recon_hit order by part, idx');
-  if (hits.length === 0) return none;
+  if (hits.length === 0) return result;
   await tx.exec(`create temp table recon_dup on commit drop as
      select distinct on (h.j_run, h.j_file, h.j_line)
             h.j_run, h.j_file, h.j_line,
@@ -139,7 +201,7 @@ export async function applyWindowDuplicates(tx: Store, date: string, windowStart
       order by h.j_run, h.j_file, h.j_line, l.c_run, l.c_file, l.c_line`);
   const match = `e.kind = 'DUPLICATE_CREDIT' and e.s_side = 'J' and e.s_run = d.j_run and e.s_file = d.j_file and e.s_line = d.j_line`;
   await tx.query(
-    `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)
+    `${CHANGE_LOG}
      select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
        from recon.exception e join recon_dup d on ${match}`,
     [date],
@@ -158,36 +220,70 @@ export async function applyWindowDuplicates(tx: Store, date: string, windowStart
      returning 1`,
     [date],
   );
-  const consumed = new Map<number, number[]>();
-  for (const h of hits) {
-    const list = consumed.get(h.part) ?? [];
-    list.push(h.idx);
-    consumed.set(h.part, list);
-  }
-  return { consumed, raised: raised.length, grown: grown.length };
+  result.consumedClearing = byPartition(hits);
+  result.duplicatesRaised = raised.length;
+  result.duplicatesGrown = grown.length;
+  return result;
 }
 
-/** MISSING_CREDIT findings of journal items matched by this run become resolved (rule 9). */
-export async function resolveMissing(tx: Store, date: string, triples: Int32Array): Promise<number> {
-  if (triples.length === 0) return 0;
+/**
+ * Earlier findings this run resolves: (kind, side, src_run, src_file, src_line) events from the
+ * workers (a late credit for a MISSING_CREDIT, a late refund for a REFUND_NOT_DEBITED, an ambiguity
+ * settled). Only open findings change; each change is logged for undo.
+ */
+export async function resolveFindings(tx: Store, date: string, events: Int32Array): Promise<number> {
+  if (events.length === 0) return 0;
+  const kinds: string[] = [];
+  const sides: string[] = [];
   const runs: string[] = [];
   const files: number[] = [];
   const lines: number[] = [];
-  for (let i = 0; i < triples.length; i += 3) {
-    runs.push(formatIsoDate(triples[i]!));
-    files.push(triples[i + 1]!);
-    lines.push(triples[i + 2]!);
+  for (let i = 0; i < events.length; i += 5) {
+    kinds.push(KIND_NAMES[events[i]!]!);
+    sides.push(SIDE_LETTERS[events[i + 1]!]!);
+    runs.push(formatIsoDate(events[i + 2]!));
+    files.push(events[i + 3]!);
+    lines.push(events[i + 4]!);
   }
-  const rows = `unnest($2::date[], $3::int[], $4::int[]) as r(run, file, line)`;
-  const cond = `e.kind = 'MISSING_CREDIT' and e.s_side = 'J' and e.s_run = r.run and e.s_file = r.file and e.s_line = r.line and e.status = 'open'`;
+  const rows = `unnest($2::text[], $3::text[], $4::date[], $5::int[], $6::int[]) as r(kind, side, run, file, line)`;
+  const cond = `e.kind = r.kind and e.s_side = r.side and e.s_run = r.run and e.s_file = r.file and e.s_line = r.line and e.status = 'open'`;
+  const params = [date, kinds, sides, runs, files, lines];
   await tx.query(
-    `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)
-     select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
+    `${CHANGE_LOG}
+     select distinct $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
        from recon.exception e join ${rows} on ${cond}`,
-    [date, runs, files, lines],
+    params,
   );
-  const updated = await tx.query(`update recon.exception e set status = 'resolved', resolved_on = $1::date from ${rows} where ${cond} returning 1`, [date, runs, files, lines]);
+  const updated = await tx.query(`update recon.exception e set status = 'resolved', resolved_on = $1::date from ${rows} where ${cond} returning 1`, params);
   return updated.length;
+}
+
+/**
+ * RELEASE rows resolve the open RISK_HOLD they name by (merchant_id, terminal_id, rrn),
+ * (merchant_id, order_no) or orig_rrn (DESIGN §6.1 rule 3), including holds raised by this run.
+ */
+export async function releaseHolds(tx: Store, date: string, releases: readonly Uint8Array[]): Promise<number> {
+  if (releases.every((r) => r.length === 0)) return 0;
+  await tx.exec('drop table if exists pg_temp.recon_release, pg_temp.recon_released');
+  await tx.exec(`create temp table recon_release (merchant_id text, terminal_id text, rrn text, order_no text, orig_rrn text) on commit drop`);
+  await tx.copyIn('recon_release', RELEASE_COLUMNS, releases);
+  await tx.exec(`create temp table recon_released on commit drop as
+     select e.kind, e.s_side, e.s_run, e.s_file, e.s_line from recon.exception e
+      where e.kind = 'RISK_HOLD' and e.status = 'open' and exists (
+        select 1 from recon_release r
+         where r.merchant_id = e.merchant_id
+           and ((r.rrn is not null and r.terminal_id = e.terminal_id and r.rrn = e.rrn)
+             or (r.order_no is not null and r.order_no = e.order_no)
+             or (r.orig_rrn is not null and (r.orig_rrn = e.rrn or r.orig_rrn = e.order_no))))`);
+  const cond = `e.kind = x.kind and e.s_side = x.s_side and e.s_run = x.s_run and e.s_file = x.s_file and e.s_line = x.s_line`;
+  await tx.query(
+    `${CHANGE_LOG}
+     select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
+       from recon.exception e join recon_released x on ${cond}`,
+    [date],
+  );
+  const rows = await tx.query(`update recon.exception e set status = 'resolved', resolved_on = $1::date from recon_released x where ${cond} returning 1`, [date]);
+  return rows.length;
 }
 
 export interface InputFileRow {

@@ -17,9 +17,9 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `recon-${prefix}-`));
 }
 
-export function generateChain(start: string, days: number, rows: number, seed: number): { dir: string; gen: GenSummary } {
+export function generateChain(start: string, days: number, rows: number, seed: number, calendar?: string): { dir: string; gen: GenSummary } {
   const dir = tempDir(`gen-${seed}`);
-  const gen = generate({ date: start, days, rows, seed, out: dir, calendar: loadCalendar(undefined).spec });
+  const gen = generate({ date: start, days, rows, seed, out: dir, calendar: loadCalendar(calendar).spec });
   return { dir, gen };
 }
 

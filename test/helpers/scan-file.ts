@@ -33,9 +33,9 @@ export function writeTemp(name: string, content: string | Uint8Array): string {
 export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanned {
   const plan = planFile(path, side, 1, chunkBytes);
   const calendar = loadCalendar(undefined).spec;
-  const results = plan.chunks.map((c, i) =>
+  const task = (start: number, end: number, eof: boolean, chunk: number): ScanResult =>
     scan({
-      chunk: i,
+      chunk,
       side,
       fields: plan.columns.fields,
       state: false,
@@ -45,10 +45,11 @@ export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanne
       grace: 1,
       calendar,
       merchants: emptyMerchants(),
-      source: { path: plan.path, start: c.start, end: c.end, eof: c.eof },
-    }),
-  );
-  if (results.some((r) => r.openQuoteAtEnd)) throw new Error('open quote at a chunk end: the run would rescan this file as one chunk');
+      source: { path: plan.path, start, end, eof },
+    });
+  let results = plan.chunks.map((c, i) => task(c.start, c.end, c.eof, i));
+  // As a run does: a quoted line break across a chunk cut means one chunk for the whole file.
+  if (results.some((r) => r.openQuoteAtEnd)) results = [task(plan.dataStart, plan.size, true, 0)];
   const bases: number[] = [];
   let base = 2;
   for (const r of results) {

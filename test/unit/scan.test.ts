@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JOURNAL_HEADER, CLEARING_HEADER } from '../../src/core/schema.js';
+import { JOURNAL_HEADER } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
 import { generateChain } from '../helpers/chain.js';
 import { canonical, fastCsvRows, rowStrings, scanFile, writeTemp } from '../helpers/scan-file.js';
@@ -135,10 +135,38 @@ describe('scanner rejects bad lines and goes on', () => {
     expect(withPan.rejects[0]!.raw).not.toContain('6225881234561234');
   });
 
-  it('rejects an unterminated quote at the end of the file', () => {
-    const path = writeTemp('open-quote.csv', `${CLEARING_HEADER.join(',')}\nSALE,"898310148160568,10023456\n`);
-    const s = scanFile(path, 'clearing');
-    expect(s.batch.length).toBe(0);
-    expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'malformed quoted field']]);
+  it('rejects the one line of a quote that never closes, and reads the lines after it', () => {
+    const good = (stan: string): string => J({ stan, rrn: `0935120${stan.slice(1)}` }).join(',');
+    const lines = [JOURNAL_HEADER.join(','), good('000001'), J({ stan: '000002', order_no: '"POS1' }).join(','), good('000003'), good('000004')];
+    const path = writeTemp('open-quote.csv', `${lines.join('\n')}\n`);
+    for (const chunk of [undefined, 200]) {
+      const s = scanFile(path, 'journal', chunk);
+      expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[3, 'malformed quoted field']]);
+      expect(Array.from(s.batch.src_line)).toEqual([2, 4, 5]);
+    }
+  });
+
+  it('reads a quote inside an unquoted field and blanks around a quoted field as fast-csv does', async () => {
+    const text = `${JOURNAL_HEADER.join(',')}\n${J({ order_no: 'ab"c' }).join(',')}\n${J({ stan: '000002', rrn: '093512000002', order_no: ' "OR,D" ' }).join(',')}\n`;
+    const path = writeTemp('loose.csv', text);
+    expect(await expectAgreement(path, 'journal')).toBe(2);
+    const s = scanFile(path, 'journal');
+    expect(strAt(s.batch.order_no, 0)).toBe('ab"c');
+    expect(strAt(s.batch.order_no, 1)).toBe('OR,D');
+  });
+
+  it('masks 13–19 digit card numbers in rejected lines, quoted or not, whatever the field count', () => {
+    const lines = [
+      JOURNAL_HEADER.join(','),
+      `${J({ pan_masked: '378282246310005' }).join(',')},extra`, // Amex, 15 digits, wrong field count
+      J({ pan_masked: '"378282246310005"', amount_minor: 'x' }).join(','), // quoted, bad amount
+      J({ pan_masked: '4111111111111', amount_minor: 'x' }).join(','), // 13 digits
+    ];
+    const s = scanFile(writeTemp('pans.csv', `${lines.join('\n')}\n`), 'journal');
+    expect(s.rejects).toHaveLength(3);
+    for (const r of s.rejects) {
+      expect(r.raw).not.toMatch(/378282246310005|4111111111111/);
+      expect(r.raw).toMatch(/378282\*+0005|411111\*+1111/);
+    }
   });
 });

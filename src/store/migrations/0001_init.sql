@@ -80,6 +80,7 @@ create table recon.exception (
   primary key (kind, s_side, s_run, s_file, s_line)
 );
 create index exception_raised_on on recon.exception (raised_on, kind);
+create index exception_open on recon.exception (kind) where status = 'open';
 
 -- What a later run changed on an earlier finding (status, resolution, duplicate count), with the
 -- values before, so that re-running that later run can put them back.
@@ -139,6 +140,8 @@ create index open_item_closed_by on recon.open_item (closed_by) where closed_by 
 -- already-credited transaction is recognised as a DUPLICATE_CREDIT (DESIGN §9 window).
 create table recon.matched_key (
   created_by            date not null,
+  type                  text not null,
+  response_code         text not null,
   business_date         date not null,
   merchant_id           text not null,
   terminal_id           text not null,

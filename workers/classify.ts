@@ -1,0 +1,183 @@
+/**
+ * What a matched pair means (DESIGN §6, §6.1), shared by the join task (passes 1–2) and the settle
+ * task (passes 3–4), and the writers of what a task finds: new findings, resolutions of earlier
+ * findings, and journal transactions entering the matched-key window.
+ *
+ * Terms
+ * - credit domain (journal): txn_type SALE or PREAUTH_COMPLETION, approved or not.
+ * - credit-like (clearing): a credit (record_type SALE, status SETTLED) or a hold (status HELD, or
+ *   record_type HOLD not REJECTED). Both match their journal transaction (rules 2, 3), but only a
+ *   credit counts as one: a hold never makes a duplicate, and a sale matched by a hold still takes
+ *   its credit. Among candidates, an approved journal row is preferred to a declined attempt.
+ * - refund domain: journal REFUND rows and clearing REFUND rows (not REJECTED); they match each other
+ *   by their own keys only (rule 4).
+ */
+import type { RowBatch } from '../src/core/batch.js';
+import { ByteWriter } from '../src/core/byte-writer.js';
+import {
+  CHANNEL_QR,
+  FLAG_AMBIGUOUS_RAISED,
+  FLAG_FINDING,
+  FLAG_HELD,
+  FLAG_MISSING_RAISED,
+  FLAG_REVERSED,
+  FLAG_VOIDED,
+  KIND_AMBIGUOUS_MATCH,
+  KIND_AMOUNT_MISMATCH,
+  KIND_DECLINED_BUT_SETTLED,
+  KIND_DELAYED_CREDIT,
+  KIND_FEE_MISMATCH,
+  KIND_MISSING_CREDIT,
+  KIND_REFUND_NOT_DEBITED,
+  KIND_VOIDED_BUT_SETTLED,
+  RESPONSE_APPROVED,
+  SIDE_CLEARING,
+  SIDE_JOURNAL,
+  STATUS_HELD,
+  STATUS_REJECTED,
+  STATUS_SETTLED,
+  TYPE_HOLD,
+  TYPE_PREAUTH_COMPLETION,
+  TYPE_REFUND,
+  TYPE_REVERSAL,
+  TYPE_SALE,
+  TYPE_VOID,
+} from '../src/core/codes.js';
+import { WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
+import { getI64 } from '../src/core/int64.js';
+import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
+import { writeFinding, writeMatchedKey } from './encode.js';
+
+export function isCreditDomain(type: number): boolean {
+  return type === TYPE_SALE || type === TYPE_PREAUTH_COMPLETION;
+}
+
+export function isHold(type: number, status: number): boolean {
+  return status === STATUS_HELD || (type === TYPE_HOLD && status !== STATUS_REJECTED);
+}
+
+export function isCredit(type: number, status: number): boolean {
+  return type === TYPE_SALE && status === STATUS_SETTLED;
+}
+
+export function isCreditLike(type: number, status: number): boolean {
+  return isCredit(type, status) || isHold(type, status);
+}
+
+export function isClearingRefund(type: number, status: number): boolean {
+  return type === TYPE_REFUND && status !== STATUS_REJECTED;
+}
+
+/** A journal VOID/REVERSAL or a clearing REVERSAL: a row that points at its original by orig_rrn. */
+export function isLink(journal: boolean, type: number): boolean {
+  return type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
+}
+
+/** Card rows (pass 3 applies to them only): journal by channel, clearing by having no order_no. */
+export function isCardJournal(b: RowBatch, i: number): boolean {
+  return b.channel[i] !== CHANNEL_QR;
+}
+
+let calendarCache: { key: string; cal: WorkCalendar } | undefined;
+export function calendarFor(spec: CalendarSpec): WorkCalendar {
+  const key = JSON.stringify(spec);
+  if (calendarCache?.key !== key) calendarCache = { key, cal: new WorkCalendar(spec) };
+  return calendarCache.cal;
+}
+
+/** Resolution events: (kind, side, src_run, src_file, src_line) per finding to mark resolved. */
+const RESOLUTION_WIDTH = 5;
+
+export interface FindingContext {
+  runDay: number;
+  calendar: CalendarSpec;
+  merchants: MerchantTable;
+  amountTolerance: number;
+}
+
+/** Collects what a task finds, as bytes ready for COPY and Int32 events. */
+export class Findings {
+  readonly exceptions = new ByteWriter(1 << 12);
+  readonly matched = new ByteWriter(1 << 16);
+  private resolutions = new Int32Array(5 * 64);
+  private resolutionCount = 0;
+  count = 0;
+  readonly cal: WorkCalendar;
+  readonly zone: number;
+
+  constructor(readonly ctx: FindingContext) {
+    this.cal = calendarFor(ctx.calendar);
+    this.zone = ctx.calendar.zoneOffsetMinutes;
+  }
+
+  /** A new finding; marks both rows as having one this run. */
+  raise(kind: number, subjectJournal: boolean, J: RowBatch | null, j: number, C: RowBatch | null, c: number, stake: number, expFee = -1, daysLate = 0, duplicates = 0): void {
+    writeFinding(this.exceptions, this.ctx.runDay, kind, subjectJournal, j >= 0 ? J : null, j, c >= 0 ? C : null, c, expFee, daysLate, duplicates, stake, this.zone);
+    if (J && j >= 0) J.flags[j]! |= FLAG_FINDING;
+    if (C && c >= 0) C.flags[c]! |= FLAG_FINDING;
+    this.count++;
+  }
+
+  /** An earlier finding on row i of B becomes resolved by this run. */
+  resolve(kind: number, journal: boolean, B: RowBatch, i: number): void {
+    if (this.resolutionCount + RESOLUTION_WIDTH > this.resolutions.length) {
+      const g = new Int32Array(this.resolutions.length * 2);
+      g.set(this.resolutions);
+      this.resolutions = g;
+    }
+    const r = this.resolutions;
+    let k = this.resolutionCount;
+    r[k++] = kind;
+    r[k++] = journal ? SIDE_JOURNAL : SIDE_CLEARING;
+    r[k++] = B.src_run[i]!;
+    r[k++] = B.src_file[i]!;
+    r[k++] = B.src_line[i]!;
+    this.resolutionCount = k;
+  }
+
+  resolutionEvents(): Int32Array {
+    return this.resolutions.slice(0, this.resolutionCount);
+  }
+
+  /**
+   * A hold matched journal sale j (rule 3): the sale is not missing, gets no other check, and stays
+   * open (flagged) for its credit, which is then its one credit, not a duplicate. RISK_HOLD is raised
+   * per held row by the join.
+   */
+  holdPair(J: RowBatch, j: number, C: RowBatch, c: number): void {
+    J.flags[j]! |= FLAG_HELD;
+    if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) this.resolve(KIND_MISSING_CREDIT, true, J, j);
+    if ((C.flags[c]! & FLAG_AMBIGUOUS_RAISED) !== 0) this.resolve(KIND_AMBIGUOUS_MATCH, false, C, c);
+  }
+
+  /** A credit (SALE, SETTLED) matched journal row j, by any pass. */
+  creditPair(J: RowBatch, j: number, C: RowBatch, c: number): void {
+    writeMatchedKey(this.matched, this.ctx.runDay, J, j, this.zone);
+    if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) this.resolve(KIND_MISSING_CREDIT, true, J, j);
+    if ((C.flags[c]! & FLAG_AMBIGUOUS_RAISED) !== 0) this.resolve(KIND_AMBIGUOUS_MATCH, false, C, c);
+    const gross = getI64(C.amount, c);
+    const jf = J.flags[j]!;
+    if ((jf & FLAG_VOIDED) !== 0) {
+      // A voided sale was credited: a finding unless the acquirer reversed it (rule 5).
+      if ((jf & FLAG_REVERSED) === 0) this.raise(KIND_VOIDED_BUT_SETTLED, true, J, j, C, c, gross);
+      return;
+    }
+    if (J.response[j] !== RESPONSE_APPROVED) {
+      this.raise(KIND_DECLINED_BUT_SETTLED, true, J, j, C, c, gross);
+      return;
+    }
+    const amount = getI64(J.amount, j);
+    if (Math.abs(gross - amount) > this.ctx.amountTolerance) this.raise(KIND_AMOUNT_MISMATCH, true, J, j, C, c, Math.abs(gross - amount));
+    const exp = expectedFee(this.ctx.merchants, J.merchant_ix[j]!, gross);
+    const fee = getI64(C.fee, c);
+    if (exp >= 0 && Math.abs(fee - exp) > 1) this.raise(KIND_FEE_MISMATCH, true, J, j, C, c, Math.abs(fee - exp), exp);
+    const late = this.cal.daysLate(J.expected[j]!, C.settle_date[c]!);
+    if (late > 0) this.raise(KIND_DELAYED_CREDIT, true, J, j, C, c, gross, exp, late);
+  }
+
+  /** A clearing REFUND matched a journal REFUND: no check (rule 4); a late one resolves its finding. */
+  refundPair(J: RowBatch, j: number): void {
+    writeMatchedKey(this.matched, this.ctx.runDay, J, j, this.zone);
+    if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) this.resolve(KIND_REFUND_NOT_DEBITED, true, J, j);
+  }
+}
