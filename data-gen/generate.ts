@@ -20,7 +20,7 @@
  * late journal, a weekend settle date that is on time, a voided sale never cleared, a refund debited
  * days later, a matched-by-fallback or fuzzy pair) must produce no finding.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CYCLE_D1, CYCLE_T0, CYCLE_T1, daysFromCivil, formatIsoDate, MS_PER_DAY, parseIsoDate, WorkCalendar, civilFromDays, type CalendarSpec } from '../src/core/dates.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../src/core/schema.js';
@@ -198,6 +198,47 @@ function needsQuote(v: string): boolean {
   return false;
 }
 
+/** A file written line by line through a buffer of about BUFFER_CHARS characters. */
+class FileSink {
+  private readonly fd: number;
+  private parts: string[] = [];
+  private size = 0;
+  private closed = false;
+
+  constructor(
+    path: string,
+    private readonly eol: string,
+  ) {
+    this.fd = openSync(path, 'w');
+  }
+
+  raw(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size > BUFFER_CHARS) this.flush();
+  }
+
+  line(text: string): void {
+    this.raw(text + this.eol);
+  }
+
+  private flush(): void {
+    if (this.parts.length > 0) writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    closeSync(this.fd);
+    this.closed = true;
+  }
+}
+
+/** Characters buffered per output file before a write. */
+const BUFFER_CHARS = 1 << 20;
+
 export function generate(o: GenOptions): GenSummary {
   const start = parseIsoDate(o.date);
   if (Number.isNaN(start)) throw new Error(`bad start date ${o.date}`);
@@ -276,12 +317,26 @@ export function generate(o: GenOptions): GenSummary {
     return out.join(',');
   };
 
-  const journalOut = new Map<number, string[]>();
-  const clearingOut = new Map<number, string[]>();
-  const rowsFor = (m: Map<number, string[]>, day: number): string[] => {
-    let r = m.get(day);
-    if (!r) m.set(day, (r = []));
-    return r;
+  // Every day's two files are open from the start: rows of a day can be made on earlier days (an
+  // after-cutoff sale is cleared the next day, a late credit days later). Lines are buffered and
+  // written in large pieces, so a file of any size never becomes one string.
+  const files: string[] = [];
+  mkdirSync(join(o.out, 'journal'), { recursive: true });
+  mkdirSync(join(o.out, 'clearing'), { recursive: true });
+  const sinks = new Map<string, FileSink>();
+  const sinkFor = (side: 'journal' | 'clearing', day: number): FileSink => {
+    const key = `${side}:${day}`;
+    let sink = sinks.get(key);
+    if (!sink) {
+      const style = (side === 'journal' ? journalStyle : clearingStyle).get(day)!;
+      const header = side === 'journal' ? JOURNAL_HEADER : CLEARING_HEADER;
+      const path = join(o.out, side, `${formatIsoDate(day)}.csv`);
+      files.push(path);
+      sink = new FileSink(path, style.eol);
+      sink.raw(`${style.bom ? '\uFEFF' : ''}${style.order.map((i) => header[i]!).join(',')}${style.eol}`);
+      sinks.set(key, sink);
+    }
+    return sink;
   };
   const truth: TruthRow[] = [];
   const planted: Record<string, number> = {};
@@ -293,7 +348,7 @@ export function generate(o: GenOptions): GenSummary {
   const journal = (day: number, t: Txn): void => {
     if (day > end) return;
     const v = [t.merchant.id, t.terminal.id, t.batchNo, t.stan, t.rrn, t.authCode, t.type, t.channel, t.orderNo, isoTime(t.time, zone), String(t.amount), 'CNY', t.response, t.origRrn, t.pan];
-    rowsFor(journalOut, day).push(format(v, journalStyle.get(day)!));
+    sinkFor('journal', day).line(format(v, journalStyle.get(day)!));
     journalRows++;
   };
 
@@ -331,7 +386,7 @@ export function generate(o: GenOptions): GenSummary {
       'CNY',
       c.status ?? 'SETTLED',
     ];
-    rowsFor(clearingOut, day).push(format(v, clearingStyle.get(day)!));
+    sinkFor('clearing', day).line(format(v, clearingStyle.get(day)!));
     clearingRows++;
   };
 
@@ -608,9 +663,6 @@ export function generate(o: GenOptions): GenSummary {
     }
   };
 
-  const files: string[] = [];
-  mkdirSync(join(o.out, 'journal'), { recursive: true });
-  mkdirSync(join(o.out, 'clearing'), { recursive: true });
   const plantsPerFate = Math.max(1, Math.round(o.rows * PLANTS_PER_ROW));
 
   for (let d = start; d <= end; d++) {
@@ -688,18 +740,8 @@ export function generate(o: GenOptions): GenSummary {
       if (t.businessDate <= end) clearing(t.businessDate, t, { settle: t.expected, jitterMs: rng.int(0, 2) * 1000 });
     }
 
-    for (const [side, out, styles, header] of [
-      ['journal', journalOut, journalStyle, JOURNAL_HEADER],
-      ['clearing', clearingOut, clearingStyle, CLEARING_HEADER],
-    ] as const) {
-      const style = styles.get(d)!;
-      const rows = out.get(d) ?? [];
-      const head = style.order.map((i) => header[i]!).join(',');
-      const path = join(o.out, side, `${formatIsoDate(d)}.csv`);
-      writeFileSync(path, `${style.bom ? '\uFEFF' : ''}${head}${style.eol}${rows.join(style.eol)}${rows.length ? style.eol : ''}`);
-      out.delete(d);
-      files.push(path);
-    }
+    // Every row of day d's files is made by now (later days only add to later files).
+    for (const side of ['journal', 'clearing'] as const) sinkFor(side, d).close();
   }
 
   const mf = join(o.out, 'merchants.csv');

@@ -30,9 +30,7 @@ export function parseMerchants(text: string, file: string): MerchantTable {
     if (!at.has(c)) throw new InputError(file, `missing column "${c}" in the merchants header`, 1, c);
   }
   const n = records.length;
-  const enc = new TextEncoder();
-  const offsets = new Int32Array(n + 1);
-  const idBytes: Uint8Array[] = [];
+  const ids = new Float64Array(n);
   const cycle = new Uint8Array(n);
   const mdrBps = new Int32Array(n).fill(-1);
   const feeCap = new Float64Array(n).fill(-1);
@@ -58,13 +56,9 @@ export function parseMerchants(text: string, file: string): MerchantTable {
       if (!/^\d{1,15}$/.test(cap)) throw new InputError(file, `fee_cap_minor must be a non-negative integer, found "${cap}"`, r.line, 'fee_cap_minor');
       feeCap[i] = Number(cap);
     }
-    const b = enc.encode(id);
-    idBytes.push(b);
-    offsets[i + 1] = offsets[i]! + b.length;
+    ids[i] = Number(id);
   });
-  const bytes = new Uint8Array(offsets[n]!);
-  idBytes.forEach((b, i) => bytes.set(b, offsets[i]!));
-  return { count: n, ids: { offsets, bytes }, cycle, mdrBps, feeCap };
+  return { count: n, ids, cycle, mdrBps, feeCap };
 }
 
 export function loadMerchants(file: string): MerchantTable {

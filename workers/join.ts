@@ -44,6 +44,7 @@ import {
 } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
 import { finish, hashField, hashInt, HASH_SEED } from '../src/core/hash.js';
+import { hashNum, sameRrnKey } from '../src/core/keys.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import type { MerchantTable } from '../src/core/merchants.js';
@@ -96,30 +97,23 @@ export interface JoinResult {
  */
 function copyHash(J: RowBatch, j: number): number {
   let h = hashInt(hashInt(hashInt(HASH_SEED, J.type[j]!), J.response[j]!), J.amount[2 * j]!);
-  h = hashInt(h, J.amount[2 * j + 1]!);
-  const m = J.merchant_id;
-  h = hashField(h, m.bytes, m.offsets[j]!, m.offsets[j + 1]!);
+  h = hashNum(hashInt(h, J.amount[2 * j + 1]!), J.merchant_id[j]!);
   if (strLen(J.order_no, j) > 0) {
     const o = J.order_no;
     return finish(hashField(h, o.bytes, o.offsets[j]!, o.offsets[j + 1]!));
   }
-  const t = J.terminal_id;
-  h = hashField(h, t.bytes, t.offsets[j]!, t.offsets[j + 1]!);
-  if (strLen(J.rrn, j) > 0) {
-    const r = J.rrn;
-    return finish(hashField(h, r.bytes, r.offsets[j]!, r.offsets[j + 1]!));
-  }
-  const s = J.stan;
-  return finish(hashInt(hashField(h, s.bytes, s.offsets[j]!, s.offsets[j + 1]!), J.business_date[j]!));
+  h = hashNum(h, J.terminal_id[j]!);
+  if (J.rrn_hi[j] !== 0) return finish(hashNum(hashNum(h, J.rrn_hi[j]!), J.rrn_lo[j]!));
+  return finish(hashInt(hashInt(h, J.stan[j]!), J.business_date[j]!));
 }
 
 function sameCopy(J: RowBatch, a: number, b: number): boolean {
   if (J.type[a] !== J.type[b] || J.response[a] !== J.response[b] || J.amount[2 * a] !== J.amount[2 * b] || J.amount[2 * a + 1] !== J.amount[2 * b + 1]) return false;
-  if (!strEq(J.merchant_id, a, J.merchant_id, b) || !strEq(J.order_no, a, J.order_no, b)) return false;
+  if (J.merchant_id[a] !== J.merchant_id[b] || !strEq(J.order_no, a, J.order_no, b)) return false;
   if (strLen(J.order_no, a) > 0) return true;
-  if (!strEq(J.terminal_id, a, J.terminal_id, b) || !strEq(J.rrn, a, J.rrn, b)) return false;
-  if (strLen(J.rrn, a) > 0) return true;
-  return strEq(J.stan, a, J.stan, b) && J.business_date[a] === J.business_date[b];
+  if (!sameRrnKey(J, a, J, b)) return false;
+  if (J.rrn_hi[a] !== 0) return true;
+  return J.stan[a] === J.stan[b] && J.business_date[a] === J.business_date[b];
 }
 
 export function join(task: JoinTask): JoinResult {

@@ -7,39 +7,52 @@ import type { RowBatch } from '../src/core/batch.js';
 import { bytesEqual } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
-import { hashOrderKey, hashRrnKey, rrnKeyOf } from '../src/core/keys.js';
-import { strEq, strLen } from '../src/core/utf8.js';
+import { hashOrderKey, hashRrnKey } from '../src/core/keys.js';
+import { packAlnum } from '../src/core/packed.js';
+import { strLen } from '../src/core/utf8.js';
 
 /** Order key of a row, or of the original a link row names (its orig_rrn read as an order_no). */
 function orderHash(B: RowBatch, i: number, viaOrig: boolean): number {
-  const m = B.merchant_id;
   const o = viaOrig ? B.orig_rrn : B.order_no;
-  return hashOrderKey(m.bytes, m.offsets[i]!, m.offsets[i + 1]!, o.bytes, o.offsets[i]!, o.offsets[i + 1]!);
+  return hashOrderKey(B.merchant_id[i]!, o.bytes, o.offsets[i]!, o.offsets[i + 1]!);
 }
 
-function rrnHash(B: RowBatch, i: number, viaOrig: boolean): number {
-  if (!viaOrig) return strLen(B.order_no, i) === 0 ? B.hash[i]! : rrnKeyOf(B, i);
-  const m = B.merchant_id;
-  const t = B.terminal_id;
-  const r = B.orig_rrn;
-  return hashRrnKey(m.bytes, m.offsets[i]!, m.offsets[i + 1]!, t.bytes, t.offsets[i]!, t.offsets[i + 1]!, r.bytes, r.offsets[i]!, r.offsets[i + 1]!);
+/**
+ * The rrn a row names through orig_rrn, as packed halves in `into` ([0, 0] when orig_rrn is not an
+ * rrn: 12 alphanumerics).
+ */
+function origRrn(B: RowBatch, i: number, into: Float64Array): void {
+  const o = B.orig_rrn;
+  const s = o.offsets[i]!;
+  const e = o.offsets[i + 1]!;
+  const hi = e - s === 12 ? packAlnum(o.bytes, s, s + 6) : -1;
+  const lo = e - s === 12 ? packAlnum(o.bytes, s + 6, e) : -1;
+  into[0] = hi > 0 && lo > 0 ? hi : 0;
+  into[1] = hi > 0 && lo > 0 ? lo : 0;
 }
 
 /** Journal rows keyed for passes 1 and 2 (and for links), over one domain. */
 export class PassTables {
   readonly byOrder: KeyTable;
   readonly byRrn: KeyTable;
+  private readonly orig = new Float64Array(2);
 
   constructor(
     readonly J: RowBatch,
     include: (j: number) => boolean,
   ) {
-    this.byOrder = new KeyTable(16);
-    this.byRrn = new KeyTable(16);
+    let orders = 0;
+    let rrns = 0;
+    for (let j = 0; j < J.length; j++) {
+      if (strLen(J.order_no, j) > 0) orders++;
+      if (J.rrn_hi[j] !== 0) rrns++;
+    }
+    this.byOrder = new KeyTable(orders);
+    this.byRrn = new KeyTable(rrns);
     for (let j = 0; j < J.length; j++) {
       if (!include(j)) continue;
       if (strLen(J.order_no, j) > 0) this.byOrder.insert(orderHash(J, j, false), j);
-      if (strLen(J.rrn, j) > 0) this.byRrn.insert(rrnHash(J, j, false), j);
+      if (J.rrn_hi[j] !== 0) this.byRrn.insert(hashRrnKey(J.merchant_id[j]!, J.terminal_id[j]!, J.rrn_hi[j]!, J.rrn_lo[j]!), j);
     }
   }
 
@@ -48,32 +61,42 @@ export class PassTables {
    * orig_rrn names), in order; calls visit(j) until it returns true. Returns the row visit accepted.
    */
   findOrder(B: RowBatch, i: number, viaOrig: boolean, visit: (j: number) => boolean): number {
+    if (this.byOrder.size === 0) return -1;
     const J = this.J;
     const h = orderHash(B, i, viaOrig);
     const key = viaOrig ? B.orig_rrn : B.order_no;
+    const merchant = B.merchant_id[i]!;
     for (let s = this.byOrder.find(h); s >= 0; s = this.byOrder.findNext(s, h)) {
       const j = this.byOrder.rowAt(s);
+      if (J.merchant_id[j] !== merchant) continue;
       if (!bytesEqual(J.order_no.bytes, J.order_no.offsets[j]!, J.order_no.offsets[j + 1]!, key.bytes, key.offsets[i]!, key.offsets[i + 1]!)) continue;
-      if (!strEq(J.merchant_id, j, B.merchant_id, i)) continue;
       if (visit(j)) return j;
     }
     return -1;
   }
 
   findRrn(B: RowBatch, i: number, viaOrig: boolean, visit: (j: number) => boolean): number {
+    if (this.byRrn.size === 0) return -1;
     const J = this.J;
-    const h = rrnHash(B, i, viaOrig);
-    const key = viaOrig ? B.orig_rrn : B.rrn;
+    let hi = B.rrn_hi[i]!;
+    let lo = B.rrn_lo[i]!;
+    if (viaOrig) {
+      origRrn(B, i, this.orig);
+      hi = this.orig[0]!;
+      lo = this.orig[1]!;
+      if (hi === 0) return -1;
+    }
+    const merchant = B.merchant_id[i]!;
+    const terminal = B.terminal_id[i]!;
+    const h = hashRrnKey(merchant, terminal, hi, lo);
     for (let s = this.byRrn.find(h); s >= 0; s = this.byRrn.findNext(s, h)) {
       const j = this.byRrn.rowAt(s);
-      if (!bytesEqual(J.rrn.bytes, J.rrn.offsets[j]!, J.rrn.offsets[j + 1]!, key.bytes, key.offsets[i]!, key.offsets[i + 1]!)) continue;
-      if (!strEq(J.terminal_id, j, B.terminal_id, i) || !strEq(J.merchant_id, j, B.merchant_id, i)) continue;
+      if (J.rrn_lo[j] !== lo || J.rrn_hi[j] !== hi || J.terminal_id[j] !== terminal || J.merchant_id[j] !== merchant) continue;
       if (visit(j)) return j;
     }
     return -1;
   }
 }
-
 
 /** What a probe is for: a credit, a hold, or a refund (DESIGN §6.1 rules 2–4). */
 export const PROBE_CREDIT = 0;
@@ -142,7 +165,7 @@ export class Pairing {
       this.settle(c);
     }
     for (let c = 0; c < C.length; c++) {
-      if (this.cState[c] !== 0 || strLen(C.rrn, c) === 0 || !eligible(c)) continue;
+      if (this.cState[c] !== 0 || C.rrn_hi[c] === 0 || !eligible(c)) continue;
       this.begin(modeOf(c));
       tables.findRrn(C, c, false, this.visit);
       this.settle(c);

@@ -18,6 +18,7 @@ import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar,
 import { hashField, HASH_SEED, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
+import { packAlnum, packDigits } from '../src/core/packed.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import {
   R_CHARS,
@@ -39,8 +40,6 @@ import {
   type RejectBatch,
 } from '../src/core/reject.js';
 import {
-  CHARS_ALNUM,
-  CHARS_DIGITS,
   columnsOf,
   F_AMOUNT,
   F_AUTH_CODE,
@@ -136,7 +135,7 @@ function calendarFor(spec: CalendarSpec): WorkCalendar {
 
 function merchantIndexFor(m: MerchantTable): MerchantIndex {
   // Tasks receive a structured clone each time: the content identifies the table.
-  let h = hashField(HASH_SEED, m.ids.bytes, 0, m.ids.bytes.length);
+  let h = hashField(HASH_SEED, new Uint8Array(m.ids.buffer, m.ids.byteOffset, m.ids.byteLength), 0, m.ids.byteLength);
   h = hashField(h, m.cycle, 0, m.cycle.length);
   h = hashField(h, new Uint8Array(m.mdrBps.buffer, m.mdrBps.byteOffset, m.mdrBps.byteLength), 0, m.mdrBps.byteLength);
   h = hashField(h, new Uint8Array(m.feeCap.buffer, m.feeCap.byteOffset, m.feeCap.byteLength), 0, m.feeCap.byteLength);
@@ -321,11 +320,6 @@ export function validUtf8(b: Uint8Array, s: number, e: number): boolean {
 interface FieldRules {
   /** Per file column: F_* field. */
   field: Int32Array;
-  /** Per file column: string rule (min, max, chars, allowEmpty), −1 when not a string field. */
-  min: Int32Array;
-  max: Int32Array;
-  chars: Int32Array;
-  allowEmpty: Uint8Array;
   /** Per file column: whether a minus sign is allowed (amounts). */
   signed: Uint8Array;
   /** Per file column: allowed enum names as bytes with their codes. */
@@ -340,10 +334,6 @@ function rulesFor(side: Side, fields: readonly number[], state: boolean): FieldR
   const n = fields.length;
   const r: FieldRules = {
     field: Int32Array.from(fields),
-    min: new Int32Array(n).fill(-1),
-    max: new Int32Array(n),
-    chars: new Int32Array(n),
-    allowEmpty: new Uint8Array(n),
     signed: new Uint8Array(n),
     enumBytes: [],
     enumCodes: [],
@@ -351,12 +341,6 @@ function rulesFor(side: Side, fields: readonly number[], state: boolean): FieldR
   for (let i = 0; i < n; i++) {
     const d = defs.get(fields[i]!);
     if (!d) throw new Error(`scan: field ${fields[i]} is not a ${side} column`);
-    if (d.rule) {
-      r.min[i] = d.rule.min;
-      r.max[i] = d.rule.max;
-      r.chars[i] = d.rule.chars;
-      r.allowEmpty[i] = d.rule.allowEmpty ? 1 : 0;
-    }
     r.signed[i] = d.signed ? 1 : 0;
     if (d.enumCodes && d.enumNames) {
       r.enumCodes.push([...d.enumCodes]);
@@ -467,23 +451,21 @@ export function parseTimestamp(b: Uint8Array, s: number, e: number): number {
   return day * 86_400_000 + ((hh * 60 + mi - offsetMin) * 60 + ss) * 1000 + ms;
 }
 
-/** Checks a string field against its rule: 0 when fine, else a reason code. */
-function checkString(b: Uint8Array, s: number, e: number, min: number, max: number, chars: number, allowEmpty: number): number {
-  const n = e - s;
-  if (n === 0) return allowEmpty ? 0 : R_EMPTY;
-  if (n < min || n > max) return R_LENGTH;
-  if (chars === CHARS_DIGITS) {
-    for (let i = s; i < e; i++) if (b[i]! < 48 || b[i]! > 57) return R_CHARS;
-  } else if (chars === CHARS_ALNUM) {
-    for (let i = s; i < e; i++) {
-      const c = b[i]!;
-      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return R_CHARS;
-    }
-  } else {
-    for (let i = s; i < e; i++) {
-      const c = b[i]!;
-      if (c < 32 || c === 127) return R_CHARS;
-    }
+/** Reason of a failed pack: −2 empty, −3 wrong length, −1 a bad character. */
+function packReason(v: number): number {
+  return v >= 0 ? 0 : v === -2 ? R_EMPTY : v === -3 ? R_LENGTH : R_CHARS;
+}
+
+/** A byte that is alphanumeric, else 0. */
+function alnumByte(c: number): number {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? c : 0;
+}
+
+/** Free text (order numbers, orig_rrn): printable, no control characters. */
+function checkText(b: Uint8Array, s: number, e: number): number {
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (c < 32 || c === 127) return R_CHARS;
   }
   return 0;
 }
@@ -720,6 +702,13 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     let net = 0;
     let clearingDate = 0;
     let settleDate = 0;
+    let merchant = 0;
+    let terminal = 0;
+    let batchNo = 0;
+    let stan = 0;
+    let rrnHi = 0;
+    let rrnLo = 0;
+    let auth = 0;
     let srcRun = task.runDay;
     let srcFile = task.fileNo;
     let srcLine = recLine;
@@ -728,101 +717,131 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       const src = fq[i] ? qbuf : buf;
       const s = fs[i]!;
       const e = fe[i]!;
+      const n = e - s;
       const f = rules.field[i]!;
       let reason = 0;
-      let detail = 0;
-      if (rules.min[i]! >= 0) {
-        if (f === F_PAN) {
+      switch (f) {
+        case F_MERCHANT_ID:
+          merchant = n === 0 ? -2 : n !== 15 ? -3 : packDigits(src, s, e);
+          reason = packReason(merchant);
+          break;
+        case F_TERMINAL_ID:
+          terminal = n === 0 ? -2 : n !== 8 ? -3 : packAlnum(src, s, e);
+          reason = packReason(terminal);
+          break;
+        case F_BATCH_NO:
+          batchNo = n === 0 ? -2 : n !== 6 ? -3 : packDigits(src, s, e);
+          reason = packReason(batchNo);
+          break;
+        case F_STAN:
+          stan = n === 0 ? -2 : n !== 6 ? -3 : packDigits(src, s, e);
+          reason = packReason(stan);
+          break;
+        case F_RRN:
+          if (n !== 0) {
+            if (n !== 12) reason = R_LENGTH;
+            else {
+              rrnHi = packAlnum(src, s, s + 6);
+              rrnLo = packAlnum(src, s + 6, e);
+              if (rrnHi < 0 || rrnLo < 0) reason = R_CHARS;
+            }
+          }
+          break;
+        case F_AUTH_CODE:
+          if (n !== 0) {
+            auth = n !== 6 ? -3 : packAlnum(src, s, e);
+            reason = packReason(auth);
+          }
+          break;
+        case F_ORDER_NO:
+        case F_ORIG_RRN:
+          reason = n === 0 ? 0 : n > 64 ? R_LENGTH : checkText(src, s, e);
+          break;
+        case F_PAN:
           reason = checkPan(src, s, e);
-        } else {
-          reason = checkString(src, s, e, rules.min[i]!, rules.max[i]!, rules.chars[i]!, rules.allowEmpty[i]!);
+          break;
+        case F_TYPE:
+        case F_CHANNEL:
+        case F_STATUS: {
+          if (n === 0) {
+            reason = R_EMPTY;
+            break;
+          }
+          const code = matchEnum(src, s, e, rules.enumBytes[i]!, rules.enumCodes[i]!);
+          if (code < 0) reason = R_ENUM;
+          else if (f === F_TYPE) type = code;
+          else if (f === F_CHANNEL) channel = code;
+          else status = code;
+          break;
         }
-        if (reason === R_LENGTH) detail = e - s;
-      } else {
-        switch (f) {
-          case F_TYPE:
-          case F_CHANNEL:
-          case F_STATUS: {
-            if (s === e) {
-              reason = R_EMPTY;
-              break;
-            }
-            const code = matchEnum(src, s, e, rules.enumBytes[i]!, rules.enumCodes[i]!);
-            if (code < 0) reason = R_ENUM;
-            else if (f === F_TYPE) type = code;
-            else if (f === F_CHANNEL) channel = code;
-            else status = code;
+        case F_TXN_TIME: {
+          if (n === 0) {
+            reason = R_EMPTY;
             break;
           }
-          case F_TXN_TIME: {
-            if (s === e) {
-              reason = R_EMPTY;
-              break;
-            }
-            const t = parseTimestamp(src, s, e);
-            if (t === TS_BAD) reason = R_TIMESTAMP;
-            else if (t === TS_NO_OFFSET) reason = R_NO_OFFSET;
-            else if (t === TS_RANGE) reason = R_RANGE;
-            else time = t;
+          const t = parseTimestamp(src, s, e);
+          if (t === TS_BAD) reason = R_TIMESTAMP;
+          else if (t === TS_NO_OFFSET) reason = R_NO_OFFSET;
+          else if (t === TS_RANGE) reason = R_RANGE;
+          else time = t;
+          break;
+        }
+        case F_AMOUNT:
+        case F_FEE:
+        case F_NET: {
+          if (n === 0) {
+            reason = R_EMPTY;
             break;
           }
-          case F_AMOUNT:
-          case F_FEE:
-          case F_NET: {
-            if (s === e) {
-              reason = R_EMPTY;
-              break;
-            }
-            const signed = rules.signed[i] === 1;
-            const v = parseInt15(src, s, e, signed);
-            if (Number.isNaN(v)) reason = !signed && src[s] === 45 && !Number.isNaN(parseInt15(src, s, e, true)) ? R_NEGATIVE : R_NUMBER;
-            else if (f === F_AMOUNT) amount = v;
-            else if (f === F_FEE) fee = v;
-            else net = v;
+          const signed = rules.signed[i] === 1;
+          const v = parseInt15(src, s, e, signed);
+          if (Number.isNaN(v)) reason = !signed && src[s] === 45 && !Number.isNaN(parseInt15(src, s, e, true)) ? R_NEGATIVE : R_NUMBER;
+          else if (f === F_AMOUNT) amount = v;
+          else if (f === F_FEE) fee = v;
+          else net = v;
+          break;
+        }
+        case F_CLEARING_DATE:
+        case F_SETTLE_DATE:
+        case F_SRC_RUN: {
+          if (n === 0) {
+            reason = R_EMPTY;
             break;
           }
-          case F_CLEARING_DATE:
-          case F_SETTLE_DATE:
-          case F_SRC_RUN: {
-            if (s === e) {
-              reason = R_EMPTY;
-              break;
-            }
-            const d = parseDateBytes(src, s, e);
-            if (d === -1) reason = R_DATE;
-            else if (d === -2) reason = R_RANGE;
-            else if (f === F_CLEARING_DATE) clearingDate = d;
-            else if (f === F_SETTLE_DATE) settleDate = d;
-            else srcRun = d;
-            break;
-          }
-          case F_RESPONSE: {
-            if (e - s !== 2 || checkString(src, s, e, 2, 2, CHARS_ALNUM, 0) !== 0) reason = R_RESPONSE;
-            else response = (src[s]! << 8) | src[s + 1]!;
-            break;
-          }
-          case F_CURRENCY: {
-            let ok = e - s === 3;
-            for (let k = s; k < e && ok; k++) ok = src[k]! >= 65 && src[k]! <= 90;
-            if (!ok) reason = R_CURRENCY;
-            else currency = (src[s]! << 16) | (src[s + 1]! << 8) | src[s + 2]!;
-            break;
-          }
-          case F_SRC_FILE:
-          case F_SRC_LINE:
-          case F_FLAGS: {
-            const v = parseInt15(src, s, e, false);
-            if (Number.isNaN(v) || v > 0x7fffffff) reason = R_NUMBER;
-            else if (f === F_SRC_FILE) srcFile = v;
-            else if (f === F_SRC_LINE) srcLine = v;
-            else flags = (v & FLAG_PERSISTED) | FLAG_CARRIED;
-            break;
-          }
+          const d = parseDateBytes(src, s, e);
+          if (d === -1) reason = R_DATE;
+          else if (d === -2) reason = R_RANGE;
+          else if (f === F_CLEARING_DATE) clearingDate = d;
+          else if (f === F_SETTLE_DATE) settleDate = d;
+          else srcRun = d;
+          break;
+        }
+        case F_RESPONSE: {
+          if (n !== 2 || alnumByte(src[s]!) === 0 || alnumByte(src[s + 1]!) === 0) reason = R_RESPONSE;
+          else response = (src[s]! << 8) | src[s + 1]!;
+          break;
+        }
+        case F_CURRENCY: {
+          let ok = n === 3;
+          for (let k = s; k < e && ok; k++) ok = src[k]! >= 65 && src[k]! <= 90;
+          if (!ok) reason = R_CURRENCY;
+          else currency = (src[s]! << 16) | (src[s + 1]! << 8) | src[s + 2]!;
+          break;
+        }
+        case F_SRC_FILE:
+        case F_SRC_LINE:
+        case F_FLAGS: {
+          const v = parseInt15(src, s, e, false);
+          if (Number.isNaN(v) || v > 0x7fffffff) reason = R_NUMBER;
+          else if (f === F_SRC_FILE) srcFile = v;
+          else if (f === F_SRC_LINE) srcLine = v;
+          else flags = (v & FLAG_PERSISTED) | FLAG_CARRIED;
+          break;
         }
       }
       if (reason !== 0) {
         bad = reason;
-        pushReject(rejects, recLine, i, reason, detail, buf, recStart, recEnd, panStart, panEnd);
+        pushReject(rejects, recLine, i, reason, reason === R_LENGTH ? n : 0, buf, recStart, recEnd, panStart, panEnd);
         break;
       }
     }
@@ -835,38 +854,29 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     }
 
     // Derived columns.
-    const mcol = at[F_MERCHANT_ID]!;
-    const msrc = fq[mcol] ? qbuf : buf;
-    const ms = fs[mcol]!;
-    const me = fe[mcol]!;
-    const merchantIx = merchants.lookup(msrc, ms, me);
+    const merchantIx = merchants.lookup(merchant);
     const cycle = merchantIx >= 0 ? cycles[merchantIx]! : CYCLE_T1;
     const expected = cal.expectedSettle(businessDate, cycle);
     const deadline = cal.deadline(expected, grace);
 
     // Primary key hash → partition.
-    const tcol = at[F_TERMINAL_ID]!;
-    const tsrc = fq[tcol] ? qbuf : buf;
     const ocol = at[F_ORDER_NO]!;
     const osrc = fq[ocol] ? qbuf : buf;
-    const rcol = at[F_RRN]!;
-    const rsrc = fq[rcol] ? qbuf : buf;
     const gcol = at[F_ORIG_RRN]!;
     const gsrc = fq[gcol] ? qbuf : buf;
     const orderLen = fe[ocol]! - fs[ocol]!;
-    const rrnLen = fe[rcol]! - fs[rcol]!;
     const origLen = fe[gcol]! - fs[gcol]!;
     let hash: number;
     const link = type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
     if (link && origLen > 0) {
-      if (journal ? channel === CHANNEL_QR : orderLen > 0) hash = hashOrderKey(msrc, ms, me, gsrc, fs[gcol]!, fe[gcol]!);
-      else hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, gsrc, fs[gcol]!, fe[gcol]!);
-    } else if (journal && channel !== CHANNEL_QR && rrnLen > 0) {
+      if (journal ? channel === CHANNEL_QR : orderLen > 0) hash = hashOrderKey(merchant, gsrc, fs[gcol]!, fe[gcol]!);
+      else hash = origLen === 12 ? hashRrnKey(merchant, terminal, packAlnum(gsrc, fs[gcol]!, fs[gcol]! + 6), packAlnum(gsrc, fs[gcol]! + 6, fe[gcol]!)) : hashTerminalKey(terminal);
+    } else if (journal && channel !== CHANNEL_QR && rrnHi !== 0) {
       // A card row is keyed by its rrn even when it carries an order number too.
-      hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, rsrc, fs[rcol]!, fe[rcol]!);
-    } else if (orderLen > 0) hash = hashOrderKey(msrc, ms, me, osrc, fs[ocol]!, fe[ocol]!);
-    else if (rrnLen > 0) hash = hashRrnKey(msrc, ms, me, tsrc, fs[tcol]!, fe[tcol]!, rsrc, fs[rcol]!, fe[rcol]!);
-    else hash = hashTerminalKey(tsrc, fs[tcol]!, fe[tcol]!);
+      hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
+    } else if (orderLen > 0) hash = hashOrderKey(merchant, osrc, fs[ocol]!, fe[ocol]!);
+    else if (rrnHi !== 0) hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
+    else hash = hashTerminalKey(terminal);
 
     const b = batches[partitionOf(hash, P)]!;
     const r = b.length;
@@ -877,6 +887,13 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     b.flags[r] = flags;
     b.response[r] = response;
     b.currency[r] = currency;
+    b.merchant_id[r] = merchant;
+    b.terminal_id[r] = terminal;
+    b.batch_no[r] = batchNo;
+    b.stan[r] = stan;
+    b.rrn_hi[r] = rrnHi;
+    b.rrn_lo[r] = rrnLo;
+    b.auth_code[r] = auth;
     setI64(b.txn_time, r, time);
     setI64(b.amount, r, amount);
     setI64(b.fee, r, fee);
@@ -891,12 +908,6 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     b.src_line[r] = srcLine;
     b.merchant_ix[r] = merchantIx;
     b.hash[r] = hash;
-    appendField(b.merchant_id, r, F_MERCHANT_ID);
-    appendField(b.terminal_id, r, F_TERMINAL_ID);
-    appendField(b.batch_no, r, F_BATCH_NO);
-    appendField(b.stan, r, F_STAN);
-    appendField(b.rrn, r, F_RRN);
-    appendField(b.auth_code, r, F_AUTH_CODE);
     appendField(b.order_no, r, F_ORDER_NO);
     appendField(b.orig_rrn, r, F_ORIG_RRN);
     if (appendPan(b.pan_masked, r, fq[panCol] ? qbuf : buf, fs[panCol]!, fe[panCol]!)) panMasked++;

@@ -46,11 +46,12 @@ import {
   TYPE_REFUND,
 } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
-import { finish, hashField, hashInt, HASH_SEED } from '../src/core/hash.js';
+import { finish, hashInt, HASH_SEED } from '../src/core/hash.js';
+import { hashNum } from '../src/core/keys.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import type { MerchantTable } from '../src/core/merchants.js';
-import { strEq, strLen } from '../src/core/utf8.js';
+import { strLen } from '../src/core/utf8.js';
 import { Findings, isCardJournal, isClearingRefund, isCredit, isCreditDomain, isCreditLike, isHold } from './classify.js';
 import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
 import { writeOpenItem } from './encode.js';
@@ -95,17 +96,12 @@ function markConsumed(batches: RowBatch[], consumed: Int32Array[], into: Uint8Ar
 }
 
 function pass3Hash(B: RowBatch, i: number): number {
-  const t = B.terminal_id;
-  const s = B.stan;
-  let h = hashField(hashField(HASH_SEED, t.bytes, t.offsets[i]!, t.offsets[i + 1]!), s.bytes, s.offsets[i]!, s.offsets[i + 1]!);
-  h = hashInt(hashInt(h, B.amount[2 * i]!), B.amount[2 * i + 1]!);
-  return finish(hashInt(h, B.business_date[i]!));
+  const h = hashInt(hashNum(HASH_SEED, B.terminal_id[i]!), B.stan[i]!);
+  return finish(hashInt(hashInt(hashInt(h, B.amount[2 * i]!), B.amount[2 * i + 1]!), B.business_date[i]!));
 }
 
 function pass4Hash(B: RowBatch, i: number): number {
-  const t = B.terminal_id;
-  const a = B.auth_code;
-  const h = hashField(hashField(HASH_SEED, t.bytes, t.offsets[i]!, t.offsets[i + 1]!), a.bytes, a.offsets[i]!, a.offsets[i + 1]!);
+  const h = hashNum(hashNum(HASH_SEED, B.terminal_id[i]!), B.auth_code[i]!);
   return finish(hashInt(hashInt(h, B.amount[2 * i]!), B.amount[2 * i + 1]!));
 }
 
@@ -172,12 +168,12 @@ export function settle(task: SettleTask): SettleResult {
       for (let c = 0; c < nC; c++) {
         if (!openClearing(c) || strLen(C.order_no, c) > 0) continue;
         const h = pass3Hash(C, c);
-        const cRrnEmpty = strLen(C.rrn, c) === 0;
+        const cRrnEmpty = C.rrn_hi[c] === 0;
         for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) {
           const j = t.rowAt(s);
-          if (!openForCredit(j) || (!cRrnEmpty && strLen(J.rrn, j) > 0)) continue;
+          if (!openForCredit(j) || (!cRrnEmpty && J.rrn_hi[j] !== 0)) continue;
           if (J.business_date[j] !== C.business_date[c] || !sameAmount(J, j, C, c)) continue;
-          if (!strEq(J.stan, j, C.stan, c) || !strEq(J.terminal_id, j, C.terminal_id, c)) continue;
+          if (J.stan[j] !== C.stan[c] || J.terminal_id[j] !== C.terminal_id[c]) continue;
           pair(j, c);
           break;
         }
@@ -188,11 +184,11 @@ export function settle(task: SettleTask): SettleResult {
   // Pass 4: fuzzy.
   {
     const t = new KeyTable(16);
-    for (let j = 0; j < nJ; j++) if (openForCredit(j) && strLen(J.auth_code, j) > 0) t.insert(pass4Hash(J, j), j);
+    for (let j = 0; j < nJ; j++) if (openForCredit(j) && J.auth_code[j] !== 0) t.insert(pass4Hash(J, j), j);
     const fits = (j: number, c: number, tc: number): boolean =>
-      openForCredit(j) && sameAmount(J, j, C, c) && strEq(J.auth_code, j, C.auth_code, c) && strEq(J.terminal_id, j, C.terminal_id, c) && Math.abs(getI64(J.txn_time, j) - tc) <= FUZZY_WINDOW_MS;
+      openForCredit(j) && sameAmount(J, j, C, c) && J.auth_code[j] === C.auth_code[c] && J.terminal_id[j] === C.terminal_id[c] && Math.abs(getI64(J.txn_time, j) - tc) <= FUZZY_WINDOW_MS;
     for (let c = 0; c < nC; c++) {
-      if (!openClearing(c) || strLen(C.auth_code, c) === 0) continue;
+      if (!openClearing(c) || C.auth_code[c] === 0) continue;
       const h = pass4Hash(C, c);
       const tc = getI64(C.txn_time, c);
       let candidates = 0;

@@ -5,6 +5,8 @@
  * - row batch: `length` rows of both sides' union of columns (DESIGN §3.1, §3.2) plus derived columns;
  *   a journal row leaves clearing-only columns zero/empty and vice versa.
  * - Utf8 column: Arrow Utf8 layout, Int32 `offsets` (length + 1) into UTF-8 `bytes`.
+ * - packed id: a fixed-width id as a number in a Float64 or Int32 column (packed.ts): the hot path
+ *   hashes and compares numbers, not bytes.
  * - Int64 column: Arrow Int64 layout kept in an Int32Array of 2·length (little-endian lo, hi words),
  *   so that integers up to 2^53 are written and read without BigInt allocation (see int64.ts).
  * - Date32 column: Int32 epoch days.
@@ -24,6 +26,7 @@ import {
   Utf8 as ArrowUtf8,
   Int64,
   Int32,
+  Float64,
   Uint8,
   Uint16,
   Uint32,
@@ -52,12 +55,19 @@ export interface RowBatch {
   response: Uint16Array;
   /** ISO 4217 alpha code, three ASCII bytes packed. */
   currency: Uint32Array;
-  merchant_id: Utf8Column;
-  terminal_id: Utf8Column;
-  batch_no: Utf8Column;
-  stan: Utf8Column;
-  rrn: Utf8Column;
-  auth_code: Utf8Column;
+  /** merchant_id, 15 digits, as its value (packed.ts). */
+  merchant_id: Float64Array;
+  /** terminal_id, 8 alphanumerics, packed 6 bits a character (packed.ts). */
+  terminal_id: Float64Array;
+  /** batch_no, 6 digits, as its value; 0 on clearing rows. */
+  batch_no: Int32Array;
+  /** stan, 6 digits, as its value. */
+  stan: Int32Array;
+  /** rrn, 12 alphanumerics, as two packed halves of 6; both 0 when empty. */
+  rrn_hi: Float64Array;
+  rrn_lo: Float64Array;
+  /** auth_code, 6 alphanumerics, packed; 0 when empty. */
+  auth_code: Float64Array;
   order_no: Utf8Column;
   orig_rrn: Utf8Column;
   pan_masked: Utf8Column;
@@ -85,7 +95,7 @@ export interface RowBatch {
   hash: Uint32Array;
 }
 
-export type ColumnKind = 'u8' | 'u16' | 'u32' | 'i32' | 'date' | 'i64' | 'time' | 'utf8';
+export type ColumnKind = 'u8' | 'u16' | 'u32' | 'i32' | 'f64' | 'date' | 'i64' | 'time' | 'utf8';
 export type Utf8Name = {
   [K in keyof RowBatch]: RowBatch[K] extends Utf8Column ? K : never;
 }[keyof RowBatch];
@@ -99,12 +109,13 @@ export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKin
   ['flags', 'u8'],
   ['response', 'u16'],
   ['currency', 'u32'],
-  ['merchant_id', 'utf8'],
-  ['terminal_id', 'utf8'],
-  ['batch_no', 'utf8'],
-  ['stan', 'utf8'],
-  ['rrn', 'utf8'],
-  ['auth_code', 'utf8'],
+  ['merchant_id', 'f64'],
+  ['terminal_id', 'f64'],
+  ['batch_no', 'i32'],
+  ['stan', 'i32'],
+  ['rrn_hi', 'f64'],
+  ['rrn_lo', 'f64'],
+  ['auth_code', 'f64'],
   ['order_no', 'utf8'],
   ['orig_rrn', 'utf8'],
   ['pan_masked', 'utf8'],
@@ -132,7 +143,7 @@ function width(kind: ColumnKind): number {
   return kind === 'i64' || kind === 'time' ? 2 : 1;
 }
 
-function allocFixed(kind: ColumnKind, n: number): Uint8Array | Uint16Array | Uint32Array | Int32Array {
+function allocFixed(kind: ColumnKind, n: number): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
   switch (kind) {
     case 'u8':
       return new Uint8Array(n);
@@ -140,6 +151,8 @@ function allocFixed(kind: ColumnKind, n: number): Uint8Array | Uint16Array | Uin
       return new Uint16Array(n);
     case 'u32':
       return new Uint32Array(n);
+    case 'f64':
+      return new Float64Array(n);
     default:
       return new Int32Array(n * width(kind));
   }
@@ -303,6 +316,8 @@ function arrowType(kind: ColumnKind): DataType {
       return new Uint32();
     case 'i32':
       return new Int32();
+    case 'f64':
+      return new Float64();
     case 'date':
       return new DateDay();
     case 'i64':

@@ -7,6 +7,7 @@
  * quote, CR or LF is quoted with embedded quotes doubled.
  */
 import { civilFromDays, MS_PER_DAY } from './dates.js';
+import { unpackAlnum, unpackDigits } from './packed.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -80,6 +81,19 @@ export class ByteWriter {
       b[this.pos++] = c;
     }
     b[this.pos++] = QUOTE;
+  }
+
+  /** A packed digits id as `width` zero-padded digits. */
+  digits(v: number, width: number): void {
+    if (this.pos + width > this.buf.length) this.grow(width);
+    unpackDigits(v, width, this.buf, this.pos);
+    this.pos += width;
+  }
+
+  /** A packed alphanumeric id (nothing, i.e. NULL, for 0). */
+  alnum(v: number): void {
+    if (this.pos + 8 > this.buf.length) this.grow(8);
+    this.pos += unpackAlnum(v, this.buf, this.pos);
   }
 
   /** A decimal integer (exact for |v| ≤ 2^53). */

@@ -1,14 +1,12 @@
 /**
- * The merchant reference table (DESIGN §3.3) in a form workers can take and look up by the bytes of
- * a merchant_id. A merchant that is not listed settles T1 and has no fee check.
+ * The merchant reference table (DESIGN §3.3) in a form workers can take and look up by a packed
+ * merchant_id. A merchant that is not listed settles T1 and has no fee check.
  */
-import type { Utf8Column } from './batch.js';
-import { finish, hashField, HASH_SEED, bytesEqual } from './hash.js';
-import { KeyTable } from './key-table.js';
 
 export interface MerchantTable {
   count: number;
-  ids: Utf8Column;
+  /** merchant_id values (15 digits, packed as numbers: packed.ts). */
+  ids: Float64Array;
   /** CYCLE_* code. */
   cycle: Uint8Array;
   /** Merchant discount rate in basis points, −1 when none (no fee check). */
@@ -18,30 +16,19 @@ export interface MerchantTable {
 }
 
 export function emptyMerchants(): MerchantTable {
-  return { count: 0, ids: { offsets: new Int32Array(1), bytes: new Uint8Array(0) }, cycle: new Uint8Array(0), mdrBps: new Int32Array(0), feeCap: new Float64Array(0) };
+  return { count: 0, ids: new Float64Array(0), cycle: new Uint8Array(0), mdrBps: new Int32Array(0), feeCap: new Float64Array(0) };
 }
 
 export class MerchantIndex {
-  private readonly table: KeyTable;
+  private readonly byId = new Map<number, number>();
 
   constructor(readonly merchants: MerchantTable) {
-    this.table = new KeyTable(merchants.count);
-    const { offsets, bytes } = merchants.ids;
-    for (let i = 0; i < merchants.count; i++) {
-      this.table.insert(finish(hashField(HASH_SEED, bytes, offsets[i]!, offsets[i + 1]!)), i);
-    }
+    for (let i = 0; i < merchants.count; i++) this.byId.set(merchants.ids[i]!, i);
   }
 
-  /** Index of the merchant whose id equals bytes[start, end), or −1. */
-  lookup(src: Uint8Array, start: number, end: number): number {
-    if (this.merchants.count === 0) return -1;
-    const h = finish(hashField(HASH_SEED, src, start, end));
-    const { offsets, bytes } = this.merchants.ids;
-    for (let s = this.table.find(h); s >= 0; s = this.table.findNext(s, h)) {
-      const m = this.table.rowAt(s);
-      if (bytesEqual(bytes, offsets[m]!, offsets[m + 1]!, src, start, end)) return m;
-    }
-    return -1;
+  /** Index of the merchant with this packed merchant_id, or −1. */
+  lookup(id: number): number {
+    return this.byId.get(id) ?? -1;
   }
 }
 

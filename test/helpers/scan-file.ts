@@ -10,6 +10,7 @@ import { emptyMerchants } from '../../src/core/merchants.js';
 import { describeReject } from '../../src/core/reject.js';
 import type { Side } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
+import { alnumText, digitsText, rrnText } from '../../src/core/packed.js';
 import { loadCalendar } from '../../src/calendar.js';
 import { planFile } from '../../src/plan.js';
 import { scan, type ScanResult } from '../../workers/scan.js';
@@ -111,8 +112,26 @@ export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Re
       case 'settle_date':
         out[name] = formatIsoDate(b.settle_date[i]!);
         break;
+      case 'merchant_id':
+        out[name] = digitsText(b.merchant_id[i]!, 15);
+        break;
+      case 'terminal_id':
+        out[name] = alnumText(b.terminal_id[i]!);
+        break;
+      case 'batch_no':
+        out[name] = digitsText(b.batch_no[i]!, 6);
+        break;
+      case 'stan':
+        out[name] = digitsText(b.stan[i]!, 6);
+        break;
+      case 'rrn':
+        out[name] = rrnText(b.rrn_hi[i]!, b.rrn_lo[i]!);
+        break;
+      case 'auth_code':
+        out[name] = alnumText(b.auth_code[i]!);
+        break;
       default:
-        out[name] = strAt(b[name as 'merchant_id'], i);
+        out[name] = strAt(b[name as 'order_no'], i);
     }
   }
   return out;

@@ -30,7 +30,8 @@ describe('worker pool', () => {
       };
       const j = await scanOf('journal', 1);
       const c = await scanOf('clearing', 2);
-      expect(j.batches[0]!.merchant_id.bytes).toBeInstanceOf(Uint8Array);
+      expect(j.batches[0]!.merchant_id).toBeInstanceOf(Float64Array);
+      expect(j.batches[0]!.order_no.bytes).toBeInstanceOf(Uint8Array);
       expect(j.batches[0]!.length + j.batches[1]!.length).toBe(j.rows);
 
       const batch = j.batches[0]!;

@@ -29,14 +29,18 @@ describe('row batch ↔ Arrow', () => {
     const b = sample();
     const rb = toArrow(b);
     expect(rb.numRows).toBe(b.length);
-    expect(rb.getChild('merchant_id')!.get(3)).toBe(strAt(b.merchant_id, 3));
+    expect(rb.getChild('merchant_id')!.get(3)).toBe(b.merchant_id[3]);
+    expect(rb.getChild('order_no')!.get(3)).toBe(strAt(b.order_no, 3));
     expect(rb.getChild('amount')!.get(3)).toBe(BigInt(getI64(b.amount, 3)));
-    expect((rb.getChild('merchant_id')!.data[0]!.values as Uint8Array).buffer).toBe(b.merchant_id.bytes.buffer);
+    expect((rb.getChild('order_no')!.data[0]!.values as Uint8Array).buffer).toBe(b.order_no.bytes.buffer);
+    expect((rb.getChild('merchant_id')!.data[0]!.values as Float64Array).buffer).toBe(b.merchant_id.buffer);
 
     const back = fromArrow(tableFromIPC(tableToIPC(new Table(rb))).batches[0]!);
     expect(back.length).toBe(b.length);
     for (let i = 0; i < b.length; i += 37) {
-      expect(strAt(back.rrn, i)).toBe(strAt(b.rrn, i));
+      expect(back.rrn_hi[i]).toBe(b.rrn_hi[i]);
+      expect(back.rrn_lo[i]).toBe(b.rrn_lo[i]);
+      expect(strAt(back.order_no, i)).toBe(strAt(b.order_no, i));
       expect(getI64(back.txn_time, i)).toBe(getI64(b.txn_time, i));
       expect(getI64(back.fee, i)).toBe(getI64(b.fee, i));
       expect(back.settle_date[i]).toBe(b.settle_date[i]);
