@@ -26,7 +26,8 @@ import { formatIsoDate } from './core/dates.js';
 import { emptyMerchants } from './core/merchants.js';
 import { describeReject, type RejectBatch } from './core/reject.js';
 import type { Side } from './core/schema.js';
-import { EXCEPTION_COLUMNS, MATCHED_KEY_COLUMNS, OPEN_ITEM_COLUMNS } from './core/store-columns.js';
+import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS, WINDOW_COLUMNS } from './core/store-columns.js';
+import { writeJournalLookup } from '../workers/encode.js';
 import { loadCalendar } from './calendar.js';
 import type { FilledRunOptions } from './config.js';
 import { InputError, UsageError } from './errors.js';
@@ -36,7 +37,6 @@ import { createPool, type Pool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import {
-  applyWindow,
   closeOpenItems,
   findingsByKind,
   findLoadedFiles,
@@ -44,10 +44,13 @@ import {
   insertRun,
   latestRun,
   loadOpenItems,
+  findCopies,
   REJECTED_COLUMNS,
   releaseHolds,
   resolveFindings,
+  settleCredits,
   undoRun,
+  windowReaches,
   type KindTotal,
 } from './store/run-store.js';
 import type { Store } from './store/store.js';
@@ -286,7 +289,6 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       }
 
       // Line numbers: each chunk's first line, from the lines of the chunks before it.
-      const lineBase = new Map<number, number>();
       const fileRows = new Map<FilePlan, { rows: number; rejected: number }>();
       const rejectCsv = new ByteWriter(1 << 12);
       let rejectedTotal = 0;
@@ -299,7 +301,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         let rejected = 0;
         for (const id of chunksOf.get(plan)!) {
           const r = results.get(id)!;
-          lineBase.set(id, base);
+          // Lines were numbered from the chunk's start: make them the file's.
+          if (base !== 0) for (const b of r.batches) for (let i = 0; i < b.length; i++) b.src_line[i]! += base;
           if (r.rejects.length > 0) {
             rejectsToCsv(rejectCsv, date, plan, r.rejects, base);
             firstRejectText ??= firstReject(plan, r.rejects, base);
@@ -324,7 +327,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       if (panMasked > 0) warnings.push(`${panMasked} full card number(s) in pan_masked were masked on ingest`);
       lap('scan');
 
-      // 5. join, one task per partition
+      // 5. copies of rows in the journal window, then the join, one task per partition
       progress.stage('joining');
       const ordered = (side: Side): { id: number; r: ScanResult }[] => {
         const out: { id: number; r: ScanResult }[] = [];
@@ -336,6 +339,22 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       };
       const journalChunks = ordered('journal');
       const clearingChunks = ordered('clearing');
+      const windowStart = formatIsoDate(runDay - options.windowDays);
+      // New journal rows keyed on an earlier business date (re-uploads, late uploads) may be copies of
+      // rows earlier runs closed; rows of today only if the window already reaches today.
+      const checkAll = await windowReaches(tx, date);
+      const copyLookup = new ByteWriter(1 << 12);
+      for (let p = 0; p < options.partitions; p++) {
+        let at = 0;
+        for (const { id, r } of journalChunks) {
+          const b = r.batches[p]!;
+          if (id !== OPEN_JOURNAL_CHUNK) {
+            for (let i = 0; i < b.length; i++) if (checkAll || b.business_date[i]! < runDay) writeJournalLookup(copyLookup, p, at + i, b, i, calendar.zoneOffsetMinutes);
+          }
+          at += b.length;
+        }
+      }
+      const copies = await findCopies(tx, date, windowStart, [copyLookup.bytes()]);
       const joinResults: JoinResult[] = await Promise.all(
         Array.from({ length: options.partitions }, (_, p) => {
           const journal = journalChunks.map(({ r }) => r.batches[p]!);
@@ -344,9 +363,10 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
             partition: p,
             runDay,
             journal,
-            journalLineBase: journalChunks.map(({ id }) => lineBase.get(id) ?? 0),
+            journalLineBase: journal.map(() => 0),
+            copies: Int32Array.from(copies.get(p) ?? []),
             clearing,
-            clearingLineBase: clearingChunks.map(({ id }) => lineBase.get(id) ?? 0),
+            clearingLineBase: clearing.map(() => 0),
             calendar,
             merchants,
             amountTolerance: options.amountTolerance,
@@ -356,18 +376,20 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       );
       lap('join');
 
-      // 6. left-overs against earlier runs' matched keys: duplicate credits, journal copies
-      progress.stage('checking earlier runs');
-      const window = await applyWindow(
+      // 6. this run's findings so far and credited rows into the store; left-over credits against
+      // the journal window (which now holds this run's credited rows of every partition)
+      progress.stage('checking the journal window');
+      await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, joinResults.map((r) => r.exceptions));
+      await tx.copyIn('recon.journal_window', WINDOW_COLUMNS, joinResults.map((r) => r.window));
+      const credits = await settleCredits(
         tx,
         date,
-        formatIsoDate(runDay - options.windowDays),
+        windowStart,
         joinResults.map((r) => r.creditLookup),
-        joinResults.map((r) => r.journalLookup),
       );
       lap('window');
 
-      // 7. passes 3–4 and ageing of the left-overs
+      // 7. passes 1–2 across partitions, passes 3–4, and ageing of the left-overs
       progress.stage('matching left-overs and ageing open items');
       const leftJournal: RowBatch[] = joinResults.map((r) => r.leftJournal);
       const leftClearing: RowBatch[] = joinResults.map((r) => r.leftClearing);
@@ -376,8 +398,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         windowStart: runDay - options.windowDays,
         journal: leftJournal,
         clearing: leftClearing,
-        consumedJournal: joinResults.map((r) => Int32Array.from(window.consumedJournal.get(r.partition) ?? [])),
-        consumedClearing: joinResults.map((r) => Int32Array.from(window.consumedClearing.get(r.partition) ?? [])),
+        consumedClearing: joinResults.map((r) => Int32Array.from(credits.consumed.get(r.partition) ?? [])),
         calendar,
         merchants,
         amountTolerance: options.amountTolerance,
@@ -433,8 +454,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         plans.map((p, i) => ({ fileNo: p.fileNo, side: p.side, path: p.path, sha256: shas[i]!, bytes: p.size, rows: fileRows.get(p)!.rows, rejected: fileRows.get(p)!.rejected })),
       );
       await tx.copyIn('recon.rejected_row', REJECTED_COLUMNS, [rejectCsv.bytes()]);
-      await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [...joinResults.map((r) => r.exceptions), settled.exceptions]);
-      const resolved = await resolveFindings(tx, date, concatInt32([...joinResults.map((r) => r.resolutions), settled.resolutions]));
+      await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [settled.exceptions]);
+      const resolved = await resolveFindings(tx, date, concatInt32([...joinResults.map((r) => r.events), settled.events]));
       const released = await releaseHolds(
         tx,
         date,
@@ -442,7 +463,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       );
       await closeOpenItems(tx, date);
       await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
-      await tx.copyIn('recon.matched_key', MATCHED_KEY_COLUMNS, [...joinResults.map((r) => r.matched), settled.matched]);
+      await tx.copyIn('recon.journal_window', WINDOW_COLUMNS, [settled.window]);
       const findings = await findingsByKind(tx, date);
       lap('commit');
       const durationMs = Math.round(performance.now() - t0);
@@ -459,7 +480,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         findings,
         resolved,
         holdsReleased: released,
-        duplicatesGrown: window.duplicatesGrown,
+        duplicatesGrown: credits.duplicatesGrown,
         panMasked,
         warnings,
         timingsMs: timings,

@@ -16,6 +16,9 @@ import type { RowBatch } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
   CHANNEL_QR,
+  EVENT_REOPEN,
+  EVENT_RESOLVE,
+  EVENT_WIDTH,
   FLAG_AMBIGUOUS_RAISED,
   FLAG_FINDING,
   FLAG_HELD,
@@ -46,7 +49,7 @@ import {
 import { WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
 import { getI64 } from '../src/core/int64.js';
 import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
-import { writeFinding, writeMatchedKey } from './encode.js';
+import { writeFinding, writeWindowRow } from './encode.js';
 
 export function isCreditDomain(type: number): boolean {
   return type === TYPE_SALE || type === TYPE_PREAUTH_COMPLETION;
@@ -85,8 +88,7 @@ export function calendarFor(spec: CalendarSpec): WorkCalendar {
   return calendarCache.cal;
 }
 
-/** Resolution events: (kind, side, src_run, src_file, src_line) per finding to mark resolved. */
-const RESOLUTION_WIDTH = 5;
+
 
 export interface FindingContext {
   runDay: number;
@@ -98,9 +100,10 @@ export interface FindingContext {
 /** Collects what a task finds, as bytes ready for COPY and Int32 events. */
 export class Findings {
   readonly exceptions = new ByteWriter(1 << 12);
-  readonly matched = new ByteWriter(1 << 16);
-  private resolutions = new Int32Array(5 * 64);
-  private resolutionCount = 0;
+  /** Rows for recon.journal_window: journal rows that leave the open set in this task. */
+  readonly window = new ByteWriter(1 << 16);
+  private events = new Int32Array(EVENT_WIDTH * 64);
+  private eventCount = 0;
   count = 0;
   readonly cal: WorkCalendar;
   readonly zone: number;
@@ -120,23 +123,38 @@ export class Findings {
 
   /** An earlier finding on row i of B becomes resolved by this run. */
   resolve(kind: number, journal: boolean, B: RowBatch, i: number): void {
-    if (this.resolutionCount + RESOLUTION_WIDTH > this.resolutions.length) {
-      const g = new Int32Array(this.resolutions.length * 2);
-      g.set(this.resolutions);
-      this.resolutions = g;
+    this.event(EVENT_RESOLVE, kind, journal, B, i);
+  }
+
+  /** A resolved finding on row i of B is open again. */
+  reopen(kind: number, journal: boolean, B: RowBatch, i: number): void {
+    this.event(EVENT_REOPEN, kind, journal, B, i);
+  }
+
+  private event(op: number, kind: number, journal: boolean, B: RowBatch, i: number): void {
+    if (this.eventCount + EVENT_WIDTH > this.events.length) {
+      const g = new Int32Array(this.events.length * 2);
+      g.set(this.events);
+      this.events = g;
     }
-    const r = this.resolutions;
-    let k = this.resolutionCount;
+    const r = this.events;
+    let k = this.eventCount;
+    r[k++] = op;
     r[k++] = kind;
     r[k++] = journal ? SIDE_JOURNAL : SIDE_CLEARING;
     r[k++] = B.src_run[i]!;
     r[k++] = B.src_file[i]!;
     r[k++] = B.src_line[i]!;
-    this.resolutionCount = k;
+    this.eventCount = k;
   }
 
-  resolutionEvents(): Int32Array {
-    return this.resolutions.slice(0, this.resolutionCount);
+  findingEvents(): Int32Array {
+    return this.events.slice(0, this.eventCount);
+  }
+
+  /** Journal row j leaves the open set without a credit (closed): into the window. */
+  closed(J: RowBatch, j: number): void {
+    writeWindowRow(this.window, this.ctx.runDay, J, j, false, this.zone);
   }
 
   /**
@@ -152,7 +170,7 @@ export class Findings {
 
   /** A credit (SALE, SETTLED) matched journal row j, by any pass. */
   creditPair(J: RowBatch, j: number, C: RowBatch, c: number): void {
-    writeMatchedKey(this.matched, this.ctx.runDay, J, j, this.zone);
+    writeWindowRow(this.window, this.ctx.runDay, J, j, true, this.zone);
     if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) this.resolve(KIND_MISSING_CREDIT, true, J, j);
     if ((C.flags[c]! & FLAG_AMBIGUOUS_RAISED) !== 0) this.resolve(KIND_AMBIGUOUS_MATCH, false, C, c);
     const gross = getI64(C.amount, c);
@@ -177,7 +195,7 @@ export class Findings {
 
   /** A clearing REFUND matched a journal REFUND: no check (rule 4); a late one resolves its finding. */
   refundPair(J: RowBatch, j: number): void {
-    writeMatchedKey(this.matched, this.ctx.runDay, J, j, this.zone);
+    writeWindowRow(this.window, this.ctx.runDay, J, j, true, this.zone);
     if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) this.resolve(KIND_REFUND_NOT_DEBITED, true, J, j);
   }
 }

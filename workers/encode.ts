@@ -6,6 +6,8 @@ import type { RowBatch, Utf8Column } from '../src/core/batch.js';
 import { ascii, ByteWriter } from '../src/core/byte-writer.js';
 import { CHANNEL_NAMES, KIND_NAMES, SIDE_LETTERS, STATUS_NAMES, TYPE_NAMES } from '../src/core/codes.js';
 import { getI64 } from '../src/core/int64.js';
+import { copyKey } from '../src/core/keys.js';
+import { FLAG_REVERSED, FLAG_VOIDED } from '../src/core/codes.js';
 
 const KIND_BYTES = KIND_NAMES.map(ascii);
 const TYPE_BYTES = TYPE_NAMES.map(ascii);
@@ -178,13 +180,22 @@ export function writeOpenItem(w: ByteWriter, runDay: number, B: RowBatch, i: num
   w.newline();
 }
 
-/** One journal transaction entering the matched-key window. */
-export function writeMatchedKey(w: ByteWriter, runDay: number, J: RowBatch, j: number, zoneOffsetMinutes: number): void {
+/**
+ * One journal row entering the journal window: credited by this run (`credited`), or closed without a
+ * credit.
+ */
+export function writeWindowRow(w: ByteWriter, runDay: number, J: RowBatch, j: number, credited: boolean, zoneOffsetMinutes: number): void {
   w.date(runDay);
+  w.comma();
+  if (credited) w.date(runDay);
   w.comma();
   w.raw(TYPE_BYTES[J.type[j]!]!);
   w.comma();
   response(w, J.response[j]!);
+  w.comma();
+  w.int(J.flags[j]! & (FLAG_VOIDED | FLAG_REVERSED));
+  w.comma();
+  w.int(copyKey(J, j));
   w.comma();
   w.date(J.business_date[j]!);
   w.comma();
@@ -234,11 +245,13 @@ export function writeCreditLookup(w: ByteWriter, part: number, idx: number, C: R
   w.newline();
 }
 
-/** One left-over journal row to look up in the matched-key window (is it a copy?). */
+/** One new journal row to look up in the journal window (is it a copy?). */
 export function writeJournalLookup(w: ByteWriter, part: number, idx: number, J: RowBatch, j: number, zoneOffsetMinutes: number): void {
   w.int(part);
   w.comma();
   w.int(idx);
+  w.comma();
+  w.int(copyKey(J, j));
   w.comma();
   w.raw(TYPE_BYTES[J.type[j]!]!);
   w.comma();

@@ -26,10 +26,13 @@ import {
   COUNTS_LENGTH,
   FLAG_CARRIED,
   FLAG_FINDING,
+  FLAG_HELD,
+  FLAG_MISSING_RAISED,
   FLAG_REVERSED,
   FLAG_VOIDED,
   KIND_DUPLICATE_CREDIT,
   KIND_DUPLICATE_JOURNAL,
+  KIND_MISSING_CREDIT,
   KIND_RISK_HOLD,
   ORIGIN_CARRIED,
   ORIGIN_NEW,
@@ -43,15 +46,14 @@ import {
   TYPE_REFUND,
 } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
-import { finish, hashField, hashInt, HASH_SEED } from '../src/core/hash.js';
-import { hashNum, sameRrnKey } from '../src/core/keys.js';
+import { copyHash, sameCopy } from '../src/core/keys.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import type { MerchantTable } from '../src/core/merchants.js';
-import { strEq, strLen } from '../src/core/utf8.js';
+import { strLen } from '../src/core/utf8.js';
 import { Findings, isClearingRefund, isCredit, isCreditDomain, isCreditLike, isHold, isLink } from './classify.js';
 import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
-import { writeCreditLookup, writeJournalLookup, writeRelease } from './encode.js';
+import { writeCreditLookup, writeRelease } from './encode.js';
 
 export interface JoinTask {
   partition: number;
@@ -60,6 +62,11 @@ export interface JoinTask {
   journal: RowBatch[];
   /** Added to src_line of each journal batch (the chunk's first line; 0 for carried items). */
   journalLineBase: number[];
+  /**
+   * Ascending row numbers (over the journal batches in order) of rows the coordinator found to be
+   * copies of rows in the journal window: dropped, their DUPLICATE_JOURNAL written by the store.
+   */
+  copies: Int32Array;
   clearing: RowBatch[];
   clearingLineBase: number[];
   calendar: CalendarSpec;
@@ -72,16 +79,14 @@ export interface JoinResult {
   partition: number;
   /** CSV rows for recon.exception (new findings). */
   exceptions: Uint8Array;
-  /** CSV rows for recon.matched_key (journal transactions matched by this run). */
-  matched: Uint8Array;
-  /** CSV rows of left-over credits to look up in the matched-key window. */
+  /** CSV rows for recon.journal_window (journal rows leaving the open set here). */
+  window: Uint8Array;
+  /** CSV rows of left-over credits to look up in the journal window. */
   creditLookup: Uint8Array;
-  /** CSV rows of left-over journal rows to look up in the matched-key window. */
-  journalLookup: Uint8Array;
   /** CSV rows of RELEASE keys. */
   releases: Uint8Array;
-  /** (kind, side, src_run, src_file, src_line) of earlier findings this run resolves. */
-  resolutions: Int32Array;
+  /** (op, kind, side, src_run, src_file, src_line) events on earlier findings. */
+  events: Int32Array;
   /** Unmatched journal and clearing rows, for the settle task. */
   leftJournal: RowBatch;
   leftClearing: RowBatch;
@@ -90,31 +95,8 @@ export interface JoinResult {
   findings: number;
 }
 
-/**
- * Hash of a journal row's identity for DUPLICATE_JOURNAL: type, amount, its own match key, and the
- * response code — a declined attempt and the approved retry under the same order number are two
- * records, not a copy.
- */
-function copyHash(J: RowBatch, j: number): number {
-  let h = hashInt(hashInt(hashInt(HASH_SEED, J.type[j]!), J.response[j]!), J.amount[2 * j]!);
-  h = hashNum(hashInt(h, J.amount[2 * j + 1]!), J.merchant_id[j]!);
-  if (strLen(J.order_no, j) > 0) {
-    const o = J.order_no;
-    return finish(hashField(h, o.bytes, o.offsets[j]!, o.offsets[j + 1]!));
-  }
-  h = hashNum(h, J.terminal_id[j]!);
-  if (J.rrn_hi[j] !== 0) return finish(hashNum(hashNum(h, J.rrn_hi[j]!), J.rrn_lo[j]!));
-  return finish(hashInt(hashInt(h, J.stan[j]!), J.business_date[j]!));
-}
-
-function sameCopy(J: RowBatch, a: number, b: number): boolean {
-  if (J.type[a] !== J.type[b] || J.response[a] !== J.response[b] || J.amount[2 * a] !== J.amount[2 * b] || J.amount[2 * a + 1] !== J.amount[2 * b + 1]) return false;
-  if (J.merchant_id[a] !== J.merchant_id[b] || !strEq(J.order_no, a, J.order_no, b)) return false;
-  if (strLen(J.order_no, a) > 0) return true;
-  if (!sameRrnKey(J, a, J, b)) return false;
-  if (J.rrn_hi[a] !== 0) return true;
-  return J.stan[a] === J.stan[b] && J.business_date[a] === J.business_date[b];
-}
+/** A sale held by an earlier run and carried open: both bits. */
+const FLAG_CARRIED_HELD = FLAG_CARRIED | FLAG_HELD;
 
 export function join(task: JoinTask): JoinResult {
   const J = concatBatches(task.journal, task.journalLineBase);
@@ -122,16 +104,19 @@ export function join(task: JoinTask): JoinResult {
   const nJ = J.length;
   const nC = C.length;
   const found = new Findings(task);
-  const pairs = new Pairing(J, C, (j) => J.response[j] === RESPONSE_APPROVED);
+  const approved = (j: number): boolean => J.response[j] === RESPONSE_APPROVED;
+  const pairs = new Pairing(J, C, approved, true);
   const { jCredit, jHold, jDup, jFirstDup, cState, cPair } = pairs;
 
-  /** Journal rows taken out before matching: 2 a dropped copy, 3 a void or reversal done with. */
+  /** Journal rows taken out before matching: 2 a copy, 3 a void or reversal done with. */
   const jGone = new Uint8Array(nJ);
+  for (let k = 0; k < task.copies.length; k++) jGone[task.copies[k]!] = 2;
 
-  // 1. Copies of journal rows.
+  // 1. Copies of journal rows within the run (copies of earlier runs' rows came in task.copies).
   {
     const t = new KeyTable(nJ);
     for (let j = 0; j < nJ; j++) {
+      if (jGone[j] !== 0) continue;
       const h = copyHash(J, j);
       let copyOf = -1;
       for (let s = t.find(h); s >= 0 && copyOf < 0; s = t.findNext(s, h)) if (sameCopy(J, t.rowAt(s), j)) copyOf = t.rowAt(s);
@@ -144,22 +129,36 @@ export function join(task: JoinTask): JoinResult {
 
   const credit = new PassTables(J, (j) => jGone[j] === 0 && isCreditDomain(J.type[j]!));
 
-  // 2. Links of voids and reversals to the sale they name.
+  // 2. Links of voids and reversals to the sale they name, an approved sale before a declined one.
   let linkFlag = 0;
+  let linked = -1;
   const mark = (sale: number): boolean => {
-    J.flags[sale]! |= linkFlag;
+    if (linked < 0 || (approved(sale) && !approved(linked))) linked = sale;
+    return approved(sale);
+  };
+  const link = (B: RowBatch, i: number, byOrder: boolean): boolean => {
+    linked = -1;
+    if (byOrder) credit.findOrder(B, i, true, mark);
+    else credit.findRrn(B, i, true, mark);
+    if (linked < 0) return false;
+    J.flags[linked]! |= linkFlag;
+    // A sale reported missing and now voided or reversed was never owed.
+    if ((J.flags[linked]! & FLAG_MISSING_RAISED) !== 0) found.resolve(KIND_MISSING_CREDIT, true, J, linked);
     return true;
   };
   linkFlag = FLAG_VOIDED;
   for (let j = 0; j < nJ; j++) {
     if (jGone[j] !== 0 || !isLink(true, J.type[j]!)) continue;
-    if (J.response[j] !== RESPONSE_APPROVED) {
+    if (!approved(j)) {
       jGone[j] = 3; // a declined void voids nothing
+      found.closed(J, j);
       continue;
     }
     if (strLen(J.orig_rrn, j) === 0) continue;
-    const sale = J.channel[j] === CHANNEL_QR ? credit.findOrder(J, j, true, mark) : credit.findRrn(J, j, true, mark);
-    if (sale >= 0) jGone[j] = 3;
+    if (link(J, j, J.channel[j] === CHANNEL_QR)) {
+      jGone[j] = 3;
+      found.closed(J, j);
+    }
   }
   linkFlag = FLAG_REVERSED;
   for (let c = 0; c < nC; c++) {
@@ -170,8 +169,8 @@ export function join(task: JoinTask): JoinResult {
       cState[c] = 3; // REJECTED rows, RELEASE (resolved through the store), a reversal naming nothing
       continue;
     }
-    const sale = strLen(C.order_no, c) > 0 ? credit.findOrder(C, c, true, mark) : credit.findRrn(C, c, true, mark);
-    if (sale >= 0) cState[c] = 3;
+    // A clearing reversal of a card sale carries its own rrn; a QR one does not.
+    if (link(C, c, C.rrn_hi[c] === 0)) cState[c] = 3;
   }
 
   // 3. Passes 1 and 2: credits and holds, then refunds among refunds.
@@ -204,8 +203,12 @@ export function join(task: JoinTask): JoinResult {
   const releases = new ByteWriter(256);
   for (let c = 0; c < nC; c++) {
     if ((C.flags[c]! & FLAG_CARRIED) !== 0) continue;
-    if (isHold(C.type[c]!, C.status[c]!)) found.raise(KIND_RISK_HOLD, false, J, cPair[c]!, C, c, getI64(C.amount, c));
-    else if (C.type[c] === TYPE_RELEASE && C.status[c] !== STATUS_REJECTED) writeRelease(releases, C, c);
+    if (isHold(C.type[c]!, C.status[c]!)) {
+      // One RISK_HOLD per transaction: a hold sent again for a sale already held is not a new one.
+      const j = cPair[c]!;
+      if (j >= 0 && ((J.flags[j]! & FLAG_CARRIED_HELD) === FLAG_CARRIED_HELD || jHold[j] !== c)) continue;
+      found.raise(KIND_RISK_HOLD, false, J, j, C, c, getI64(C.amount, c));
+    } else if (C.type[c] === TYPE_RELEASE && C.status[c] !== STATUS_REJECTED) writeRelease(releases, C, c);
   }
 
   // 5. Outcomes of the rows finished here; the rest go on to settle. A sale matched only by a hold
@@ -214,14 +217,13 @@ export function join(task: JoinTask): JoinResult {
   const leftJournal = allocBatch(16);
   const leftClearing = allocBatch(16);
   const creditLookup = new ByteWriter(1 << 10);
-  const journalLookup = new ByteWriter(1 << 10);
   for (let j = 0; j < nJ; j++) {
     const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     if (jGone[j] === 0 && jCredit[j]! < 0) {
-      if (jHold[j]! < 0) writeJournalLookup(journalLookup, task.partition, leftJournal.length, J, j, found.zone);
       appendRow(leftJournal, J, j);
     } else {
-      counts[countIndex(SIDE_JOURNAL, origin, (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED)]!++;
+      const outcome = jGone[j] === 2 || (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
+      counts[countIndex(SIDE_JOURNAL, origin, outcome)]!++;
     }
   }
   for (let c = 0; c < nC; c++) {
@@ -239,11 +241,10 @@ export function join(task: JoinTask): JoinResult {
   return {
     partition: task.partition,
     exceptions: found.exceptions.bytes(),
-    matched: found.matched.bytes(),
+    window: found.window.bytes(),
     creditLookup: creditLookup.bytes(),
-    journalLookup: journalLookup.bytes(),
     releases: releases.bytes(),
-    resolutions: found.resolutionEvents(),
+    events: found.findingEvents(),
     leftJournal,
     leftClearing,
     counts,

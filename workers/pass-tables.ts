@@ -106,10 +106,13 @@ export const PROBE_REFUND = 2;
 /**
  * Pairs of one set of journal rows J and clearing rows C, as passes 1 and 2 make them.
  *
- * Among the journal rows whose key equals a clearing row's, in order: a credit takes the first one
- * not yet credited, an approved one before a declined attempt; finding only credited ones it is a
- * duplicate of the first (rule 6). A hold takes the first one without credit or hold likewise, and
- * otherwise just names the first: it is never a duplicate. A refund takes the first free refund.
+ * Among the journal rows whose key equals a clearing row's, in order: a credit takes the first one not
+ * yet credited, preferring an approved row and then one of the same amount; finding only credited
+ * ones it is a duplicate of the first (rule 6). A hold takes a row without credit or hold likewise,
+ * and otherwise just names the first: it is never a duplicate. A refund takes a free refund.
+ * With `approvedOnly` (the partition join), declined journal rows are no candidates at all: a credit
+ * that only they could take waits for the earlier runs' window and the settle task, so that a second
+ * credit of an order with a declined attempt is a duplicate whichever day it arrives.
  */
 export class Pairing {
   /** Credit (or refund) that took journal row j, −1 if none. */
@@ -126,25 +129,33 @@ export class Pairing {
   readonly cPair: Int32Array;
 
   private mode = PROBE_CREDIT;
+  private c = -1;
   private first = -1;
-  private freeApproved = -1;
-  private free = -1;
+  private best = -1;
+  private bestScore = -1;
   private readonly visit = (j: number): boolean => {
+    const approved = this.approved(j);
+    if (this.approvedOnly && !approved) return false;
     if (this.first < 0) this.first = j;
     const open = this.mode === PROBE_HOLD ? this.jCredit[j]! < 0 && this.jHold[j]! < 0 : this.jCredit[j]! < 0;
     if (!open) return false;
-    if (this.free < 0) this.free = j;
-    if (this.approved(j)) {
-      this.freeApproved = j;
-      return true;
+    const J = this.J;
+    const C = this.C;
+    const c = this.c;
+    const sameAmount = J.amount[2 * j] === C.amount[2 * c] && J.amount[2 * j + 1] === C.amount[2 * c + 1];
+    const score = (approved ? 2 : 0) + (sameAmount ? 1 : 0);
+    if (score > this.bestScore) {
+      this.best = j;
+      this.bestScore = score;
     }
-    return false;
+    return score === 3;
   };
 
   constructor(
     readonly J: RowBatch,
     readonly C: RowBatch,
     private readonly approved: (j: number) => boolean,
+    private readonly approvedOnly: boolean,
   ) {
     this.jCredit = new Int32Array(J.length).fill(-1);
     this.jHold = new Int32Array(J.length).fill(-1);
@@ -160,27 +171,28 @@ export class Pairing {
     const C = this.C;
     for (let c = 0; c < C.length; c++) {
       if (this.cState[c] !== 0 || strLen(C.order_no, c) === 0 || !eligible(c)) continue;
-      this.begin(modeOf(c));
+      this.begin(c, modeOf(c));
       tables.findOrder(C, c, false, this.visit);
       this.settle(c);
     }
     for (let c = 0; c < C.length; c++) {
       if (this.cState[c] !== 0 || C.rrn_hi[c] === 0 || !eligible(c)) continue;
-      this.begin(modeOf(c));
+      this.begin(c, modeOf(c));
       tables.findRrn(C, c, false, this.visit);
       this.settle(c);
     }
   }
 
-  private begin(mode: number): void {
+  private begin(c: number, mode: number): void {
+    this.c = c;
     this.mode = mode;
     this.first = -1;
-    this.free = -1;
-    this.freeApproved = -1;
+    this.best = -1;
+    this.bestScore = -1;
   }
 
   private settle(c: number): void {
-    const chosen = this.freeApproved >= 0 ? this.freeApproved : this.free;
+    const chosen = this.best;
     if (this.mode === PROBE_HOLD) {
       const j = chosen >= 0 ? chosen : this.first;
       if (j < 0) return;

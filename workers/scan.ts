@@ -869,7 +869,8 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     let hash: number;
     const link = type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
     if (link && origLen > 0) {
-      if (journal ? channel === CHANNEL_QR : orderLen > 0) hash = hashOrderKey(merchant, gsrc, fs[gcol]!, fe[gcol]!);
+      // The original's kind: the journal's channel; on the clearing side, a card reversal has an rrn.
+      if (journal ? channel === CHANNEL_QR : rrnHi === 0) hash = hashOrderKey(merchant, gsrc, fs[gcol]!, fe[gcol]!);
       else hash = origLen === 12 ? hashRrnKey(merchant, terminal, packAlnum(gsrc, fs[gcol]!, fs[gcol]! + 6), packAlnum(gsrc, fs[gcol]! + 6, fe[gcol]!)) : hashTerminalKey(terminal);
     } else if (journal && channel !== CHANNEL_QR && rrnHi !== 0) {
       // A card row is keyed by its rrn even when it carries an order number too.

@@ -3,8 +3,9 @@
  * through the last two passes and aged against the run date (DESIGN §5, §4 deadline, §6.1 rule 9:
  * a run matches first, then ages).
  *
- * - consumed: left-overs the coordinator found among earlier runs' matched keys: duplicate credits
- *   and journal copies (their findings are written by the store); closed.
+ * - consumed: left-over credits the coordinator settled against the journal window (duplicates of
+ *   credited transactions, late credits of sales closed without one); their findings are written by
+ *   the store; closed.
  * - pass 3, cards only: (terminal_id, stan, amount, business date) when the rrn is empty on either
  *   side; the first candidate wins.
  * - pass 4, fuzzy: (terminal_id, auth_code, amount) with |Δtxn_time| ≤ 300 s. One candidate matches;
@@ -29,6 +30,7 @@ import {
   FLAG_MISSING_RAISED,
   FLAG_PERSISTED,
   FLAG_PROTECTED,
+  FLAG_REVERSED,
   FLAG_VOIDED,
   KIND_AMBIGUOUS_MATCH,
   KIND_DUPLICATE_CREDIT,
@@ -65,9 +67,10 @@ export interface SettleTask {
   windowStart: number;
   journal: RowBatch[];
   clearing: RowBatch[];
-  /** Per journal batch, ascending row numbers found to be copies of earlier runs' rows. */
-  consumedJournal: Int32Array[];
-  /** Per clearing batch, ascending row numbers found to be duplicates of earlier runs' credits. */
+  /**
+   * Per clearing batch, ascending row numbers the coordinator settled against the journal window
+   * (duplicates of credited transactions, late credits of sales closed without one).
+   */
   consumedClearing: Int32Array[];
   calendar: CalendarSpec;
   merchants: MerchantTable;
@@ -77,8 +80,9 @@ export interface SettleTask {
 export interface SettleResult {
   exceptions: Uint8Array;
   openItems: Uint8Array;
-  matched: Uint8Array;
-  resolutions: Int32Array;
+  /** CSV rows for recon.journal_window (journal rows leaving the open set here). */
+  window: Uint8Array;
+  events: Int32Array;
   counts: Int32Array;
   findings: number;
   openJournal: number;
@@ -117,16 +121,14 @@ export function settle(task: SettleTask): SettleResult {
   const nC = C.length;
   const found = new Findings(task);
   const zone = found.zone;
-  const pairs = new Pairing(J, C, (j) => J.response[j] === RESPONSE_APPROVED);
+  const pairs = new Pairing(J, C, (j) => J.response[j] === RESPONSE_APPROVED, false);
   const { jCredit, jHold, cState } = pairs;
 
-  const jConsumed = new Uint8Array(nJ);
   const cConsumed = new Uint8Array(nC);
-  markConsumed(task.journal, task.consumedJournal, jConsumed);
   markConsumed(task.clearing, task.consumedClearing, cConsumed);
   for (let c = 0; c < nC; c++) if (cConsumed[c]) cState[c] = 3;
 
-  const openForCredit = (j: number): boolean => jConsumed[j] === 0 && jCredit[j]! < 0 && isCreditDomain(J.type[j]!);
+  const openForCredit = (j: number): boolean => jCredit[j]! < 0 && isCreditDomain(J.type[j]!);
   const pair = (j: number, c: number): void => {
     cState[c] = 1;
     pairs.cPair[c] = j;
@@ -147,7 +149,7 @@ export function settle(task: SettleTask): SettleResult {
     (c) => (isHold(C.type[c]!, C.status[c]!) ? PROBE_HOLD : PROBE_CREDIT),
   );
   pairs.passes(
-    new PassTables(J, (j) => jConsumed[j] === 0 && J.type[j] === TYPE_REFUND),
+    new PassTables(J, (j) => J.type[j] === TYPE_REFUND),
     (c) => isClearingRefund(C.type[c]!, C.status[c]!),
     () => PROBE_REFUND,
   );
@@ -208,11 +210,12 @@ export function settle(task: SettleTask): SettleResult {
         if (!raised) {
           found.raise(KIND_AMBIGUOUS_MATCH, false, null, -1, C, c, getI64(C.amount, c));
           C.flags[c]! |= FLAG_AMBIGUOUS_RAISED;
+        } else {
+          found.reopen(KIND_AMBIGUOUS_MATCH, false, C, c); // no change when it is still open
         }
       } else if (raised) {
-        // Its candidates are gone: no longer ambiguous; it ages like any credit from now on.
+        // Its candidates are gone: the ambiguity is settled; the row ages like any credit.
         found.resolve(KIND_AMBIGUOUS_MATCH, false, C, c);
-        C.flags[c]! &= ~FLAG_AMBIGUOUS_RAISED;
       }
     }
   }
@@ -226,29 +229,33 @@ export function settle(task: SettleTask): SettleResult {
     const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     let outcome = OUTCOME_RECONCILED;
     let keep = false;
-    if (jConsumed[j] === 0 && jCredit[j]! < 0) {
+    if (jCredit[j]! < 0) {
       const flags = J.flags[j]!;
-      const due = J.deadline[j]! <= runDay && (flags & FLAG_PROTECTED) === 0;
-      const approved = J.response[j] === RESPONSE_APPROVED;
+      const protectedNow = (flags & FLAG_PROTECTED) !== 0;
+      const due = J.deadline[j]! <= runDay && !protectedNow;
       const type = J.type[j]!;
-      const expectsMoney = approved && ((isCreditDomain(type) && (flags & FLAG_VOIDED) === 0) || type === TYPE_REFUND);
+      const owed = (flags & (FLAG_VOIDED | FLAG_REVERSED)) === 0;
+      const expectsMoney = J.response[j] === RESPONSE_APPROVED && ((isCreditDomain(type) && owed) || type === TYPE_REFUND);
       const expired = J.business_date[j]! < task.windowStart;
-      if ((flags & FLAG_HELD) !== 0) {
+      if (protectedNow) {
+        keep = true; // a candidate of an open ambiguity does not age (rule 7)
+      } else if ((flags & FLAG_HELD) !== 0 && owed) {
         keep = !expired; // held: not missing; waits for its credit
       } else if (expectsMoney) {
-        keep = true;
+        keep = !((flags & FLAG_MISSING_RAISED) !== 0 && expired);
         if (due && (flags & FLAG_MISSING_RAISED) === 0) {
           found.raise(type === TYPE_REFUND ? KIND_REFUND_NOT_DEBITED : KIND_MISSING_CREDIT, true, J, j, null, -1, getI64(J.amount, j));
           J.flags[j]! |= FLAG_MISSING_RAISED;
-        } else if ((flags & FLAG_MISSING_RAISED) !== 0 && expired) {
-          keep = false;
         }
       } else {
         keep = !due;
       }
       outcome = keep ? OUTCOME_OPEN : (J.flags[j]! & FLAG_MISSING_RAISED) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
+      // Leaving the open set without a credit: into the journal window, where a late credit or a copy
+      // still finds it.
+      if (!keep) found.closed(J, j);
     }
-    if (jConsumed[j] === 1 || (J.flags[j]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
+    if ((J.flags[j]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
     if (keep) {
       writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
       openJournal++;
@@ -262,8 +269,8 @@ export function settle(task: SettleTask): SettleResult {
     if (cState[c] === 0) {
       const flags = C.flags[c]!;
       const due = C.deadline[c]! <= runDay;
-      if ((flags & FLAG_AMBIGUOUS_RAISED) !== 0) {
-        keep = C.business_date[c]! >= task.windowStart;
+      if ((flags & FLAG_PROTECTED) !== 0) {
+        keep = true; // an open ambiguity stays until it is settled (rule 7)
       } else if (due && isCredit(C.type[c]!, C.status[c]!)) {
         found.raise(KIND_UNMATCHED_CLEARING, false, null, -1, C, c, getI64(C.amount, c));
       } else {
@@ -282,8 +289,8 @@ export function settle(task: SettleTask): SettleResult {
   return {
     exceptions: found.exceptions.bytes(),
     openItems: open.bytes(),
-    matched: found.matched.bytes(),
-    resolutions: found.resolutionEvents(),
+    window: found.window.bytes(),
+    events: found.findingEvents(),
     counts,
     findings: found.count,
     openJournal,

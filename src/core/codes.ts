@@ -97,3 +97,9 @@ export const KIND_DECLINED_BUT_SETTLED = 8;
 export const KIND_REFUND_NOT_DEBITED = 9;
 export const KIND_UNMATCHED_CLEARING = 10;
 export const KIND_AMBIGUOUS_MATCH = 11;
+
+/** Operations on earlier findings, sent by workers as (op, kind, side, src_run, src_file, src_line). */
+export const EVENT_RESOLVE = 0;
+/** A resolved finding is open again (an ambiguity that came back). */
+export const EVENT_REOPEN = 1;
+export const EVENT_WIDTH = 6;

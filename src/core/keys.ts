@@ -13,6 +13,7 @@
  */
 import type { RowBatch } from './batch.js';
 import { finish, hashField, hashInt, HASH_SEED } from './hash.js';
+import { strEq, strLen } from './utf8.js';
 
 const TAG_ORDER = 1;
 const TAG_RRN = 2;
@@ -57,4 +58,37 @@ export function hasRrn(b: RowBatch, i: number): boolean {
 /** Same rrn key (merchant, terminal, rrn) on row i of a and row j of b. */
 export function sameRrnKey(a: RowBatch, i: number, b: RowBatch, j: number): boolean {
   return a.rrn_lo[i] === b.rrn_lo[j] && a.rrn_hi[i] === b.rrn_hi[j] && a.terminal_id[i] === b.terminal_id[j] && a.merchant_id[i] === b.merchant_id[j];
+}
+
+/**
+ * Hash of a journal row's identity for DUPLICATE_JOURNAL (DESIGN §6.1 rule 8): type, response code,
+ * amount and its own match key (order key, else rrn key, else terminal + stan + business date). The
+ * response code is part of it: a declined attempt and the approved retry under the same order
+ * number are two records, not a copy.
+ */
+export function copyHash(J: RowBatch, j: number, seed = HASH_SEED): number {
+  let h = hashInt(hashInt(hashInt(seed, J.type[j]!), J.response[j]!), J.amount[2 * j]!);
+  h = hashNum(hashInt(h, J.amount[2 * j + 1]!), J.merchant_id[j]!);
+  if (strLen(J.order_no, j) > 0) {
+    const o = J.order_no;
+    return finish(hashField(h, o.bytes, o.offsets[j]!, o.offsets[j + 1]!));
+  }
+  h = hashNum(h, J.terminal_id[j]!);
+  if (J.rrn_hi[j] !== 0) return finish(hashNum(hashNum(h, J.rrn_hi[j]!), J.rrn_lo[j]!));
+  return finish(hashInt(hashInt(h, J.stan[j]!), J.business_date[j]!));
+}
+
+/** A 53-bit copy key (two independent 32-bit hashes), as stored in recon.journal_window.copy_key. */
+export function copyKey(J: RowBatch, j: number): number {
+  return (copyHash(J, j, 0x2545f491) & 0x1fffff) * 4_294_967_296 + copyHash(J, j);
+}
+
+/** Whether journal rows a and b are copies of each other (same identity as copyHash). */
+export function sameCopy(J: RowBatch, a: number, b: number): boolean {
+  if (J.type[a] !== J.type[b] || J.response[a] !== J.response[b] || J.amount[2 * a] !== J.amount[2 * b] || J.amount[2 * a + 1] !== J.amount[2 * b + 1]) return false;
+  if (J.merchant_id[a] !== J.merchant_id[b] || !strEq(J.order_no, a, J.order_no, b)) return false;
+  if (strLen(J.order_no, a) > 0) return true;
+  if (!sameRrnKey(J, a, J, b)) return false;
+  if (J.rrn_hi[a] !== 0) return true;
+  return J.stan[a] === J.stan[b] && J.business_date[a] === J.business_date[b];
 }

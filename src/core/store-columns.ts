@@ -67,10 +67,13 @@ export const OPEN_ITEM_COLUMNS = [
   'deadline',
 ] as const;
 
-export const MATCHED_KEY_COLUMNS = [
+export const WINDOW_COLUMNS = [
   'created_by',
+  'credited_by',
   'type',
   'response_code',
+  'flags',
+  'copy_key',
   'business_date',
   'merchant_id',
   'terminal_id',
@@ -85,7 +88,7 @@ export const MATCHED_KEY_COLUMNS = [
   'j_line',
 ] as const;
 
-/** Left-over credits looked up in the matched-key window (DESIGN §6.1 rule 6, across runs). */
+/** Left-over credits looked up in the journal window (DESIGN §6.1 rule 6 across runs, late credits). */
 export const CREDIT_LOOKUP_COLUMNS = [
   'part',
   'idx',
@@ -101,10 +104,11 @@ export const CREDIT_LOOKUP_COLUMNS = [
   'c_line',
 ] as const;
 
-/** Left-over journal rows looked up in the matched-key window (DUPLICATE_JOURNAL across runs). */
+/** New journal rows looked up in the journal window before matching (DUPLICATE_JOURNAL across runs). */
 export const JOURNAL_LOOKUP_COLUMNS = [
   'part',
   'idx',
+  'copy_key',
   'type',
   'response_code',
   'merchant_id',

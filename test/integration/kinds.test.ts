@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../src/pool.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { credit, FIXTURE_CALENDAR, MERCHANT, qrCredit, qrSale, rrnOf, sale, Scenario, type ScenarioOptions } from '../helpers/scenario.js';
+import { credit, FIXTURE_CALENDAR, MERCHANT, qrCredit, qrSale, rrnOf, sale, Scenario, TERMINAL, type ScenarioOptions } from '../helpers/scenario.js';
+import { partitionOf } from '../../src/core/hash.js';
+import { hashOrderKey, hashRrnKey } from '../../src/core/keys.js';
+import { packAlnum } from '../../src/core/packed.js';
 
 let pool: Pool;
 /** One embedded store for the file; each scenario starts it empty. */
@@ -397,6 +400,134 @@ describe('matching details', () => {
       .clearing(MON, credit({ stan: '000002', txn_time: at(MON), settle_date: TUE }));
     await s.run(MON);
     expect(s.summaries[0]!.journal.rejected).toBe(1);
+    expect(await s.findings()).toEqual([]);
+  });
+});
+
+describe('interactions between kinds (regressions from review)', () => {
+  /** An unrelated declined sale, so that a re-uploaded file differs from yesterday's. */
+  const filler = (day: string): Record<string, string> => sale({ stan: '099990', txn_time: at(day), response_code: '05' });
+  const S = (over: Record<string, string> = {}): Record<string, string> => sale({ stan: '000001', txn_time: at(MON), ...over });
+  const C = (over: Record<string, string> = {}): Record<string, string> => credit({ stan: '000001', txn_time: at(MON), settle_date: TUE, ...over });
+  const voidOf = (of: string, over: Record<string, string> = {}): Record<string, string> => sale({ stan: '000009', txn_type: 'VOID', orig_rrn: rrnOf(of), txn_time: at(MON, '10:05:00'), ...over });
+
+  it('a re-uploaded journal row does not absorb a re-sent credit: both copies are reported', async () => {
+    const card = scenario().journal(MON, S()).clearing(MON, C()).journal(TUE, S(), filler(TUE)).clearing(TUE, C());
+    await card.run(MON, TUE, WED);
+    expect(await card.findings()).toEqual([`${TUE} DUPLICATE_CREDIT open 000001 dups=1`, `${TUE} DUPLICATE_JOURNAL open 000001`]);
+    const q = qrSale({ stan: '000001', txn_time: at(MON) });
+    const qc = qrCredit({ stan: '000001', txn_time: at(MON), settle_date: TUE });
+    const qr = scenario().journal(MON, q).clearing(MON, qc).journal(TUE, q, filler(TUE)).clearing(TUE, qc);
+    await qr.run(MON, TUE, WED);
+    expect(await qr.findings()).toEqual([`${TUE} DUPLICATE_CREDIT open 000001 dups=1`, `${TUE} DUPLICATE_JOURNAL open 000001`]);
+  });
+
+  it('finds copies of rows without an rrn, of voids and of declined rows across days', async () => {
+    const s = scenario()
+      .journal(MON, S({ rrn: '' }), sale({ stan: '000002', txn_time: at(MON) }), voidOf('000002'), sale({ stan: '000003', txn_time: at(MON), response_code: '05' }))
+      .clearing(MON, C({ rrn: '' }))
+      .journal(TUE, S({ rrn: '' }), voidOf('000002'))
+      .journal(THU, sale({ stan: '000003', txn_time: at(MON), response_code: '05' }), filler(THU));
+    await s.run(MON, TUE, WED, THU);
+    expect(await s.findings()).toEqual([`${TUE} DUPLICATE_JOURNAL open 000001`, `${TUE} DUPLICATE_JOURNAL open 000009`, `${THU} DUPLICATE_JOURNAL open 000003`]);
+  });
+
+  it('a late credit for a voided or declined sale closed at its deadline is that sale’s finding, not UNMATCHED', async () => {
+    const voided = scenario().journal(MON, S(), voidOf('000001')).clearing(THU, C({ settle_date: FRI }));
+    await voided.run(MON, TUE, WED, THU, FRI);
+    expect(await voided.findings()).toEqual([`${THU} VOIDED_BUT_SETTLED open 000001`]);
+    const declined = scenario().journal(MON, S({ response_code: '51' })).clearing(THU, C({ settle_date: FRI }));
+    await declined.run(MON, TUE, WED, THU, FRI);
+    expect(await declined.findings()).toEqual([`${THU} DECLINED_BUT_SETTLED open 000001`]);
+  });
+
+  it('a void arriving after MISSING_CREDIT resolves it, and the late credit is VOIDED_BUT_SETTLED', async () => {
+    const s = scenario().journal(MON, S()).journal(THU, voidOf('000001', { txn_time: at(THU) })).clearing(FRI, C({ settle_date: FRI }));
+    await s.run(MON, TUE, WED, THU, FRI);
+    expect(await s.findings()).toEqual([`${WED} MISSING_CREDIT resolved 000001`, `${FRI} VOIDED_BUT_SETTLED open 000001`]);
+  });
+
+  it('an ambiguity that was settled and turns ambiguous again is re-opened, not raised twice', async () => {
+    const j = (stan: string, time: string): Record<string, string> => sale({ stan, auth_code: 'AUTH01', txn_time: at(MON, time) });
+    const s = scenario()
+      .journal(MON, j('000001', '10:00:00'), j('000002', '10:02:00'))
+      .clearing(MON, credit({ stan: '900001', rrn: '900000000001', auth_code: 'AUTH01', txn_time: at(MON, '10:01:00'), settle_date: TUE }))
+      .clearing(TUE, credit({ stan: '000001', auth_code: 'AUTH01', txn_time: at(MON, '10:00:00'), settle_date: TUE }), credit({ stan: '000002', auth_code: 'AUTH01', txn_time: at(MON, '10:02:00'), settle_date: TUE }))
+      .journal(WED, j('000003', '10:01:30'), j('000004', '10:00:30'));
+    await s.run(MON, TUE, WED, THU, FRI);
+    expect(await s.findings()).toEqual([`${MON} AMBIGUOUS_MATCH open 900001`]);
+  });
+
+  it('keeps an open ambiguity and its candidates from ageing even beyond the window', async () => {
+    const s = scenario({ run: { windowDays: 3 } })
+      .journal(MON, sale({ stan: '000001', auth_code: 'AUTH01', txn_time: at(MON, '10:00:00') }), sale({ stan: '000002', auth_code: 'AUTH01', txn_time: at(MON, '10:02:00') }))
+      .clearing(MON, credit({ stan: '900001', rrn: '900000000001', auth_code: 'AUTH01', txn_time: at(MON, '10:01:00'), settle_date: TUE }));
+    await s.run(MON, TUE, WED, THU, FRI, SAT);
+    expect(await s.findings()).toEqual([`${MON} AMBIGUOUS_MATCH open 900001`]);
+  });
+
+  it('links a void to the approved retry, not the declined attempt with the same order number', async () => {
+    const rows = (): Record<string, string>[] => [
+      qrSale({ stan: '000001', order_no: 'ORD000001', txn_time: at(MON, '10:00:00'), response_code: '51' }),
+      qrSale({ stan: '000002', order_no: 'ORD000001', txn_time: at(MON, '10:01:00') }),
+      qrSale({ stan: '000003', txn_type: 'VOID', order_no: 'ORD000003', orig_rrn: 'ORD000001', txn_time: at(MON, '10:05:00') }),
+    ];
+    const never = scenario().journal(MON, ...rows());
+    await never.run(MON, TUE, WED);
+    expect(await never.findings()).toEqual([]);
+    const credited = scenario().journal(MON, ...rows()).clearing(MON, qrCredit({ stan: '000002', order_no: 'ORD000001', txn_time: at(MON, '10:01:00'), settle_date: TUE }));
+    await credited.run(MON, TUE, WED);
+    expect(await credited.findings()).toEqual([`${MON} VOIDED_BUT_SETTLED open 000002`]);
+  });
+
+  it('sees a duplicate credit of this run that landed in another partition', async () => {
+    // The second credit carries an order number: the scan keys it by (merchant, order_no), the first
+    // by (merchant, terminal, rrn). Pick an order number whose partition differs (3 partitions).
+    const enc = new TextEncoder();
+    const merchant = Number(MERCHANT);
+    const rrn = enc.encode(rrnOf('000001'));
+    const rrnPart = partitionOf(hashRrnKey(merchant, packAlnum(enc.encode(TERMINAL), 0, 8), packAlnum(rrn, 0, 6), packAlnum(rrn, 6, 12)), 3);
+    const order = ['POS000001', 'POS000002', 'POS000003', 'POS000004'].find((o) => partitionOf(hashOrderKey(merchant, enc.encode(o), 0, o.length), 3) !== rrnPart)!;
+    expect(order).toBeDefined();
+    const s = scenario().journal(MON, S()).clearing(WED, C(), C({ order_no: order }));
+    await s.run(MON, TUE, WED);
+    expect(await s.findings()).toEqual([`${WED} DUPLICATE_CREDIT open 000001 dups=1`]);
+  });
+
+  it('calls a second credit for an order with a declined attempt a duplicate, whenever it arrives', async () => {
+    const rows = (): Record<string, string>[] => [
+      qrSale({ stan: '000001', order_no: 'ORD000001', txn_time: at(MON, '10:00:00'), response_code: '51' }),
+      qrSale({ stan: '000002', order_no: 'ORD000001', txn_time: at(MON, '10:01:00') }),
+    ];
+    const c = qrCredit({ stan: '000002', order_no: 'ORD000001', txn_time: at(MON, '10:01:00'), settle_date: TUE });
+    for (const second of [MON, TUE, THU]) {
+      const s = scenario().journal(MON, ...rows()).clearing(MON, c).clearing(second, c);
+      await s.run(MON, TUE, WED, THU);
+      expect(await s.findings(), `second credit on ${second}`).toEqual([`${second} DUPLICATE_CREDIT open 000002 dups=1`]);
+    }
+  });
+
+  it('links a QR clearing REVERSAL without an order number of its own; an acquirer reversal alone prevents MISSING', async () => {
+    const q = qrSale({ stan: '000001', txn_time: at(MON) });
+    const qv = qrSale({ stan: '000002', txn_type: 'VOID', order_no: 'ORD000002', orig_rrn: 'ORD000001', txn_time: at(MON, '10:05:00') });
+    const rv = qrCredit({ stan: '000002', record_type: 'REVERSAL', order_no: '', orig_rrn: 'ORD000001', txn_time: at(MON, '10:05:00'), settle_date: TUE });
+    const reversed = scenario().journal(MON, q, qv).clearing(MON, qrCredit({ stan: '000001', txn_time: at(MON), settle_date: TUE }), rv);
+    await reversed.run(MON, TUE, WED);
+    expect(await reversed.findings()).toEqual([]);
+    const acquirer = scenario().journal(MON, S()).clearing(MON, credit({ stan: '000002', record_type: 'REVERSAL', orig_rrn: rrnOf('000001'), txn_time: at(MON, '10:05:00'), settle_date: TUE }));
+    await acquirer.run(MON, TUE, WED);
+    expect(await acquirer.findings()).toEqual([]);
+  });
+
+  it('raises RISK_HOLD once for a re-sent held row', async () => {
+    const s = scenario().journal(MON, S()).clearing(MON, C({ status: 'HELD' })).clearing(TUE, C({ status: 'HELD' }));
+    await s.run(MON, TUE, WED);
+    expect(await s.findings()).toEqual([`${MON} RISK_HOLD open 000001`]);
+  });
+
+  it('pairs same-key rows by amount whatever the order of the credits', async () => {
+    const s = scenario().journal(MON, S(), S({ amount_minor: '10001' })).clearing(MON, C({ gross_minor: '10001' }), C());
+    await s.run(MON);
     expect(await s.findings()).toEqual([]);
   });
 });

@@ -136,12 +136,20 @@ create table recon.open_item (
 create index open_item_live on recon.open_item (side) where closed_by is null;
 create index open_item_closed_by on recon.open_item (closed_by) where closed_by is not null;
 
--- Journal transactions matched by a run, kept so that a credit arriving days later for an
--- already-credited transaction is recognised as a DUPLICATE_CREDIT (DESIGN §9 window).
-create table recon.matched_key (
+-- The journal window (DESIGN §9): every journal row that left the open set within the window
+-- (credited, or closed without credit), so that later rows are checked against it: a credit for a
+-- transaction already credited is a DUPLICATE_CREDIT; a late credit for a sale closed without one
+-- (voided, declined) is that sale's finding; a journal row equal to one of them is a DUPLICATE_JOURNAL.
+create table recon.journal_window (
   created_by            date not null,
+  -- The run whose credit (or refund debit) matched the row; null while it has none.
+  credited_by           date,
   type                  text not null,
   response_code         text not null,
+  -- FLAG_VOIDED (4) and FLAG_REVERSED (8) when the row left the open set.
+  flags                 integer not null,
+  -- 53-bit hash of (type, response, amount, own match key): finds journal copies quickly.
+  copy_key              bigint not null,
   business_date         date not null,
   merchant_id           text not null,
   terminal_id           text not null,
@@ -155,6 +163,8 @@ create table recon.matched_key (
   j_file                integer not null,
   j_line                integer not null
 );
-create index matched_key_order on recon.matched_key (merchant_id, order_no) where order_no is not null;
-create index matched_key_rrn on recon.matched_key (merchant_id, terminal_id, rrn) where rrn is not null;
-create index matched_key_created_by on recon.matched_key (created_by);
+create index journal_window_order on recon.journal_window (merchant_id, order_no) where order_no is not null;
+create index journal_window_rrn on recon.journal_window (merchant_id, terminal_id, rrn) where rrn is not null;
+create index journal_window_copy on recon.journal_window (copy_key);
+create index journal_window_created_by on recon.journal_window (created_by);
+create index journal_window_credited_by on recon.journal_window (credited_by) where credited_by is not null;
