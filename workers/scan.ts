@@ -12,13 +12,14 @@
  * `openQuoteAtEnd` and the coordinator rescans that file as a single chunk.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
-import { allocBatch, ensureBytes, ensureRows, sealBatch, type RowBatch, type Utf8Column } from '../src/core/batch.js';
+import { allocBatch, ensureBytes, ensureRows, scatterBatch, type RowBatch, type Utf8Column } from '../src/core/batch.js';
 import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } from '../src/core/codes.js';
 import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
 import { hashField, HASH_SEED, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
+import { fastRecord, RRN_LO, VALS_LENGTH, type DateCache, type EnumTable } from './scan-fast.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import {
   R_CHARS,
@@ -495,9 +496,6 @@ function appendUtf8(col: Utf8Column, row: number, src: Uint8Array, s: number, e:
   col.offsets[row + 1] = used + n;
 }
 
-function appendEmpty(col: Utf8Column, row: number): void {
-  col.offsets[row + 1] = col.offsets[row]!;
-}
 
 /** Appends a card number, masking it (first 6 + last 4) when all its digits are visible. */
 function appendPan(col: Utf8Column, row: number, src: Uint8Array, s: number, e: number): boolean {
@@ -525,9 +523,11 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   const P = task.partitions;
   const grace = task.grace;
 
-  const estimate = Math.max(64, Math.ceil((end - start) / 120 / P));
-  const batches: RowBatch[] = [];
-  for (let p = 0; p < P; p++) batches.push(allocBatch(estimate, 12));
+  // Rows go to one batch in file order, each with its partition; they are scattered to the P
+  // partitions column by column at the end (far fewer cache streams than row-by-row scatter).
+  const estimate = Math.max(64, Math.ceil((end - start) / 110));
+  const all = allocBatch(estimate, 12);
+  let parts = new Uint8Array(estimate);
   const rejects = newRejects();
 
   // Field bounds of the current record, per file column (one extra slot to count surplus fields).
@@ -544,6 +544,14 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   for (let i = 0; i < ncols; i++) at[rules.field[i]!] = i;
   const panCol = at[F_PAN]!;
 
+  // One record's values, by field: numbers in vals, text ranges in ts/te (in qbuf when tq is set).
+  const vals = new Float64Array(VALS_LENGTH);
+  const ts = new Int32Array(FIELD_COUNT);
+  const te = new Int32Array(FIELD_COUNT);
+  const tq = new Uint8Array(FIELD_COUNT);
+  const dates: DateCache = { key: -1, day: 0 };
+  const enums: (EnumTable | null)[] = rules.enumBytes.map((names, i) => (names ? { names, codes: rules.enumCodes[i]! } : null));
+
   let pos = start;
   let line = 0;
   let rows = 0;
@@ -553,6 +561,18 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   records: while (pos < end) {
     const recStart = pos;
     const recLine = line;
+    const next = fastRecord(buf, pos, end, rules.field, enums, rules.signed, vals, ts, te, dates);
+    if (next >= 0) {
+      tq[F_ORDER_NO] = 0;
+      tq[F_ORIG_RRN] = 0;
+      tq[F_PAN] = 0;
+      if (emit(recLine)) {
+        pos = next;
+        line++;
+        continue;
+      }
+      // Out of the supported span: the careful path rejects it with its reason.
+    }
     let nf = 0;
     let embeddedNl = 0;
     let nlField = -1;
@@ -691,28 +711,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     const panEnd = re[panCol]!;
 
     // Convert and validate every field before anything is appended.
-    let type = 0;
-    let channel = 0;
-    let status = 0;
-    let response = 0;
-    let currency = 0;
-    let time = 0;
-    let amount = 0;
-    let fee = 0;
-    let net = 0;
-    let clearingDate = 0;
-    let settleDate = 0;
-    let merchant = 0;
-    let terminal = 0;
-    let batchNo = 0;
-    let stan = 0;
-    let rrnHi = 0;
-    let rrnLo = 0;
-    let auth = 0;
-    let srcRun = task.runDay;
-    let srcFile = task.fileNo;
-    let srcLine = recLine;
-    let flags = 0;
+    vals.fill(0);
     for (let i = 0; i < ncols; i++) {
       const src = fq[i] ? qbuf : buf;
       const s = fs[i]!;
@@ -722,43 +721,41 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       let reason = 0;
       switch (f) {
         case F_MERCHANT_ID:
-          merchant = n === 0 ? -2 : n !== 15 ? -3 : packDigits(src, s, e);
-          reason = packReason(merchant);
+          vals[f] = n === 0 ? -2 : n !== 15 ? -3 : packDigits(src, s, e);
+          reason = packReason(vals[f]!);
           break;
         case F_TERMINAL_ID:
-          terminal = n === 0 ? -2 : n !== 8 ? -3 : packAlnum(src, s, e);
-          reason = packReason(terminal);
+          vals[f] = n === 0 ? -2 : n !== 8 ? -3 : packAlnum(src, s, e);
+          reason = packReason(vals[f]!);
           break;
         case F_BATCH_NO:
-          batchNo = n === 0 ? -2 : n !== 6 ? -3 : packDigits(src, s, e);
-          reason = packReason(batchNo);
-          break;
         case F_STAN:
-          stan = n === 0 ? -2 : n !== 6 ? -3 : packDigits(src, s, e);
-          reason = packReason(stan);
+          vals[f] = n === 0 ? -2 : n !== 6 ? -3 : packDigits(src, s, e);
+          reason = packReason(vals[f]!);
           break;
         case F_RRN:
           if (n !== 0) {
             if (n !== 12) reason = R_LENGTH;
             else {
-              rrnHi = packAlnum(src, s, s + 6);
-              rrnLo = packAlnum(src, s + 6, e);
-              if (rrnHi < 0 || rrnLo < 0) reason = R_CHARS;
+              vals[F_RRN] = packAlnum(src, s, s + 6);
+              vals[RRN_LO] = packAlnum(src, s + 6, e);
+              if (vals[F_RRN]! < 0 || vals[RRN_LO]! < 0) reason = R_CHARS;
             }
           }
           break;
         case F_AUTH_CODE:
           if (n !== 0) {
-            auth = n !== 6 ? -3 : packAlnum(src, s, e);
-            reason = packReason(auth);
+            vals[f] = n !== 6 ? -3 : packAlnum(src, s, e);
+            reason = packReason(vals[f]!);
           }
           break;
         case F_ORDER_NO:
         case F_ORIG_RRN:
-          reason = n === 0 ? 0 : n > 64 ? R_LENGTH : checkText(src, s, e);
-          break;
         case F_PAN:
-          reason = checkPan(src, s, e);
+          reason = f === F_PAN ? checkPan(src, s, e) : n === 0 ? 0 : n > 64 ? R_LENGTH : checkText(src, s, e);
+          ts[f] = s;
+          te[f] = e;
+          tq[f] = fq[i]!;
           break;
         case F_TYPE:
         case F_CHANNEL:
@@ -769,9 +766,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
           }
           const code = matchEnum(src, s, e, rules.enumBytes[i]!, rules.enumCodes[i]!);
           if (code < 0) reason = R_ENUM;
-          else if (f === F_TYPE) type = code;
-          else if (f === F_CHANNEL) channel = code;
-          else status = code;
+          else vals[f] = code;
           break;
         }
         case F_TXN_TIME: {
@@ -783,7 +778,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
           if (t === TS_BAD) reason = R_TIMESTAMP;
           else if (t === TS_NO_OFFSET) reason = R_NO_OFFSET;
           else if (t === TS_RANGE) reason = R_RANGE;
-          else time = t;
+          else vals[f] = t;
           break;
         }
         case F_AMOUNT:
@@ -796,9 +791,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
           const signed = rules.signed[i] === 1;
           const v = parseInt15(src, s, e, signed);
           if (Number.isNaN(v)) reason = !signed && src[s] === 45 && !Number.isNaN(parseInt15(src, s, e, true)) ? R_NEGATIVE : R_NUMBER;
-          else if (f === F_AMOUNT) amount = v;
-          else if (f === F_FEE) fee = v;
-          else net = v;
+          else vals[f] = v;
           break;
         }
         case F_CLEARING_DATE:
@@ -811,21 +804,19 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
           const d = parseDateBytes(src, s, e);
           if (d === -1) reason = R_DATE;
           else if (d === -2) reason = R_RANGE;
-          else if (f === F_CLEARING_DATE) clearingDate = d;
-          else if (f === F_SETTLE_DATE) settleDate = d;
-          else srcRun = d;
+          else vals[f] = d;
           break;
         }
         case F_RESPONSE: {
           if (n !== 2 || alnumByte(src[s]!) === 0 || alnumByte(src[s + 1]!) === 0) reason = R_RESPONSE;
-          else response = (src[s]! << 8) | src[s + 1]!;
+          else vals[f] = (src[s]! << 8) | src[s + 1]!;
           break;
         }
         case F_CURRENCY: {
           let ok = n === 3;
           for (let k = s; k < e && ok; k++) ok = src[k]! >= 65 && src[k]! <= 90;
           if (!ok) reason = R_CURRENCY;
-          else currency = (src[s]! << 16) | (src[s + 1]! << 8) | src[s + 2]!;
+          else vals[f] = (src[s]! << 16) | (src[s + 1]! << 8) | src[s + 2]!;
           break;
         }
         case F_SRC_FILE:
@@ -833,9 +824,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
         case F_FLAGS: {
           const v = parseInt15(src, s, e, false);
           if (Number.isNaN(v) || v > 0x7fffffff) reason = R_NUMBER;
-          else if (f === F_SRC_FILE) srcFile = v;
-          else if (f === F_SRC_LINE) srcLine = v;
-          else flags = (v & FLAG_PERSISTED) | FLAG_CARRIED;
+          else vals[f] = v;
           break;
         }
       }
@@ -846,80 +835,97 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       }
     }
     if (bad) continue;
+    if (!emit(recLine)) pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
+  }
 
+  /**
+   * Appends the record in vals/ts/te to its partition's batch; false when its business date is out
+   * of the supported span (the caller rejects it).
+   */
+  function emit(recLine: number): boolean {
+    const time = vals[F_TXN_TIME]!;
     const businessDate = cal.businessDate(time);
     if (businessDate < FIRST_DAY || businessDate >= END_DAY - 60) {
-      pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
-      continue;
+      // Only the careful path can get here with such a date; the fast path's dates are in range.
+      return false;
     }
-
-    // Derived columns.
+    const type = vals[F_TYPE]!;
+    const channel = vals[F_CHANNEL]!;
+    const merchant = vals[F_MERCHANT_ID]!;
+    const terminal = vals[F_TERMINAL_ID]!;
+    const rrnHi = vals[F_RRN]!;
+    const rrnLo = vals[RRN_LO]!;
     const merchantIx = merchants.lookup(merchant);
     const cycle = merchantIx >= 0 ? cycles[merchantIx]! : CYCLE_T1;
     const expected = cal.expectedSettle(businessDate, cycle);
     const deadline = cal.deadline(expected, grace);
 
     // Primary key hash → partition.
-    const ocol = at[F_ORDER_NO]!;
-    const osrc = fq[ocol] ? qbuf : buf;
-    const gcol = at[F_ORIG_RRN]!;
-    const gsrc = fq[gcol] ? qbuf : buf;
-    const orderLen = fe[ocol]! - fs[ocol]!;
-    const origLen = fe[gcol]! - fs[gcol]!;
+    const osrc = tq[F_ORDER_NO] ? qbuf : buf;
+    const gsrc = tq[F_ORIG_RRN] ? qbuf : buf;
+    const os = ts[F_ORDER_NO]!;
+    const oe = te[F_ORDER_NO]!;
+    const gs = ts[F_ORIG_RRN]!;
+    const ge = te[F_ORIG_RRN]!;
     let hash: number;
     const link = type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
-    if (link && origLen > 0) {
+    if (link && ge > gs) {
       // The original's kind: the journal's channel; on the clearing side, a card reversal has an rrn.
-      if (journal ? channel === CHANNEL_QR : rrnHi === 0) hash = hashOrderKey(merchant, gsrc, fs[gcol]!, fe[gcol]!);
-      else hash = origLen === 12 ? hashRrnKey(merchant, terminal, packAlnum(gsrc, fs[gcol]!, fs[gcol]! + 6), packAlnum(gsrc, fs[gcol]! + 6, fe[gcol]!)) : hashTerminalKey(terminal);
+      if (journal ? channel === CHANNEL_QR : rrnHi === 0) hash = hashOrderKey(merchant, gsrc, gs, ge);
+      else hash = ge - gs === 12 ? hashRrnKey(merchant, terminal, packAlnum(gsrc, gs, gs + 6), packAlnum(gsrc, gs + 6, ge)) : hashTerminalKey(terminal);
     } else if (journal && channel !== CHANNEL_QR && rrnHi !== 0) {
       // A card row is keyed by its rrn even when it carries an order number too.
       hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
-    } else if (orderLen > 0) hash = hashOrderKey(merchant, osrc, fs[ocol]!, fe[ocol]!);
+    } else if (oe > os) hash = hashOrderKey(merchant, osrc, os, oe);
     else if (rrnHi !== 0) hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
     else hash = hashTerminalKey(terminal);
 
-    const b = batches[partitionOf(hash, P)]!;
+    const b = all;
     const r = b.length;
-    if (r === b.type.length) ensureRows(b, r + 1);
+    if (r === b.type.length) {
+      ensureRows(b, r + 1);
+      const grown = new Uint8Array(b.type.length);
+      grown.set(parts);
+      parts = grown;
+    }
+    parts[r] = partitionOf(hash, P);
     b.type[r] = type;
-    b.channel[r] = channel;
-    b.status[r] = status;
-    b.flags[r] = flags;
-    b.response[r] = response;
-    b.currency[r] = currency;
     b.merchant_id[r] = merchant;
     b.terminal_id[r] = terminal;
-    b.batch_no[r] = batchNo;
-    b.stan[r] = stan;
+    b.stan[r] = vals[F_STAN]!;
     b.rrn_hi[r] = rrnHi;
     b.rrn_lo[r] = rrnLo;
-    b.auth_code[r] = auth;
+    b.auth_code[r] = vals[F_AUTH_CODE]!;
+    b.response[r] = vals[F_RESPONSE]!;
+    b.currency[r] = vals[F_CURRENCY]!;
+    if (task.state) b.flags[r] = (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED;
+    // Batches start zeroed: only the side's own columns are written.
+    if (journal) {
+      b.channel[r] = channel;
+      b.batch_no[r] = vals[F_BATCH_NO]!;
+    } else {
+      b.status[r] = vals[F_STATUS]!;
+      setI64(b.fee, r, vals[F_FEE]!);
+      setI64(b.net, r, vals[F_NET]!);
+      b.clearing_date[r] = vals[F_CLEARING_DATE]!;
+      b.settle_date[r] = vals[F_SETTLE_DATE]!;
+    }
     setI64(b.txn_time, r, time);
-    setI64(b.amount, r, amount);
-    setI64(b.fee, r, fee);
-    setI64(b.net, r, net);
-    b.clearing_date[r] = clearingDate;
-    b.settle_date[r] = settleDate;
+    setI64(b.amount, r, vals[F_AMOUNT]!);
     b.business_date[r] = businessDate;
     b.expected[r] = expected;
     b.deadline[r] = deadline;
-    b.src_run[r] = srcRun;
-    b.src_file[r] = srcFile;
-    b.src_line[r] = srcLine;
+    b.src_run[r] = task.state ? vals[F_SRC_RUN]! : task.runDay;
+    b.src_file[r] = task.state ? vals[F_SRC_FILE]! : task.fileNo;
+    b.src_line[r] = task.state ? vals[F_SRC_LINE]! : recLine;
     b.merchant_ix[r] = merchantIx;
     b.hash[r] = hash;
-    appendField(b.order_no, r, F_ORDER_NO);
-    appendField(b.orig_rrn, r, F_ORIG_RRN);
-    if (appendPan(b.pan_masked, r, fq[panCol] ? qbuf : buf, fs[panCol]!, fe[panCol]!)) panMasked++;
+    appendUtf8(b.order_no, r, osrc, os, oe);
+    appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
+    if (appendPan(b.pan_masked, r, tq[F_PAN] ? qbuf : buf, ts[F_PAN]!, te[F_PAN]!)) panMasked++;
     b.length = r + 1;
     rows++;
-  }
-
-  function appendField(col: Utf8Column, row: number, field: number): void {
-    const i = at[field]!;
-    if (i < 0) appendEmpty(col, row);
-    else appendUtf8(col, row, fq[i] ? qbuf : buf, fs[i]!, fe[i]!);
+    return true;
   }
 
   return {
@@ -927,7 +933,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     lines: line,
     rows,
     bytes: end - start,
-    batches: batches.map(sealBatch),
+    batches: scatterBatch(all, parts, P),
     rejects,
     panMasked,
     openQuoteAtEnd,

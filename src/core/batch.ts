@@ -138,6 +138,47 @@ export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKin
 const UTF8_NAMES = COLUMNS.filter(([, k]) => k === 'utf8').map(([n]) => n) as Utf8Name[];
 const FIXED = COLUMNS.filter(([, k]) => k !== 'utf8') as ReadonlyArray<readonly [FixedName, ColumnKind]>;
 
+/**
+ * A row batch built as one object literal, so every batch has the same hidden class with its
+ * columns as fast in-object properties (an object grown key by key in a loop may fall back to
+ * dictionary mode, and every column access on the hot path would become a hash lookup).
+ */
+export function shapeBatch(length: number, c: Record<string, unknown>): RowBatch {
+  return {
+    length,
+    type: c.type as RowBatch['type'],
+    channel: c.channel as RowBatch['channel'],
+    status: c.status as RowBatch['status'],
+    flags: c.flags as RowBatch['flags'],
+    response: c.response as RowBatch['response'],
+    currency: c.currency as RowBatch['currency'],
+    merchant_id: c.merchant_id as RowBatch['merchant_id'],
+    terminal_id: c.terminal_id as RowBatch['terminal_id'],
+    batch_no: c.batch_no as RowBatch['batch_no'],
+    stan: c.stan as RowBatch['stan'],
+    rrn_hi: c.rrn_hi as RowBatch['rrn_hi'],
+    rrn_lo: c.rrn_lo as RowBatch['rrn_lo'],
+    auth_code: c.auth_code as RowBatch['auth_code'],
+    order_no: c.order_no as RowBatch['order_no'],
+    orig_rrn: c.orig_rrn as RowBatch['orig_rrn'],
+    pan_masked: c.pan_masked as RowBatch['pan_masked'],
+    txn_time: c.txn_time as RowBatch['txn_time'],
+    amount: c.amount as RowBatch['amount'],
+    fee: c.fee as RowBatch['fee'],
+    net: c.net as RowBatch['net'],
+    clearing_date: c.clearing_date as RowBatch['clearing_date'],
+    settle_date: c.settle_date as RowBatch['settle_date'],
+    business_date: c.business_date as RowBatch['business_date'],
+    expected: c.expected as RowBatch['expected'],
+    deadline: c.deadline as RowBatch['deadline'],
+    src_run: c.src_run as RowBatch['src_run'],
+    src_file: c.src_file as RowBatch['src_file'],
+    src_line: c.src_line as RowBatch['src_line'],
+    merchant_ix: c.merchant_ix as RowBatch['merchant_ix'],
+    hash: c.hash as RowBatch['hash'],
+  };
+}
+
 /** Number of array elements per row of a fixed-width kind (Int64 is two Int32 words). */
 function width(kind: ColumnKind): number {
   return kind === 'i64' || kind === 'time' ? 2 : 1;
@@ -165,7 +206,7 @@ export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
   for (const name of UTF8_NAMES) {
     b[name] = { offsets: new Int32Array(capacity + 1), bytes: new Uint8Array(capacity * bytesPerString) };
   }
-  return b as unknown as RowBatch;
+  return shapeBatch(0, b);
 }
 
 /** Makes room for at least `rows` rows (geometric growth; existing content kept). */
@@ -229,7 +270,7 @@ export function sealBatch(b: RowBatch): RowBatch {
     const col = b[name];
     out[name] = { offsets: col.offsets.subarray(0, n + 1), bytes: col.bytes.subarray(0, col.offsets[n]) };
   }
-  return out as unknown as RowBatch;
+  return shapeBatch(n, out);
 }
 
 /**
@@ -268,7 +309,7 @@ export function concatBatches(batches: readonly RowBatch[], lineBase?: readonly 
     }
     out[name] = { offsets, bytes: data };
   }
-  const batch = out as unknown as RowBatch;
+  const batch = shapeBatch(rows, out);
   if (lineBase) {
     let row = 0;
     for (let i = 0; i < batches.length; i++) {
@@ -368,5 +409,119 @@ export function fromArrow(rb: RecordBatch): RowBatch {
       out[name] = d.values;
     }
   }
-  return out as unknown as RowBatch;
+  return shapeBatch(rb.numRows, out);
+}
+
+// Scatter loops, one per array type so each stays monomorphic (a shared generic loop over several
+// typed-array types is many times slower).
+function scatterU8(from: Uint8Array, dst: Uint8Array[], part: Uint8Array, cursor: Int32Array, n: number): void {
+  cursor.fill(0);
+  for (let i = 0; i < n; i++) {
+    const p = part[i]!;
+    dst[p]![cursor[p]!++] = from[i]!;
+  }
+}
+function scatterU16(from: Uint16Array, dst: Uint16Array[], part: Uint8Array, cursor: Int32Array, n: number): void {
+  cursor.fill(0);
+  for (let i = 0; i < n; i++) {
+    const p = part[i]!;
+    dst[p]![cursor[p]!++] = from[i]!;
+  }
+}
+function scatterU32(from: Uint32Array, dst: Uint32Array[], part: Uint8Array, cursor: Int32Array, n: number): void {
+  cursor.fill(0);
+  for (let i = 0; i < n; i++) {
+    const p = part[i]!;
+    dst[p]![cursor[p]!++] = from[i]!;
+  }
+}
+function scatterI32(from: Int32Array, dst: Int32Array[], part: Uint8Array, cursor: Int32Array, n: number): void {
+  cursor.fill(0);
+  for (let i = 0; i < n; i++) {
+    const p = part[i]!;
+    dst[p]![cursor[p]!++] = from[i]!;
+  }
+}
+function scatterF64(from: Float64Array, dst: Float64Array[], part: Uint8Array, cursor: Int32Array, n: number): void {
+  cursor.fill(0);
+  for (let i = 0; i < n; i++) {
+    const p = part[i]!;
+    dst[p]![cursor[p]!++] = from[i]!;
+  }
+}
+function scatterPairs(from: Int32Array, dst: Int32Array[], part: Uint8Array, cursor: Int32Array, n: number): void {
+  cursor.fill(0);
+  for (let i = 0; i < n; i++) {
+    const p = part[i]!;
+    const at = 2 * cursor[p]!++;
+    const d = dst[p]!;
+    d[at] = from[2 * i]!;
+    d[at + 1] = from[2 * i + 1]!;
+  }
+}
+function scatterUtf8(col: Utf8Column, dst: Utf8Column[], part: Uint8Array, cursor: Int32Array, n: number): void {
+  cursor.fill(0);
+  const offsets = col.offsets;
+  const bytes = col.bytes;
+  for (let i = 0; i < n; i++) {
+    const p = part[i]!;
+    const d = dst[p]!;
+    const row = cursor[p]!++;
+    const s = offsets[i]!;
+    const e = offsets[i + 1]!;
+    let at = d.offsets[row]!;
+    const db = d.bytes;
+    for (let k = s; k < e; k++) db[at++] = bytes[k]!;
+    d.offsets[row + 1] = at;
+  }
+}
+
+/**
+ * Splits a batch into `partitions` batches by a partition number per row (radix scatter, one column
+ * at a time so that each pass writes only `partitions` streams). Rows keep their order within a
+ * partition. The result batches are exact-size, with their own buffers (transferable).
+ */
+export function scatterBatch(src: RowBatch, part: Uint8Array, partitions: number): RowBatch[] {
+  const n = src.length;
+  const counts = new Int32Array(partitions);
+  for (let i = 0; i < n; i++) counts[part[i]!]!++;
+  const out: Record<string, unknown>[] = [];
+  for (let p = 0; p < partitions; p++) out.push({ length: counts[p]! });
+  const cursor = new Int32Array(partitions);
+  for (const [name, kind] of FIXED) {
+    const from = src[name];
+    const dst = out.map((o, p) => (o[name] = allocFixed(kind, counts[p]!)));
+    switch (kind) {
+      case 'u8':
+        scatterU8(from as Uint8Array, dst as Uint8Array[], part, cursor, n);
+        break;
+      case 'u16':
+        scatterU16(from as Uint16Array, dst as Uint16Array[], part, cursor, n);
+        break;
+      case 'u32':
+        scatterU32(from as Uint32Array, dst as Uint32Array[], part, cursor, n);
+        break;
+      case 'f64':
+        scatterF64(from as Float64Array, dst as Float64Array[], part, cursor, n);
+        break;
+      case 'i64':
+      case 'time':
+        scatterPairs(from as Int32Array, dst as Int32Array[], part, cursor, n);
+        break;
+      default:
+        scatterI32(from as Int32Array, dst as Int32Array[], part, cursor, n);
+    }
+  }
+  for (const name of UTF8_NAMES) {
+    const col = src[name];
+    const bytes = new Int32Array(partitions);
+    for (let i = 0; i < n; i++) bytes[part[i]!]! += col.offsets[i + 1]! - col.offsets[i]!;
+    const dst = out.map((o, p) => {
+      const c: Utf8Column = { offsets: new Int32Array(counts[p]! + 1), bytes: new Uint8Array(bytes[p]!) };
+      o[name] = c;
+      return c;
+    });
+    scatterUtf8(col, dst, part, cursor, n);
+  }
+  return out.map((o, p) => shapeBatch(counts[p]!, o));
 }

@@ -11,6 +11,11 @@ export function getI64(words: Int32Array, i: number): number {
 }
 
 export function setI64(words: Int32Array, i: number, v: number): void {
+  if (v >= 0 && v < 2_147_483_648) {
+    words[2 * i] = v;
+    words[2 * i + 1] = 0;
+    return;
+  }
   const hi = Math.floor(v / TWO_32);
   words[2 * i] = (v - hi * TWO_32) | 0;
   words[2 * i + 1] = hi;

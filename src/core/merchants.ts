@@ -19,17 +19,45 @@ export function emptyMerchants(): MerchantTable {
   return { count: 0, ids: new Float64Array(0), cycle: new Uint8Array(0), mdrBps: new Int32Array(0), feeCap: new Float64Array(0) };
 }
 
+/**
+ * Merchant lookup by packed merchant_id: an open-addressing table of the ids (Float64) and their
+ * indexes, probed with a mix of the id's two 32-bit halves. Faster than a Map on the scan's path.
+ */
 export class MerchantIndex {
-  private readonly byId = new Map<number, number>();
+  private readonly keys: Float64Array;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
 
   constructor(readonly merchants: MerchantTable) {
-    for (let i = 0; i < merchants.count; i++) this.byId.set(merchants.ids[i]!, i);
+    let cap = 16;
+    while (cap < merchants.count * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.keys = new Float64Array(cap);
+    this.slots = new Int32Array(cap).fill(-1);
+    for (let i = 0; i < merchants.count; i++) {
+      const id = merchants.ids[i]!;
+      let s = slotOf(id) & this.mask;
+      while (this.slots[s]! >= 0 && this.keys[s] !== id) s = (s + 1) & this.mask;
+      this.keys[s] = id;
+      this.slots[s] = i;
+    }
   }
 
   /** Index of the merchant with this packed merchant_id, or −1. */
   lookup(id: number): number {
-    return this.byId.get(id) ?? -1;
+    const mask = this.mask;
+    let s = slotOf(id) & mask;
+    for (;;) {
+      const v = this.slots[s]!;
+      if (v < 0 || this.keys[s] === id) return v;
+      s = (s + 1) & mask;
+    }
   }
+}
+
+function slotOf(id: number): number {
+  const hi = Math.floor(id / 4_294_967_296);
+  return Math.imul((id | 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 13;
 }
 
 /**
