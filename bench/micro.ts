@@ -1,0 +1,96 @@
+/**
+ * Micro benchmarks (tinybench) of the hot path's pieces: the scanner, key hashing, the hash table,
+ * the partition scatter, the Arrow wrapping and thread hand-off of a batch, and the COPY encoding.
+ * Each reports a rate in its own unit (MB/s or rows/s).
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { Bench } from 'tinybench';
+import { scatterBatch, toArrow, transferList, type RowBatch } from '../src/core/batch.js';
+import { ByteWriter } from '../src/core/byte-writer.js';
+import { loadCalendar } from '../src/calendar.js';
+import { KeyTable } from '../src/core/key-table.js';
+import { hashRrnKey } from '../src/core/keys.js';
+import type { MerchantTable } from '../src/core/merchants.js';
+import { parseIsoDate } from '../src/core/dates.js';
+import { mapHeader } from '../src/core/schema.js';
+import { writeWindowRow } from '../workers/encode.js';
+import { scanBytes } from '../workers/scan.js';
+
+export interface MicroResult {
+  name: string;
+  rate: number;
+  unit: string;
+}
+
+/** Runs the micro benchmarks on `sample` (the bytes of a journal file, header included). */
+export async function runMicro(sample: Uint8Array, merchants: MerchantTable, quick: boolean): Promise<MicroResult[]> {
+  const nl = sample.indexOf(10);
+  const columns = mapHeader('journal', new TextDecoder().decode(sample.subarray(0, nl)).replace(/^\uFEFF/, '').replace(/\r$/, '').split(','));
+  const body = sample.subarray(nl + 1);
+  const calendar = loadCalendar(undefined).spec;
+  const runDay = parseIsoDate('2026-11-19');
+  const scanTask = { chunk: 0, side: 'journal' as const, fields: columns.fields, state: false, fileNo: 1, runDay, partitions: 16, grace: 1, calendar, merchants };
+  const scanOnce = (partitions: number): RowBatch[] => scanBytes(body, 0, body.length, true, { ...scanTask, partitions }).batches;
+  const batch = scanOnce(1)[0]!;
+  const rows = batch.length;
+
+  const keys = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) keys[i] = hashRrnKey(batch.merchant_id[i]!, batch.terminal_id[i]!, batch.rrn_hi[i]!, batch.rrn_lo[i]!);
+  const part = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) part[i] = i & 15;
+  const { port1, port2 } = new MessageChannel();
+  port2.on('message', (m: RowBatch) => port2.postMessage(m, transferList([m])));
+  const roundTrip = (b: RowBatch): Promise<RowBatch> =>
+    new Promise((resolve) => {
+      port1.once('message', resolve);
+      port1.postMessage(b, transferList([b]));
+    });
+  let travelling: RowBatch = scatterBatch(batch, new Uint8Array(rows), 1)[0]!;
+
+  const bench = new Bench({ time: quick ? 100 : 1500, warmupTime: quick ? 20 : 300 });
+  bench
+    .add('scan (journal bytes → 16 partitions)', () => {
+      scanOnce(16);
+    })
+    .add('key hashing (merchant, terminal, rrn)', () => {
+      let h = 0;
+      for (let i = 0; i < rows; i++) h ^= hashRrnKey(batch.merchant_id[i]!, batch.terminal_id[i]!, batch.rrn_hi[i]!, batch.rrn_lo[i]!);
+      if (h === 0.5) throw new Error('unreachable');
+    })
+    .add('hash table build + probe', () => {
+      const t = new KeyTable(rows);
+      for (let i = 0; i < rows; i++) t.insert(keys[i]!, i);
+      let found = 0;
+      for (let i = 0; i < rows; i++) if (t.find(keys[i]!) >= 0) found++;
+      if (found !== rows) throw new Error('probe lost rows');
+    })
+    .add('partition scatter (16)', () => {
+      scatterBatch(batch, part, 16);
+    })
+    .add('Arrow wrap + transfer round trip', async () => {
+      toArrow(travelling);
+      travelling = await roundTrip(travelling);
+    })
+    .add('COPY encoding (journal window rows)', () => {
+      const w = new ByteWriter(1 << 20);
+      for (let i = 0; i < rows; i++) writeWindowRow(w, runDay, batch, i, true, 480);
+    });
+  await bench.run();
+  port1.close();
+  port2.close();
+
+  const perRun: Record<string, [number, string]> = {
+    'scan (journal bytes → 16 partitions)': [body.length / 1e6, 'MB/s'],
+    'key hashing (merchant, terminal, rrn)': [rows, 'rows/s'],
+    'hash table build + probe': [rows, 'rows/s'],
+    'partition scatter (16)': [rows, 'rows/s'],
+    'Arrow wrap + transfer round trip': [rows, 'rows/s'],
+    'COPY encoding (journal window rows)': [rows, 'rows/s'],
+  };
+  return bench.tasks.map((t) => {
+    const r = t.result;
+    const ops = r.state === 'completed' ? r.throughput.mean : NaN;
+    const [per, unit] = perRun[t.name]!;
+    return { name: t.name, rate: ops * per, unit };
+  });
+}

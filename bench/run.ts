@@ -1,0 +1,210 @@
+/**
+ * `npm run bench`: micro benchmarks of the hot path, then one end-to-end macro benchmark that times,
+ * on the same generated files and the same cores, in separate processes:
+ * - the byte floor (read both files, count lines),
+ * - the naive baseline (fast-csv + Map, one thread),
+ * - DuckDB with 1 and 2 threads (the hand-written join),
+ * - `recon run` with 1 and 2 workers (CSV → every finding committed to a fresh store).
+ * It prints a table (seconds, rows/s, MB/s, peak RSS, speed against DuckDB-2, time against the
+ * floor), and with --json the results as JSON. Speed is shown, never asserted.
+ *
+ *   npm run bench -- [--rows N] [--quick] [--json] [--only micro|macro] [--skip name,…]
+ *                    [--store embedded|server] [--workers 1,2]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadCalendar } from '../src/calendar.js';
+import { loadMerchants } from '../src/merchants-file.js';
+import { packagePath } from '../src/paths.js';
+import { generate } from '../data-gen/generate.js';
+import { runMicro, type MicroResult } from './micro.js';
+
+interface Args {
+  rows: number;
+  quick: boolean;
+  json: boolean;
+  only: 'micro' | 'macro' | undefined;
+  skip: Set<string>;
+  store: 'embedded' | 'server';
+  workers: number[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { rows: 5_000_000, quick: false, json: false, only: undefined, skip: new Set(), store: process.env.DATABASE_URL ? 'server' : 'embedded', workers: [1, 2] };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]!;
+    const v = (): string => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${k} needs a value`);
+      return x;
+    };
+    if (k === '--rows') a.rows = Number(v());
+    else if (k === '--quick') a.quick = true;
+    else if (k === '--json') a.json = true;
+    else if (k === '--only') a.only = v() as Args['only'];
+    else if (k === '--skip') for (const s of v().split(',')) a.skip.add(s);
+    else if (k === '--store') a.store = v() as Args['store'];
+    else if (k === '--workers') a.workers = v().split(',').map(Number);
+    else throw new Error(`unknown argument ${k}`);
+  }
+  if (a.quick && !argv.includes('--rows')) a.rows = 20_000;
+  if (!Number.isInteger(a.rows) || a.rows < 1000) throw new Error('--rows must be an integer ≥ 1000');
+  if (a.store === 'server' && !process.env.DATABASE_URL) throw new Error('--store server needs DATABASE_URL');
+  return a;
+}
+
+const DATE = '2026-11-19'; // a Thursday: a full working day
+
+interface MacroResult {
+  name: string;
+  seconds: number;
+  rows: number;
+  bytes: number;
+  peakRssMb: number | null;
+  detail: Record<string, unknown>;
+}
+
+/** Runs a command, timing it and reading its peak RSS through /usr/bin/time when there is one. */
+function measure(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { seconds: number; peakRssMb: number | null; stdout: string } {
+  const timer = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const r = timer
+    ? spawnSync('/usr/bin/time', ['-f', 'RECON_BENCH %e %M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 64 << 20 })
+    : spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${name} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  const m = timer ? /RECON_BENCH ([\d.]+) (\d+)/.exec(r.stderr) : null;
+  return { seconds, peakRssMb: m ? Number(m[2]) / 1024 : null, stdout: r.stdout };
+}
+
+async function freshServerDb(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.DATABASE_URL!;
+  const name = `recon_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+function countLines(path: string): number {
+  let lines = 0;
+  const buf = Buffer.allocUnsafe(4 << 20);
+  const fd = openSync(path, 'r');
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    for (let at = buf.indexOf(10); at >= 0 && at < n; at = buf.indexOf(10, at + 1)) lines++;
+  }
+  closeSync(fd);
+  return lines - 1;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const out = packagePath('bench/out');
+  const dataDir = join(out, `data-${args.rows}`);
+  const journal = join(dataDir, 'journal', `${DATE}.csv`);
+  const clearing = join(dataDir, 'clearing', `${DATE}.csv`);
+  const merchants = join(dataDir, 'merchants.csv');
+  if (!existsSync(journal)) {
+    process.stderr.write(`bench: generating ${args.rows.toLocaleString('en-US')} rows into ${dataDir}\n`);
+    generate({ date: DATE, days: 1, rows: args.rows, seed: 1, out: dataDir, calendar: loadCalendar(undefined).spec });
+  }
+  const bytes = statSync(journal).size + statSync(clearing).size;
+  const rows = countLines(journal) + countLines(clearing);
+  const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+
+  let micro: MicroResult[] = [];
+  if (args.only !== 'macro') {
+    process.stderr.write('bench: micro benchmarks\n');
+    const sample = readFileSync(journal).subarray(0, args.quick ? 1 << 20 : 16 << 20);
+    const cut = sample.lastIndexOf(10) + 1;
+    micro = await runMicro(sample.subarray(0, cut), loadMerchants(merchants), args.quick);
+  }
+
+  const macro: MacroResult[] = [];
+  if (args.only !== 'micro') {
+    const node = process.execPath;
+    const dist = packagePath('dist/bench');
+    const add = (name: string, cmd: string, argv: string[], env?: NodeJS.ProcessEnv): void => {
+      if (args.skip.has(name.split(' ')[0]!)) return;
+      process.stderr.write(`bench: ${name}\n`);
+      const m = measure(name, cmd, argv, env);
+      let detail: Record<string, unknown> = {};
+      try {
+        detail = JSON.parse(m.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+      } catch {
+        detail = {};
+      }
+      macro.push({ name, seconds: m.seconds, rows, bytes, peakRssMb: m.peakRssMb, detail });
+    };
+    add('floor (read + count lines)', node, [join(dist, 'floor.js'), journal, clearing]);
+    add('naive (fast-csv + Map, 1 thread)', node, [join(dist, 'naive.js'), journal, clearing]);
+    for (const t of [1, 2]) add(`duckdb (${t} thread${t > 1 ? 's' : ''})`, node, [join(dist, 'duck.js'), String(t), journal, clearing]);
+    for (const w of args.workers) {
+      const name = `recon (${w} worker${w > 1 ? 's' : ''}, ${args.store} store)`;
+      if (args.skip.has('recon')) continue;
+      let db: string;
+      let drop: () => Promise<void> = async () => {};
+      if (args.store === 'server') {
+        const fresh = await freshServerDb();
+        db = fresh.url;
+        drop = fresh.drop;
+      } else {
+        db = join(out, `store-${process.pid}-${w}`);
+        rmSync(db, { recursive: true, force: true });
+        drop = async () => rmSync(db, { recursive: true, force: true });
+      }
+      try {
+        add(name, packagePath('bin/recon'), ['run', '--date', DATE, '--journal', journal, '--clearing', clearing, '--merchants', merchants, '--db', db, '--workers', String(w), '--json', '--quiet']);
+      } finally {
+        await drop();
+      }
+    }
+  }
+
+  const duck2 = macro.find((m) => m.name.startsWith('duckdb (2'))?.seconds;
+  const floor = macro.find((m) => m.name.startsWith('floor'))?.seconds;
+  const result = { date: new Date().toISOString(), machine, rows, bytes, micro, macro: macro.map((m) => ({ ...m, rowsPerSecond: m.rows / m.seconds, mbPerSecond: m.bytes / 1e6 / m.seconds, speedVsDuckdb2: duck2 ? duck2 / m.seconds : null, timesFloor: floor ? m.seconds / floor : null })) };
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const lines: string[] = [];
+  lines.push(`machine: ${machine.cpus} cores (${machine.model}), ${machine.memGb} GiB, Node ${machine.node}`);
+  lines.push(`input: ${rows.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(0)} MB (journal + clearing of ${DATE})`);
+  if (micro.length) {
+    lines.push('', 'micro                                          rate');
+    for (const m of micro) lines.push(`  ${m.name.padEnd(42)} ${Math.round(m.rate).toLocaleString('en-US').padStart(14)} ${m.unit}`);
+  }
+  if (result.macro.length) {
+    lines.push('', 'end to end                                   seconds       rows/s     MB/s   peak RSS   vs DuckDB-2   × floor');
+    for (const m of result.macro) {
+      lines.push(
+        `  ${m.name.padEnd(42)} ${m.seconds.toFixed(2).padStart(8)} ${Math.round(m.rowsPerSecond).toLocaleString('en-US').padStart(12)} ${m.mbPerSecond.toFixed(0).padStart(8)} ${(m.peakRssMb === null ? '?' : `${m.peakRssMb.toFixed(0)} MB`).padStart(10)} ${(m.speedVsDuckdb2 === null ? '' : `${m.speedVsDuckdb2.toFixed(2)}x`).padStart(13)} ${(m.timesFloor === null ? '' : `${m.timesFloor.toFixed(1)}`).padStart(9)}`,
+      );
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
