@@ -1,5 +1,5 @@
 /**
- * The DuckDB baseline (@duckdb/node-api): both files read with explicit types, a full outer join on
+ * The DuckDB baseline (@duckdb/node-api): both files read with explicit types (by column name), a full outer join on
  * the match key (QR: merchant + order number; cards: merchant + terminal + rrn), and the core
  * categories counted — the query a user would write by hand. `threads` is the first argument.
  * Prints one JSON line.
@@ -22,11 +22,11 @@ const key = `case when coalesce(order_no, '') <> '' then merchant_id || '|O|' ||
 const reader = await con.runAndReadAll(`
   with j as (
     select ${key} as k, amount_minor, response_code
-      from read_csv(${quote(journalPath)}, header = true, columns = ${journalColumns})
+      from read_csv(${quote(journalPath)}, header = true, types = ${journalColumns})
      where txn_type in ('SALE', 'PREAUTH_COMPLETION')
   ), c as (
     select ${key} as k, gross_minor, row_number() over (partition by ${key}) as n
-      from read_csv(${quote(clearingPath)}, header = true, columns = ${clearingColumns})
+      from read_csv(${quote(clearingPath)}, header = true, types = ${clearingColumns})
      where record_type = 'SALE' and status = 'SETTLED'
   )
   select

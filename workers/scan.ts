@@ -124,6 +124,30 @@ export interface ScanResult {
   openQuoteAtEnd: boolean;
 }
 
+/**
+ * The worker's scratch batch: every task's rows land in it before the scatter copies them out, so it
+ * is allocated once per worker and grown geometrically, never per task.
+ */
+let scratch: RowBatch | undefined;
+let scratchPart: Uint8Array | undefined;
+
+function scratchBatch(rows: number): RowBatch {
+  if (!scratch) scratch = allocBatch(rows, 24);
+  else ensureRows(scratch, rows);
+  scratch.length = 0;
+  return scratch;
+}
+
+/** The per-row partition numbers, at least `rows` long (keeping `keep`'s content when growing). */
+function scratchParts(rows: number, keep?: Uint8Array): Uint8Array {
+  if (!scratchPart || scratchPart.length < rows) {
+    const grown = new Uint8Array(rows);
+    if (keep) grown.set(keep);
+    scratchPart = grown;
+  }
+  return scratchPart;
+}
+
 /** Per-worker cache of the derived tables, keyed by the objects' content identity. */
 let calendarCache: { key: string; cal: WorkCalendar } | undefined;
 let merchantCache: { key: string; index: MerchantIndex } | undefined;
@@ -153,7 +177,7 @@ export function scan(task: ScanTask): ScanResult {
   let eof: boolean;
   if ('path' in task.source) {
     const { path, start: s, end: e } = task.source;
-    buf = new Uint8Array(e - s);
+    buf = new Uint8Array(Buffer.allocUnsafeSlow(e - s).buffer, 0, e - s); // every byte is read into
     const fd = openSync(path, 'r');
     try {
       let got = 0;
@@ -524,10 +548,10 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   const grace = task.grace;
 
   // Rows go to one batch in file order, each with its partition; they are scattered to the P
-  // partitions column by column at the end (far fewer cache streams than row-by-row scatter).
-  const estimate = Math.max(64, Math.ceil((end - start) / 110));
-  const all = allocBatch(estimate, 12);
-  let parts = new Uint8Array(estimate);
+  // partitions column by column at the end (far fewer cache streams than row-by-row scatter). That
+  // batch is the worker's scratch, reused by every task.
+  const all = scratchBatch(Math.max(64, Math.ceil((end - start) / 110)));
+  let parts = scratchParts(all.type.length);
   const rejects = newRejects();
 
   // Field bounds of the current record, per file column (one extra slot to count surplus fields).
@@ -884,9 +908,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     const r = b.length;
     if (r === b.type.length) {
       ensureRows(b, r + 1);
-      const grown = new Uint8Array(b.type.length);
-      grown.set(parts);
-      parts = grown;
+      parts = scratchParts(b.type.length, parts);
     }
     parts[r] = partitionOf(hash, P);
     b.type[r] = type;
@@ -898,18 +920,14 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     b.auth_code[r] = vals[F_AUTH_CODE]!;
     b.response[r] = vals[F_RESPONSE]!;
     b.currency[r] = vals[F_CURRENCY]!;
-    if (task.state) b.flags[r] = (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED;
-    // Batches start zeroed: only the side's own columns are written.
-    if (journal) {
-      b.channel[r] = channel;
-      b.batch_no[r] = vals[F_BATCH_NO]!;
-    } else {
-      b.status[r] = vals[F_STATUS]!;
-      setI64(b.fee, r, vals[F_FEE]!);
-      setI64(b.net, r, vals[F_NET]!);
-      b.clearing_date[r] = vals[F_CLEARING_DATE]!;
-      b.settle_date[r] = vals[F_SETTLE_DATE]!;
-    }
+    b.flags[r] = task.state ? (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED : 0;
+    b.channel[r] = channel;
+    b.batch_no[r] = vals[F_BATCH_NO]!;
+    b.status[r] = vals[F_STATUS]!;
+    setI64(b.fee, r, vals[F_FEE]!);
+    setI64(b.net, r, vals[F_NET]!);
+    b.clearing_date[r] = vals[F_CLEARING_DATE]!;
+    b.settle_date[r] = vals[F_SETTLE_DATE]!;
     setI64(b.txn_time, r, time);
     setI64(b.amount, r, vals[F_AMOUNT]!);
     b.business_date[r] = businessDate;

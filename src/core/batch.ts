@@ -485,12 +485,29 @@ export function scatterBatch(src: RowBatch, part: Uint8Array, partitions: number
   const n = src.length;
   const counts = new Int32Array(partitions);
   for (let i = 0; i < n; i++) counts[part[i]!]!++;
+  const utf8Bytes = UTF8_NAMES.map(() => new Int32Array(partitions));
+  UTF8_NAMES.forEach((name, k) => {
+    const col = src[name];
+    const bytes = utf8Bytes[k]!;
+    for (let i = 0; i < n; i++) bytes[part[i]!]! += col.offsets[i + 1]! - col.offsets[i]!;
+  });
+  // One uninitialised buffer per output batch, every byte of which the scatter writes: no zeroing,
+  // and one transferable per batch instead of one per column.
+  const slabs: Slab[] = [];
+  for (let p = 0; p < partitions; p++) {
+    let size = 0;
+    for (const [, kind] of FIXED) size += align8(counts[p]! * width(kind) * elementBytes(kind));
+    UTF8_NAMES.forEach((_, k) => {
+      size += align8((counts[p]! + 1) * 4) + align8(utf8Bytes[k]![p]!);
+    });
+    slabs.push(new Slab(size));
+  }
   const out: Record<string, unknown>[] = [];
   for (let p = 0; p < partitions; p++) out.push({ length: counts[p]! });
   const cursor = new Int32Array(partitions);
   for (const [name, kind] of FIXED) {
     const from = src[name];
-    const dst = out.map((o, p) => (o[name] = allocFixed(kind, counts[p]!)));
+    const dst = out.map((o, p) => (o[name] = slabs[p]!.take(kind, counts[p]! * width(kind))));
     switch (kind) {
       case 'u8':
         scatterU8(from as Uint8Array, dst as Uint8Array[], part, cursor, n);
@@ -512,16 +529,65 @@ export function scatterBatch(src: RowBatch, part: Uint8Array, partitions: number
         scatterI32(from as Int32Array, dst as Int32Array[], part, cursor, n);
     }
   }
-  for (const name of UTF8_NAMES) {
-    const col = src[name];
-    const bytes = new Int32Array(partitions);
-    for (let i = 0; i < n; i++) bytes[part[i]!]! += col.offsets[i + 1]! - col.offsets[i]!;
+  UTF8_NAMES.forEach((name, k) => {
     const dst = out.map((o, p) => {
-      const c: Utf8Column = { offsets: new Int32Array(counts[p]! + 1), bytes: new Uint8Array(bytes[p]!) };
+      const offsets = slabs[p]!.take('i32', counts[p]! + 1) as Int32Array;
+      offsets[0] = 0;
+      const c: Utf8Column = { offsets, bytes: slabs[p]!.take('u8', utf8Bytes[k]![p]!) as Uint8Array };
       o[name] = c;
       return c;
     });
-    scatterUtf8(col, dst, part, cursor, n);
-  }
+    scatterUtf8(src[name], dst, part, cursor, n);
+  });
   return out.map((o, p) => shapeBatch(counts[p]!, o));
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+function elementBytes(kind: ColumnKind): number {
+  switch (kind) {
+    case 'u8':
+      return 1;
+    case 'u16':
+      return 2;
+    case 'f64':
+      return 8;
+    default:
+      return 4;
+  }
+}
+
+/** Typed-array views carved out of one uninitialised ArrayBuffer, 8-byte aligned. */
+class Slab {
+  private readonly buffer: ArrayBuffer;
+  private at = 0;
+
+  constructor(bytes: number) {
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(bytes, 8)).buffer as ArrayBuffer;
+  }
+
+  take(kind: ColumnKind | 'u8' | 'i32', elements: number): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
+    const at = this.at;
+    let view: Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+    switch (kind) {
+      case 'u8':
+        view = new Uint8Array(this.buffer, at, elements);
+        break;
+      case 'u16':
+        view = new Uint16Array(this.buffer, at, elements);
+        break;
+      case 'u32':
+        view = new Uint32Array(this.buffer, at, elements);
+        break;
+      case 'f64':
+        view = new Float64Array(this.buffer, at, elements);
+        break;
+      default:
+        view = new Int32Array(this.buffer, at, elements);
+    }
+    this.at = at + align8(view.byteLength);
+    return view;
+  }
 }
