@@ -1,19 +1,18 @@
 /**
  * Micro benchmarks (tinybench) of the hot path's pieces: the scanner, key hashing, the hash table,
- * the partition scatter, the Arrow wrapping and thread hand-off of a batch, and the COPY encoding.
+ * the partition scatter, the Arrow wrapping and thread hand-off of a batch, and the journal window records.
  * Each reports a rate in its own unit (MB/s or rows/s).
  */
 import { MessageChannel } from 'node:worker_threads';
 import { Bench } from 'tinybench';
 import { scatterBatch, toArrow, transferList, type RowBatch } from '../src/core/batch.js';
-import { ByteWriter } from '../src/core/byte-writer.js';
 import { loadCalendar } from '../src/calendar.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashRrnKey } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import { parseIsoDate } from '../src/core/dates.js';
 import { mapHeader } from '../src/core/schema.js';
-import { writeWindowRow } from '../workers/encode.js';
+import { WindowWriter } from '../workers/window-records.js';
 import { scanBytes } from '../workers/scan.js';
 
 export interface MicroResult {
@@ -71,9 +70,10 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
       toArrow(travelling);
       travelling = await roundTrip(travelling);
     })
-    .add('COPY encoding (journal window rows)', () => {
-      const w = new ByteWriter(1 << 20);
-      for (let i = 0; i < rows; i++) writeWindowRow(w, runDay, batch, i, true, 480);
+    .add('journal window records (add + sort)', () => {
+      const w = new WindowWriter(runDay, 16);
+      for (let i = 0; i < rows; i++) w.add(batch, i, true);
+      w.finish();
     });
   await bench.run();
   port1.close();
@@ -85,7 +85,7 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
     'hash table build + probe': [rows, 'rows/s'],
     'partition scatter (16)': [rows, 'rows/s'],
     'Arrow wrap + transfer round trip': [rows, 'rows/s'],
-    'COPY encoding (journal window rows)': [rows, 'rows/s'],
+    'journal window records (add + sort)': [rows, 'rows/s'],
   };
   return bench.tasks.map((t) => {
     const r = t.result;

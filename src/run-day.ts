@@ -9,9 +9,9 @@
  *                 takes that run back), live open items are read with COPY … TO as CSV bytes
  * 4. scan         every byte range (and the open items) → row batches per hash partition
  * 5. join         one task per partition: passes 1–2, findings on matched pairs, left-overs
- * 6. window       left-over credits looked up among earlier runs' matched keys (SQL)
+ * 6. window       left-over credits looked up in the journal window (window-checks.ts)
  * 7. settle       left-overs aged into MISSING_CREDIT / UNMATCHED_CLEARING or carried as open items
- * 8. commit       COPY findings, open items, matched keys, rejected rows; the run row; COMMIT
+ * 8. commit       COPY findings, open items, window segments, rejected rows; the run row; COMMIT
  *
  * Nothing is written before stage 8 and everything is one transaction: a failure anywhere leaves
  * the store as it was. The rows-in equation is checked before commit; a run that would lose or
@@ -22,12 +22,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { transferList, type RowBatch } from './core/batch.js';
 import { countIndex, COUNTS_LENGTH, ORIGIN_CARRIED, ORIGIN_NEW, OUTCOME_EXCEPTION, OUTCOME_OPEN, OUTCOME_RECONCILED, SIDE_CLEARING, SIDE_JOURNAL } from './core/codes.js';
-import { formatIsoDate } from './core/dates.js';
 import { emptyMerchants } from './core/merchants.js';
 import { describeReject, type RejectBatch } from './core/reject.js';
 import type { Side } from './core/schema.js';
-import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS, WINDOW_COLUMNS } from './core/store-columns.js';
-import { writeJournalLookup } from '../workers/encode.js';
+import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from './core/store-columns.js';
 import { loadCalendar } from './calendar.js';
 import type { FilledRunOptions } from './config.js';
 import { InputError, UsageError } from './errors.js';
@@ -44,16 +42,15 @@ import {
   insertRun,
   latestRun,
   loadOpenItems,
-  findCopies,
   REJECTED_COLUMNS,
   releaseHolds,
   resolveFindings,
-  settleCredits,
   undoRun,
-  windowReaches,
   type KindTotal,
 } from './store/run-store.js';
 import type { Store } from './store/store.js';
+import { JournalWindow } from './window.js';
+import { findWindowCopies, settleWindowCredits } from './window-checks.js';
 import { ByteWriter } from './core/byte-writer.js';
 import type { JoinResult, JoinTask } from '../workers/join.js';
 import type { ScanResult, ScanTask } from '../workers/scan.js';
@@ -339,32 +336,24 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       };
       const journalChunks = ordered('journal');
       const clearingChunks = ordered('clearing');
-      const windowStart = formatIsoDate(runDay - options.windowDays);
-      // New journal rows keyed on an earlier business date (re-uploads, late uploads) may be copies of
-      // rows earlier runs closed; rows of today only if the window already reaches today.
-      const checkAll = await windowReaches(tx, date);
-      const copyLookup = new ByteWriter(1 << 12);
-      for (let p = 0; p < options.partitions; p++) {
-        let at = 0;
-        for (const { id, r } of journalChunks) {
-          const b = r.batches[p]!;
-          if (id !== OPEN_JOURNAL_CHUNK) {
-            for (let i = 0; i < b.length; i++) if (checkAll || b.business_date[i]! < runDay) writeJournalLookup(copyLookup, p, at + i, b, i, calendar.zoneOffsetMinutes);
-          }
-          at += b.length;
-        }
-      }
-      const copies = await findCopies(tx, date, windowStart, [copyLookup.bytes()]);
+      const window = new JournalWindow(tx, runDay, runDay - options.windowDays, options.partitions);
+      // New journal rows may be copies of rows earlier runs closed (re-uploads, late uploads).
+      const copies = await findWindowCopies(
+        window,
+        Array.from({ length: options.partitions }, (_, p) => journalChunks.map(({ r }) => r.batches[p]!)),
+        journalChunks.map(({ id }) => id !== OPEN_JOURNAL_CHUNK),
+      );
       const joinResults: JoinResult[] = await Promise.all(
         Array.from({ length: options.partitions }, (_, p) => {
           const journal = journalChunks.map(({ r }) => r.batches[p]!);
           const clearing = clearingChunks.map(({ r }) => r.batches[p]!);
           const task: JoinTask = {
             partition: p,
+            partitions: options.partitions,
             runDay,
             journal,
             journalLineBase: journal.map(() => 0),
-            copies: Int32Array.from(copies.get(p) ?? []),
+            copies: copies[p]!,
             clearing,
             clearingLineBase: clearing.map(() => 0),
             calendar,
@@ -376,29 +365,25 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       );
       lap('join');
 
-      // 6. this run's findings so far and credited rows into the store; left-over credits against
-      // the journal window (which now holds this run's credited rows of every partition)
+      // 6. this run's findings so far into the store; left-over credits against the journal window
+      // (earlier runs' segments and this run's, of every partition)
       progress.stage('checking the journal window');
       await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, joinResults.map((r) => r.exceptions));
-      await tx.copyIn('recon.journal_window', WINDOW_COLUMNS, joinResults.map((r) => r.window));
-      const credits = await settleCredits(
-        tx,
-        date,
-        windowStart,
-        joinResults.map((r) => r.creditLookup),
-      );
+      for (const r of joinResults) window.addCurrent(r.partition, r.window);
+      const leftJournal: RowBatch[] = joinResults.map((r) => r.leftJournal);
+      const leftClearing: RowBatch[] = joinResults.map((r) => r.leftClearing);
+      const credits = await settleWindowCredits(tx, window, date, runDay, leftClearing, calendar.zoneOffsetMinutes);
       lap('window');
 
       // 7. passes 1–2 across partitions, passes 3–4, and ageing of the left-overs
       progress.stage('matching left-overs and ageing open items');
-      const leftJournal: RowBatch[] = joinResults.map((r) => r.leftJournal);
-      const leftClearing: RowBatch[] = joinResults.map((r) => r.leftClearing);
       const settleTask: SettleTask = {
         runDay,
+        partitions: options.partitions,
         windowStart: runDay - options.windowDays,
         journal: leftJournal,
         clearing: leftClearing,
-        consumedClearing: joinResults.map((r) => Int32Array.from(credits.consumed.get(r.partition) ?? [])),
+        consumedClearing: credits.consumed,
         calendar,
         merchants,
         amountTolerance: options.amountTolerance,
@@ -463,7 +448,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       );
       await closeOpenItems(tx, date);
       await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
-      await tx.copyIn('recon.journal_window', WINDOW_COLUMNS, [settled.window]);
+      // Window segments: the join tasks' (producer = partition) and the settle task's.
+      await window.write([{ producer: options.partitions, segments: settled.window }]);
       const findings = await findingsByKind(tx, date);
       lap('commit');
       const durationMs = Math.round(performance.now() - t0);

@@ -49,7 +49,8 @@ import {
 import { WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
 import { getI64 } from '../src/core/int64.js';
 import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
-import { writeFinding, writeWindowRow } from './encode.js';
+import { writeFinding } from './encode.js';
+import { WindowWriter } from './window-records.js';
 
 export function isCreditDomain(type: number): boolean {
   return type === TYPE_SALE || type === TYPE_PREAUTH_COMPLETION;
@@ -92,6 +93,8 @@ export function calendarFor(spec: CalendarSpec): WorkCalendar {
 
 export interface FindingContext {
   runDay: number;
+  /** Hash partitions of the run (window records are grouped by the partition of their key). */
+  partitions: number;
   calendar: CalendarSpec;
   merchants: MerchantTable;
   amountTolerance: number;
@@ -100,8 +103,8 @@ export interface FindingContext {
 /** Collects what a task finds, as bytes ready for COPY and Int32 events. */
 export class Findings {
   readonly exceptions = new ByteWriter(1 << 12);
-  /** Rows for recon.journal_window: journal rows that leave the open set in this task. */
-  readonly window = new ByteWriter(1 << 16);
+  /** Window records of the journal rows that leave the open set in this task. */
+  readonly window: WindowWriter;
   private events = new Int32Array(EVENT_WIDTH * 64);
   private eventCount = 0;
   count = 0;
@@ -109,6 +112,7 @@ export class Findings {
   readonly zone: number;
 
   constructor(readonly ctx: FindingContext) {
+    this.window = new WindowWriter(ctx.runDay, ctx.partitions);
     this.cal = calendarFor(ctx.calendar);
     this.zone = ctx.calendar.zoneOffsetMinutes;
   }
@@ -154,7 +158,7 @@ export class Findings {
 
   /** Journal row j leaves the open set without a credit (closed): into the window. */
   closed(J: RowBatch, j: number): void {
-    writeWindowRow(this.window, this.ctx.runDay, J, j, false, this.zone);
+    this.window.add(J, j, false);
   }
 
   /**
@@ -170,7 +174,7 @@ export class Findings {
 
   /** A credit (SALE, SETTLED) matched journal row j, by any pass. */
   creditPair(J: RowBatch, j: number, C: RowBatch, c: number): void {
-    writeWindowRow(this.window, this.ctx.runDay, J, j, true, this.zone);
+    this.window.add(J, j, true);
     if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) this.resolve(KIND_MISSING_CREDIT, true, J, j);
     if ((C.flags[c]! & FLAG_AMBIGUOUS_RAISED) !== 0) this.resolve(KIND_AMBIGUOUS_MATCH, false, C, c);
     const gross = getI64(C.amount, c);
@@ -195,7 +199,7 @@ export class Findings {
 
   /** A clearing REFUND matched a journal REFUND: no check (rule 4); a late one resolves its finding. */
   refundPair(J: RowBatch, j: number): void {
-    writeWindowRow(this.window, this.ctx.runDay, J, j, true, this.zone);
+    this.window.add(J, j, true);
     if ((J.flags[j]! & FLAG_MISSING_RAISED) !== 0) this.resolve(KIND_REFUND_NOT_DEBITED, true, J, j);
   }
 }

@@ -6,8 +6,6 @@ import type { RowBatch, Utf8Column } from '../src/core/batch.js';
 import { ascii, ByteWriter } from '../src/core/byte-writer.js';
 import { CHANNEL_NAMES, KIND_NAMES, SIDE_LETTERS, STATUS_NAMES, TYPE_NAMES } from '../src/core/codes.js';
 import { getI64 } from '../src/core/int64.js';
-import { copyKey } from '../src/core/keys.js';
-import { FLAG_REVERSED, FLAG_VOIDED } from '../src/core/codes.js';
 
 const KIND_BYTES = KIND_NAMES.map(ascii);
 const TYPE_BYTES = TYPE_NAMES.map(ascii);
@@ -177,106 +175,6 @@ export function writeOpenItem(w: ByteWriter, runDay: number, B: RowBatch, i: num
   w.date(B.expected[i]!);
   w.comma();
   w.date(B.deadline[i]!);
-  w.newline();
-}
-
-/**
- * One journal row entering the journal window: credited by this run (`credited`), or closed without a
- * credit.
- */
-export function writeWindowRow(w: ByteWriter, runDay: number, J: RowBatch, j: number, credited: boolean, zoneOffsetMinutes: number): void {
-  w.date(runDay);
-  w.comma();
-  if (credited) w.date(runDay);
-  w.comma();
-  w.raw(TYPE_BYTES[J.type[j]!]!);
-  w.comma();
-  response(w, J.response[j]!);
-  w.comma();
-  w.int(J.flags[j]! & (FLAG_VOIDED | FLAG_REVERSED));
-  w.comma();
-  w.int(copyKey(J, j));
-  w.comma();
-  w.date(J.business_date[j]!);
-  w.comma();
-  w.digits(J.merchant_id[j]!, 15);
-  w.comma();
-  w.alnum(J.terminal_id[j]!);
-  w.comma();
-  w.alnum(J.rrn_hi[j]!);
-  w.alnum(J.rrn_lo[j]!);
-  w.comma();
-  str(w, J.order_no, j);
-  w.comma();
-  w.digits(J.stan[j]!, 6);
-  w.comma();
-  w.timestamp(getI64(J.txn_time, j), zoneOffsetMinutes);
-  w.comma();
-  w.int(getI64(J.amount, j));
-  w.comma();
-  w.date(J.expected[j]!);
-  w.comma();
-  source(w, J, j);
-  w.newline();
-}
-
-/** One left-over credit to look up in the matched-key window. */
-export function writeCreditLookup(w: ByteWriter, part: number, idx: number, C: RowBatch, c: number): void {
-  w.int(part);
-  w.comma();
-  w.int(idx);
-  w.comma();
-  w.digits(C.merchant_id[c]!, 15);
-  w.comma();
-  w.alnum(C.terminal_id[c]!);
-  w.comma();
-  w.alnum(C.rrn_hi[c]!);
-  w.alnum(C.rrn_lo[c]!);
-  w.comma();
-  str(w, C.order_no, c);
-  w.comma();
-  w.int(getI64(C.amount, c));
-  w.comma();
-  w.int(getI64(C.fee, c));
-  w.comma();
-  w.date(C.settle_date[c]!);
-  w.comma();
-  source(w, C, c);
-  w.newline();
-}
-
-/** One new journal row to look up in the journal window (is it a copy?). */
-export function writeJournalLookup(w: ByteWriter, part: number, idx: number, J: RowBatch, j: number, zoneOffsetMinutes: number): void {
-  w.int(part);
-  w.comma();
-  w.int(idx);
-  w.comma();
-  w.int(copyKey(J, j));
-  w.comma();
-  w.raw(TYPE_BYTES[J.type[j]!]!);
-  w.comma();
-  response(w, J.response[j]!);
-  w.comma();
-  w.digits(J.merchant_id[j]!, 15);
-  w.comma();
-  w.alnum(J.terminal_id[j]!);
-  w.comma();
-  w.alnum(J.rrn_hi[j]!);
-  w.alnum(J.rrn_lo[j]!);
-  w.comma();
-  str(w, J.order_no, j);
-  w.comma();
-  w.digits(J.stan[j]!, 6);
-  w.comma();
-  w.timestamp(getI64(J.txn_time, j), zoneOffsetMinutes);
-  w.comma();
-  w.date(J.business_date[j]!);
-  w.comma();
-  w.int(getI64(J.amount, j));
-  w.comma();
-  w.date(J.expected[j]!);
-  w.comma();
-  source(w, J, j);
   w.newline();
 }
 

@@ -36,13 +36,13 @@ export function scan(task: ScanTask) {
 export function join(task: JoinTask) {
   const r = joinPartition(task);
   const buffers = transferList([r.leftJournal, r.leftClearing] as RowBatch[]);
-  viewBuffers([r.exceptions, r.window, r.creditLookup, r.releases, r.events, r.counts], buffers);
+  viewBuffers([r.exceptions, r.releases, r.events, r.counts, ...r.window.flatMap((w) => [w.records, w.fences])], buffers);
   return moved(r, buffers);
 }
 
 export function settle(task: SettleTask) {
   const r = settleLeftovers(task);
-  return moved(r, viewBuffers([r.exceptions, r.openItems, r.window, r.events, r.counts], []));
+  return moved(r, viewBuffers([r.exceptions, r.openItems, r.events, r.counts, ...r.window.flatMap((w) => [w.records, w.fences])], []));
 }
 
 export function hashFile(path: string): string {

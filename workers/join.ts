@@ -51,12 +51,14 @@ import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import { strLen } from '../src/core/utf8.js';
-import { Findings, isClearingRefund, isCredit, isCreditDomain, isCreditLike, isHold, isLink } from './classify.js';
+import { Findings, isClearingRefund, isCreditDomain, isCreditLike, isHold, isLink } from './classify.js';
 import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
-import { writeCreditLookup, writeRelease } from './encode.js';
+import { writeRelease } from './encode.js';
+import type { WindowSegment } from './window-records.js';
 
 export interface JoinTask {
   partition: number;
+  partitions: number;
   runDay: number;
   /** Carried journal items first, then new journal batches in chunk order. */
   journal: RowBatch[];
@@ -64,7 +66,7 @@ export interface JoinTask {
   journalLineBase: number[];
   /**
    * Ascending row numbers (over the journal batches in order) of rows the coordinator found to be
-   * copies of rows in the journal window: dropped, their DUPLICATE_JOURNAL written by the store.
+   * copies of rows in the journal window: dropped with a DUPLICATE_JOURNAL each.
    */
   copies: Int32Array;
   clearing: RowBatch[];
@@ -79,10 +81,8 @@ export interface JoinResult {
   partition: number;
   /** CSV rows for recon.exception (new findings). */
   exceptions: Uint8Array;
-  /** CSV rows for recon.journal_window (journal rows leaving the open set here). */
-  window: Uint8Array;
-  /** CSV rows of left-over credits to look up in the journal window. */
-  creditLookup: Uint8Array;
+  /** Window records of the journal rows leaving the open set here. */
+  window: WindowSegment[];
   /** CSV rows of RELEASE keys. */
   releases: Uint8Array;
   /** (op, kind, side, src_run, src_file, src_line) events on earlier findings. */
@@ -110,7 +110,11 @@ export function join(task: JoinTask): JoinResult {
 
   /** Journal rows taken out before matching: 2 a copy, 3 a void or reversal done with. */
   const jGone = new Uint8Array(nJ);
-  for (let k = 0; k < task.copies.length; k++) jGone[task.copies[k]!] = 2;
+  for (let k = 0; k < task.copies.length; k++) {
+    const j = task.copies[k]!;
+    jGone[j] = 2;
+    found.raise(KIND_DUPLICATE_JOURNAL, true, J, j, null, -1, getI64(J.amount, j));
+  }
 
   // 1. Copies of journal rows within the run (copies of earlier runs' rows came in task.copies).
   {
@@ -216,7 +220,6 @@ export function join(task: JoinTask): JoinResult {
   const counts = new Int32Array(COUNTS_LENGTH);
   const leftJournal = allocBatch(16);
   const leftClearing = allocBatch(16);
-  const creditLookup = new ByteWriter(1 << 10);
   for (let j = 0; j < nJ; j++) {
     const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     if (jGone[j] === 0 && jCredit[j]! < 0) {
@@ -230,7 +233,6 @@ export function join(task: JoinTask): JoinResult {
     const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     const state = cState[c]!;
     if (state === 0) {
-      if (isCredit(C.type[c]!, C.status[c]!)) writeCreditLookup(creditLookup, task.partition, leftClearing.length, C, c);
       appendRow(leftClearing, C, c);
     } else {
       const outcome = state === 2 || (C.flags[c]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
@@ -241,8 +243,7 @@ export function join(task: JoinTask): JoinResult {
   return {
     partition: task.partition,
     exceptions: found.exceptions.bytes(),
-    window: found.window.bytes(),
-    creditLookup: creditLookup.bytes(),
+    window: found.window.finish(),
     releases: releases.bytes(),
     events: found.findingEvents(),
     leftJournal,

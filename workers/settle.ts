@@ -57,12 +57,14 @@ import { strLen } from '../src/core/utf8.js';
 import { Findings, isCardJournal, isClearingRefund, isCredit, isCreditDomain, isCreditLike, isHold } from './classify.js';
 import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
 import { writeOpenItem } from './encode.js';
+import type { WindowSegment } from './window-records.js';
 
 /** Largest |Δtxn_time| of a fuzzy match, inclusive (DESIGN §5 pass 4). */
 export const FUZZY_WINDOW_MS = 300_000;
 
 export interface SettleTask {
   runDay: number;
+  partitions: number;
   /** Flagged items whose business date is before this leave the open set (the window, §9). */
   windowStart: number;
   journal: RowBatch[];
@@ -80,8 +82,8 @@ export interface SettleTask {
 export interface SettleResult {
   exceptions: Uint8Array;
   openItems: Uint8Array;
-  /** CSV rows for recon.journal_window (journal rows leaving the open set here). */
-  window: Uint8Array;
+  /** Window records of the journal rows leaving the open set here. */
+  window: WindowSegment[];
   events: Int32Array;
   counts: Int32Array;
   findings: number;
@@ -289,7 +291,7 @@ export function settle(task: SettleTask): SettleResult {
   return {
     exceptions: found.exceptions.bytes(),
     openItems: open.bytes(),
-    window: found.window.bytes(),
+    window: found.window.finish(),
     events: found.findingEvents(),
     counts,
     findings: found.count,

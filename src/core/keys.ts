@@ -18,6 +18,7 @@ import { strEq, strLen } from './utf8.js';
 const TAG_ORDER = 1;
 const TAG_RRN = 2;
 const TAG_TERMINAL = 3;
+const TAG_STAN = 4;
 
 const TWO_32 = 4_294_967_296;
 
@@ -27,12 +28,20 @@ export function hashNum(h: number, v: number): number {
   return hashInt(hashInt(h, (v - hi * TWO_32) | 0), hi | 0);
 }
 
-export function hashOrderKey(merchant: number, o: Uint8Array, os: number, oe: number): number {
-  return finish(hashField(hashNum(hashInt(HASH_SEED, TAG_ORDER), merchant), o, os, oe));
+/** A second seed: the same keys hashed again give the low word of a 64-bit key hash. */
+export const KEY_SEED_2 = 0x2545f491;
+
+export function hashOrderKey(merchant: number, o: Uint8Array, os: number, oe: number, seed = HASH_SEED): number {
+  return finish(hashField(hashNum(hashInt(seed, TAG_ORDER), merchant), o, os, oe));
 }
 
-export function hashRrnKey(merchant: number, terminal: number, rrnHi: number, rrnLo: number): number {
-  return finish(hashNum(hashNum(hashNum(hashNum(hashInt(HASH_SEED, TAG_RRN), merchant), terminal), rrnHi), rrnLo));
+export function hashRrnKey(merchant: number, terminal: number, rrnHi: number, rrnLo: number, seed = HASH_SEED): number {
+  return finish(hashNum(hashNum(hashNum(hashNum(hashInt(seed, TAG_RRN), merchant), terminal), rrnHi), rrnLo));
+}
+
+/** The key of a card row with neither order number nor rrn: (terminal, stan, business date). */
+export function hashStanKey(terminal: number, stan: number, businessDate: number, seed = HASH_SEED): number {
+  return finish(hashInt(hashInt(hashNum(hashInt(seed, TAG_STAN), terminal), stan), businessDate));
 }
 
 export function hashTerminalKey(terminal: number): number {
@@ -76,11 +85,6 @@ export function copyHash(J: RowBatch, j: number, seed = HASH_SEED): number {
   h = hashNum(h, J.terminal_id[j]!);
   if (J.rrn_hi[j] !== 0) return finish(hashNum(hashNum(h, J.rrn_hi[j]!), J.rrn_lo[j]!));
   return finish(hashInt(hashInt(h, J.stan[j]!), J.business_date[j]!));
-}
-
-/** A 53-bit copy key (two independent 32-bit hashes), as stored in recon.journal_window.copy_key. */
-export function copyKey(J: RowBatch, j: number): number {
-  return (copyHash(J, j, 0x2545f491) & 0x1fffff) * 4_294_967_296 + copyHash(J, j);
 }
 
 /** Whether journal rows a and b are copies of each other (same identity as copyHash). */

@@ -24,7 +24,7 @@ export function packDigits(b: Uint8Array, s: number, e: number): number {
 }
 
 /** 6-bit code of an alphanumeric byte (1..62), or −1. */
-function alnumCode(c: number): number {
+export function alnumCode(c: number): number {
   if (c >= 48 && c <= 57) return c - 47; // '0'..'9' → 1..10
   if (c >= 65 && c <= 90) return c - 54; // 'A'..'Z' → 11..36
   if (c >= 97 && c <= 122) return c - 60; // 'a'..'z' → 37..62
@@ -32,7 +32,7 @@ function alnumCode(c: number): number {
 }
 
 /** Byte of a 6-bit code. */
-function alnumByte(code: number): number {
+export function alnumByte(code: number): number {
   return code <= 10 ? code + 47 : code <= 36 ? code + 54 : code + 60;
 }
 

@@ -33,10 +33,10 @@ class PgStore implements Store {
     }
   }
 
-  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[]): Promise<number> {
+  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[], format: 'csv' | 'binary' = 'csv'): Promise<number> {
     const parts = chunks.filter((c) => c.length > 0);
     if (parts.length === 0) return 0;
-    const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+    const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT ${format})`;
     try {
       const stream = this.client.query(copyFrom(sql));
       for (const part of parts) {

@@ -40,10 +40,10 @@ class PGliteStore implements Store {
     }
   }
 
-  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[]): Promise<number> {
+  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[], format: 'csv' | 'binary' = 'csv'): Promise<number> {
     const parts = chunks.filter((c) => c.length > 0);
     if (parts.length === 0) return 0;
-    const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
+    const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM '/dev/blob' WITH (FORMAT ${format})`;
     try {
       const r = await this.q.query(sql, [], { blob: new Blob(parts as unknown as ConstructorParameters<typeof Blob>[0]) });
       return r.affectedRows ?? 0;

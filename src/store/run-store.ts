@@ -9,10 +9,10 @@
  */
 import { formatIsoDate } from '../core/dates.js';
 import { EVENT_REOPEN, EVENT_RESOLVE, KIND_NAMES, SIDE_LETTERS } from '../core/codes.js';
-import { CREDIT_LOOKUP_COLUMNS, EXCEPTION_COLUMNS, JOURNAL_LOOKUP_COLUMNS, OPEN_ITEM_COLUMNS, RELEASE_COLUMNS, WINDOW_COLUMNS } from '../core/store-columns.js';
+import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS, RELEASE_COLUMNS } from '../core/store-columns.js';
 import type { Store } from './store.js';
 
-export { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS, WINDOW_COLUMNS };
+export { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS };
 
 export async function latestRun(tx: Store): Promise<string | null> {
   const rows = await tx.query<{ d: string | null }>('select max(run_date)::text as d from recon.run');
@@ -40,8 +40,8 @@ export async function undoRun(tx: Store, date: string): Promise<void> {
     'delete from recon.exception where raised_on = $1::date',
     'delete from recon.open_item where created_by = $1::date',
     'update recon.open_item set closed_by = null where closed_by = $1::date',
-    'delete from recon.journal_window where created_by = $1::date',
-    'update recon.journal_window set credited_by = null where credited_by = $1::date',
+    'delete from recon.window_segment where created_by = $1::date',
+    'delete from recon.window_credit where run_date = $1::date',
     'delete from recon.rejected_row where run_date = $1::date',
     'delete from recon.input_file where run_date = $1::date',
     'delete from recon.run where run_date = $1::date',
@@ -87,185 +87,6 @@ export async function closeOpenItems(tx: Store, date: string): Promise<void> {
 }
 
 const CHANGE_LOG = `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)`;
-
-function byPartition(rows: readonly { part: number; idx: number }[]): Map<number, number[]> {
-  const out = new Map<number, number[]>();
-  for (const h of rows) {
-    const list = out.get(h.part) ?? [];
-    list.push(h.idx);
-    out.set(h.part, list);
-  }
-  return out;
-}
-
-/** Whether the journal window holds rows of this business date or later (then every new row is checked). */
-export async function windowReaches(tx: Store, day: string): Promise<boolean> {
-  const rows = await tx.query<{ e: boolean }>('select exists (select 1 from recon.journal_window where business_date >= $1::date) as e', [day]);
-  return rows[0]?.e === true;
-}
-
-/**
- * New journal rows that are copies of rows in the journal window (DESIGN §6.1 rule 8 across runs):
- * same type, response code, amount and own match key. Raises DUPLICATE_JOURNAL for each copy (the
- * copy is the subject) and returns the copies per partition, to be dropped before matching.
- */
-export async function findCopies(tx: Store, date: string, windowStart: string, lookups: readonly Uint8Array[]): Promise<Map<number, number[]>> {
-  if (lookups.every((l) => l.length === 0)) return new Map();
-  await tx.exec('drop table if exists pg_temp.recon_jlookup, pg_temp.recon_jhit');
-  await tx.exec(`create temp table recon_jlookup (
-      part integer, idx integer, copy_key bigint, type text, response_code text, merchant_id text, terminal_id text,
-      rrn text, order_no text, stan text, txn_time timestamptz, business_date date, amount_minor bigint,
-      expected_settle_date date, j_run date, j_file integer, j_line integer
-    ) on commit drop`);
-  await tx.copyIn('recon_jlookup', JOURNAL_LOOKUP_COLUMNS, lookups);
-  await tx.query(
-    `create temp table recon_jhit on commit drop as
-     select l.* from recon_jlookup l
-      where exists (
-        select 1 from recon.journal_window w
-         where w.copy_key = l.copy_key and w.type = l.type and w.response_code = l.response_code
-           and w.amount_minor = l.amount_minor and w.merchant_id = l.merchant_id and w.business_date >= $1::date
-           and case when l.order_no is not null then w.order_no = l.order_no
-                    else w.order_no is null and w.terminal_id = l.terminal_id
-                         and case when l.rrn is not null then w.rrn = l.rrn
-                                  else w.rrn is null and w.stan = l.stan and w.business_date = l.business_date end end)`,
-    [windowStart],
-  );
-  await tx.query(
-    `insert into recon.exception (${EXCEPTION_COLUMNS.join(', ')})
-     select $1::date, 'DUPLICATE_JOURNAL', 'open', 'J', h.j_run, h.j_file, h.j_line,
-            h.merchant_id, h.terminal_id, h.rrn, h.stan, h.order_no, h.txn_time, h.business_date,
-            h.amount_minor, null, null, null, h.expected_settle_date, null,
-            0, 0, h.amount_minor, h.j_run, h.j_file, h.j_line, null, null, null
-       from recon_jhit h
-     on conflict do nothing`,
-    [date],
-  );
-  return byPartition(await tx.query<{ part: number; idx: number }>('select part, idx from recon_jhit order by part, idx'));
-}
-
-export interface CreditSettlement {
-  /** Per partition: ascending left-over clearing row numbers settled against the window (consumed). */
-  consumed: Map<number, number[]>;
-  /** New DUPLICATE_CREDIT findings raised. */
-  duplicatesRaised: number;
-  /** DUPLICATE_CREDIT findings whose duplicate_count grew. */
-  duplicatesGrown: number;
-  /** Late credits of sales closed without one (VOIDED_BUT_SETTLED, DECLINED_BUT_SETTLED, or reversed). */
-  lateCredits: number;
-}
-
-/**
- * Left-over credits against the journal window, by their pass-1 or pass-2 key (rule 6 across runs
- * and partitions; the window already holds this run's credited rows):
- * - a transaction already credited: the credit is a duplicate; its DUPLICATE_CREDIT is raised or its
- *   duplicate_count grows;
- * - a sale that left the open set without a credit because it was voided, reversed or declined: the
- *   first such credit is its credit (VOIDED_BUT_SETTLED unless reversed, DECLINED_BUT_SETTLED) and
- *   the sale counts as credited from now on; further ones are duplicates.
- * Every such credit is consumed (it never becomes UNMATCHED_CLEARING).
- */
-export async function settleCredits(tx: Store, date: string, windowStart: string, lookups: readonly Uint8Array[]): Promise<CreditSettlement> {
-  const result: CreditSettlement = { consumed: new Map(), duplicatesRaised: 0, duplicatesGrown: 0, lateCredits: 0 };
-  if (lookups.every((l) => l.length === 0)) return result;
-  await tx.exec('drop table if exists pg_temp.recon_lookup, pg_temp.recon_hit, pg_temp.recon_w, pg_temp.recon_dup');
-  await tx.exec(`create temp table recon_lookup (
-      part integer, idx integer, merchant_id text, terminal_id text, rrn text, order_no text,
-      gross_minor bigint, fee_minor bigint, settle_date date, c_run date, c_file integer, c_line integer
-    ) on commit drop`);
-  await tx.copyIn('recon_lookup', CREDIT_LOOKUP_COLUMNS, lookups);
-  // Window rows a credit can land on: credited sales, and sales closed without a credit because
-  // they were voided, reversed or declined. A credited one is preferred (the credit is a duplicate of
-  // it), then an approved one, as in the join.
-  const target = `w.type in ('SALE', 'PREAUTH_COMPLETION') and w.business_date >= $1::date
-    and (w.credited_by is not null or w.flags & 12 <> 0 or w.response_code <> '00')`;
-  await tx.query(
-    `create temp table recon_hit on commit drop as
-     with p1 as (
-       select distinct on (l.part, l.idx) l.part, l.idx, w.j_run, w.j_file, w.j_line
-         from recon_lookup l
-         join recon.journal_window w on w.merchant_id = l.merchant_id and w.order_no = l.order_no
-        where l.order_no is not null and ${target}
-        order by l.part, l.idx, w.credited_by is null, w.response_code <> '00', w.j_run, w.j_file, w.j_line
-     ), p2 as (
-       select distinct on (l.part, l.idx) l.part, l.idx, w.j_run, w.j_file, w.j_line
-         from recon_lookup l
-         join recon.journal_window w on w.merchant_id = l.merchant_id and w.terminal_id = l.terminal_id and w.rrn = l.rrn
-        where l.rrn is not null and ${target}
-          and not exists (select 1 from p1 where p1.part = l.part and p1.idx = l.idx)
-        order by l.part, l.idx, w.credited_by is null, w.response_code <> '00', w.j_run, w.j_file, w.j_line
-     )
-     select * from p1 union all select * from p2`,
-    [windowStart],
-  );
-  const hits = await tx.query<{ part: number; idx: number }>('select part, idx from recon_hit order by part, idx');
-  if (hits.length === 0) return result;
-  result.consumed = byPartition(hits);
-  // Each hit with its window row, numbered per journal transaction in clearing order.
-  await tx.exec(`create temp table recon_w on commit drop as
-     select h.part, h.idx, w.j_run, w.j_file, w.j_line, w.credited_by, w.flags, w.response_code,
-            row_number() over (partition by w.j_run, w.j_file, w.j_line order by l.c_run, l.c_file, l.c_line) as rn,
-            l.gross_minor, l.fee_minor, l.settle_date, l.c_run, l.c_file, l.c_line
-       from recon_hit h
-       join recon_lookup l on l.part = h.part and l.idx = h.idx
-       join recon.journal_window w on w.j_run = h.j_run and w.j_file = h.j_file and w.j_line = h.j_line`);
-  // The first credit of a sale closed without one is its credit.
-  const late = await tx.query(
-    `insert into recon.exception (${EXCEPTION_COLUMNS.join(', ')})
-     select $1::date, case when x.flags & 4 <> 0 then 'VOIDED_BUT_SETTLED' else 'DECLINED_BUT_SETTLED' end, 'open', 'J',
-            w.j_run, w.j_file, w.j_line, w.merchant_id, w.terminal_id, w.rrn, w.stan, w.order_no, w.txn_time, w.business_date,
-            w.amount_minor, x.gross_minor, x.fee_minor, null, w.expected_settle_date, x.settle_date,
-            0, 0, x.gross_minor, w.j_run, w.j_file, w.j_line, x.c_run, x.c_file, x.c_line
-       from recon_w x
-       join recon.journal_window w on w.j_run = x.j_run and w.j_file = x.j_file and w.j_line = x.j_line
-      where x.credited_by is null and x.rn = 1 and x.flags & 8 = 0 and (x.flags & 4 <> 0 or x.response_code <> '00')
-     on conflict do nothing
-     returning 1`,
-    [date],
-  );
-  result.lateCredits = late.length;
-  await tx.query(
-    `update recon.journal_window w set credited_by = $1::date
-       from recon_w x
-      where x.credited_by is null and x.rn = 1 and w.j_run = x.j_run and w.j_file = x.j_file and w.j_line = x.j_line`,
-    [date],
-  );
-  // Every other hit is a duplicate credit of its transaction.
-  await tx.exec(`create temp table recon_dup on commit drop as
-     select distinct on (x.j_run, x.j_file, x.j_line)
-            x.j_run, x.j_file, x.j_line,
-            count(*) over w as n, sum(x.gross_minor) over w as stake,
-            x.gross_minor, x.fee_minor, x.settle_date, x.c_run, x.c_file, x.c_line
-       from recon_w x
-      where x.credited_by is not null or x.rn > 1
-     window w as (partition by x.j_run, x.j_file, x.j_line)
-      order by x.j_run, x.j_file, x.j_line, x.c_run, x.c_file, x.c_line`);
-  const match = `e.kind = 'DUPLICATE_CREDIT' and e.s_side = 'J' and e.s_run = d.j_run and e.s_file = d.j_file and e.s_line = d.j_line`;
-  await tx.query(
-    `${CHANGE_LOG}
-     select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
-       from recon.exception e join recon_dup d on ${match}
-     on conflict do nothing`,
-    [date],
-  );
-  const grown = await tx.query(`update recon.exception e set duplicate_count = e.duplicate_count + d.n, amount_at_stake = e.amount_at_stake + d.stake
-       from recon_dup d where ${match} returning 1`);
-  const raised = await tx.query(
-    `insert into recon.exception (${EXCEPTION_COLUMNS.join(', ')})
-     select $1::date, 'DUPLICATE_CREDIT', 'open', 'J', w.j_run, w.j_file, w.j_line,
-            w.merchant_id, w.terminal_id, w.rrn, w.stan, w.order_no, w.txn_time, w.business_date,
-            w.amount_minor, d.gross_minor, d.fee_minor, null, w.expected_settle_date, d.settle_date,
-            0, d.n, d.stake, w.j_run, w.j_file, w.j_line, d.c_run, d.c_file, d.c_line
-       from recon_dup d
-       join recon.journal_window w on w.j_run = d.j_run and w.j_file = d.j_file and w.j_line = d.j_line
-      where not exists (select 1 from recon.exception e where ${match})
-     returning 1`,
-    [date],
-  );
-  result.duplicatesRaised = raised.length;
-  result.duplicatesGrown = grown.length;
-  return result;
-}
 
 /**
  * Earlier findings this run resolves: (kind, side, src_run, src_file, src_line) events from the

@@ -13,8 +13,8 @@ export interface Store {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
-  /** COPY table (columns) FROM the given CSV bytes (no header); returns the rows copied. */
-  copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[]): Promise<number>;
+  /** COPY table (columns) FROM the given bytes: CSV without a header, or COPY binary; returns the rows copied. */
+  copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[], format?: 'csv' | 'binary'): Promise<number>;
   /** COPY (query) TO CSV with a header row; returns the bytes. */
   copyOut(query: string): Promise<Uint8Array>;
   /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */

@@ -25,7 +25,8 @@ const TABLES = [
   ['recon.exception', 'kind, s_side, s_run, s_file, s_line'],
   ['recon.exception_change', 'run_date, kind, s_side, s_run, s_file, s_line'],
   ['recon.open_item', 'side, src_run, src_file, src_line, created_by'],
-  ['recon.journal_window', 'j_run, j_file, j_line'],
+  ['recon.window_segment', 'created_by, business_date, part, producer'],
+  ['recon.window_credit', 'j_run, j_file, j_line'],
   ['recon.rejected_row', 'run_date, file_no, line'],
 ] as const;
 
@@ -59,9 +60,9 @@ for (const sc of storeCases()) {
 
         // The store fails in the middle of the commit (after findings and open items were written).
         await store.exec(`create function recon.fail_insert() returns trigger language plpgsql as $$ begin raise exception 'simulated failure'; end $$;
-          create trigger fail_matched before insert on recon.journal_window for each row execute function recon.fail_insert()`);
+          create trigger fail_matched before insert on recon.window_segment for each row execute function recon.fail_insert()`);
         await expect(runDate(store, dir, '2026-11-17', pool)).rejects.toThrow(StoreError);
-        await store.exec('drop trigger fail_matched on recon.journal_window; drop function recon.fail_insert()');
+        await store.exec('drop trigger fail_matched on recon.window_segment; drop function recon.fail_insert()');
         expect(await snapshot(store)).toEqual(before);
 
         const done = await runDate(store, dir, '2026-11-17', pool);

@@ -137,34 +137,34 @@ create index open_item_live on recon.open_item (side) where closed_by is null;
 create index open_item_closed_by on recon.open_item (closed_by) where closed_by is not null;
 
 -- The journal window (DESIGN §9): every journal row that left the open set within the window
--- (credited, or closed without credit), so that later rows are checked against it: a credit for a
+-- (credited, or closed without a credit), so that later rows are checked against it: a credit for a
 -- transaction already credited is a DUPLICATE_CREDIT; a late credit for a sale closed without one
 -- (voided, declined) is that sale's finding; a journal row equal to one of them is a DUPLICATE_JOURNAL.
-create table recon.journal_window (
-  created_by            date not null,
-  -- The run whose credit (or refund debit) matched the row; null while it has none.
-  credited_by           date,
-  type                  text not null,
-  response_code         text not null,
-  -- FLAG_VOIDED (4) and FLAG_REVERSED (8) when the row left the open set.
-  flags                 integer not null,
-  -- 53-bit hash of (type, response, amount, own match key): finds journal copies quickly.
-  copy_key              bigint not null,
-  business_date         date not null,
-  merchant_id           text not null,
-  terminal_id           text not null,
-  rrn                   text,
-  order_no              text,
-  stan                  text not null,
-  txn_time              timestamptz not null,
-  amount_minor          bigint not null,
-  expected_settle_date  date not null,
-  j_run                 date not null,
-  j_file                integer not null,
-  j_line                integer not null
+-- Kept compact: per run, business date and partition, 32-byte records sorted by key hash
+-- (workers/window-records.ts) with a fence every 32 records, so a lookup reads a page.
+create table recon.window_segment (
+  created_by     date not null,
+  business_date  date not null,
+  part           integer not null,
+  -- The task that wrote it (several can write records of one partition).
+  producer       integer not null,
+  n              integer not null,
+  fences         bytea not null,
+  records        bytea not null,
+  primary key (created_by, business_date, part, producer)
 );
-create index journal_window_order on recon.journal_window (merchant_id, order_no) where order_no is not null;
-create index journal_window_rrn on recon.journal_window (merchant_id, terminal_id, rrn) where rrn is not null;
-create index journal_window_copy on recon.journal_window (copy_key);
-create index journal_window_created_by on recon.journal_window (created_by);
-create index journal_window_credited_by on recon.journal_window (credited_by) where credited_by is not null;
+-- Uncompressed, so that substring() reads only the pages a lookup needs.
+alter table recon.window_segment alter column fences set storage external;
+alter table recon.window_segment alter column records set storage external;
+create index window_segment_lookup on recon.window_segment (business_date, part);
+
+-- Journal rows closed without a credit that a later credit took (a voided or declined sale
+-- credited late): from then on they count as credited.
+create table recon.window_credit (
+  run_date  date not null,
+  j_run     date not null,
+  j_file    integer not null,
+  j_line    integer not null,
+  primary key (j_run, j_file, j_line)
+);
+create index window_credit_run on recon.window_credit (run_date);

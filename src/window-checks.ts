@@ -1,0 +1,238 @@
+/**
+ * The two checks of a run against the journal window of earlier runs (DESIGN §6.1 rules 6 and 8
+ * across runs), on the coordinator between the scan and the settle stage:
+ *
+ * - copies: a new journal row equal to a row the window holds (same identity key, type, response
+ *   code and amount — rule 8) is a DUPLICATE_JOURNAL and is dropped before matching;
+ * - credits no partition matched, looked up by their pass-1 key (order number) then pass-2 key
+ *   (merchant, terminal, rrn) among sales that left the open set: a credit for a transaction already
+ *   credited is a DUPLICATE_CREDIT (raised, or its count grows); the first credit of a sale closed
+ *   without one because it was voided, reversed or declined is that sale's credit
+ *   (VOIDED_BUT_SETTLED unless reversed, DECLINED_BUT_SETTLED) and the sale counts as credited from
+ *   then on; further ones are duplicates. Every such credit is consumed: it never becomes
+ *   UNMATCHED_CLEARING.
+ *
+ * Both are rare events among millions of rows; the lookups read pages of the stored segments.
+ */
+import type { RowBatch } from './core/batch.js';
+import { ByteWriter } from './core/byte-writer.js';
+import { KIND_DUPLICATE_CREDIT } from './core/codes.js';
+import { getI64 } from './core/int64.js';
+import { EXCEPTION_COLUMNS } from './core/store-columns.js';
+import type { Store } from './store/store.js';
+import { isCredit } from '../workers/classify.js';
+import { identityKey, STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
+import { creditKeys, creditTarget, isCredited, JournalWindow, KeyList, lateCreditKind, writeWindowFinding, type WindowHit } from './window.js';
+
+/** A growable list of Int32 tuples. */
+class Tuples {
+  n = 0;
+  data: Int32Array;
+
+  constructor(readonly width: number) {
+    this.data = new Int32Array(width * 64);
+  }
+
+  push(a: number, b: number, c = 0): void {
+    if ((this.n + 1) * this.width > this.data.length) {
+      const g = new Int32Array(this.data.length * 2);
+      g.set(this.data);
+      this.data = g;
+    }
+    const at = this.n++ * this.width;
+    this.data[at] = a;
+    this.data[at + 1] = b;
+    if (this.width > 2) this.data[at + 2] = c;
+  }
+}
+
+/**
+ * New journal rows that are copies of window rows. `journal[p]` are partition p's journal batches
+ * in task order, `isNew[k]` whether batch k holds new rows (carried open items are never copies).
+ * Returns, per partition, the ascending row numbers over its batches of the copies.
+ */
+export async function findWindowCopies(window: JournalWindow, journal: readonly (readonly RowBatch[])[], isNew: readonly boolean[]): Promise<Int32Array[]> {
+  const days = await window.earlierDays();
+  const copies: number[][] = journal.map(() => []);
+  if (days.size === 0) return copies.map(() => new Int32Array(0));
+  const keys = new KeyList();
+  // Per key: partition, batch, row.
+  const where = new Tuples(3);
+  const h = new Int32Array(2);
+  journal.forEach((batches, p) => {
+    batches.forEach((b, k) => {
+      if (!isNew[k]) return;
+      for (let i = 0; i < b.length; i++) {
+        const bd = b.business_date[i]!;
+        if (!days.has(bd)) continue;
+        identityKey(b, i, h);
+        keys.push(h[0]!, h[1]!, bd);
+        where.push(p, k, i);
+      }
+    });
+  });
+  const { keyOf, hits } = await window.lookup(keys, 0);
+  const done = new Uint8Array(keys.n);
+  for (let x = 0; x < hits.length; x++) {
+    const key = keyOf[x]!;
+    if (done[key]) continue;
+    const hit = hits[x]!;
+    const p = where.data[key * 3]!;
+    const k = where.data[key * 3 + 1]!;
+    const i = where.data[key * 3 + 2]!;
+    const b = journal[p]![k]!;
+    if ((hit.state & STATE_IDENTITY) === 0 || hit.type !== b.type[i] || hit.response !== b.response[i] || hit.amount !== getI64(b.amount, i)) continue;
+    done[key] = 1;
+    let at = i;
+    for (let q = 0; q < k; q++) at += journal[p]![q]!.length;
+    copies[p]!.push(at);
+  }
+  return copies.map((list) => Int32Array.from(list.sort((a, b) => a - b)));
+}
+
+export interface CreditSettlement {
+  /** Per partition: ascending left-over clearing row numbers settled against the window. */
+  consumed: Int32Array[];
+  duplicatesRaised: number;
+  /** Earlier DUPLICATE_CREDIT findings whose duplicate_count grew. */
+  duplicatesGrown: number;
+  /** Late credits of sales closed without one. */
+  lateCredits: number;
+}
+
+const CHANGE_LOG = `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)`;
+
+/** Orders window hits a credit may land on: credited first, then approved, then the earliest row. */
+function better(a: WindowHit, b: WindowHit, later: Set<string>): boolean {
+  const ca = isCredited(a, later) ? 0 : 1;
+  const cb = isCredited(b, later) ? 0 : 1;
+  if (ca !== cb) return ca < cb;
+  const da = a.state & STATE_DECLINED;
+  const db = b.state & STATE_DECLINED;
+  if (da !== db) return da < db;
+  return (a.jRun - b.jRun || a.jFile - b.jFile || a.jLine - b.jLine) < 0;
+}
+
+/**
+ * Settles the left-over credits (`left[p]`: partition p's unmatched clearing rows) against the
+ * window, which holds this run's segments so far. Writes the findings; returns what it consumed.
+ */
+export async function settleWindowCredits(tx: Store, window: JournalWindow, date: string, runDay: number, left: readonly RowBatch[], zoneOffsetMinutes: number): Promise<CreditSettlement> {
+  const result: CreditSettlement = { consumed: left.map(() => new Int32Array(0)), duplicatesRaised: 0, duplicatesGrown: 0, lateCredits: 0 };
+  const keys = new KeyList();
+  // Per key: partition, row, pass (1 order key, 2 rrn key).
+  const where = new Tuples(3);
+  left.forEach((C, p) => {
+    for (let c = 0; c < C.length; c++) {
+      if (!isCredit(C.type[c]!, C.status[c]!)) continue;
+      const { order, rrn } = creditKeys(C, c);
+      if (order) {
+        keys.push(order.hi, order.lo, C.business_date[c]!);
+        where.push(p, c, 1);
+      }
+      if (rrn) {
+        keys.push(rrn.hi, rrn.lo, C.business_date[c]!);
+        where.push(p, c, 2);
+      }
+    }
+  });
+  if (keys.n === 0) return result;
+  const { keyOf, hits } = await window.lookup(keys, 1);
+  if (hits.length === 0) return result;
+  const later = await window.creditedLater(hits);
+  // The best target of each credit by pass: best[p][c] = [pass-1 hit, pass-2 hit].
+  const best = new Map<number, [WindowHit | null, WindowHit | null]>();
+  const creditId = (p: number, c: number): number => c * left.length + p;
+  for (let x = 0; x < hits.length; x++) {
+    const h = hits[x]!;
+    if (!creditTarget(h, later)) continue;
+    const key = keyOf[x]!;
+    const p = where.data[key * 3]!;
+    const c = where.data[key * 3 + 1]!;
+    const pass = where.data[key * 3 + 2]!;
+    const id = creditId(p, c);
+    let b = best.get(id);
+    if (!b) best.set(id, (b = [null, null]));
+    const cur = b[pass - 1];
+    if (!cur || better(h, cur, later)) b[pass - 1] = h;
+  }
+  if (best.size === 0) return result;
+  // Credits per journal row, in clearing order.
+  const byJournal = new Map<string, { p: number; c: number; hit: WindowHit }[]>();
+  const consumed: number[][] = left.map(() => []);
+  for (const [id, b] of best) {
+    const hit = (b[0] ?? b[1])!;
+    const p = id % left.length;
+    const c = Math.floor(id / left.length);
+    consumed[p]!.push(c);
+    const ref = `${hit.jRun}:${hit.jFile}:${hit.jLine}`;
+    const list = byJournal.get(ref) ?? [];
+    list.push({ p, c, hit });
+    byJournal.set(ref, list);
+  }
+  result.consumed = consumed.map((list) => Int32Array.from(list.sort((a, b) => a - b)));
+  const lateW = new ByteWriter(1 << 10);
+  const dupW = new ByteWriter(1 << 10);
+  const marks: WindowHit[] = [];
+  for (const list of byJournal.values()) {
+    list.sort((a, b) => {
+      const A = left[a.p]!;
+      const B = left[b.p]!;
+      return A.src_run[a.c]! - B.src_run[b.c]! || A.src_file[a.c]! - B.src_file[b.c]! || A.src_line[a.c]! - B.src_line[b.c]!;
+    });
+    const hit = list[0]!.hit;
+    let first = 0;
+    if (!isCredited(hit, later)) {
+      // The first credit of a sale closed without one is its credit.
+      const { p, c } = list[0]!;
+      const kind = lateCreditKind(hit);
+      if (kind !== null) {
+        writeWindowFinding(lateW, runDay, kind, hit, left[p]!, c, 0, getI64(left[p]!.amount, c), zoneOffsetMinutes);
+        result.lateCredits++;
+      }
+      marks.push(hit);
+      first = 1;
+    }
+    if (list.length > first) {
+      let stake = 0;
+      for (let k = first; k < list.length; k++) stake += getI64(left[list[k]!.p]!.amount, list[k]!.c);
+      const { p, c } = list[first]!;
+      writeWindowFinding(dupW, runDay, KIND_DUPLICATE_CREDIT, hit, left[p]!, c, list.length - first, stake, zoneOffsetMinutes);
+    }
+  }
+  const cols = EXCEPTION_COLUMNS.join(', ');
+  if (marks.length > 0) {
+    await tx.query(
+      `insert into recon.window_credit (run_date, j_run, j_file, j_line)
+       select $1::date, date '1970-01-01' + r.run, r.file, r.line from unnest($2::int[], $3::int[], $4::int[]) as r(run, file, line)`,
+      [date, marks.map((h) => h.jRun), marks.map((h) => h.jFile), marks.map((h) => h.jLine)],
+    );
+  }
+  if (lateW.pos > 0) {
+    await tx.exec('drop table if exists pg_temp.recon_late');
+    await tx.exec('create temp table recon_late (like recon.exception) on commit drop');
+    await tx.copyIn('recon_late', EXCEPTION_COLUMNS, [lateW.bytes()]);
+    await tx.query(`insert into recon.exception (${cols}) select ${cols} from recon_late on conflict do nothing`);
+  }
+  if (dupW.pos > 0) {
+    await tx.exec('drop table if exists pg_temp.recon_dup');
+    await tx.exec('create temp table recon_dup (like recon.exception) on commit drop');
+    await tx.copyIn('recon_dup', EXCEPTION_COLUMNS, [dupW.bytes()]);
+    const match = `e.kind = d.kind and e.s_side = d.s_side and e.s_run = d.s_run and e.s_file = d.s_file and e.s_line = d.s_line`;
+    await tx.query(
+      `${CHANGE_LOG}
+       select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
+         from recon.exception e join recon_dup d on ${match}
+       on conflict do nothing`,
+      [date],
+    );
+    const grown = await tx.query(
+      `update recon.exception e set duplicate_count = e.duplicate_count + d.duplicate_count, amount_at_stake = e.amount_at_stake + d.amount_at_stake
+         from recon_dup d where ${match} returning 1`,
+    );
+    const raised = await tx.query(`insert into recon.exception (${cols}) select ${cols} from recon_dup d where not exists (select 1 from recon.exception e where ${match}) returning 1`);
+    result.duplicatesGrown = grown.length;
+    result.duplicatesRaised = raised.length;
+  }
+  return result;
+}

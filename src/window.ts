@@ -1,0 +1,448 @@
+/**
+ * The journal window on the coordinator's side (DESIGN §9, §6.1 rules 6 and 8 across runs): looking
+ * up keys in the window segments of earlier runs (stored, read page by page) and of this run (in
+ * memory), and writing this run's segments.
+ *
+ * Lookups are few: the new journal rows of earlier business dates (are they copies?) and the credits
+ * no partition matched (duplicates of credited transactions, late credits of closed sales). A key is
+ * looked up in the segments of its partition and of the business dates around it.
+ */
+import type { RowBatch } from './core/batch.js';
+import { ByteWriter } from './core/byte-writer.js';
+import { KIND_DECLINED_BUT_SETTLED, KIND_VOIDED_BUT_SETTLED, KIND_NAMES, TYPE_PREAUTH_COMPLETION, TYPE_SALE } from './core/codes.js';
+import { formatIsoDate } from './core/dates.js';
+import { partitionOf } from './core/hash.js';
+import { alnumByte } from './core/packed.js';
+import { getI64 } from './core/int64.js';
+import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from './core/keys.js';
+import { encodeBinaryCopy, type BinaryValue } from './store/binary-copy.js';
+import type { Store } from './store/store.js';
+import { EXCEPTION_COLUMNS } from './core/store-columns.js';
+import {
+  AMOUNT_UNKNOWN_HI,
+  FENCE_EVERY,
+  findInRecords,
+  RECORD_BYTES,
+  RECORD_WORDS,
+  STATE_CREDITED,
+  STATE_DECLINED,
+  STATE_REVERSED,
+  STATE_VOIDED,
+  type KeyHash,
+  type WindowSegment,
+} from '../workers/window-records.js';
+
+/** A window record found by a lookup, decoded. */
+export interface WindowHit {
+  createdBy: number;
+  businessDate: number;
+  jRun: number;
+  jFile: number;
+  jLine: number;
+  timeSec: number;
+  /** NaN when the amount did not fit the record. */
+  amount: number;
+  stan: number;
+  /** Response code, two ASCII bytes packed as in RowBatch.response. */
+  response: number;
+  expected: number;
+  state: number;
+  type: number;
+}
+
+/** Keys to look up: key i is (hi[i], lo[i]) on business date bd[i]. */
+export interface KeySet {
+  n: number;
+  hi: Int32Array;
+  lo: Int32Array;
+  bd: Int32Array;
+}
+
+/** A growable KeySet. */
+export class KeyList implements KeySet {
+  n = 0;
+  hi: Int32Array = new Int32Array(64);
+  lo: Int32Array = new Int32Array(64);
+  bd: Int32Array = new Int32Array(64);
+
+  push(hi: number, lo: number, bd: number): number {
+    if (this.n === this.hi.length) {
+      const grow = (a: Int32Array): Int32Array => {
+        const g = new Int32Array(a.length * 2);
+        g.set(a);
+        return g;
+      };
+      this.hi = grow(this.hi);
+      this.lo = grow(this.lo);
+      this.bd = grow(this.bd);
+    }
+    this.hi[this.n] = hi;
+    this.lo[this.n] = lo;
+    this.bd[this.n] = bd;
+    return this.n++;
+  }
+}
+
+/** A lookup's answer: hits[k] is a record equal to key keyOf[k]. */
+export interface Hits {
+  keyOf: number[];
+  hits: WindowHit[];
+}
+
+interface StoredSegment {
+  createdBy: number;
+  businessDate: number;
+  part: number;
+  producer: number;
+  count: number;
+  fences: Uint32Array;
+}
+
+function decode(words: Int32Array, i: number, createdBy: number, businessDate: number): WindowHit {
+  const at = i * RECORD_WORDS;
+  const w5 = words[at + 5]!;
+  const w6 = words[at + 6]!;
+  const w7 = words[at + 7]!;
+  const amountHi = (w7 << 16) >> 16;
+  return {
+    createdBy,
+    businessDate,
+    jRun: createdBy - ((w6 >>> 16) & 0xffff),
+    jFile: w6 & 0xffff,
+    jLine: words[at + 2]!,
+    timeSec: words[at + 3]! >>> 0,
+    amount: amountHi === AMOUNT_UNKNOWN_HI ? NaN : amountHi * 4_294_967_296 + (words[at + 4]! >>> 0),
+    stan: w5 & 0xfffff,
+    response: (alnumByte((w5 >>> 26) & 63) << 8) | alnumByte((w5 >>> 20) & 63),
+    expected: businessDate + ((w7 >>> 16) & 0xff),
+    state: (w7 >>> 24) & 0xff,
+    type: (w7 >>> 28) & 0x07,
+  };
+}
+
+function bytesToWords(b: Uint8Array): Int32Array {
+  // A private, aligned copy (the driver's bytes may sit at any offset).
+  const copy = new Uint8Array(b.length);
+  copy.set(b);
+  return new Int32Array(copy.buffer, 0, b.length >> 2);
+}
+
+function asBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  throw new Error('window: expected bytes from the store');
+}
+
+/** Map key of a (business date, partition) pair. */
+function cell(day: number, part: number): number {
+  return day * 4096 + part;
+}
+
+/** Record range [from, to) of a segment that may hold hash hi, by its fences. */
+function pageRange(fences: Uint32Array, count: number, hi: number): [number, number] {
+  let lo = 0;
+  let up = fences.length;
+  while (lo < up) {
+    const mid = (lo + up) >>> 1;
+    if (fences[mid]! < hi) lo = mid + 1;
+    else up = mid;
+  }
+  // Records equal to hi start in the page before the first fence ≥ hi and end in the last page
+  // whose fence is hi.
+  const first = Math.max(0, lo - 1);
+  let last = lo;
+  while (last < fences.length && fences[last]! === hi) last++;
+  return [first * FENCE_EVERY, Math.min(count, last * FENCE_EVERY + FENCE_EVERY)];
+}
+
+export class JournalWindow {
+  /** This run's segments, by cell. */
+  private readonly current = new Map<number, WindowSegment[]>();
+  /** Segments this run writes, with their producer. */
+  private readonly written: { producer: number; segment: WindowSegment }[] = [];
+  /** Earlier runs' segments already described, by cell. */
+  private readonly earlier = new Map<number, StoredSegment[]>();
+  /** Bytes of earlier segments read by lookups (for the run's timings). */
+  bytesRead = 0;
+
+  constructor(
+    private readonly tx: Store,
+    private readonly runDay: number,
+    private readonly windowStart: number,
+    private readonly partitions: number,
+  ) {}
+
+  /** Adds segments a task of this run produced (searched in memory, written at commit). */
+  addCurrent(producer: number, segments: readonly WindowSegment[]): void {
+    for (const s of segments) {
+      const key = cell(s.businessDate, s.part);
+      const list = this.current.get(key) ?? [];
+      list.push(s);
+      this.current.set(key, list);
+      this.written.push({ producer, segment: s });
+    }
+  }
+
+  /** The business dates (within the window) of which earlier runs left records. */
+  async earlierDays(): Promise<Set<number>> {
+    const rows = await this.tx.query<{ d: number }>(
+      `select distinct (business_date - date '1970-01-01') as d from recon.window_segment where business_date >= $1::date and created_by < $2::date`,
+      [formatIsoDate(this.windowStart), formatIsoDate(this.runDay)],
+    );
+    return new Set(rows.map((r) => Number(r.d)));
+  }
+
+  /** Reads the descriptions (count, fences) of earlier runs' segments in these cells. */
+  private async describe(cells: Iterable<number>): Promise<void> {
+    const days: number[] = [];
+    const parts: number[] = [];
+    for (const c of cells) {
+      if (this.earlier.has(c)) continue;
+      this.earlier.set(c, []);
+      days.push(Math.floor(c / 4096));
+      parts.push(c % 4096);
+    }
+    if (days.length === 0) return;
+    const rows = await this.tx.query<{ created_by: number; business_date: number; part: number; producer: number; n: number; fences: unknown }>(
+      `select (created_by - date '1970-01-01') as created_by, (s.business_date - date '1970-01-01') as business_date, s.part, producer, n, fences
+         from recon.window_segment s
+         join unnest($1::int[], $2::int[]) as w(day, part) on s.business_date = date '1970-01-01' + w.day and s.part = w.part
+        where s.created_by < $3::date`,
+      [days, parts, formatIsoDate(this.runDay)],
+    );
+    for (const r of rows) {
+      const f = bytesToWords(asBytes(r.fences));
+      this.bytesRead += f.byteLength;
+      this.earlier.get(cell(Number(r.business_date), r.part))!.push({
+        createdBy: Number(r.created_by),
+        businessDate: Number(r.business_date),
+        part: r.part,
+        producer: r.producer,
+        count: r.n,
+        fences: new Uint32Array(f.buffer, f.byteOffset, f.length),
+      });
+    }
+  }
+
+  /**
+   * The records equal to each key, in this run's segments and in earlier runs' whose business date
+   * is within ±spread of the key's (and not before the window's start). A segment that many keys
+   * probe is read whole, otherwise only the pages the keys may sit on.
+   */
+  async lookup(keys: KeySet, spread: number): Promise<Hits> {
+    const out: Hits = { keyOf: [], hits: [] };
+    if (keys.n === 0) return out;
+    const found: number[] = [];
+    const part = new Int32Array(keys.n);
+    for (let i = 0; i < keys.n; i++) part[i] = partitionOf(keys.hi[i]!, this.partitions);
+    const probe = (words: Int32Array, count: number, i: number, createdBy: number, businessDate: number): void => {
+      found.length = 0;
+      findInRecords(words, count, { hi: keys.hi[i]!, lo: keys.lo[i]! }, found);
+      for (const r of found) {
+        out.keyOf.push(i);
+        out.hits.push(decode(words, r, createdBy, businessDate));
+      }
+    };
+    // This run's segments, in memory.
+    if (this.current.size > 0) {
+      for (let i = 0; i < keys.n; i++) {
+        for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) {
+          for (const s of this.current.get(cell(d, part[i]!)) ?? []) probe(s.records, s.count, i, this.runDay, s.businessDate);
+        }
+      }
+    }
+    // Earlier runs' segments: which to read whole, which page by page.
+    const cells = new Set<number>();
+    for (let i = 0; i < keys.n; i++) {
+      for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) cells.add(cell(d, part[i]!));
+    }
+    await this.describe(cells);
+    interface Probe {
+      seg: StoredSegment;
+      from: number;
+      to: number;
+      keys: number[];
+    }
+    const probes = new Map<StoredSegment, Map<number, Probe>>();
+    for (let i = 0; i < keys.n; i++) {
+      const hi = keys.hi[i]! >>> 0;
+      for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) {
+        for (const seg of this.earlier.get(cell(d, part[i]!)) ?? []) {
+          const [from, to] = pageRange(seg.fences, seg.count, hi);
+          if (from >= to) continue;
+          let bySeg = probes.get(seg);
+          if (!bySeg) probes.set(seg, (bySeg = new Map()));
+          const p = bySeg.get(from);
+          if (p) {
+            p.to = Math.max(p.to, to);
+            p.keys.push(i);
+          } else bySeg.set(from, { seg, from, to, keys: [i] });
+        }
+      }
+    }
+    const reads: Probe[] = [];
+    for (const [seg, bySeg] of probes) {
+      let records = 0;
+      for (const p of bySeg.values()) records += p.to - p.from;
+      if (records * 2 >= seg.count) {
+        // Most of the segment would be read page by page: read it once.
+        reads.push({ seg, from: 0, to: seg.count, keys: [...bySeg.values()].flatMap((p) => p.keys) });
+      } else reads.push(...bySeg.values());
+    }
+    const BATCH = 20_000;
+    for (let b = 0; b < reads.length; b += BATCH) {
+      const batch = reads.slice(b, b + BATCH);
+      const rows = await this.tx.query<{ i: number; page: unknown }>(
+        `select r.i, substring(s.records from r.off for r.len) as page
+           from unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[]) as r(i, created_by, business_date, part, producer, off, len)
+           join recon.window_segment s
+             on s.created_by = date '1970-01-01' + r.created_by and s.business_date = date '1970-01-01' + r.business_date
+            and s.part = r.part and s.producer = r.producer`,
+        [
+          batch.map((_, n) => n),
+          batch.map((r) => r.seg.createdBy),
+          batch.map((r) => r.seg.businessDate),
+          batch.map((r) => r.seg.part),
+          batch.map((r) => r.seg.producer),
+          batch.map((r) => r.from * RECORD_BYTES + 1),
+          batch.map((r) => (r.to - r.from) * RECORD_BYTES),
+        ],
+      );
+      for (const row of rows) {
+        const r = batch[row.i]!;
+        const words = bytesToWords(asBytes(row.page));
+        this.bytesRead += words.byteLength;
+        for (const i of r.keys) probe(words, words.length / RECORD_WORDS, i, r.seg.createdBy, r.seg.businessDate);
+      }
+    }
+    return out;
+  }
+
+  /** Journal rows of earlier runs that later credits took (credited from then on). */
+  async creditedLater(hits: readonly WindowHit[]): Promise<Set<string>> {
+    const uncredited = hits.filter((h) => (h.state & STATE_CREDITED) === 0);
+    if (uncredited.length === 0) return new Set();
+    const rows = await this.tx.query<{ j_run: number; j_file: number; j_line: number }>(
+      `select (c.j_run - date '1970-01-01') as j_run, c.j_file, c.j_line
+         from recon.window_credit c
+         join unnest($1::int[], $2::int[], $3::int[]) as h(run, file, line)
+           on c.j_run = date '1970-01-01' + h.run and c.j_file = h.file and c.j_line = h.line`,
+      [uncredited.map((h) => h.jRun), uncredited.map((h) => h.jFile), uncredited.map((h) => h.jLine)],
+    );
+    return new Set(rows.map((r) => `${r.j_run}:${r.j_file}:${r.j_line}`));
+  }
+
+  /** Writes this run's segments (and those given) with COPY binary. */
+  async write(more: readonly { producer: number; segments: readonly WindowSegment[] }[]): Promise<void> {
+    const all = [...this.written, ...more.flatMap((m) => m.segments.map((segment) => ({ producer: m.producer, segment })))];
+    if (all.length === 0) return;
+    const rows: BinaryValue[][] = all.map(({ producer, segment: s }) => [
+      { date: this.runDay },
+      { date: s.businessDate },
+      { int4: s.part },
+      { int4: producer },
+      { int4: s.count },
+      { bytes: new Uint8Array(s.fences.buffer, s.fences.byteOffset, s.fences.byteLength) },
+      { bytes: new Uint8Array(s.records.buffer, s.records.byteOffset, s.count * RECORD_BYTES) },
+    ]);
+    await this.tx.copyIn('recon.window_segment', ['created_by', 'business_date', 'part', 'producer', 'n', 'fences', 'records'], encodeBinaryCopy(rows), 'binary');
+  }
+}
+
+/** The key hashes a credit looks up: its pass-1 key (order number) then its pass-2 key (rrn). */
+export function creditKeys(C: RowBatch, c: number): { order: KeyHash | null; rrn: KeyHash | null } {
+  const m = C.merchant_id[c]!;
+  const o = C.order_no;
+  const os = o.offsets[c]!;
+  const oe = o.offsets[c + 1]!;
+  return {
+    order: oe > os ? { hi: hashOrderKey(m, o.bytes, os, oe), lo: hashOrderKey(m, o.bytes, os, oe, KEY_SEED_2) } : null,
+    rrn: C.rrn_hi[c] !== 0 ? { hi: hashRrnKey(m, C.terminal_id[c]!, C.rrn_hi[c]!, C.rrn_lo[c]!), lo: hashRrnKey(m, C.terminal_id[c]!, C.rrn_hi[c]!, C.rrn_lo[c]!, KEY_SEED_2) } : null,
+  };
+}
+
+/** Whether a window record is a sale a credit can land on (credited, or closed without one as voided, reversed or declined). */
+export function creditTarget(h: WindowHit, creditedLater: Set<string>): boolean {
+  if (h.type !== TYPE_SALE && h.type !== TYPE_PREAUTH_COMPLETION) return false;
+  return isCredited(h, creditedLater) || (h.state & (STATE_VOIDED | STATE_REVERSED | STATE_DECLINED)) !== 0;
+}
+
+export function isCredited(h: WindowHit, creditedLater: Set<string>): boolean {
+  return (h.state & STATE_CREDITED) !== 0 || creditedLater.has(`${h.jRun}:${h.jFile}:${h.jLine}`);
+}
+
+/** The finding a late credit of a closed sale raises, or null (a reversed sale: no finding). */
+export function lateCreditKind(h: WindowHit): number | null {
+  if ((h.state & STATE_REVERSED) !== 0) return null;
+  if ((h.state & STATE_VOIDED) !== 0) return KIND_VOIDED_BUT_SETTLED;
+  return KIND_DECLINED_BUT_SETTLED;
+}
+
+/**
+ * A finding on a window record (journal subject) with the credit row c of C: the journal's keys are
+ * the credit's (they matched by them), its stan, time, amount and dates come from the record.
+ */
+export function writeWindowFinding(w: ByteWriter, runDay: number, kind: number, h: WindowHit, C: RowBatch, c: number, duplicates: number, stake: number, zoneOffsetMinutes: number): void {
+  const enc = (s: string): void => {
+    for (let i = 0; i < s.length; i++) w.byte(s.charCodeAt(i));
+  };
+  w.date(runDay);
+  w.comma();
+  enc(KIND_NAMES[kind]!);
+  w.comma();
+  enc('open');
+  w.comma();
+  enc('J');
+  w.comma();
+  w.date(h.jRun);
+  w.comma();
+  w.int(h.jFile);
+  w.comma();
+  w.int(h.jLine);
+  w.comma();
+  w.digits(C.merchant_id[c]!, 15);
+  w.comma();
+  w.alnum(C.terminal_id[c]!);
+  w.comma();
+  w.alnum(C.rrn_hi[c]!);
+  w.alnum(C.rrn_lo[c]!);
+  w.comma();
+  w.digits(h.stan, 6);
+  w.comma();
+  w.field(C.order_no.bytes, C.order_no.offsets[c]!, C.order_no.offsets[c + 1]!);
+  w.comma();
+  w.timestamp(h.timeSec * 1000, zoneOffsetMinutes);
+  w.comma();
+  w.date(h.businessDate);
+  w.comma();
+  if (!Number.isNaN(h.amount)) w.int(h.amount);
+  w.comma();
+  w.int(getI64(C.amount, c));
+  w.comma();
+  w.int(getI64(C.fee, c));
+  w.comma();
+  w.comma();
+  w.date(h.expected);
+  w.comma();
+  w.date(C.settle_date[c]!);
+  w.comma();
+  w.int(0);
+  w.comma();
+  w.int(duplicates);
+  w.comma();
+  w.int(stake);
+  w.comma();
+  w.date(h.jRun);
+  w.comma();
+  w.int(h.jFile);
+  w.comma();
+  w.int(h.jLine);
+  w.comma();
+  w.date(C.src_run[c]!);
+  w.comma();
+  w.int(C.src_file[c]!);
+  w.comma();
+  w.int(C.src_line[c]!);
+  w.newline();
+}
+
+export { EXCEPTION_COLUMNS };

@@ -1,0 +1,145 @@
+/**
+ * The journal window's stored segments: a lookup finds exactly the records equal to each key,
+ * whether it reads a few pages or the whole segment, including runs of equal hashes that cross
+ * page boundaries, and only in the business dates and partitions it should.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { partitionOf } from '../../src/core/hash.js';
+import { JournalWindow, KeyList } from '../../src/window.js';
+import { FENCE_EVERY, RECORD_WORDS, sortSegment, STATE_CREDITED, type WindowSegment } from '../../workers/window-records.js';
+import { storeCases } from '../helpers/stores.js';
+
+const DAY = 20_000; // 2024-10-04, any epoch day
+const PARTS = 4;
+
+/** A deterministic 32-bit generator. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) | 0;
+  };
+}
+
+interface Planted {
+  hi: number;
+  lo: number;
+  line: number;
+}
+
+/**
+ * A segment of `n` records in partition `part`: hash hi drawn so that it falls in the partition,
+ * a run of `same` records sharing one hi (spanning pages), and each record's line = its number.
+ */
+function segment(businessDate: number, part: number, n: number, same: number, seed: number): { seg: WindowSegment; planted: Planted[] } {
+  const next = rng(seed);
+  const words = new Int32Array(n * RECORD_WORDS);
+  const planted: Planted[] = [];
+  let sharedHi = 0;
+  do sharedHi = next();
+  while (partitionOf(sharedHi, PARTS) !== part);
+  for (let i = 0; i < n; i++) {
+    let hi = sharedHi;
+    if (i >= same) {
+      do hi = next();
+      while (partitionOf(hi, PARTS) !== part);
+    }
+    const lo = next();
+    const at = i * RECORD_WORDS;
+    words[at] = hi;
+    words[at + 1] = lo;
+    words[at + 2] = i + 2; // line
+    words[at + 3] = 1_700_000_000;
+    words[at + 4] = 1000 + i; // amount lo
+    words[at + 5] = (i % 1_000_000) | (((1 << 6) | 1) << 20); // stan, response "00"
+    words[at + 6] = 1 | (0 << 16); // file 1, run = created_by
+    words[at + 7] = 0 | (1 << 16) | ((STATE_CREDITED | (1 << 4) | 128) << 24);
+    planted.push({ hi, lo, line: i + 2 });
+  }
+  return { seg: sortSegment(businessDate, part, words, n), planted };
+}
+
+for (const sc of storeCases()) {
+  describe(`journal window segments on ${sc.name}`, () => {
+    afterAll(() => sc.dispose());
+
+    it('finds exactly the equal records, page by page and whole, across runs of equal hashes', async () => {
+      const store = await sc.open();
+      try {
+        const big = segment(DAY, 1, 20_000, 3 * FENCE_EVERY + 5, 7);
+        const small = segment(DAY - 1, 2, 300, 40, 8);
+        await store.transaction(async (tx) => {
+          const w = new JournalWindow(tx, DAY, DAY - 30, PARTS);
+          w.addCurrent(0, [big.seg]);
+          w.addCurrent(1, [small.seg]);
+          await w.write([]);
+        });
+        const next = DAY + 1;
+        await store.transaction(async (tx) => {
+          const w = new JournalWindow(tx, next, next - 30, PARTS);
+          expect([...(await w.earlierDays())].sort()).toEqual([DAY - 1, DAY]);
+
+          // A few keys of the big segment: pages only.
+          const picks = [0, 1, 3 * FENCE_EVERY + 4, 3 * FENCE_EVERY + 5, 777, 19_999];
+          const keys = new KeyList();
+          for (const k of picks) keys.push(big.planted[k]!.hi, big.planted[k]!.lo, DAY);
+          // An absent key (same hi as the equal run, other lo) and one on a date with no segment.
+          keys.push(big.planted[0]!.hi, big.planted[0]!.lo ^ 1, DAY);
+          keys.push(big.planted[5]!.hi, big.planted[5]!.lo, DAY - 5);
+          const r = await w.lookup(keys, 0);
+          const lines = picks.map((_, i) => r.hits.filter((_, x) => r.keyOf[x] === i).map((h) => h.jLine));
+          expect(lines).toEqual(picks.map((k) => [k + 2]));
+          expect(r.keyOf.filter((k) => k >= picks.length)).toEqual([]);
+          expect(w.bytesRead).toBeLessThan(big.seg.count * RECORD_WORDS * 4);
+          const h = r.hits[0]!;
+          expect([h.jRun, h.jFile, h.businessDate, h.expected, h.type, h.state & STATE_CREDITED, h.response]).toEqual([DAY, 1, DAY, DAY + 1, 1, STATE_CREDITED, (48 << 8) | 48]);
+
+          // Every key of the small segment, a day off: found with spread 1, read whole.
+          const all = new KeyList();
+          for (const p of small.planted) all.push(p.hi, p.lo, DAY);
+          const none = await w.lookup(all, 0);
+          expect(none.hits).toEqual([]);
+          const found = await w.lookup(all, 1);
+          const byKey = new Map<number, number[]>();
+          found.keyOf.forEach((k, x) => byKey.set(k, [...(byKey.get(k) ?? []), found.hits[x]!.jLine]));
+          expect(small.planted.map((p, i) => byKey.get(i))).toEqual(small.planted.map((p) => [p.line]));
+
+          // Every key of the big segment: all found, each once.
+          const every = new KeyList();
+          for (const p of big.planted) every.push(p.hi, p.lo, DAY);
+          const e = await w.lookup(every, 0);
+          expect(e.hits.length).toBe(big.planted.length);
+          expect(e.hits.map((x, i) => x.jLine - 2 === e.keyOf[i]).every(Boolean)).toBe(true);
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('does not see segments of the run itself or of later runs as earlier ones', async () => {
+      const store = await sc.open();
+      try {
+        const s = segment(DAY, 3, 100, 1, 9);
+        await store.transaction(async (tx) => {
+          const w = new JournalWindow(tx, DAY, DAY - 30, PARTS);
+          w.addCurrent(0, [s.seg]);
+          await w.write([]);
+        });
+        await store.transaction(async (tx) => {
+          const w = new JournalWindow(tx, DAY, DAY - 30, PARTS);
+          const keys = new KeyList();
+          keys.push(s.planted[0]!.hi, s.planted[0]!.lo, DAY);
+          expect((await w.lookup(keys, 0)).hits).toEqual([]);
+          // Outside the window: not looked at.
+          const old = new JournalWindow(tx, DAY + 40, DAY + 10, PARTS);
+          expect((await old.lookup(keys, 0)).hits).toEqual([]);
+        });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}

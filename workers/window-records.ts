@@ -1,0 +1,197 @@
+/**
+ * The journal window in compact form (DESIGN §9): every journal row that leaves the open set
+ * (credited, or closed without a credit) becomes one 32-byte record per match key, sorted by the
+ * key's 64-bit hash, in segments of (business date, partition of the key). The store keeps the
+ * segments as bytes (recon.window_segment) with a fence of every FENCE_EVERY-th hash, so a lookup
+ * reads a page, not a segment, and a run writes tens of MB instead of millions of rows.
+ *
+ * A record (8 Int32 words):
+ *   0 hash hi · 1 hash lo · 2 line · 3 txn_time (epoch seconds) · 4 amount lo
+ *   5 stan (low 20) | response code (high 12, two 6-bit alnum codes)
+ *   6 file (low 16) | runs back to the row's src_run (high 16)
+ *   7 amount hi (low 16, signed) | expected − business date (bits 16–23) | state (bits 24–31)
+ * state: bit 0 credited, 1 voided, 2 reversed, 3 declined, 4–6 the row's type code, 7 set when the
+ * record's key is the row's own identity key (the one rule 8 compares copies by).
+ *
+ * Keys (a tag keeps their spaces apart): the order key (merchant, order_no) when the row has an
+ * order number, the rrn key (merchant, terminal, rrn) when it has an rrn — a row with both gets a
+ * record under each — else the stan key (terminal, stan, business date). The row's identity key is
+ * the first of these it has.
+ */
+import type { RowBatch } from '../src/core/batch.js';
+import { FLAG_REVERSED, FLAG_VOIDED, RESPONSE_APPROVED } from '../src/core/codes.js';
+import { partitionOf } from '../src/core/hash.js';
+import { getI64 } from '../src/core/int64.js';
+import { hashOrderKey, hashRrnKey, hashStanKey, KEY_SEED_2 } from '../src/core/keys.js';
+import { alnumCode } from '../src/core/packed.js';
+import { strLen } from '../src/core/utf8.js';
+
+export const RECORD_WORDS = 8;
+export const RECORD_BYTES = RECORD_WORDS * 4;
+/** One fence (the hash hi of a record) every FENCE_EVERY records: a page is that many records. */
+export const FENCE_EVERY = 32;
+
+export const STATE_CREDITED = 1;
+export const STATE_VOIDED = 2;
+export const STATE_REVERSED = 4;
+export const STATE_DECLINED = 8;
+/** State bit: the record's key is its row's identity key. */
+export const STATE_IDENTITY = 128;
+
+/** Amounts beyond ±2^47 minor units do not fit a record; such rows are stored with this marker. */
+export const AMOUNT_UNKNOWN_HI = -32768;
+
+export interface WindowSegment {
+  businessDate: number;
+  part: number;
+  count: number;
+  /** count × RECORD_WORDS words, sorted by hash hi, then hash lo. */
+  records: Int32Array;
+  /** hash hi of records 0, FENCE_EVERY, 2·FENCE_EVERY, … */
+  fences: Uint32Array;
+}
+
+/** The 64-bit hash of a key, as the record holds it. */
+export interface KeyHash {
+  hi: number;
+  lo: number;
+}
+
+/**
+ * The 64-bit hash of row j's identity key (the key rule 8 compares copies by) into out[0], out[1]:
+ * its order key, else its rrn key, else its stan key.
+ */
+export function identityKey(J: RowBatch, j: number, out: Int32Array): void {
+  const m = J.merchant_id[j]!;
+  const o = J.order_no;
+  const s = o.offsets[j]!;
+  const e = o.offsets[j + 1]!;
+  if (e > s) {
+    out[0] = hashOrderKey(m, o.bytes, s, e);
+    out[1] = hashOrderKey(m, o.bytes, s, e, KEY_SEED_2);
+  } else if (J.rrn_hi[j] !== 0) {
+    const t = J.terminal_id[j]!;
+    out[0] = hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!);
+    out[1] = hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2);
+  } else {
+    const t = J.terminal_id[j]!;
+    out[0] = hashStanKey(t, J.stan[j]!, J.business_date[j]!);
+    out[1] = hashStanKey(t, J.stan[j]!, J.business_date[j]!, KEY_SEED_2);
+  }
+}
+
+/** Collects the records of one task and returns them as sorted segments. */
+export class WindowWriter {
+  private readonly groups = new Map<number, { bd: number; part: number; words: Int32Array; n: number }>();
+
+  constructor(
+    private readonly runDay: number,
+    private readonly partitions: number,
+  ) {}
+
+  /** Journal row j of J leaves the open set; `credited` when a credit (or refund debit) took it. */
+  add(J: RowBatch, j: number, credited: boolean): void {
+    const m = J.merchant_id[j]!;
+    let any = false;
+    if (strLen(J.order_no, j) > 0) {
+      const o = J.order_no;
+      const s = o.offsets[j]!;
+      const e = o.offsets[j + 1]!;
+      this.record(J, j, credited, true, hashOrderKey(m, o.bytes, s, e), hashOrderKey(m, o.bytes, s, e, KEY_SEED_2));
+      any = true;
+    }
+    if (J.rrn_hi[j] !== 0) {
+      const t = J.terminal_id[j]!;
+      this.record(J, j, credited, !any, hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!), hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2));
+      any = true;
+    }
+    if (!any) {
+      const t = J.terminal_id[j]!;
+      this.record(J, j, credited, true, hashStanKey(t, J.stan[j]!, J.business_date[j]!), hashStanKey(t, J.stan[j]!, J.business_date[j]!, KEY_SEED_2));
+    }
+  }
+
+  private record(J: RowBatch, j: number, credited: boolean, identity: boolean, hi: number, lo: number): void {
+    const bd = J.business_date[j]!;
+    const part = partitionOf(hi, this.partitions);
+    const key = bd * 4096 + part;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { bd, part, words: new Int32Array(RECORD_WORDS * 64), n: 0 }));
+    if ((g.n + 1) * RECORD_WORDS > g.words.length) {
+      const grown = new Int32Array(g.words.length * 2);
+      grown.set(g.words);
+      g.words = grown;
+    }
+    const w = g.words;
+    const at = g.n++ * RECORD_WORDS;
+    const amount = getI64(J.amount, j);
+    const amountHi = Math.floor(amount / 4_294_967_296);
+    const flags = J.flags[j]!;
+    const state =
+      (credited ? STATE_CREDITED : 0) |
+      ((flags & FLAG_VOIDED) !== 0 ? STATE_VOIDED : 0) |
+      ((flags & FLAG_REVERSED) !== 0 ? STATE_REVERSED : 0) |
+      (J.response[j] !== RESPONSE_APPROVED ? STATE_DECLINED : 0) |
+      (J.type[j]! << 4) |
+      (identity ? STATE_IDENTITY : 0);
+    w[at] = hi | 0;
+    w[at + 1] = lo | 0;
+    w[at + 2] = J.src_line[j]!;
+    w[at + 3] = Math.floor(getI64(J.txn_time, j) / 1000) | 0;
+    w[at + 4] = (amount - amountHi * 4_294_967_296) | 0;
+    const resp = J.response[j]!;
+    w[at + 5] = (J.stan[j]! & 0xfffff) | ((((alnumCode(resp >>> 8) & 63) << 6) | (alnumCode(resp & 0xff) & 63)) << 20);
+    w[at + 6] = (J.src_file[j]! & 0xffff) | (((this.runDay - J.src_run[j]!) & 0xffff) << 16);
+    const hi16 = amountHi >= -32767 && amountHi <= 32767 ? amountHi : AMOUNT_UNKNOWN_HI;
+    w[at + 7] = (hi16 & 0xffff) | (((J.expected[j]! - bd) & 0xff) << 16) | ((state & 0xff) << 24);
+  }
+
+  /** The segments, each sorted by hash. */
+  finish(): WindowSegment[] {
+    const out: WindowSegment[] = [];
+    for (const g of this.groups.values()) out.push(sortSegment(g.bd, g.part, g.words, g.n));
+    out.sort((a, b) => a.businessDate - b.businessDate || a.part - b.part);
+    return out;
+  }
+}
+
+/** Sorts n records by (hash hi, hash lo) and computes their fences. */
+export function sortSegment(businessDate: number, part: number, words: Int32Array, n: number): WindowSegment {
+  // Sort keys: unsigned hash hi · 2^21 + index, exact in a double for n < 2^21; native numeric sort.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (words[i * RECORD_WORDS]! >>> 0) * 2_097_152 + i;
+  if (n < 2_097_152) keys.sort();
+  const order = new Int32Array(n);
+  if (n < 2_097_152) for (let i = 0; i < n; i++) order[i] = keys[i]! % 2_097_152;
+  else {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => (words[a * RECORD_WORDS]! >>> 0) - (words[b * RECORD_WORDS]! >>> 0) || a - b);
+    idx.forEach((v, i) => (order[i] = v));
+  }
+  const records = new Int32Array(n * RECORD_WORDS);
+  for (let i = 0; i < n; i++) {
+    const from = order[i]! * RECORD_WORDS;
+    const to = i * RECORD_WORDS;
+    for (let k = 0; k < RECORD_WORDS; k++) records[to + k] = words[from + k]!;
+  }
+  const fences = new Uint32Array(Math.ceil(n / FENCE_EVERY));
+  for (let k = 0; k < fences.length; k++) fences[k] = records[k * FENCE_EVERY * RECORD_WORDS]! >>> 0;
+  return { businessDate, part, count: n, records, fences };
+}
+
+/** Records of `seg` (or a page of it) whose hash equals h, as record indexes into `words`. */
+export function findInRecords(words: Int32Array, count: number, h: KeyHash, into: number[]): void {
+  const hi = h.hi >>> 0;
+  // First record with hash hi ≥ h.hi.
+  let lo = 0;
+  let up = count;
+  while (lo < up) {
+    const mid = (lo + up) >>> 1;
+    if (words[mid * RECORD_WORDS]! >>> 0 < hi) lo = mid + 1;
+    else up = mid;
+  }
+  for (let i = lo; i < count && words[i * RECORD_WORDS]! >>> 0 === hi; i++) {
+    if (words[i * RECORD_WORDS + 1]! === (h.lo | 0)) into.push(i);
+  }
+}
+
