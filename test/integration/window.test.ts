@@ -105,7 +105,7 @@ for (const sc of storeCases()) {
           const found = await w.lookup(all, 1);
           const byKey = new Map<number, number[]>();
           found.keyOf.forEach((k, x) => byKey.set(k, [...(byKey.get(k) ?? []), found.hits[x]!.jLine]));
-          expect(small.planted.map((p, i) => byKey.get(i))).toEqual(small.planted.map((p) => [p.line]));
+          expect(small.planted.map((_, i) => byKey.get(i))).toEqual(small.planted.map((p) => [p.line]));
 
           // Every key of the big segment: all found, each once.
           const every = new KeyList();
