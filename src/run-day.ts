@@ -35,7 +35,6 @@ import { createPool, type Pool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import {
-  closeOpenItems,
   findingsByKind,
   findLoadedFiles,
   insertInputFiles,
@@ -219,8 +218,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         }
       }
       progress.stage('loading open items');
-      const openJ = copyBytes(await loadOpenItems(tx, 'journal'));
-      const openC = copyBytes(await loadOpenItems(tx, 'clearing'));
+      const openJ = copyBytes(await loadOpenItems(tx, 'journal', runDay));
+      const openC = copyBytes(await loadOpenItems(tx, 'clearing', runDay));
       lap('load');
 
       // 4. scan
@@ -446,12 +445,13 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         date,
         joinResults.map((r) => r.releases),
       );
-      await closeOpenItems(tx, date);
+      lap('commit');
       await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
+      lap('open items');
       // Window segments: the join tasks' (producer = partition) and the settle task's.
       await window.write([{ producer: options.partitions, segments: settled.window }]);
+      lap('window write');
       const findings = await findingsByKind(tx, date);
-      lap('commit');
       const durationMs = Math.round(performance.now() - t0);
       const summary: RunSummary = {
         date,

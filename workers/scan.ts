@@ -169,6 +169,12 @@ function merchantIndexFor(m: MerchantTable): MerchantIndex {
   return merchantCache.index;
 }
 
+/**
+ * The worker's read buffer, reused from chunk to chunk: fresh memory for every chunk costs a page
+ * fault per 4 KB (a third of the scan's time at 8 MB chunks). Nothing the scan returns points into it.
+ */
+let readBuffer = new Uint8Array(0);
+
 /** Piscina task: read the range (or take the inline bytes) and scan it. */
 export function scan(task: ScanTask): ScanResult {
   let buf: Uint8Array;
@@ -177,7 +183,8 @@ export function scan(task: ScanTask): ScanResult {
   let eof: boolean;
   if ('path' in task.source) {
     const { path, start: s, end: e } = task.source;
-    buf = new Uint8Array(Buffer.allocUnsafeSlow(e - s).buffer, 0, e - s); // every byte is read into
+    if (readBuffer.length < e - s) readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(e - s).buffer, 0, e - s);
+    buf = readBuffer.subarray(0, e - s); // every byte is read into
     const fd = openSync(path, 'r');
     try {
       let got = 0;

@@ -2,7 +2,7 @@
  * What a run reads from and writes to the store, as set-based SQL (arrays as parameters, COPY for
  * bulk rows). Everything here runs inside the run's transaction.
  *
- * Undo: every row a run writes carries the run date (raised_on, created_by, closed_by, run_date), and
+ * Undo: every row a run writes carries the run date (raised_on, created_by, run_date), and
  * every change it makes to an earlier finding is logged in recon.exception_change with the values
  * before. `undoRun` takes the latest run's effects back exactly, which is how re-running a date
  * leaves the store as if it had run once (DESIGN §7).
@@ -39,7 +39,6 @@ export async function undoRun(tx: Store, date: string): Promise<void> {
     'delete from recon.exception_change where run_date = $1::date',
     'delete from recon.exception where raised_on = $1::date',
     'delete from recon.open_item where created_by = $1::date',
-    'update recon.open_item set closed_by = null where closed_by = $1::date',
     'delete from recon.window_segment where created_by = $1::date',
     'delete from recon.window_credit where run_date = $1::date',
     'delete from recon.rejected_row where run_date = $1::date',
@@ -64,26 +63,25 @@ export async function findLoadedFiles(tx: Store, shas: readonly string[]): Promi
 
 const TS = `to_char(txn_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The live open items of one side as CSV with a header in the input format plus state columns. */
-export function openItemsQuery(side: 'journal' | 'clearing'): string {
+/**
+ * The open items of one side that the run before `runDay` left (its snapshot), as CSV with a header
+ * in the input format plus state columns.
+ */
+export function openItemsQuery(side: 'journal' | 'clearing', runDay: number): string {
   const state = `src_run, src_file, src_line, flags`;
+  const live = `created_by = (select max(run_date) from recon.run where run_date < '${formatIsoDate(runDay)}'::date)`;
   if (side === 'journal') {
     return `select merchant_id, terminal_id, batch_no, stan, rrn, auth_code, type as txn_type, channel, order_no,
        ${TS} as txn_time, amount_minor, currency, response_code, orig_rrn, pan_masked, ${state}
-       from recon.open_item where side = 'J' and closed_by is null order by src_run, src_file, src_line`;
+       from recon.open_item where ${live} and side = 'J' order by src_run, src_file, src_line`;
   }
   return `select type as record_type, merchant_id, terminal_id, stan, rrn, auth_code, order_no, orig_rrn, pan_masked,
      ${TS} as txn_time, clearing_date, settle_date, amount_minor as gross_minor, fee_minor, net_minor, currency, status, ${state}
-     from recon.open_item where side = 'C' and closed_by is null order by src_run, src_file, src_line`;
+     from recon.open_item where ${live} and side = 'C' order by src_run, src_file, src_line`;
 }
 
-export async function loadOpenItems(tx: Store, side: 'journal' | 'clearing'): Promise<Uint8Array> {
-  return tx.copyOut(openItemsQuery(side));
-}
-
-/** Closes every live open item (this run rewrites the set it carries forward). */
-export async function closeOpenItems(tx: Store, date: string): Promise<void> {
-  await tx.query('update recon.open_item set closed_by = $1::date where closed_by is null', [date]);
+export async function loadOpenItems(tx: Store, side: 'journal' | 'clearing', runDay: number): Promise<Uint8Array> {
+  return tx.copyOut(openItemsQuery(side, runDay));
 }
 
 const CHANGE_LOG = `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)`;

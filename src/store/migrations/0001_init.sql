@@ -98,12 +98,12 @@ create table recon.exception_change (
   primary key (run_date, kind, s_side, s_run, s_file, s_line)
 );
 
--- Carry-forward state: rows not yet matched. Each run closes every live version it loaded
--- (closed_by = run) and writes the items still open as new versions (created_by = run).
+-- Carry-forward state: rows not yet matched, as one snapshot per run. A run reads the snapshot of
+-- the run before it and writes the items still open as its own (created_by = run): nothing is
+-- updated, and taking a run back is deleting its snapshot.
 create table recon.open_item (
   side                  char(1) not null check (side in ('J', 'C')),
   created_by            date not null,
-  closed_by             date,
   src_run               date not null,
   src_file              integer not null,
   src_line              integer not null,
@@ -131,10 +131,8 @@ create table recon.open_item (
   business_date         date not null,
   expected_settle_date  date not null,
   deadline              date not null,
-  primary key (side, src_run, src_file, src_line, created_by)
+  primary key (created_by, side, src_run, src_file, src_line)
 );
-create index open_item_live on recon.open_item (side) where closed_by is null;
-create index open_item_closed_by on recon.open_item (closed_by) where closed_by is not null;
 
 -- The journal window (DESIGN §9): every journal row that left the open set within the window
 -- (credited, or closed without a credit), so that later rows are checked against it: a credit for a
