@@ -5,7 +5,8 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { Bench } from 'tinybench';
-import { scatterBatch, toArrow, transferList, type RowBatch } from '../src/core/batch.js';
+import { scatterBatch, transferList, type RowBatch } from '../src/core/batch.js';
+import { toArrow } from '../src/core/arrow.js';
 import { loadCalendar } from '../src/calendar.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashRrnKey } from '../src/core/keys.js';

@@ -18,7 +18,7 @@
  * Rows are visited in batch order (carried items first, then new rows in file order), so "first" is
  * deterministic whatever order the scan tasks finished in.
  */
-import { allocBatch, appendRow, concatBatches, type RowBatch } from '../src/core/batch.js';
+import { concatBatches, selectRows, type RowBatch } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
   CHANNEL_QR,
@@ -218,22 +218,24 @@ export function join(task: JoinTask): JoinResult {
   // 5. Outcomes of the rows finished here; the rest go on to settle. A sale matched only by a hold
   // goes on too: it stays open for its credit.
   const counts = new Int32Array(COUNTS_LENGTH);
-  const leftJournal = allocBatch(16);
-  const leftClearing = allocBatch(16);
+  const leftJ = new Int32Array(nJ);
+  let nLeftJ = 0;
   for (let j = 0; j < nJ; j++) {
     const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     if (jGone[j] === 0 && jCredit[j]! < 0) {
-      appendRow(leftJournal, J, j);
+      leftJ[nLeftJ++] = j;
     } else {
       const outcome = jGone[j] === 2 || (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
       counts[countIndex(SIDE_JOURNAL, origin, outcome)]!++;
     }
   }
+  const leftC = new Int32Array(nC);
+  let nLeftC = 0;
   for (let c = 0; c < nC; c++) {
     const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     const state = cState[c]!;
     if (state === 0) {
-      appendRow(leftClearing, C, c);
+      leftC[nLeftC++] = c;
     } else {
       const outcome = state === 2 || (C.flags[c]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
       counts[countIndex(SIDE_CLEARING, origin, outcome)]!++;
@@ -246,8 +248,8 @@ export function join(task: JoinTask): JoinResult {
     window: found.window.finish(),
     releases: releases.bytes(),
     events: found.findingEvents(),
-    leftJournal,
-    leftClearing,
+    leftJournal: selectRows(J, leftJ, nLeftJ),
+    leftClearing: selectRows(C, leftC, nLeftC),
     counts,
     findings: found.count,
   };

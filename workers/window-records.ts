@@ -45,7 +45,7 @@ export interface WindowSegment {
   businessDate: number;
   part: number;
   count: number;
-  /** count × RECORD_WORDS words, sorted by hash hi, then hash lo. */
+  /** count × RECORD_WORDS words, sorted by hash hi (equal hashes in the order they were added). */
   records: Int32Array;
   /** hash hi of records 0, FENCE_EVERY, 2·FENCE_EVERY, … */
   fences: Uint32Array;
@@ -155,18 +155,33 @@ export class WindowWriter {
   }
 }
 
-/** Sorts n records by (hash hi, hash lo) and computes their fences. */
+/** Digits of the radix sort: three passes of 11 bits cover the 32-bit hash hi. */
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+
+/** Sorts n records by hash hi (stable: equal hashes keep their order) and computes their fences. */
 export function sortSegment(businessDate: number, part: number, words: Int32Array, n: number): WindowSegment {
-  // Sort keys: unsigned hash hi · 2^21 + index, exact in a double for n < 2^21; native numeric sort.
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = (words[i * RECORD_WORDS]! >>> 0) * 2_097_152 + i;
-  if (n < 2_097_152) keys.sort();
-  const order = new Int32Array(n);
-  if (n < 2_097_152) for (let i = 0; i < n; i++) order[i] = keys[i]! % 2_097_152;
-  else {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    idx.sort((a, b) => (words[a * RECORD_WORDS]! >>> 0) - (words[b * RECORD_WORDS]! >>> 0) || a - b);
-    idx.forEach((v, i) => (order[i] = v));
+  // LSD radix sort of the record numbers by unsigned hash hi.
+  let order = new Int32Array(n);
+  let other = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const count = new Int32Array(RADIX);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(words[i * RECORD_WORDS]! >>> shift) & (RADIX - 1)]!++;
+    let sum = 0;
+    for (let d = 0; d < RADIX; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = order[i]!;
+      other[count[(words[r * RECORD_WORDS]! >>> shift) & (RADIX - 1)]!++] = r;
+    }
+    const t = order;
+    order = other;
+    other = t;
   }
   const records = new Int32Array(n * RECORD_WORDS);
   for (let i = 0; i < n; i++) {

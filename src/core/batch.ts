@@ -14,27 +14,9 @@
  *   the file's number within that run, the 1-based line. It is the row's identity across runs.
  *
  * Batches travel between threads as their typed arrays with the underlying ArrayBuffers in the
- * transfer list (`transferList`), never as row objects; `toArrow` wraps the same buffers as an
- * apache-arrow RecordBatch without copying, for IPC (spill files) and for inspection.
+ * transfer list (`transferList`), never as row objects; `toArrow` (arrow.ts) wraps the same buffers
+ * as an apache-arrow RecordBatch without copying, for IPC and for inspection.
  */
-import {
-  makeData,
-  RecordBatch,
-  Schema,
-  Field,
-  Struct,
-  Utf8 as ArrowUtf8,
-  Int64,
-  Int32,
-  Float64,
-  Uint8,
-  Uint16,
-  Uint32,
-  DateDay,
-  TimestampMillisecond,
-  type DataType,
-  type Data,
-} from 'apache-arrow';
 
 export interface Utf8Column {
   offsets: Int32Array;
@@ -347,71 +329,6 @@ export function appendRow(dst: RowBatch, src: RowBatch, i: number): void {
   dst.length = n + 1;
 }
 
-function arrowType(kind: ColumnKind): DataType {
-  switch (kind) {
-    case 'u8':
-      return new Uint8();
-    case 'u16':
-      return new Uint16();
-    case 'u32':
-      return new Uint32();
-    case 'i32':
-      return new Int32();
-    case 'f64':
-      return new Float64();
-    case 'date':
-      return new DateDay();
-    case 'i64':
-      return new Int64();
-    case 'time':
-      return new TimestampMillisecond();
-    case 'utf8':
-      return new ArrowUtf8();
-  }
-}
-
-/** Wraps a batch's buffers as an Arrow RecordBatch (zero copy: makeData over the same memory). */
-export function toArrow(b: RowBatch): RecordBatch {
-  const fields: Field[] = [];
-  const children: Data[] = [];
-  for (const [name, kind] of COLUMNS) {
-    const type = arrowType(kind);
-    fields.push(new Field(name, type, false));
-    if (kind === 'utf8') {
-      const col = b[name as Utf8Name];
-      children.push(makeData({ type: type as ArrowUtf8, length: b.length, valueOffsets: col.offsets, data: col.bytes }));
-    } else if (kind === 'i64' || kind === 'time') {
-      const words = b[name as FixedName] as Int32Array;
-      const data = new BigInt64Array(words.buffer, words.byteOffset, b.length);
-      children.push(makeData({ type: type as Int64, length: b.length, data }));
-    } else {
-      children.push(makeData({ type: type as Int32, length: b.length, data: b[name as FixedName] as Int32Array }));
-    }
-  }
-  const schema = new Schema(fields);
-  const data = makeData({ type: new Struct(fields), length: b.length, children, nullCount: 0 });
-  return new RecordBatch(schema, data);
-}
-
-/** The inverse of `toArrow`: views over an Arrow RecordBatch's buffers in this layout. */
-export function fromArrow(rb: RecordBatch): RowBatch {
-  const out: Record<string, unknown> = { length: rb.numRows };
-  for (const [name, kind] of COLUMNS) {
-    const child = rb.getChild(name);
-    if (!child || child.data.length !== 1) throw new Error(`arrow batch: column ${name} missing or chunked`);
-    const d = child.data[0]!;
-    if (kind === 'utf8') {
-      out[name] = { offsets: d.valueOffsets as Int32Array, bytes: d.values as Uint8Array };
-    } else if (kind === 'i64' || kind === 'time') {
-      const v = d.values as ArrayBufferView;
-      out[name] = new Int32Array(v.buffer, v.byteOffset, rb.numRows * 2);
-    } else {
-      out[name] = d.values;
-    }
-  }
-  return shapeBatch(rb.numRows, out);
-}
-
 // Scatter loops, one per array type so each stays monomorphic (a shared generic loop over several
 // typed-array types is many times slower).
 function scatterU8(from: Uint8Array, dst: Uint8Array[], part: Uint8Array, cursor: Int32Array, n: number): void {
@@ -540,6 +457,95 @@ export function scatterBatch(src: RowBatch, part: Uint8Array, partitions: number
     scatterUtf8(src[name], dst, part, cursor, n);
   });
   return out.map((o, p) => shapeBatch(counts[p]!, o));
+}
+
+// Gather loops (selectRows), one per array type, monomorphic like the scatter loops.
+function gatherU8(from: Uint8Array, to: Uint8Array, rows: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) to[k] = from[rows[k]!]!;
+}
+function gatherU16(from: Uint16Array, to: Uint16Array, rows: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) to[k] = from[rows[k]!]!;
+}
+function gatherU32(from: Uint32Array, to: Uint32Array, rows: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) to[k] = from[rows[k]!]!;
+}
+function gatherI32(from: Int32Array, to: Int32Array, rows: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) to[k] = from[rows[k]!]!;
+}
+function gatherF64(from: Float64Array, to: Float64Array, rows: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) to[k] = from[rows[k]!]!;
+}
+function gatherPairs(from: Int32Array, to: Int32Array, rows: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const i = rows[k]!;
+    to[2 * k] = from[2 * i]!;
+    to[2 * k + 1] = from[2 * i + 1]!;
+  }
+}
+
+/**
+ * The rows `rows[0..n)` of `src`, in that order, as a new batch in one uninitialised buffer (column
+ * by column, so each loop is a tight gather).
+ */
+export function selectRows(src: RowBatch, rows: Int32Array, n: number): RowBatch {
+  const utf8Bytes = UTF8_NAMES.map((name) => {
+    const o = src[name].offsets;
+    let bytes = 0;
+    for (let k = 0; k < n; k++) bytes += o[rows[k]! + 1]! - o[rows[k]!]!;
+    return bytes;
+  });
+  let size = 0;
+  for (const [, kind] of FIXED) size += align8(n * width(kind) * elementBytes(kind));
+  UTF8_NAMES.forEach((_, k) => {
+    size += align8((n + 1) * 4) + align8(utf8Bytes[k]!);
+  });
+  const slab = new Slab(size);
+  const out: Record<string, unknown> = {};
+  for (const [name, kind] of FIXED) {
+    const from = src[name];
+    const to = slab.take(kind, n * width(kind));
+    out[name] = to;
+    switch (kind) {
+      case 'u8':
+        gatherU8(from as Uint8Array, to as Uint8Array, rows, n);
+        break;
+      case 'u16':
+        gatherU16(from as Uint16Array, to as Uint16Array, rows, n);
+        break;
+      case 'u32':
+        gatherU32(from as Uint32Array, to as Uint32Array, rows, n);
+        break;
+      case 'f64':
+        gatherF64(from as Float64Array, to as Float64Array, rows, n);
+        break;
+      case 'i64':
+      case 'time':
+        gatherPairs(from as Int32Array, to as Int32Array, rows, n);
+        break;
+      default:
+        gatherI32(from as Int32Array, to as Int32Array, rows, n);
+    }
+  }
+  UTF8_NAMES.forEach((name, k) => {
+    const col = src[name];
+    const offsets = slab.take('i32', n + 1) as Int32Array;
+    const bytes = slab.take('u8', utf8Bytes[k]!) as Uint8Array;
+    let used = 0;
+    offsets[0] = 0;
+    for (let r = 0; r < n; r++) {
+      const i = rows[r]!;
+      const s = col.offsets[i]!;
+      const e = col.offsets[i + 1]!;
+      if (e - s <= 16) for (let b = s; b < e; b++) bytes[used++] = col.bytes[b]!;
+      else {
+        bytes.set(col.bytes.subarray(s, e), used);
+        used += e - s;
+      }
+      offsets[r + 1] = used;
+    }
+    out[name] = { offsets, bytes } satisfies Utf8Column;
+  });
+  return shapeBatch(n, out);
 }
 
 function align8(n: number): number {

@@ -1,7 +1,8 @@
 /** The row batch is Arrow layout: it wraps as an Arrow RecordBatch without copying and survives IPC. */
 import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { allocBatch, appendRow, concatBatches, fromArrow, sealBatch, toArrow, type RowBatch } from '../../src/core/batch.js';
+import { allocBatch, appendRow, COLUMNS, concatBatches, sealBatch, selectRows, type RowBatch } from '../../src/core/batch.js';
+import { fromArrow, toArrow } from '../../src/core/arrow.js';
 import { getI64, setI64 } from '../../src/core/int64.js';
 import { strAt } from '../../src/core/utf8.js';
 import { generateChain } from '../helpers/chain.js';
@@ -60,5 +61,29 @@ describe('row batch ↔ Arrow', () => {
       expect(strAt(whole.order_no, i)).toBe(strAt(b.order_no, i));
       expect(whole.src_line[i]).toBe(b.src_line[i]! + (i < half ? 0 : 100));
     }
+  });
+
+  it('selects rows in any order, every column equal to appending them one by one', () => {
+    const b = sample();
+    const rows = Int32Array.from({ length: b.length }, (_, i) => (i * 7919) % b.length).filter((_, k) => k % 3 !== 1);
+    const picked = selectRows(b, rows, rows.length);
+    const appended = allocBatch(4);
+    for (const i of rows) appendRow(appended, b, i);
+    expect(picked.length).toBe(rows.length);
+    for (const [name, kind] of COLUMNS) {
+      for (let k = 0; k < rows.length; k++) {
+        if (kind === 'utf8') {
+          const col = name as 'order_no';
+          expect(strAt(picked[col], k)).toBe(strAt(appended[col], k));
+        } else if (kind === 'i64' || kind === 'time') {
+          const col = name as 'amount';
+          expect(getI64(picked[col], k)).toBe(getI64(appended[col], k));
+        } else {
+          const col = name as 'merchant_id';
+          expect(picked[col][k]).toBe(appended[col][k]);
+        }
+      }
+    }
+    expect(selectRows(b, rows, 0).length).toBe(0);
   });
 });
