@@ -220,6 +220,10 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       progress.stage('loading open items');
       const openJ = copyBytes(await loadOpenItems(tx, 'journal', runDay));
       const openC = copyBytes(await loadOpenItems(tx, 'clearing', runDay));
+      // The journal window of earlier runs: which new journal rows the scan returns keys of, to be
+      // checked for copies before matching.
+      const window = new JournalWindow(tx, runDay, runDay - options.windowDays, options.partitions);
+      const copyCheck = await window.copyCheck();
       lap('load');
 
       // 4. scan
@@ -243,7 +247,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         for (const c of plan.chunks) {
           ids.push(chunkId);
           tasks.push({
-            task: { ...common, chunk: chunkId++, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: c.start, end: c.end, eof: c.eof } },
+            task: { ...common, chunk: chunkId++, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: c.start, end: c.end, eof: c.eof }, copyCheck },
             plan,
             transfer: [],
           });
@@ -272,7 +276,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           const first = ids[0]!;
           for (const id of ids) results.delete(id);
           const r = (await pool.run(
-            { ...common, chunk: first, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: plan.dataStart, end: plan.size, eof: true } },
+            { ...common, chunk: first, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: plan.dataStart, end: plan.size, eof: true }, copyCheck },
             { name: 'scan' },
           )) as ScanResult;
           results.set(first, r);
@@ -335,12 +339,11 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       };
       const journalChunks = ordered('journal');
       const clearingChunks = ordered('clearing');
-      const window = new JournalWindow(tx, runDay, runDay - options.windowDays, options.partitions);
       // New journal rows may be copies of rows earlier runs closed (re-uploads, late uploads).
       const copies = await findWindowCopies(
         window,
-        Array.from({ length: options.partitions }, (_, p) => journalChunks.map(({ r }) => r.batches[p]!)),
-        journalChunks.map(({ id }) => id !== OPEN_JOURNAL_CHUNK),
+        journalChunks.map(({ id, r }) => ({ isNew: id !== OPEN_JOURNAL_CHUNK, rows: r.batches.map((b) => b.length), copyKeys: r.copyKeys })),
+        options.partitions,
       );
       const joinResults: JoinResult[] = await Promise.all(
         Array.from({ length: options.partitions }, (_, p) => {

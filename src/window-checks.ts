@@ -21,10 +21,11 @@ import { getI64 } from './core/int64.js';
 import { EXCEPTION_COLUMNS } from './core/store-columns.js';
 import type { Store } from './store/store.js';
 import { isCredit } from '../workers/classify.js';
-import { identityKey, STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
+import { STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
+import { COPY_KEY_WIDTH } from '../workers/scan.js';
 import { creditKeys, creditTarget, isCredited, JournalWindow, KeyList, lateCreditKind, writeWindowFinding, type WindowHit } from './window.js';
 
-/** A growable list of Int32 tuples. */
+/** A growable list of Int32 tuples (up to 5 words). */
 class Tuples {
   n = 0;
   data: Int32Array;
@@ -33,59 +34,68 @@ class Tuples {
     this.data = new Int32Array(width * 64);
   }
 
-  push(a: number, b: number, c = 0): void {
+  push(a: number, b: number, c = 0, d = 0, e = 0): void {
     if ((this.n + 1) * this.width > this.data.length) {
       const g = new Int32Array(this.data.length * 2);
       g.set(this.data);
       this.data = g;
     }
     const at = this.n++ * this.width;
-    this.data[at] = a;
-    this.data[at + 1] = b;
-    if (this.width > 2) this.data[at + 2] = c;
+    const v = this.data;
+    v[at] = a;
+    v[at + 1] = b;
+    if (this.width > 2) v[at + 2] = c;
+    if (this.width > 3) v[at + 3] = d;
+    if (this.width > 4) v[at + 4] = e;
   }
 }
 
+/** One scan chunk of journal rows, as the copy check sees it. */
+export interface JournalChunk {
+  /** Carried open items are never copies. */
+  isNew: boolean;
+  /** Rows of the chunk's batch of each partition. */
+  rows: readonly number[];
+  /** The scan's copy keys (COPY_KEY_WIDTH words each). */
+  copyKeys: Int32Array;
+}
+
 /**
- * New journal rows that are copies of window rows. `journal[p]` are partition p's journal batches
- * in task order, `isNew[k]` whether batch k holds new rows (carried open items are never copies).
- * Returns, per partition, the ascending row numbers over its batches of the copies.
+ * New journal rows that are copies of window rows: same identity key, type, response code and
+ * amount. `chunks` are the journal chunks in task order. Returns, per partition, the ascending row
+ * numbers (over its batches in that order) of the copies.
  */
-export async function findWindowCopies(window: JournalWindow, journal: readonly (readonly RowBatch[])[], isNew: readonly boolean[]): Promise<Int32Array[]> {
-  const days = await window.earlierDays();
-  const copies: number[][] = journal.map(() => []);
-  if (days.size === 0) return copies.map(() => new Int32Array(0));
+export async function findWindowCopies(window: JournalWindow, chunks: readonly JournalChunk[], partitions: number): Promise<Int32Array[]> {
   const keys = new KeyList();
-  // Per key: partition, batch, row.
-  const where = new Tuples(3);
-  const h = new Int32Array(2);
-  journal.forEach((batches, p) => {
-    batches.forEach((b, k) => {
-      if (!isNew[k]) return;
-      for (let i = 0; i < b.length; i++) {
-        const bd = b.business_date[i]!;
-        if (!days.has(bd)) continue;
-        identityKey(b, i, h);
-        keys.push(h[0]!, h[1]!, bd);
-        where.push(p, k, i);
+  // Per key: partition, row over the partition's batches, type | response << 8, amount (2 words).
+  const where = new Tuples(5);
+  const base = new Int32Array(partitions);
+  for (const ch of chunks) {
+    if (ch.isNew) {
+      const k = ch.copyKeys;
+      for (let at = 0; at < k.length; at += COPY_KEY_WIDTH) {
+        const p = k[at]!;
+        keys.push(k[at + 2]!, k[at + 3]!, k[at + 4]!);
+        where.push(p, base[p]! + k[at + 1]!, k[at + 5]!, k[at + 6]!, k[at + 7]!);
       }
-    });
-  });
+    }
+    for (let p = 0; p < partitions; p++) base[p]! += ch.rows[p]!;
+  }
+  const copies: number[][] = Array.from({ length: partitions }, () => []);
   const { keyOf, hits } = await window.lookup(keys, 0);
   const done = new Uint8Array(keys.n);
+  const amount = new Int32Array(2);
   for (let x = 0; x < hits.length; x++) {
     const key = keyOf[x]!;
     if (done[key]) continue;
     const hit = hits[x]!;
-    const p = where.data[key * 3]!;
-    const k = where.data[key * 3 + 1]!;
-    const i = where.data[key * 3 + 2]!;
-    const b = journal[p]![k]!;
-    if ((hit.state & STATE_IDENTITY) === 0 || hit.type !== b.type[i] || hit.response !== b.response[i] || hit.amount !== getI64(b.amount, i)) continue;
+    const w = key * 5;
+    const typeResponse = where.data[w + 2]!;
+    amount[0] = where.data[w + 3]!;
+    amount[1] = where.data[w + 4]!;
+    if ((hit.state & STATE_IDENTITY) === 0 || hit.type !== (typeResponse & 0xff) || hit.response !== typeResponse >>> 8 || hit.amount !== getI64(amount, 0)) continue;
     done[key] = 1;
-    let at = i;
-    for (let q = 0; q < k; q++) at += journal[p]![q]!.length;
-    copies[p]!.push(at);
+    copies[where.data[w]!]!.push(where.data[w + 1]!);
   }
   return copies.map((list) => Int32Array.from(list.sort((a, b) => a - b)));
 }

@@ -15,8 +15,9 @@ import { partitionOf } from './core/hash.js';
 import { alnumByte } from './core/packed.js';
 import { getI64 } from './core/int64.js';
 import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from './core/keys.js';
-import { encodeBinaryCopy, type BinaryValue } from './store/binary-copy.js';
+import { decodeBinaryCopy, encodeBinaryCopy, int4, type BinaryValue } from './store/binary-copy.js';
 import type { Store } from './store/store.js';
+import type { CopyCheck } from '../workers/scan.js';
 import { EXCEPTION_COLUMNS } from './core/store-columns.js';
 import {
   AMOUNT_UNKNOWN_HI,
@@ -26,6 +27,7 @@ import {
   RECORD_WORDS,
   STATE_CREDITED,
   STATE_DECLINED,
+  STATE_IDENTITY,
   STATE_REVERSED,
   STATE_VOIDED,
   type KeyHash,
@@ -127,9 +129,10 @@ function bytesToWords(b: Uint8Array): Int32Array {
   return new Int32Array(copy.buffer, 0, b.length >> 2);
 }
 
-function asBytes(v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) return v;
-  throw new Error('window: expected bytes from the store');
+/** An int[] literal (COPY takes no parameters; these are integers the run computed). */
+function intArray(values: readonly number[]): string {
+  for (const v of values) if (!Number.isInteger(v)) throw new Error(`window: ${v} is not an integer`);
+  return `'{${values.join(',')}}'::int[]`;
 }
 
 /** Map key of a (business date, partition) pair. */
@@ -182,13 +185,58 @@ export class JournalWindow {
     }
   }
 
-  /** The business dates (within the window) of which earlier runs left records. */
-  async earlierDays(): Promise<Set<number>> {
-    const rows = await this.tx.query<{ d: number }>(
-      `select distinct (business_date - date '1970-01-01') as d from recon.window_segment where business_date >= $1::date and created_by < $2::date`,
+  /**
+   * What the scan must check for copies (DESIGN §6.1 rule 8 across runs): every business date with
+   * records of earlier runs; for the run's date and later ones with few records (up to `maxRecords`
+   * in all), the sorted identity hashes of those records, so that the scan looks up only the rows
+   * that may be copies.
+   * Undefined when the window is empty.
+   */
+  async copyCheck(maxRecords = 1_000_000): Promise<CopyCheck | undefined> {
+    const rows = await this.tx.query<{ d: number; n: string | number }>(
+      `select (business_date - date '1970-01-01') as d, sum(n)::text as n from recon.window_segment
+        where business_date >= $1::date and created_by < $2::date group by business_date order by business_date`,
       [formatIsoDate(this.windowStart), formatIsoDate(this.runDay)],
     );
-    return new Set(rows.map((r) => Number(r.d)));
+    if (rows.length === 0) return undefined;
+    const from = Number(rows[0]!.d);
+    const days = new Uint8Array(Number(rows[rows.length - 1]!.d) - from + 1);
+    for (const r of rows) days[Number(r.d) - from] = 1;
+    const small: number[] = [];
+    let budget = maxRecords;
+    // Most of a day's rows carry its own business date (or the next, after the cutoff); rows of
+    // earlier dates are late uploads, few. So only the run's dates and later ones are filtered.
+    for (const r of rows.filter((x) => Number(x.d) >= this.runDay).sort((a, b) => Number(a.n) - Number(b.n))) {
+      if (Number(r.n) > budget) break;
+      budget -= Number(r.n);
+      small.push(Number(r.d));
+      days[Number(r.d) - from] = 2;
+    }
+    const hashes: number[] = [];
+    if (small.length > 0) {
+      const segs = decodeBinaryCopy(
+        await this.tx.copyOut(
+          `select records from recon.window_segment
+            where business_date = any(array(select date '1970-01-01' + d from unnest(${intArray(small)}) as d)) and created_by < date '1970-01-01' + ${this.runDay}`,
+          'binary',
+        ),
+      );
+      for (const seg of segs) {
+        const words = bytesToWords(seg[0]!);
+        this.bytesRead += words.byteLength;
+        for (let at = 0; at < words.length; at += RECORD_WORDS) {
+          if (((words[at + 7]! >>> 24) & STATE_IDENTITY) !== 0) hashes.push(words[at]! >>> 0);
+        }
+      }
+    }
+    const sorted = Uint32Array.from(hashes).sort();
+    let n = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i]!;
+    // Shared, not copied, with every scan task.
+    const shared = new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4)), 0, n);
+    shared.set(sorted.subarray(0, n));
+    if (process.env.RECON_DEBUG) process.stderr.write(`copy check: days from ${formatIsoDate(from)} ${[...days].join('')}, ${n} hashes\n`);
+    return { from, days, hashes: shared };
   }
 
   /** Reads the descriptions (count, fences) of earlier runs' segments in these cells. */
@@ -202,22 +250,27 @@ export class JournalWindow {
       parts.push(c % 4096);
     }
     if (days.length === 0) return;
-    const rows = await this.tx.query<{ created_by: number; business_date: number; part: number; producer: number; n: number; fences: unknown }>(
-      `select (created_by - date '1970-01-01') as created_by, (s.business_date - date '1970-01-01') as business_date, s.part, producer, n, fences
-         from recon.window_segment s
-         join unnest($1::int[], $2::int[]) as w(day, part) on s.business_date = date '1970-01-01' + w.day and s.part = w.part
-        where s.created_by < $3::date`,
-      [days, parts, formatIsoDate(this.runDay)],
+    // Bytes come back through COPY binary: the query protocol would ship them as hex text.
+    const rows = decodeBinaryCopy(
+      await this.tx.copyOut(
+        `select (created_by - date '1970-01-01')::int4, (s.business_date - date '1970-01-01')::int4, s.part, producer, n, fences
+           from recon.window_segment s
+           join unnest(${intArray(days)}, ${intArray(parts)}) as w(day, part) on s.business_date = date '1970-01-01' + w.day and s.part = w.part
+          where s.created_by < date '1970-01-01' + ${this.runDay}`,
+        'binary',
+      ),
     );
     for (const r of rows) {
-      const f = bytesToWords(asBytes(r.fences));
+      const f = bytesToWords(r[5]!);
       this.bytesRead += f.byteLength;
-      this.earlier.get(cell(Number(r.business_date), r.part))!.push({
-        createdBy: Number(r.created_by),
-        businessDate: Number(r.business_date),
-        part: r.part,
-        producer: r.producer,
-        count: r.n,
+      const businessDate = int4(r[1]!);
+      const part = int4(r[2]!);
+      this.earlier.get(cell(businessDate, part))!.push({
+        createdBy: int4(r[0]!),
+        businessDate,
+        part,
+        producer: int4(r[3]!),
+        count: int4(r[4]!),
         fences: new Uint32Array(f.buffer, f.byteOffset, f.length),
       });
     }
@@ -291,25 +344,21 @@ export class JournalWindow {
     const BATCH = 20_000;
     for (let b = 0; b < reads.length; b += BATCH) {
       const batch = reads.slice(b, b + BATCH);
-      const rows = await this.tx.query<{ i: number; page: unknown }>(
-        `select r.i, substring(s.records from r.off for r.len) as page
-           from unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[]) as r(i, created_by, business_date, part, producer, off, len)
-           join recon.window_segment s
-             on s.created_by = date '1970-01-01' + r.created_by and s.business_date = date '1970-01-01' + r.business_date
-            and s.part = r.part and s.producer = r.producer`,
-        [
-          batch.map((_, n) => n),
-          batch.map((r) => r.seg.createdBy),
-          batch.map((r) => r.seg.businessDate),
-          batch.map((r) => r.seg.part),
-          batch.map((r) => r.seg.producer),
-          batch.map((r) => r.from * RECORD_BYTES + 1),
-          batch.map((r) => (r.to - r.from) * RECORD_BYTES),
-        ],
+      const rows = decodeBinaryCopy(
+        await this.tx.copyOut(
+          `select r.i, substring(s.records from r.off for r.len)
+             from unnest(${intArray(batch.map((_, n) => n))}, ${intArray(batch.map((r) => r.seg.createdBy))}, ${intArray(batch.map((r) => r.seg.businessDate))},
+                         ${intArray(batch.map((r) => r.seg.part))}, ${intArray(batch.map((r) => r.seg.producer))}, ${intArray(batch.map((r) => r.from * RECORD_BYTES + 1))},
+                         ${intArray(batch.map((r) => (r.to - r.from) * RECORD_BYTES))}) as r(i, created_by, business_date, part, producer, off, len)
+             join recon.window_segment s
+               on s.created_by = date '1970-01-01' + r.created_by and s.business_date = date '1970-01-01' + r.business_date
+              and s.part = r.part and s.producer = r.producer`,
+          'binary',
+        ),
       );
       for (const row of rows) {
-        const r = batch[row.i]!;
-        const words = bytesToWords(asBytes(row.page));
+        const r = batch[int4(row[0]!)]!;
+        const words = bytesToWords(row[1]!);
         this.bytesRead += words.byteLength;
         for (const i of r.keys) probe(words, words.length / RECORD_WORDS, i, r.seg.createdBy, r.seg.businessDate);
       }

@@ -29,7 +29,7 @@ function viewBuffers(views: ArrayBufferView[], into: ArrayBuffer[]): ArrayBuffer
 export function scan(task: ScanTask) {
   const r = scanRange(task);
   const buffers = transferList(r.batches);
-  viewBuffers([r.rejects.line, r.rejects.column, r.rejects.reason, r.rejects.detail, r.rejects.raw.offsets, r.rejects.raw.bytes], buffers);
+  viewBuffers([r.rejects.line, r.rejects.column, r.rejects.reason, r.rejects.detail, r.rejects.raw.offsets, r.rejects.raw.bytes, r.copyKeys], buffers);
   return moved(r, buffers);
 }
 

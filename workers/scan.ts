@@ -17,7 +17,7 @@ import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } fr
 import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
 import { hashField, HASH_SEED, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
-import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
+import { hashOrderKey, hashRrnKey, hashStanKey, hashTerminalKey, KEY_SEED_2 } from '../src/core/keys.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
 import { fastRecord, RRN_LO, VALS_LENGTH, type DateCache, type EnumTable } from './scan-fast.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
@@ -108,7 +108,25 @@ export interface ScanTask {
   calendar: CalendarSpec;
   merchants: MerchantTable;
   source: FileRange | InlineBytes;
+  copyCheck?: CopyCheck;
 }
+
+/**
+ * Which new journal rows may be copies of rows earlier runs closed (DESIGN §6.1 rule 8 across runs):
+ * the coordinator knows which business dates the journal window holds records of, and for the dates
+ * with few records, their identity hashes. The scan returns the identity keys of the rows to look up.
+ */
+export interface CopyCheck {
+  /** First business date of `days`. */
+  from: number;
+  /** Per business date from `from`: 0 nothing to check, 1 every row, 2 the rows whose identity hash is in `hashes`. */
+  days: Uint8Array;
+  /** Sorted identity hashes (hi, unsigned) of the window records of the dates marked 2. */
+  hashes: Uint32Array;
+}
+
+/** Words per copy key: partition, row in its batch, hash hi, hash lo, business date, type | response << 8, amount (2). */
+export const COPY_KEY_WIDTH = 8;
 
 export interface ScanResult {
   chunk: number;
@@ -122,6 +140,8 @@ export interface ScanResult {
   panMasked: number;
   /** The chunk ended inside a quoted field: the file must be rescanned as one chunk. */
   openQuoteAtEnd: boolean;
+  /** Identity keys of the rows to look up in the journal window (COPY_KEY_WIDTH words each). */
+  copyKeys: Int32Array;
 }
 
 /**
@@ -588,6 +608,10 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   let rows = 0;
   let panMasked = 0;
   let openQuoteAtEnd = false;
+  // Copy keys, with the scratch row they belong to (made partition rows at the end).
+  const check = journal && !task.state ? task.copyCheck : undefined;
+  let copyKeys = new Int32Array(check ? 64 * COPY_KEY_WIDTH : 0);
+  let copyCount = 0;
 
   records: while (pos < end) {
     const recStart = pos;
@@ -950,9 +974,54 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     if (appendPan(b.pan_masked, r, tq[F_PAN] ? qbuf : buf, ts[F_PAN]!, te[F_PAN]!)) panMasked++;
     b.length = r + 1;
     rows++;
+    if (check) {
+      const d = businessDate - check.from;
+      const mode = d >= 0 && d < check.days.length ? check.days[d]! : 0;
+      if (mode !== 0) {
+        // The identity key (window-records.ts identityKey): order key, else rrn key, else stan key.
+        let hi: number;
+        let lo: number;
+        if (oe > os) {
+          hi = hashOrderKey(merchant, osrc, os, oe);
+          lo = hashOrderKey(merchant, osrc, os, oe, KEY_SEED_2);
+        } else if (rrnHi !== 0) {
+          hi = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
+          lo = hashRrnKey(merchant, terminal, rrnHi, rrnLo, KEY_SEED_2);
+        } else {
+          hi = hashStanKey(terminal, b.stan[r]!, businessDate);
+          lo = hashStanKey(terminal, b.stan[r]!, businessDate, KEY_SEED_2);
+        }
+        if (mode === 1 || sortedHas(check.hashes, hi >>> 0)) {
+          if ((copyCount + 1) * COPY_KEY_WIDTH > copyKeys.length) {
+            const g = new Int32Array(copyKeys.length * 2);
+            g.set(copyKeys);
+            copyKeys = g;
+          }
+          const k = copyCount++ * COPY_KEY_WIDTH;
+          copyKeys[k] = parts[r]!;
+          copyKeys[k + 1] = r; // the scratch row, for now
+          copyKeys[k + 2] = hi;
+          copyKeys[k + 3] = lo;
+          copyKeys[k + 4] = businessDate;
+          copyKeys[k + 5] = type | (b.response[r]! << 8);
+          copyKeys[k + 6] = b.amount[2 * r]!;
+          copyKeys[k + 7] = b.amount[2 * r + 1]!;
+        }
+      }
+    }
     return true;
   }
 
+  // Copy keys name their row by its place in its partition's batch (rows keep their order there).
+  if (copyCount > 0) {
+    const seen = new Int32Array(P);
+    let next = 0;
+    for (let r = 0; r < all.length && next < copyCount; r++) {
+      const p = parts[r]!;
+      if (copyKeys[next * COPY_KEY_WIDTH + 1] === r) copyKeys[next++ * COPY_KEY_WIDTH + 1] = seen[p]!;
+      seen[p]!++;
+    }
+  }
   return {
     chunk: task.chunk,
     lines: line,
@@ -962,7 +1031,20 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     rejects,
     panMasked,
     openQuoteAtEnd,
+    copyKeys: copyKeys.slice(0, copyCount * COPY_KEY_WIDTH),
   };
+}
+
+/** Whether the sorted array holds v. */
+function sortedHas(a: Uint32Array, v: number): boolean {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < a.length && a[lo] === v;
 }
 
 /** A card-number field: digits and mask characters (*, X, x), 12–19 long, or empty. */

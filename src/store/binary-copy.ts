@@ -46,3 +46,40 @@ export function encodeBinaryCopy(rows: readonly (readonly BinaryValue[])[]): Uin
   parts.push(Uint8Array.from([0xff, 0xff]));
   return parts;
 }
+
+/**
+ * Decodes a COPY … TO (FORMAT binary) stream: each row as its fields' bytes (views into `data`),
+ * null for NULL.
+ */
+export function decodeBinaryCopy(data: Uint8Array): (Uint8Array | null)[][] {
+  const rows: (Uint8Array | null)[][] = [];
+  if (data.length === 0) return rows;
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let i = 0; i < SIGNATURE.length; i++) if (data[i] !== SIGNATURE[i]) throw new Error('COPY binary: bad signature');
+  let at = SIGNATURE.length + 4;
+  at += 4 + dv.getInt32(at); // header extension
+  for (;;) {
+    const fields = dv.getInt16(at);
+    at += 2;
+    if (fields === -1) break;
+    const row: (Uint8Array | null)[] = [];
+    for (let f = 0; f < fields; f++) {
+      const len = dv.getInt32(at);
+      at += 4;
+      if (len < 0) row.push(null);
+      else {
+        row.push(data.subarray(at, at + len));
+        at += len;
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A binary int4 field. */
+export function int4(field: Uint8Array | null): number {
+  if (!field || field.length !== 4) throw new Error('COPY binary: expected an int4');
+  return new DataView(field.buffer, field.byteOffset, 4).getInt32(0);
+}
+

@@ -50,8 +50,8 @@ class PgStore implements Store {
     }
   }
 
-  async copyOut(query: string): Promise<Uint8Array> {
-    const sql = `COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER)`;
+  async copyOut(query: string, format: 'csv' | 'binary' = 'csv'): Promise<Uint8Array> {
+    const sql = `COPY (${query}) TO STDOUT WITH (FORMAT ${format === 'csv' ? 'csv, HEADER' : 'binary'})`;
     try {
       const stream = this.client.query(copyTo(sql));
       const parts: Buffer[] = [];

@@ -52,8 +52,8 @@ class PGliteStore implements Store {
     }
   }
 
-  async copyOut(query: string): Promise<Uint8Array> {
-    const sql = `COPY (${query}) TO '/dev/blob' WITH (FORMAT csv, HEADER)`;
+  async copyOut(query: string, format: 'csv' | 'binary' = 'csv'): Promise<Uint8Array> {
+    const sql = `COPY (${query}) TO '/dev/blob' WITH (FORMAT ${format === 'csv' ? 'csv, HEADER' : 'binary'})`;
     try {
       const r = await this.q.query(sql);
       if (!r.blob) return new Uint8Array(0);

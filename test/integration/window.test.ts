@@ -71,16 +71,25 @@ for (const sc of storeCases()) {
       try {
         const big = segment(DAY, 1, 20_000, 3 * FENCE_EVERY + 5, 7);
         const small = segment(DAY - 1, 2, 300, 40, 8);
+        // Rows after the cutoff: the next business date.
+        const future = segment(DAY + 1, 0, 500, 10, 10);
         await store.transaction(async (tx) => {
           const w = new JournalWindow(tx, DAY, DAY - 30, PARTS);
           w.addCurrent(0, [big.seg]);
-          w.addCurrent(1, [small.seg]);
+          w.addCurrent(1, [small.seg, future.seg]);
           await w.write([]);
         });
         const next = DAY + 1;
         await store.transaction(async (tx) => {
           const w = new JournalWindow(tx, next, next - 30, PARTS);
-          expect([...(await w.earlierDays())].sort()).toEqual([DAY - 1, DAY]);
+          // What the scan checks for copies: every row of the earlier dates; rows of the run's date
+          // by the identity hashes of its records, while they are few.
+          const all = await w.copyCheck();
+          expect([all!.from, ...all!.days]).toEqual([DAY - 1, 1, 1, 2]);
+          expect([...all!.hashes]).toEqual([...new Set(future.planted.map((p) => p.hi >>> 0))].sort((a, b) => a - b));
+          const some = await w.copyCheck(100);
+          expect([some!.from, ...some!.days]).toEqual([DAY - 1, 1, 1, 1]);
+          expect(some!.hashes.length).toBe(0);
 
           // A few keys of the big segment: pages only.
           const picks = [0, 1, 3 * FENCE_EVERY + 4, 3 * FENCE_EVERY + 5, 777, 19_999];
@@ -89,20 +98,21 @@ for (const sc of storeCases()) {
           // An absent key (same hi as the equal run, other lo) and one on a date with no segment.
           keys.push(big.planted[0]!.hi, big.planted[0]!.lo ^ 1, DAY);
           keys.push(big.planted[5]!.hi, big.planted[5]!.lo, DAY - 5);
+          const before = w.bytesRead;
           const r = await w.lookup(keys, 0);
           const lines = picks.map((_, i) => r.hits.filter((_, x) => r.keyOf[x] === i).map((h) => h.jLine));
           expect(lines).toEqual(picks.map((k) => [k + 2]));
           expect(r.keyOf.filter((k) => k >= picks.length)).toEqual([]);
-          expect(w.bytesRead).toBeLessThan(big.seg.count * RECORD_WORDS * 4);
+          expect(w.bytesRead - before).toBeLessThan(big.seg.count * RECORD_WORDS * 4);
           const h = r.hits[0]!;
           expect([h.jRun, h.jFile, h.businessDate, h.expected, h.type, h.state & STATE_CREDITED, h.response]).toEqual([DAY, 1, DAY, DAY + 1, 1, STATE_CREDITED, (48 << 8) | 48]);
 
           // Every key of the small segment, a day off: found with spread 1, read whole.
-          const all = new KeyList();
-          for (const p of small.planted) all.push(p.hi, p.lo, DAY);
-          const none = await w.lookup(all, 0);
+          const every1 = new KeyList();
+          for (const p of small.planted) every1.push(p.hi, p.lo, DAY);
+          const none = await w.lookup(every1, 0);
           expect(none.hits).toEqual([]);
-          const found = await w.lookup(all, 1);
+          const found = await w.lookup(every1, 1);
           const byKey = new Map<number, number[]>();
           found.keyOf.forEach((k, x) => byKey.set(k, [...(byKey.get(k) ?? []), found.hits[x]!.jLine]));
           expect(small.planted.map((_, i) => byKey.get(i))).toEqual(small.planted.map((p) => [p.line]));
