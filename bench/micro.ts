@@ -72,7 +72,7 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
       travelling = await roundTrip(travelling);
     })
     .add('journal window records (add + sort)', () => {
-      const w = new WindowWriter(runDay, 16);
+      const w = new WindowWriter(runDay);
       for (let i = 0; i < rows; i++) w.add(batch, i, true);
       w.finish();
     });

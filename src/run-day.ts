@@ -222,7 +222,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const openC = copyBytes(await loadOpenItems(tx, 'clearing', runDay));
       // The journal window of earlier runs: which new journal rows the scan returns keys of, to be
       // checked for copies before matching.
-      const window = new JournalWindow(tx, runDay, runDay - options.windowDays, options.partitions);
+      const window = new JournalWindow(tx, runDay, runDay - options.windowDays);
       const copyCheck = await window.copyCheck();
       lap('load');
 

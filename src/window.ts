@@ -30,6 +30,7 @@ import {
   STATE_IDENTITY,
   STATE_REVERSED,
   STATE_VOIDED,
+  WINDOW_PARTS,
   type KeyHash,
   type WindowSegment,
 } from '../workers/window-records.js';
@@ -171,7 +172,6 @@ export class JournalWindow {
     private readonly tx: Store,
     private readonly runDay: number,
     private readonly windowStart: number,
-    private readonly partitions: number,
   ) {}
 
   /** Adds segments a task of this run produced (searched in memory, written at commit). */
@@ -286,7 +286,7 @@ export class JournalWindow {
     if (keys.n === 0) return out;
     const found: number[] = [];
     const part = new Int32Array(keys.n);
-    for (let i = 0; i < keys.n; i++) part[i] = partitionOf(keys.hi[i]!, this.partitions);
+    for (let i = 0; i < keys.n; i++) part[i] = partitionOf(keys.hi[i]!, WINDOW_PARTS);
     const probe = (words: Int32Array, count: number, i: number, createdBy: number, businessDate: number): void => {
       found.length = 0;
       findInRecords(words, count, { hi: keys.hi[i]!, lo: keys.lo[i]! }, found);

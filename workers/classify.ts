@@ -93,8 +93,6 @@ export function calendarFor(spec: CalendarSpec): WorkCalendar {
 
 export interface FindingContext {
   runDay: number;
-  /** Hash partitions of the run (window records are grouped by the partition of their key). */
-  partitions: number;
   calendar: CalendarSpec;
   merchants: MerchantTable;
   amountTolerance: number;
@@ -112,7 +110,7 @@ export class Findings {
   readonly zone: number;
 
   constructor(readonly ctx: FindingContext) {
-    this.window = new WindowWriter(ctx.runDay, ctx.partitions);
+    this.window = new WindowWriter(ctx.runDay);
     this.cal = calendarFor(ctx.calendar);
     this.zone = ctx.calendar.zoneOffsetMinutes;
   }

@@ -31,6 +31,12 @@ export const RECORD_BYTES = RECORD_WORDS * 4;
 /** One fence (the hash hi of a record) every FENCE_EVERY records: a page is that many records. */
 export const FENCE_EVERY = 32;
 
+/**
+ * Window segments are grouped by a partition of their key's hash: a fixed number, independent of
+ * a run's --partitions, so that runs with different settings read each other's segments.
+ */
+export const WINDOW_PARTS = 16;
+
 export const STATE_CREDITED = 1;
 export const STATE_VOIDED = 2;
 export const STATE_REVERSED = 4;
@@ -84,10 +90,7 @@ export function identityKey(J: RowBatch, j: number, out: Int32Array): void {
 export class WindowWriter {
   private readonly groups = new Map<number, { bd: number; part: number; words: Int32Array; n: number }>();
 
-  constructor(
-    private readonly runDay: number,
-    private readonly partitions: number,
-  ) {}
+  constructor(private readonly runDay: number) {}
 
   /** Journal row j of J leaves the open set; `credited` when a credit (or refund debit) took it. */
   add(J: RowBatch, j: number, credited: boolean): void {
@@ -113,7 +116,7 @@ export class WindowWriter {
 
   private record(J: RowBatch, j: number, credited: boolean, identity: boolean, hi: number, lo: number): void {
     const bd = J.business_date[j]!;
-    const part = partitionOf(hi, this.partitions);
+    const part = partitionOf(hi, WINDOW_PARTS);
     const key = bd * 4096 + part;
     let g = this.groups.get(key);
     if (!g) this.groups.set(key, (g = { bd, part, words: new Int32Array(RECORD_WORDS * 64), n: 0 }));

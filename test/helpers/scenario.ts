@@ -128,6 +128,11 @@ export class Scenario {
 
   /** Runs each date in order (an empty file for a side with no rows that day). */
   async run(...dates: string[]): Promise<this> {
+    return this.runWith({}, ...dates);
+  }
+
+  /** As `run`, with these run options on top of the scenario's. */
+  async runWith(extra: Partial<RunOptions>, ...dates: string[]): Promise<this> {
     const store = await this.open();
     const merchants = this.options.merchants ? join(this.dir, 'merchants.csv') : undefined;
     if (merchants) writeFileSync(merchants, `merchant_id,cycle,mdr_bps,fee_cap_minor\n${this.options.merchants!.join('\n')}\n`);
@@ -148,6 +153,7 @@ export class Scenario {
         workers: 2,
         partitions: 3,
         ...this.options.run,
+        ...extra,
       });
       this.summaries.push(await runDay(store, options, { pool: this.pool }));
     }

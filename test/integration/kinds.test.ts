@@ -170,6 +170,22 @@ describe('DUPLICATE_JOURNAL', () => {
     expect(await s.findings()).toEqual([]);
     expect(s.summaries[0]!.journal.reconciled).toBe(2);
   });
+
+  it('finds copies and extra credits of earlier runs whatever --partitions each run used', async () => {
+    const stans = ['000001', '000002', '000003', '000004', '000005', '000006'];
+    const js = stans.map((stan, i) => (i < 4 ? sale({ stan, txn_time: at(MON) }) : qrSale({ stan, txn_time: at(MON) })));
+    const cs = stans.map((stan, i) => (i < 4 ? credit({ stan, txn_time: at(MON), settle_date: TUE }) : qrCredit({ stan, txn_time: at(MON), settle_date: TUE })));
+    const s = scenario()
+      .journal(MON, ...js)
+      .clearing(MON, ...cs)
+      // (with one new transaction, or the files would be refused as loaded before)
+      .journal(TUE, ...js, sale({ stan: '000009', txn_time: at(TUE) }))
+      .clearing(TUE, ...cs, credit({ stan: '000009', txn_time: at(TUE), settle_date: WED }));
+    await s.runWith({ partitions: 2 }, MON);
+    await s.runWith({ partitions: 7 }, TUE);
+    await s.runWith({ partitions: 1 }, WED);
+    expect(await s.findings()).toEqual(stans.flatMap((stan) => [`${TUE} DUPLICATE_CREDIT open ${stan} dups=1`, `${TUE} DUPLICATE_JOURNAL open ${stan}`]).sort());
+  });
 });
 
 describe('AMOUNT_MISMATCH and FEE_MISMATCH', () => {

@@ -6,11 +6,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '../../src/core/hash.js';
 import { JournalWindow, KeyList } from '../../src/window.js';
-import { FENCE_EVERY, RECORD_WORDS, sortSegment, STATE_CREDITED, type WindowSegment } from '../../workers/window-records.js';
+import { FENCE_EVERY, RECORD_WORDS, sortSegment, STATE_CREDITED, WINDOW_PARTS, type WindowSegment } from '../../workers/window-records.js';
 import { storeCases } from '../helpers/stores.js';
 
 const DAY = 20_000; // 2024-10-04, any epoch day
-const PARTS = 4;
+const PARTS = WINDOW_PARTS;
 
 /** A deterministic 32-bit generator. */
 function rng(seed: number): () => number {
@@ -74,14 +74,14 @@ for (const sc of storeCases()) {
         // Rows after the cutoff: the next business date.
         const future = segment(DAY + 1, 0, 500, 10, 10);
         await store.transaction(async (tx) => {
-          const w = new JournalWindow(tx, DAY, DAY - 30, PARTS);
+          const w = new JournalWindow(tx, DAY, DAY - 30);
           w.addCurrent(0, [big.seg]);
           w.addCurrent(1, [small.seg, future.seg]);
           await w.write([]);
         });
         const next = DAY + 1;
         await store.transaction(async (tx) => {
-          const w = new JournalWindow(tx, next, next - 30, PARTS);
+          const w = new JournalWindow(tx, next, next - 30);
           // What the scan checks for copies: every row of the earlier dates; rows of the run's date
           // by the identity hashes of its records, while they are few.
           const all = await w.copyCheck();
@@ -134,17 +134,17 @@ for (const sc of storeCases()) {
       try {
         const s = segment(DAY, 3, 100, 1, 9);
         await store.transaction(async (tx) => {
-          const w = new JournalWindow(tx, DAY, DAY - 30, PARTS);
+          const w = new JournalWindow(tx, DAY, DAY - 30);
           w.addCurrent(0, [s.seg]);
           await w.write([]);
         });
         await store.transaction(async (tx) => {
-          const w = new JournalWindow(tx, DAY, DAY - 30, PARTS);
+          const w = new JournalWindow(tx, DAY, DAY - 30);
           const keys = new KeyList();
           keys.push(s.planted[0]!.hi, s.planted[0]!.lo, DAY);
           expect((await w.lookup(keys, 0)).hits).toEqual([]);
           // Outside the window: not looked at.
-          const old = new JournalWindow(tx, DAY + 40, DAY + 10, PARTS);
+          const old = new JournalWindow(tx, DAY + 40, DAY + 10);
           expect((await old.lookup(keys, 0)).hits).toEqual([]);
         });
       } finally {
