@@ -34,6 +34,14 @@ export interface RunOptions {
   partitions?: number;
   /** Target size of a scan chunk in bytes. Default 8 MiB. */
   chunkBytes?: number;
+  /**
+   * Memory budget for the rows of a run: "2g", "512m", or bytes. A run whose rows would take more
+   * than half of it spills them to Arrow IPC files and uses enough partitions that a join task's
+   * share fits. Default "2g".
+   */
+  memory?: string;
+  /** Directory for spill files (a private subdirectory is made and removed). Default: the OS temp dir. */
+  spillDir?: string | undefined;
 }
 
 export interface FilledRunOptions {
@@ -53,6 +61,9 @@ export interface FilledRunOptions {
   readonly windowDays: number;
   readonly partitions: number;
   readonly chunkBytes: number;
+  readonly memoryBytes: number;
+  readonly memoryText: string;
+  readonly spillDir: string | undefined;
 }
 
 export const RUN_DEFAULTS = Object.freeze({
@@ -63,7 +74,18 @@ export const RUN_DEFAULTS = Object.freeze({
   windowDays: 30,
   partitions: 16,
   chunkBytes: 8 << 20,
+  memory: '2g',
 });
+
+/** "2g", "1.5G", "512m", "64k" or a byte count, as bytes. */
+export function parseMemory(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(s.trim());
+  if (!m) throw new UsageError(`--memory must be a size like 2g, 512m or a byte count, got "${s}"`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (bytes < 1024 * 1024) throw new UsageError(`--memory must be at least 1m, got "${s}"`);
+  return bytes;
+}
 
 function integer(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -105,7 +127,11 @@ export function fillRunOptions(o: RunOptions): FilledRunOptions {
     maxRejects: parseMaxRejects(maxRejectsText),
     maxRejectsText,
     windowDays: integer('windowDays', o.windowDays ?? RUN_DEFAULTS.windowDays, 1, 3660),
-    partitions: integer('partitions', o.partitions ?? RUN_DEFAULTS.partitions, 1, 4096),
+    // Partition numbers are bytes in the scan's scatter.
+    partitions: integer('partitions', o.partitions ?? RUN_DEFAULTS.partitions, 1, 256),
     chunkBytes: integer('chunkBytes', o.chunkBytes ?? RUN_DEFAULTS.chunkBytes, 1024),
+    memoryBytes: parseMemory(o.memory ?? RUN_DEFAULTS.memory),
+    memoryText: o.memory ?? RUN_DEFAULTS.memory,
+    spillDir: o.spillDir,
   });
 }

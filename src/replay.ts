@@ -92,6 +92,8 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           workers: first.workers,
           partitions: first.partitions,
           chunkBytes: first.chunkBytes,
+          memory: first.memoryText,
+          spillDir: first.spillDir,
           ...(o.grace !== undefined ? { grace: o.grace } : {}),
           ...(o.amountTolerance !== undefined ? { amountTolerance: o.amountTolerance } : {}),
           ...(o.windowDays !== undefined ? { windowDays: o.windowDays } : {}),

@@ -18,8 +18,9 @@
  * double-count a row fails instead.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { transferList, type RowBatch } from './core/batch.js';
 import { countIndex, COUNTS_LENGTH, ORIGIN_CARRIED, ORIGIN_NEW, OUTCOME_EXCEPTION, OUTCOME_OPEN, OUTCOME_RECONCILED, SIDE_CLEARING, SIDE_JOURNAL } from './core/codes.js';
 import { emptyMerchants } from './core/merchants.js';
@@ -51,7 +52,8 @@ import type { Store } from './store/store.js';
 import { JournalWindow } from './window.js';
 import { findWindowCopies, settleWindowCredits } from './window-checks.js';
 import { ByteWriter } from './core/byte-writer.js';
-import type { JoinResult, JoinTask } from '../workers/join.js';
+import type { JoinResult } from '../workers/join.js';
+import type { BatchSource, JoinRequest } from '../workers/index.js';
 import type { ScanResult, ScanTask } from '../workers/scan.js';
 import type { SettleResult, SettleTask } from '../workers/settle.js';
 
@@ -77,6 +79,10 @@ export interface RunSummary {
   rerun: boolean;
   store: string;
   workers: number;
+  /** Hash partitions of the join; more than --partitions when the rows spilled. */
+  partitions: number;
+  /** Whether the rows went to spill files (they would not fit half of --memory). */
+  spilled: boolean;
   files: { side: Side; path: string; sha256: string; bytes: number; rows: number; rejected: number }[];
   journal: SideCounts;
   clearing: SideCounts;
@@ -183,6 +189,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   lap('plan');
 
   const pool = deps.pool ?? createPool(options.workers);
+  let spillDir: string | undefined;
   try {
     // 2. fingerprint
     progress.stage('fingerprinting input files');
@@ -226,8 +233,16 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const copyCheck = await window.copyCheck();
       lap('load');
 
-      // 4. scan
-      const common = { runDay, partitions: options.partitions, grace: options.grace, calendar, merchants };
+      // 4. scan, spilling to Arrow IPC files when the rows would not fit the memory budget
+      const totalBytes = plans.reduce((s, p) => s + p.size, 0);
+      const mem = memoryPlan(totalBytes + openJ.length + openC.length, options);
+      const partitions = mem.partitions;
+      if (mem.spill) {
+        spillDir = mkdtempSync(join(options.spillDir ?? tmpdir(), 'recon-spill-'));
+        warnings.push(`rows estimated at ${formatBytes(mem.estimate)} exceed half of --memory ${options.memoryText}: spilled to ${spillDir} in ${partitions} partitions`);
+      }
+      const spill = spillDir;
+      const common = { runDay, partitions, grace: options.grace, calendar, merchants, ...(spill !== undefined ? { spill } : {}) };
       const storeTask = (bytes: Uint8Array, side: Side, chunk: number): ScanTask | null => {
         const nl = bytes.indexOf(10);
         if (nl < 0) return null;
@@ -241,7 +256,6 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       if (tc) tasks.push({ task: tc, plan: null, transfer: [openC.buffer as ArrayBuffer] });
       let chunkId = 2;
       const chunksOf = new Map<FilePlan, number[]>();
-      const totalBytes = plans.reduce((s, p) => s + p.size, 0);
       for (const plan of plans) {
         const ids: number[] = [];
         for (const c of plan.chunks) {
@@ -295,14 +309,15 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       let acceptedTotal = 0;
       let panMasked = 0;
       let firstRejectText: string | undefined;
+      // Lines were numbered from each chunk's start: the join adds the chunk's first line in the file.
+      const lineBase = new Map<number, number>();
       for (const plan of plans) {
         let base = 2; // line 1 is the header
         let rows = 0;
         let rejected = 0;
         for (const id of chunksOf.get(plan)!) {
           const r = results.get(id)!;
-          // Lines were numbered from the chunk's start: make them the file's.
-          if (base !== 0) for (const b of r.batches) for (let i = 0; i < b.length; i++) b.src_line[i]! += base;
+          lineBase.set(id, base);
           if (r.rejects.length > 0) {
             rejectsToCsv(rejectCsv, date, plan, r.rejects, base);
             firstRejectText ??= firstReject(plan, r.rejects, base);
@@ -342,27 +357,29 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       // New journal rows may be copies of rows earlier runs closed (re-uploads, late uploads).
       const copies = await findWindowCopies(
         window,
-        journalChunks.map(({ id, r }) => ({ isNew: id !== OPEN_JOURNAL_CHUNK, rows: r.batches.map((b) => b.length), copyKeys: r.copyKeys })),
-        options.partitions,
+        journalChunks.map(({ id, r }) => ({ isNew: id !== OPEN_JOURNAL_CHUNK, rows: r.partRows, copyKeys: r.copyKeys })),
+        partitions,
       );
+      const source = (r: ScanResult, p: number): BatchSource => (r.spilled ? r.spilled[p]! : r.batches[p]!);
       const joinResults: JoinResult[] = await Promise.all(
-        Array.from({ length: options.partitions }, (_, p) => {
-          const journal = journalChunks.map(({ r }) => r.batches[p]!);
-          const clearing = clearingChunks.map(({ r }) => r.batches[p]!);
-          const task: JoinTask = {
+        Array.from({ length: partitions }, (_, p) => {
+          const journal = journalChunks.map(({ r }) => source(r, p));
+          const clearing = clearingChunks.map(({ r }) => source(r, p));
+          const task: JoinRequest = {
             partition: p,
-            partitions: options.partitions,
+            partitions,
             runDay,
             journal,
-            journalLineBase: journal.map(() => 0),
+            journalLineBase: journalChunks.map(({ id }) => lineBase.get(id) ?? 0),
             copies: copies[p]!,
             clearing,
-            clearingLineBase: clearing.map(() => 0),
+            clearingLineBase: clearingChunks.map(({ id }) => lineBase.get(id) ?? 0),
             calendar,
             merchants,
             amountTolerance: options.amountTolerance,
           };
-          return pool.run(task, { name: 'join', transferList: transferList([...journal, ...clearing]) }) as Promise<JoinResult>;
+          const inMemory = [...journal, ...clearing].filter((b): b is RowBatch => !('path' in b));
+          return pool.run(task, { name: 'join', transferList: transferList(inMemory) }) as Promise<JoinResult>;
         }),
       );
       lap('join');
@@ -381,7 +398,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       progress.stage('matching left-overs and ageing open items');
       const settleTask: SettleTask = {
         runDay,
-        partitions: options.partitions,
+        partitions,
         windowStart: runDay - options.windowDays,
         journal: leftJournal,
         clearing: leftClearing,
@@ -452,7 +469,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
       lap('open items');
       // Window segments: the join tasks' (producer = partition) and the settle task's.
-      await window.write([{ producer: options.partitions, segments: settled.window }]);
+      await window.write([{ producer: partitions, segments: settled.window }]);
       lap('window write');
       const findings = await findingsByKind(tx, date);
       const durationMs = Math.round(performance.now() - t0);
@@ -461,6 +478,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         rerun,
         store: tx.location,
         workers: options.workers,
+        partitions,
+        spilled: mem.spill,
         files: plans.map((p, i) => ({ side: p.side, path: p.shown, sha256: shas[i]!, bytes: p.size, rows: fileRows.get(p)!.rows, rejected: fileRows.get(p)!.rejected })),
         journal,
         clearing,
@@ -487,6 +506,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           amountTolerance: options.amountTolerance,
           windowDays: options.windowDays,
           maxRejects: options.maxRejectsText,
+          memory: options.memoryText,
           zoneOffsetMinutes: calendar.zoneOffsetMinutes,
           calendar: options.calendar ? resolve(options.calendar) : null,
           calendarSha256: options.calendar ? sha256OfFile(options.calendar) : null,
@@ -502,7 +522,34 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   } finally {
     progress.done();
     if (!deps.pool) await pool.destroy();
+    if (spillDir !== undefined) rmSync(spillDir, { recursive: true, force: true });
   }
+}
+
+/** In-memory bytes of the batches per byte of CSV (measured on generated days: ~180 B a row). */
+const BATCH_BYTES_PER_INPUT_BYTE = 1.4;
+
+export interface MemoryPlan {
+  /** Estimated bytes of the run's row batches. */
+  estimate: number;
+  spill: boolean;
+  partitions: number;
+}
+
+/**
+ * Whether a run's rows fit its memory budget (half of it: the rest is for the join's tables and
+ * copies, the store and the window), and if not, how many partitions make a join task's share fit:
+ * each of the `workers` concurrent join tasks holds about three times its partition.
+ */
+export function memoryPlan(inputBytes: number, options: Pick<FilledRunOptions, 'memoryBytes' | 'partitions' | 'workers'>): MemoryPlan {
+  const estimate = Math.round(inputBytes * BATCH_BYTES_PER_INPUT_BYTE);
+  if (estimate <= options.memoryBytes / 2) return { estimate, spill: false, partitions: options.partitions };
+  const perPartition = options.memoryBytes / 2 / (3 * options.workers);
+  return { estimate, spill: true, partitions: Math.min(256, Math.max(options.partitions, Math.ceil(estimate / perPartition))) };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(n / 1024 ** 2)} MiB`;
 }
 
 /** sha256 of a small reference file (merchants, calendar), recorded so a replay can tell it changed. */

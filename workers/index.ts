@@ -9,6 +9,8 @@ import { join as joinPartition, type JoinTask } from './join.js';
 import { scan as scanRange, type ScanTask } from './scan.js';
 import { settle as settleLeftovers, type SettleTask } from './settle.js';
 import { sha256File } from './hash-file.js';
+import { join as joinPath } from 'node:path';
+import type { SpillPiece } from './spill.js';
 
 function moved<T extends object>(value: T, buffers: ArrayBuffer[]): T {
   const t = { [transferableSymbol]: buffers, [valueSymbol]: value };
@@ -26,14 +28,32 @@ function viewBuffers(views: ArrayBufferView[], into: ArrayBuffer[]): ArrayBuffer
   return into;
 }
 
-export function scan(task: ScanTask) {
+export async function scan(task: ScanTask) {
   const r = scanRange(task);
+  if (task.spill !== undefined) {
+    const { writeSpill } = await import('./spill.js');
+    r.spilled = writeSpill(joinPath(task.spill, `chunk-${task.chunk}.arrow`), r.batches);
+    r.batches = [];
+  }
   const buffers = transferList(r.batches);
   viewBuffers([r.rejects.line, r.rejects.column, r.rejects.reason, r.rejects.detail, r.rejects.raw.offsets, r.rejects.raw.bytes, r.copyKeys], buffers);
   return moved(r, buffers);
 }
 
-export function join(task: JoinTask) {
+/** A batch, or where a spilled one lives. */
+export type BatchSource = RowBatch | SpillPiece;
+
+/** A join task as the coordinator sends it: batches in memory or in spill files. */
+export type JoinRequest = Omit<JoinTask, 'journal' | 'clearing'> & { journal: BatchSource[]; clearing: BatchSource[] };
+
+async function resolve(sources: readonly BatchSource[]): Promise<RowBatch[]> {
+  if (sources.every((s) => !('path' in s))) return sources as RowBatch[];
+  const { readSpill } = await import('./spill.js');
+  return sources.map((s) => ('path' in s ? readSpill(s) : s));
+}
+
+export async function join(request: JoinRequest) {
+  const task: JoinTask = { ...request, journal: await resolve(request.journal), clearing: await resolve(request.clearing) };
   const r = joinPartition(task);
   const buffers = transferList([r.leftJournal, r.leftClearing] as RowBatch[]);
   viewBuffers([r.exceptions, r.releases, r.events, r.counts, ...r.window.flatMap((w) => [w.records, w.fences])], buffers);

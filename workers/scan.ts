@@ -21,6 +21,7 @@ import { hashOrderKey, hashRrnKey, hashStanKey, hashTerminalKey, KEY_SEED_2 } fr
 import { packAlnum, packDigits } from '../src/core/packed.js';
 import { fastRecord, RRN_LO, VALS_LENGTH, type DateCache, type EnumTable } from './scan-fast.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
+import type { SpillPiece } from './spill.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -109,6 +110,8 @@ export interface ScanTask {
   merchants: MerchantTable;
   source: FileRange | InlineBytes;
   copyCheck?: CopyCheck;
+  /** A directory: write the partition batches to a spill file there instead of returning them. */
+  spill?: string;
 }
 
 /**
@@ -142,6 +145,10 @@ export interface ScanResult {
   openQuoteAtEnd: boolean;
   /** Identity keys of the rows to look up in the journal window (COPY_KEY_WIDTH words each). */
   copyKeys: Int32Array;
+  /** Rows per partition. */
+  partRows: number[];
+  /** With ScanTask.spill: where each partition's batch went (`batches` is then empty). */
+  spilled?: SpillPiece[];
 }
 
 /**
@@ -1022,12 +1029,14 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       seen[p]!++;
     }
   }
+  const batches = scatterBatch(all, parts, P);
   return {
     chunk: task.chunk,
     lines: line,
     rows,
     bytes: end - start,
-    batches: scatterBatch(all, parts, P),
+    batches,
+    partRows: batches.map((b) => b.length),
     rejects,
     panMasked,
     openQuoteAtEnd,

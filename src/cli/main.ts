@@ -95,6 +95,8 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           .option('amount-tolerance', { describe: 'minor units of |gross − amount| tolerated', type: 'number', default: 0 })
           .option('max-rejects', { describe: 'rejected rows tolerated: a count (500) or a share (1%)', type: 'string', default: '1%' })
           .option('force', { describe: 'load files even if their content was loaded before', type: 'boolean', default: false })
+          .option('memory', { describe: 'memory budget for the rows (2g, 512m): beyond half of it they spill to Arrow IPC files', type: 'string', default: '2g' })
+          .option('spill-dir', { describe: 'directory for spill files (default: the OS temp dir)', type: 'string' })
           .option('replay', { describe: 'when later dates exist: redo D with these inputs, then each later date with its recorded inputs, in order', type: 'boolean', default: false })
           .option('json', { describe: 'print one JSON summary on stdout', type: 'boolean', default: false })
           .option('quiet', { describe: 'no progress on stderr', type: 'boolean', default: false })
@@ -122,6 +124,8 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           amountTolerance: a.amountTolerance,
           maxRejects: a.maxRejects,
           force: a.force,
+          memory: a.memory,
+          spillDir: a.spillDir,
         });
         const progress = !a.quiet && !a.json && process.stderr.isTTY ? ttyProgress() : silentProgress;
         if (a.replay) {

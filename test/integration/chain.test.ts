@@ -8,7 +8,7 @@
  * holiday and a make-up working day on a fixture calendar.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillRunOptions } from '../../src/config.js';
+import { fillRunOptions, type RunOptions } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import { createPool, type Pool } from '../../src/pool.js';
@@ -51,6 +51,8 @@ interface ChainCase {
   seeds: number[];
   calendar?: string;
   kinds: readonly string[];
+  /** Run options on top of TEST_ENGINE. */
+  run?: Partial<RunOptions>;
 }
 
 const CHAINS: ChainCase[] = [
@@ -71,6 +73,17 @@ const CHAINS: ChainCase[] = [
     calendar: FIXTURE_CALENDAR,
     kinds: KIND_NAMES,
   },
+  {
+    // A budget far below the rows: every run spills its batches to Arrow IPC files.
+    name: '10-day chain spilled to disk (--memory 1m)',
+    start: '2026-09-19',
+    days: 10,
+    rows: 2500,
+    seeds: [6],
+    calendar: FIXTURE_CALENDAR,
+    kinds: KIND_NAMES,
+    run: { memory: '1m' },
+  },
 ];
 
 for (const sc of storeCases()) {
@@ -86,13 +99,14 @@ for (const sc of storeCases()) {
           for (const k of chain.kinds) expect(kinds, `the truth plants ${k}`).toContain(k);
           expect(truth.some((l) => l.includes(',MISSING_CREDIT,resolved,'))).toBe(true);
           expect(truth.some((l) => l.includes(',MISSING_CREDIT,open,'))).toBe(true);
-          const extra = chain.calendar ? { calendar: chain.calendar } : {};
+          const extra: Partial<RunOptions> = { ...(chain.calendar ? { calendar: chain.calendar } : {}), ...chain.run };
 
           const store = await sc.open();
           try {
             const dates = datesFrom(chain.start, chain.days);
             for (const d of dates) {
               const s = await runDate(store, dir, d, pool, extra);
+              expect(s.spilled).toBe(chain.run?.memory !== undefined);
               expect(s.journal.rowsIn).toBe(s.journal.reconciled + s.journal.open + s.journal.exception + s.journal.rejected);
               expect(s.clearing.rowsIn).toBe(s.clearing.reconciled + s.clearing.open + s.clearing.exception + s.clearing.rejected);
               expect(s.journal.rejected + s.clearing.rejected).toBe(0);
