@@ -361,7 +361,10 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         partitions,
       );
       const source = (r: ScanResult, p: number): BatchSource => (r.spilled ? r.spilled[p]! : r.batches[p]!);
-      const joinResults: JoinResult[] = await Promise.all(
+      // Each join's window segments go to the store as soon as it is done (one at a time), and only
+      // their fences stay in memory.
+      let windowWrites: Promise<void> = Promise.resolve();
+      const joins = Promise.all(
         Array.from({ length: partitions }, (_, p) => {
           const journal = journalChunks.map(({ r }) => source(r, p));
           const clearing = clearingChunks.map(({ r }) => source(r, p));
@@ -379,16 +382,28 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
             amountTolerance: options.amountTolerance,
           };
           const inMemory = [...journal, ...clearing].filter((b): b is RowBatch => !('path' in b));
-          return pool.run(task, { name: 'join', transferList: transferList(inMemory) }) as Promise<JoinResult>;
+          return (pool.run(task, { name: 'join', transferList: transferList(inMemory) }) as Promise<JoinResult>).then((r) => {
+            const segments = r.window;
+            r.window = [];
+            windowWrites = windowWrites.then(() => window.add(r.partition, segments));
+            return r;
+          });
         }),
       );
+      let joinResults: JoinResult[];
+      try {
+        joinResults = await joins;
+      } catch (e) {
+        await windowWrites.catch(() => undefined);
+        throw e;
+      }
+      await windowWrites;
       lap('join');
 
       // 6. this run's findings so far into the store; left-over credits against the journal window
       // (earlier runs' segments and this run's, of every partition)
       progress.stage('checking the journal window');
       await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, joinResults.map((r) => r.exceptions));
-      for (const r of joinResults) window.addCurrent(r.partition, r.window);
       const leftJournal: RowBatch[] = joinResults.map((r) => r.leftJournal);
       const leftClearing: RowBatch[] = joinResults.map((r) => r.leftClearing);
       const credits = await settleWindowCredits(tx, window, date, runDay, leftClearing, calendar.zoneOffsetMinutes);
@@ -469,7 +484,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
       lap('open items');
       // Window segments: the join tasks' (producer = partition) and the settle task's.
-      await window.write([{ producer: partitions, segments: settled.window }]);
+      await window.add(partitions, settled.window);
       lap('window write');
       const findings = await findingsByKind(tx, date);
       const durationMs = Math.round(performance.now() - t0);

@@ -159,10 +159,8 @@ function pageRange(fences: Uint32Array, count: number, hi: number): [number, num
 }
 
 export class JournalWindow {
-  /** This run's segments, by cell. */
-  private readonly current = new Map<number, WindowSegment[]>();
-  /** Segments this run writes, with their producer. */
-  private readonly written: { producer: number; segment: WindowSegment }[] = [];
+  /** This run's segments (written already), by cell. */
+  private readonly current = new Map<number, StoredSegment[]>();
   /** Earlier runs' segments already described, by cell. */
   private readonly earlier = new Map<number, StoredSegment[]>();
   /** Bytes of earlier segments read by lookups (for the run's timings). */
@@ -174,14 +172,28 @@ export class JournalWindow {
     private readonly windowStart: number,
   ) {}
 
-  /** Adds segments a task of this run produced (searched in memory, written at commit). */
-  addCurrent(producer: number, segments: readonly WindowSegment[]): void {
+  /**
+   * Writes segments a task of this run produced (COPY binary, inside the run's transaction) and
+   * keeps only their fences: later lookups of this run read their pages like earlier runs' ones, so
+   * the records need not stay in memory.
+   */
+  async add(producer: number, segments: readonly WindowSegment[]): Promise<void> {
+    if (segments.length === 0) return;
+    const rows: BinaryValue[][] = segments.map((s) => [
+      { date: this.runDay },
+      { date: s.businessDate },
+      { int4: s.part },
+      { int4: producer },
+      { int4: s.count },
+      { bytes: new Uint8Array(s.fences.buffer, s.fences.byteOffset, s.fences.byteLength) },
+      { bytes: new Uint8Array(s.records.buffer, s.records.byteOffset, s.count * RECORD_BYTES) },
+    ]);
+    await this.tx.copyIn('recon.window_segment', ['created_by', 'business_date', 'part', 'producer', 'n', 'fences', 'records'], encodeBinaryCopy(rows), 'binary');
     for (const s of segments) {
       const key = cell(s.businessDate, s.part);
       const list = this.current.get(key) ?? [];
-      list.push(s);
+      list.push({ createdBy: this.runDay, businessDate: s.businessDate, part: s.part, producer, count: s.count, fences: s.fences });
       this.current.set(key, list);
-      this.written.push({ producer, segment: s });
     }
   }
 
@@ -295,15 +307,7 @@ export class JournalWindow {
         out.hits.push(decode(words, r, createdBy, businessDate));
       }
     };
-    // This run's segments, in memory.
-    if (this.current.size > 0) {
-      for (let i = 0; i < keys.n; i++) {
-        for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) {
-          for (const s of this.current.get(cell(d, part[i]!)) ?? []) probe(s.records, s.count, i, this.runDay, s.businessDate);
-        }
-      }
-    }
-    // Earlier runs' segments: which to read whole, which page by page.
+    // Earlier runs' segments and this run's: which to read whole, which page by page.
     const cells = new Set<number>();
     for (let i = 0; i < keys.n; i++) {
       for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) cells.add(cell(d, part[i]!));
@@ -319,7 +323,8 @@ export class JournalWindow {
     for (let i = 0; i < keys.n; i++) {
       const hi = keys.hi[i]! >>> 0;
       for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) {
-        for (const seg of this.earlier.get(cell(d, part[i]!)) ?? []) {
+        const c = cell(d, part[i]!);
+        for (const seg of [...(this.earlier.get(c) ?? []), ...(this.current.get(c) ?? [])]) {
           const [from, to] = pageRange(seg.fences, seg.count, hi);
           if (from >= to) continue;
           let bySeg = probes.get(seg);
@@ -378,22 +383,6 @@ export class JournalWindow {
       [uncredited.map((h) => h.jRun), uncredited.map((h) => h.jFile), uncredited.map((h) => h.jLine)],
     );
     return new Set(rows.map((r) => `${r.j_run}:${r.j_file}:${r.j_line}`));
-  }
-
-  /** Writes this run's segments (and those given) with COPY binary. */
-  async write(more: readonly { producer: number; segments: readonly WindowSegment[] }[]): Promise<void> {
-    const all = [...this.written, ...more.flatMap((m) => m.segments.map((segment) => ({ producer: m.producer, segment })))];
-    if (all.length === 0) return;
-    const rows: BinaryValue[][] = all.map(({ producer, segment: s }) => [
-      { date: this.runDay },
-      { date: s.businessDate },
-      { int4: s.part },
-      { int4: producer },
-      { int4: s.count },
-      { bytes: new Uint8Array(s.fences.buffer, s.fences.byteOffset, s.fences.byteLength) },
-      { bytes: new Uint8Array(s.records.buffer, s.records.byteOffset, s.count * RECORD_BYTES) },
-    ]);
-    await this.tx.copyIn('recon.window_segment', ['created_by', 'business_date', 'part', 'producer', 'n', 'fences', 'records'], encodeBinaryCopy(rows), 'binary');
   }
 }
 

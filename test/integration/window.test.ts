@@ -75,9 +75,8 @@ for (const sc of storeCases()) {
         const future = segment(DAY + 1, 0, 500, 10, 10);
         await store.transaction(async (tx) => {
           const w = new JournalWindow(tx, DAY, DAY - 30);
-          w.addCurrent(0, [big.seg]);
-          w.addCurrent(1, [small.seg, future.seg]);
-          await w.write([]);
+          await w.add(0, [big.seg]);
+          await w.add(1, [small.seg, future.seg]);
         });
         const next = DAY + 1;
         await store.transaction(async (tx) => {
@@ -135,8 +134,7 @@ for (const sc of storeCases()) {
         const s = segment(DAY, 3, 100, 1, 9);
         await store.transaction(async (tx) => {
           const w = new JournalWindow(tx, DAY, DAY - 30);
-          w.addCurrent(0, [s.seg]);
-          await w.write([]);
+          await w.add(0, [s.seg]);
         });
         await store.transaction(async (tx) => {
           const w = new JournalWindow(tx, DAY, DAY - 30);
