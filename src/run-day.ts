@@ -361,8 +361,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         partitions,
       );
       const source = (r: ScanResult, p: number): BatchSource => (r.spilled ? r.spilled[p]! : r.batches[p]!);
-      // Each join's window segments go to the store as soon as it is done (one at a time), and only
-      // their fences stay in memory.
+      // Each join's findings and window segments go to the store as soon as it is done (one at a
+      // time, in the run's transaction); of the segments only their fences stay in memory.
       let windowWrites: Promise<void> = Promise.resolve();
       const joins = Promise.all(
         Array.from({ length: partitions }, (_, p) => {
@@ -384,8 +384,13 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           const inMemory = [...journal, ...clearing].filter((b): b is RowBatch => !('path' in b));
           return (pool.run(task, { name: 'join', transferList: transferList(inMemory) }) as Promise<JoinResult>).then((r) => {
             const segments = r.window;
+            const exceptions = r.exceptions;
             r.window = [];
-            windowWrites = windowWrites.then(() => window.add(r.partition, segments));
+            r.exceptions = new Uint8Array(0);
+            windowWrites = windowWrites.then(async () => {
+              await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [exceptions]);
+              await window.add(r.partition, segments);
+            });
             return r;
           });
         }),
@@ -400,10 +405,9 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       await windowWrites;
       lap('join');
 
-      // 6. this run's findings so far into the store; left-over credits against the journal window
-      // (earlier runs' segments and this run's, of every partition)
+      // 6. left-over credits against the journal window (earlier runs' segments and this run's, of
+      // every partition; the joins' findings are in the store by now)
       progress.stage('checking the journal window');
-      await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, joinResults.map((r) => r.exceptions));
       const leftJournal: RowBatch[] = joinResults.map((r) => r.leftJournal);
       const leftClearing: RowBatch[] = joinResults.map((r) => r.leftClearing);
       const credits = await settleWindowCredits(tx, window, date, runDay, leftClearing, calendar.zoneOffsetMinutes);
