@@ -276,6 +276,17 @@ export function generate(o: GenOptions): GenSummary {
     total += 1 / Math.pow(i + 1, 0.9);
     cum.push(total);
   }
+  // A terminal's STAN has 6 digits and the RRN is day, hour and STAN: a terminal busier than a few
+  // hundred thousand transactions a day would repeat RRNs. Big merchants get more terminals (only
+  // at sizes where that happens, so smaller worlds stay as they were).
+  const TERMINAL_DAY_MAX = 300_000;
+  for (let i = 0; i < merchantCount; i++) {
+    const m = merchants[i]!;
+    const expected = (o.rows * (1 / Math.pow(i + 1, 0.9))) / total;
+    while (expected / m.terminals.length > TERMINAL_DAY_MAX) {
+      m.terminals.push({ id: String(terminalNo++), merchant: m, stan: rng.int(1, 5000), batch: rng.int(1, 900), orderSeq: 0, fakeSeq: 0 });
+    }
+  }
   const pickMerchant = (): Merchant => {
     const x = rng.float() * total;
     let lo = 0;
