@@ -975,7 +975,6 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     b.src_file[r] = task.state ? vals[F_SRC_FILE]! : task.fileNo;
     b.src_line[r] = task.state ? vals[F_SRC_LINE]! : recLine;
     b.merchant_ix[r] = merchantIx;
-    b.hash[r] = hash;
     appendUtf8(b.order_no, r, osrc, os, oe);
     appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
     if (appendPan(b.pan_masked, r, tq[F_PAN] ? qbuf : buf, ts[F_PAN]!, te[F_PAN]!)) panMasked++;

@@ -73,8 +73,6 @@ export interface RowBatch {
   src_line: Int32Array;
   /** Index into the run's merchant table, −1 when the merchant is not listed. */
   merchant_ix: Int32Array;
-  /** Finished hash of the row's primary match key (partition key). */
-  hash: Uint32Array;
 }
 
 export type ColumnKind = 'u8' | 'u16' | 'u32' | 'i32' | 'f64' | 'date' | 'i64' | 'time' | 'utf8';
@@ -114,7 +112,6 @@ export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKin
   ['src_file', 'i32'],
   ['src_line', 'i32'],
   ['merchant_ix', 'i32'],
-  ['hash', 'u32'],
 ];
 
 const UTF8_NAMES = COLUMNS.filter(([, k]) => k === 'utf8').map(([n]) => n) as Utf8Name[];
@@ -157,7 +154,6 @@ export function shapeBatch(length: number, c: Record<string, unknown>): RowBatch
     src_file: c.src_file as RowBatch['src_file'],
     src_line: c.src_line as RowBatch['src_line'],
     merchant_ix: c.merchant_ix as RowBatch['merchant_ix'],
-    hash: c.hash as RowBatch['hash'],
   };
 }
 
