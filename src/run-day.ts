@@ -391,6 +391,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
               await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [exceptions]);
               await window.add(r.partition, segments);
             });
+            // A failed write is thrown once the joins are done (below), not reported as unhandled now.
+            windowWrites.catch(() => undefined);
             return r;
           });
         }),
