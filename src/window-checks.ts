@@ -19,6 +19,7 @@ import { ByteWriter } from './core/byte-writer.js';
 import { KIND_DUPLICATE_CREDIT } from './core/codes.js';
 import { getI64 } from './core/int64.js';
 import { EXCEPTION_COLUMNS } from './core/store-columns.js';
+import { logChanges } from './store/run-store.js';
 import type { Store } from './store/store.js';
 import { isCredit } from '../workers/classify.js';
 import { STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
@@ -109,8 +110,6 @@ export interface CreditSettlement {
   /** Late credits of sales closed without one. */
   lateCredits: number;
 }
-
-const CHANGE_LOG = `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)`;
 
 /** Orders window hits a credit may land on: credited first, then approved, then the earliest row. */
 function better(a: WindowHit, b: WindowHit, later: Set<string>): boolean {
@@ -229,13 +228,7 @@ export async function settleWindowCredits(tx: Store, window: JournalWindow, date
     await tx.exec('create temp table recon_dup (like recon.exception) on commit drop');
     await tx.copyIn('recon_dup', EXCEPTION_COLUMNS, [dupW.bytes()]);
     const match = `e.kind = d.kind and e.s_side = d.s_side and e.s_run = d.s_run and e.s_file = d.s_file and e.s_line = d.s_line`;
-    await tx.query(
-      `${CHANGE_LOG}
-       select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
-         from recon.exception e join recon_dup d on ${match}
-       on conflict do nothing`,
-      [date],
-    );
+    await logChanges(tx, `recon.exception e join recon_dup d on ${match}`, [date]);
     const grown = await tx.query(
       `update recon.exception e set duplicate_count = e.duplicate_count + d.duplicate_count, amount_at_stake = e.amount_at_stake + d.amount_at_stake
          from recon_dup d where ${match} returning 1`,

@@ -11,7 +11,8 @@ import type { RowBatch } from './core/batch.js';
 import { ByteWriter } from './core/byte-writer.js';
 import { KIND_DECLINED_BUT_SETTLED, KIND_VOIDED_BUT_SETTLED, KIND_NAMES, TYPE_PREAUTH_COMPLETION, TYPE_SALE } from './core/codes.js';
 import { formatIsoDate } from './core/dates.js';
-import { partitionOf } from './core/hash.js';
+import { lowerBound, partitionOf } from './core/hash.js';
+import { writeKeys } from '../workers/encode.js';
 import { alnumByte } from './core/packed.js';
 import { getI64 } from './core/int64.js';
 import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from './core/keys.js';
@@ -143,13 +144,7 @@ function cell(day: number, part: number): number {
 
 /** Record range [from, to) of a segment that may hold hash hi, by its fences. */
 function pageRange(fences: Uint32Array, count: number, hi: number): [number, number] {
-  let lo = 0;
-  let up = fences.length;
-  while (lo < up) {
-    const mid = (lo + up) >>> 1;
-    if (fences[mid]! < hi) lo = mid + 1;
-    else up = mid;
-  }
+  const lo = lowerBound(fences, hi);
   // Records equal to hi start in the page before the first fence ≥ hi and end in the last page
   // whose fence is hi.
   const first = Math.max(0, lo - 1);
@@ -415,6 +410,15 @@ export function lateCreditKind(h: WindowHit): number | null {
   return KIND_DECLINED_BUT_SETTLED;
 }
 
+/** A row reference: run date, file number, line. */
+function ref(w: ByteWriter, run: number, file: number, line: number): void {
+  w.date(run);
+  w.comma();
+  w.int(file);
+  w.comma();
+  w.int(line);
+}
+
 /**
  * A finding on a window record (journal subject) with the credit row c of C: the journal's keys are
  * the credit's (they matched by them), its stan, time, amount and dates come from the record.
@@ -431,22 +435,9 @@ export function writeWindowFinding(w: ByteWriter, runDay: number, kind: number, 
   w.comma();
   enc('J');
   w.comma();
-  w.date(h.jRun);
+  ref(w, h.jRun, h.jFile, h.jLine);
   w.comma();
-  w.int(h.jFile);
-  w.comma();
-  w.int(h.jLine);
-  w.comma();
-  w.digits(C.merchant_id[c]!, 15);
-  w.comma();
-  w.alnum(C.terminal_id[c]!);
-  w.comma();
-  w.alnum(C.rrn_hi[c]!);
-  w.alnum(C.rrn_lo[c]!);
-  w.comma();
-  w.digits(h.stan, 6);
-  w.comma();
-  w.field(C.order_no.bytes, C.order_no.offsets[c]!, C.order_no.offsets[c + 1]!);
+  writeKeys(w, C, c, h.stan);
   w.comma();
   w.timestamp(h.timeSec * 1000, zoneOffsetMinutes);
   w.comma();
@@ -469,17 +460,9 @@ export function writeWindowFinding(w: ByteWriter, runDay: number, kind: number, 
   w.comma();
   w.int(stake);
   w.comma();
-  w.date(h.jRun);
+  ref(w, h.jRun, h.jFile, h.jLine);
   w.comma();
-  w.int(h.jFile);
-  w.comma();
-  w.int(h.jLine);
-  w.comma();
-  w.date(C.src_run[c]!);
-  w.comma();
-  w.int(C.src_file[c]!);
-  w.comma();
-  w.int(C.src_line[c]!);
+  ref(w, C.src_run[c]!, C.src_file[c]!, C.src_line[c]!);
   w.newline();
 }
 

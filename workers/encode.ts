@@ -18,6 +18,23 @@ function str(w: ByteWriter, c: Utf8Column, i: number): void {
   w.field(c.bytes, c.offsets[i]!, c.offsets[i + 1]!);
 }
 
+/**
+ * A finding's keys from row i of B: merchant_id, terminal_id, rrn, stan (given: a finding on a
+ * window record takes the record's), order_no.
+ */
+export function writeKeys(w: ByteWriter, B: RowBatch, i: number, stan: number): void {
+  w.digits(B.merchant_id[i]!, 15);
+  w.comma();
+  w.alnum(B.terminal_id[i]!);
+  w.comma();
+  w.alnum(B.rrn_hi[i]!);
+  w.alnum(B.rrn_lo[i]!);
+  w.comma();
+  w.digits(stan, 6);
+  w.comma();
+  str(w, B.order_no, i);
+}
+
 function source(w: ByteWriter, b: RowBatch | null, i: number): void {
   if (b && i >= 0) {
     w.date(b.src_run[i]!);
@@ -64,16 +81,7 @@ export function writeFinding(
   w.comma();
   source(w, S, s);
   w.comma();
-  w.digits(S.merchant_id[s]!, 15);
-  w.comma();
-  w.alnum(S.terminal_id[s]!);
-  w.comma();
-  w.alnum(S.rrn_hi[s]!);
-  w.alnum(S.rrn_lo[s]!);
-  w.comma();
-  w.digits(S.stan[s]!, 6);
-  w.comma();
-  str(w, S.order_no, s);
+  writeKeys(w, S, s, S.stan[s]!);
   w.comma();
   w.timestamp(getI64(S.txn_time, s), zoneOffsetMinutes);
   w.comma();

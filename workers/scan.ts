@@ -15,7 +15,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { allocBatch, ensureBytes, ensureRows, scatterBatch, type RowBatch, type Utf8Column } from '../src/core/batch.js';
 import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } from '../src/core/codes.js';
 import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
-import { hashField, HASH_SEED, partitionOf } from '../src/core/hash.js';
+import { hashField, HASH_SEED, lowerBound, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashStanKey, hashTerminalKey, KEY_SEED_2 } from '../src/core/keys.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
@@ -1045,14 +1045,8 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
 
 /** Whether the sorted array holds v. */
 function sortedHas(a: Uint32Array, v: number): boolean {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < a.length && a[lo] === v;
+  const at = lowerBound(a, v);
+  return at < a.length && a[at] === v;
 }
 
 /** A card-number field: digits and mask characters (*, X, x), 12–19 long, or empty. */

@@ -42,3 +42,15 @@ export function bytesEqual(a: Uint8Array, as: number, ae: number, b: Uint8Array,
   for (let i = 0; i < n; i++) if (a[as + i] !== b[bs + i]) return false;
   return true;
 }
+
+/** The first index of the ascending array `a` whose value is ≥ v (a.length if none). */
+export function lowerBound(a: Uint32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -84,7 +84,20 @@ export async function loadOpenItems(tx: Store, side: 'journal' | 'clearing', run
   return tx.copyOut(openItemsQuery(side, runDay));
 }
 
-const CHANGE_LOG = `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)`;
+/**
+ * Logs, for the undo of run `params[0]`, the current values of the findings (alias e) that
+ * `findings` selects — a from-clause such as `recon.exception e join t on …` — unless this run
+ * logged them already (the first log of a run holds the values before it).
+ */
+export async function logChanges(tx: Store, findings: string, params: unknown[]): Promise<void> {
+  await tx.query(
+    `insert into recon.exception_change (run_date, kind, s_side, s_run, s_file, s_line, old_status, old_resolved_on, old_duplicate_count, old_amount_at_stake)
+     select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
+       from ${findings}
+     on conflict do nothing`,
+    params,
+  );
+}
 
 /**
  * Earlier findings this run resolves: (kind, side, src_run, src_file, src_line) events from the
@@ -114,13 +127,7 @@ export async function resolveFindings(tx: Store, date: string, events: Int32Arra
     const rows = `(select distinct * from unnest($2::text[], $3::text[], $4::date[], $5::int[], $6::int[])) as r(kind, side, run, file, line)`;
     const cond = `e.kind = r.kind and e.s_side = r.side and e.s_run = r.run and e.s_file = r.file and e.s_line = r.line and e.status = '${from}'`;
     const params = [date, kinds, sides, runs, files, lines];
-    await tx.query(
-      `${CHANGE_LOG}
-       select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
-         from recon.exception e join ${rows} on ${cond}
-       on conflict do nothing`,
-      params,
-    );
+    await logChanges(tx, `recon.exception e join ${rows} on ${cond}`, params);
     changed += (await tx.query(`update recon.exception e set ${set} from ${rows} where ${cond} returning 1`, params)).length;
   }
   return changed;
@@ -144,13 +151,7 @@ export async function releaseHolds(tx: Store, date: string, releases: readonly U
              or (r.order_no is not null and r.order_no = e.order_no)
              or (r.orig_rrn is not null and (r.orig_rrn = e.rrn or r.orig_rrn = e.order_no))))`);
   const cond = `e.kind = x.kind and e.s_side = x.s_side and e.s_run = x.s_run and e.s_file = x.s_file and e.s_line = x.s_line`;
-  await tx.query(
-    `${CHANGE_LOG}
-     select $1::date, e.kind, e.s_side, e.s_run, e.s_file, e.s_line, e.status, e.resolved_on, e.duplicate_count, e.amount_at_stake
-       from recon.exception e join recon_released x on ${cond}
-     on conflict do nothing`,
-    [date],
-  );
+  await logChanges(tx, `recon.exception e join recon_released x on ${cond}`, [date]);
   const rows = await tx.query(`update recon.exception e set status = 'resolved', resolved_on = $1::date from recon_released x where ${cond} returning 1`, [date]);
   return rows.length;
 }
