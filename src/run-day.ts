@@ -238,7 +238,12 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const mem = memoryPlan(totalBytes + openJ.length + openC.length, options);
       const partitions = mem.partitions;
       if (mem.spill) {
-        spillDir = mkdtempSync(join(options.spillDir ?? tmpdir(), 'recon-spill-'));
+        const base = options.spillDir ?? tmpdir();
+        try {
+          spillDir = mkdtempSync(join(base, 'recon-spill-'));
+        } catch (e) {
+          throw new UsageError(`--spill-dir ${base}: cannot make a spill directory there (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        }
         warnings.push(`rows estimated at ${formatBytes(mem.estimate)} exceed half of --memory ${options.memoryText}: spilled to ${spillDir} in ${partitions} partitions`);
       }
       const spill = spillDir;

@@ -22,6 +22,15 @@ export interface SpillPiece {
 
 /** Writes the batches (one per partition) to `path`; returns each one's piece. */
 export function writeSpill(path: string, batches: readonly RowBatch[]): SpillPiece[] {
+  try {
+    return write(path, batches);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`cannot write the spill file ${path}: ${code ?? String(e)}${code === 'ENOSPC' ? ' (free some space, or give --spill-dir on a larger disk, or a larger --memory)' : ''}`);
+  }
+}
+
+function write(path: string, batches: readonly RowBatch[]): SpillPiece[] {
   const fd = openSync(path, 'w');
   const pieces: SpillPiece[] = [];
   let offset = 0;
