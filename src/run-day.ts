@@ -6,16 +6,19 @@
  * 1. plan         headers checked, files cut into byte ranges (plan.ts)
  * 2. fingerprint  sha256 of each file in the pool; a file loaded before is refused unless --force
  * 3. load         inside the transaction: the chain is checked (a re-run of the latest date first
- *                 takes that run back), live open items are read with COPY … TO as CSV bytes
- * 4. scan         every byte range (and the open items) → row batches per hash partition
- * 5. join         one task per partition: passes 1–2, findings on matched pairs, left-overs
+ *                 takes that run back), the previous run's open items are read with COPY … TO as
+ *                 CSV bytes, and what the scan must check for journal copies (window.ts)
+ * 4. scan         every byte range (and the open items) → row batches per hash partition, in
+ *                 memory or, past half of --memory, in Arrow IPC spill files
+ * 5. join         one task per partition: copies dropped, passes 1–2, findings on matched pairs,
+ *                 left-overs; each task's findings and window segments are copied in as it ends
  * 6. window       left-over credits looked up in the journal window (window-checks.ts)
  * 7. settle       left-overs aged into MISSING_CREDIT / UNMATCHED_CLEARING or carried as open items
- * 8. commit       COPY findings, open items, window segments, rejected rows; the run row; COMMIT
+ * 8. commit       COPY the settle's findings, open items, window segments, rejected rows; the run
+ *                 row; COMMIT
  *
- * Nothing is written before stage 8 and everything is one transaction: a failure anywhere leaves
- * the store as it was. The rows-in equation is checked before commit; a run that would lose or
- * double-count a row fails instead.
+ * Everything is one transaction: a failure anywhere leaves the store as it was. The rows-in
+ * equation is checked before commit; a run that would lose or double-count a row fails instead.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -368,14 +371,13 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const source = (r: ScanResult, p: number): BatchSource => (r.spilled ? r.spilled[p]! : r.batches[p]!);
       // Each join's findings and window segments go to the store as soon as it is done (one at a
       // time, in the run's transaction); of the segments only their fences stay in memory.
-      let windowWrites: Promise<void> = Promise.resolve();
+      let storeWrites: Promise<void> = Promise.resolve();
       const joins = Promise.all(
         Array.from({ length: partitions }, (_, p) => {
           const journal = journalChunks.map(({ r }) => source(r, p));
           const clearing = clearingChunks.map(({ r }) => source(r, p));
           const task: JoinRequest = {
             partition: p,
-            partitions,
             runDay,
             journal,
             journalLineBase: journalChunks.map(({ id }) => lineBase.get(id) ?? 0),
@@ -392,12 +394,12 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
             const exceptions = r.exceptions;
             r.window = [];
             r.exceptions = new Uint8Array(0);
-            windowWrites = windowWrites.then(async () => {
+            storeWrites = storeWrites.then(async () => {
               await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [exceptions]);
               await window.add(r.partition, segments);
             });
             // A failed write is thrown once the joins are done (below), not reported as unhandled now.
-            windowWrites.catch(() => undefined);
+            storeWrites.catch(() => undefined);
             return r;
           });
         }),
@@ -406,10 +408,10 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       try {
         joinResults = await joins;
       } catch (e) {
-        await windowWrites.catch(() => undefined);
+        await storeWrites.catch(() => undefined);
         throw e;
       }
-      await windowWrites;
+      await storeWrites;
       lap('join');
 
       // 6. left-over credits against the journal window (earlier runs' segments and this run's, of
@@ -424,7 +426,6 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       progress.stage('matching left-overs and ageing open items');
       const settleTask: SettleTask = {
         runDay,
-        partitions,
         windowStart: runDay - options.windowDays,
         journal: leftJournal,
         clearing: leftClearing,

@@ -24,32 +24,7 @@ import type { Store } from './store/store.js';
 import { isCredit } from '../workers/classify.js';
 import { STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
 import { COPY_KEY_WIDTH } from '../workers/scan.js';
-import { creditKeys, creditTarget, isCredited, JournalWindow, KeyList, lateCreditKind, writeWindowFinding, type WindowHit } from './window.js';
-
-/** A growable list of Int32 tuples (up to 5 words). */
-class Tuples {
-  n = 0;
-  data: Int32Array;
-
-  constructor(readonly width: number) {
-    this.data = new Int32Array(width * 64);
-  }
-
-  push(a: number, b: number, c = 0, d = 0, e = 0): void {
-    if ((this.n + 1) * this.width > this.data.length) {
-      const g = new Int32Array(this.data.length * 2);
-      g.set(this.data);
-      this.data = g;
-    }
-    const at = this.n++ * this.width;
-    const v = this.data;
-    v[at] = a;
-    v[at + 1] = b;
-    if (this.width > 2) v[at + 2] = c;
-    if (this.width > 3) v[at + 3] = d;
-    if (this.width > 4) v[at + 4] = e;
-  }
-}
+import { creditKeys, creditTarget, Int32Tuples, isCredited, JournalWindow, keyList, lateCreditKind, writeWindowFinding, type WindowHit } from './window.js';
 
 /** One scan chunk of journal rows, as the copy check sees it. */
 export interface JournalChunk {
@@ -67,9 +42,9 @@ export interface JournalChunk {
  * numbers (over its batches in that order) of the copies.
  */
 export async function findWindowCopies(window: JournalWindow, chunks: readonly JournalChunk[], partitions: number): Promise<Int32Array[]> {
-  const keys = new KeyList();
+  const keys = keyList();
   // Per key: partition, row over the partition's batches, type | response << 8, amount (2 words).
-  const where = new Tuples(5);
+  const where = new Int32Tuples(5);
   const base = new Int32Array(partitions);
   for (const ch of chunks) {
     if (ch.isNew) {
@@ -104,11 +79,8 @@ export async function findWindowCopies(window: JournalWindow, chunks: readonly J
 export interface CreditSettlement {
   /** Per partition: ascending left-over clearing row numbers settled against the window. */
   consumed: Int32Array[];
-  duplicatesRaised: number;
   /** Earlier DUPLICATE_CREDIT findings whose duplicate_count grew. */
   duplicatesGrown: number;
-  /** Late credits of sales closed without one. */
-  lateCredits: number;
 }
 
 /** Orders window hits a credit may land on: credited first, then approved, then the earliest row. */
@@ -127,10 +99,10 @@ function better(a: WindowHit, b: WindowHit, later: Set<string>): boolean {
  * window, which holds this run's segments so far. Writes the findings; returns what it consumed.
  */
 export async function settleWindowCredits(tx: Store, window: JournalWindow, date: string, runDay: number, left: readonly RowBatch[], zoneOffsetMinutes: number): Promise<CreditSettlement> {
-  const result: CreditSettlement = { consumed: left.map(() => new Int32Array(0)), duplicatesRaised: 0, duplicatesGrown: 0, lateCredits: 0 };
-  const keys = new KeyList();
+  const result: CreditSettlement = { consumed: left.map(() => new Int32Array(0)), duplicatesGrown: 0 };
+  const keys = keyList();
   // Per key: partition, row, pass (1 order key, 2 rrn key).
-  const where = new Tuples(3);
+  const where = new Int32Tuples(3);
   left.forEach((C, p) => {
     for (let c = 0; c < C.length; c++) {
       if (!isCredit(C.type[c]!, C.status[c]!)) continue;
@@ -197,7 +169,6 @@ export async function settleWindowCredits(tx: Store, window: JournalWindow, date
       const kind = lateCreditKind(hit);
       if (kind !== null) {
         writeWindowFinding(lateW, runDay, kind, hit, left[p]!, c, 0, getI64(left[p]!.amount, c), zoneOffsetMinutes);
-        result.lateCredits++;
       }
       marks.push(hit);
       first = 1;
@@ -233,9 +204,8 @@ export async function settleWindowCredits(tx: Store, window: JournalWindow, date
       `update recon.exception e set duplicate_count = e.duplicate_count + d.duplicate_count, amount_at_stake = e.amount_at_stake + d.amount_at_stake
          from recon_dup d where ${match} returning 1`,
     );
-    const raised = await tx.query(`insert into recon.exception (${cols}) select ${cols} from recon_dup d where not exists (select 1 from recon.exception e where ${match}) returning 1`);
+    await tx.query(`insert into recon.exception (${cols}) select ${cols} from recon_dup d where not exists (select 1 from recon.exception e where ${match})`);
     result.duplicatesGrown = grown.length;
-    result.duplicatesRaised = raised.length;
   }
   return result;
 }

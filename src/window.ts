@@ -54,37 +54,34 @@ export interface WindowHit {
   type: number;
 }
 
-/** Keys to look up: key i is (hi[i], lo[i]) on business date bd[i]. */
-export interface KeySet {
-  n: number;
-  hi: Int32Array;
-  lo: Int32Array;
-  bd: Int32Array;
+/** A growable list of Int32 tuples of `width` words (at most 5). */
+export class Int32Tuples {
+  n = 0;
+  data: Int32Array;
+
+  constructor(readonly width: number) {
+    this.data = new Int32Array(width * 64);
+  }
+
+  push(a: number, b: number, c = 0, d = 0, e = 0): void {
+    if ((this.n + 1) * this.width > this.data.length) {
+      const g = new Int32Array(this.data.length * 2);
+      g.set(this.data);
+      this.data = g;
+    }
+    const at = this.n++ * this.width;
+    const v = this.data;
+    v[at] = a;
+    v[at + 1] = b;
+    if (this.width > 2) v[at + 2] = c;
+    if (this.width > 3) v[at + 3] = d;
+    if (this.width > 4) v[at + 4] = e;
+  }
 }
 
-/** A growable KeySet. */
-export class KeyList implements KeySet {
-  n = 0;
-  hi: Int32Array = new Int32Array(64);
-  lo: Int32Array = new Int32Array(64);
-  bd: Int32Array = new Int32Array(64);
-
-  push(hi: number, lo: number, bd: number): number {
-    if (this.n === this.hi.length) {
-      const grow = (a: Int32Array): Int32Array => {
-        const g = new Int32Array(a.length * 2);
-        g.set(a);
-        return g;
-      };
-      this.hi = grow(this.hi);
-      this.lo = grow(this.lo);
-      this.bd = grow(this.bd);
-    }
-    this.hi[this.n] = hi;
-    this.lo[this.n] = lo;
-    this.bd[this.n] = bd;
-    return this.n++;
-  }
+/** Keys to look up: tuples (hash hi, hash lo, business date). */
+export function keyList(): Int32Tuples {
+  return new Int32Tuples(3);
 }
 
 /** A lookup's answer: hits[k] is a record equal to key keyOf[k]. */
@@ -158,7 +155,7 @@ export class JournalWindow {
   private readonly current = new Map<number, StoredSegment[]>();
   /** Earlier runs' segments already described, by cell. */
   private readonly earlier = new Map<number, StoredSegment[]>();
-  /** Bytes of earlier segments read by lookups (for the run's timings). */
+  /** Bytes of stored segments read so far (fences, pages, whole segments): what a lookup cost. */
   bytesRead = 0;
 
   constructor(
@@ -242,7 +239,6 @@ export class JournalWindow {
     // Shared, not copied, with every scan task.
     const shared = new Uint32Array(new SharedArrayBuffer(Math.max(4, n * 4)), 0, n);
     shared.set(sorted.subarray(0, n));
-    if (process.env.RECON_DEBUG) process.stderr.write(`copy check: days from ${formatIsoDate(from)} ${[...days].join('')}, ${n} hashes\n`);
     return { from, days, hashes: shared };
   }
 
@@ -288,15 +284,16 @@ export class JournalWindow {
    * is within ±spread of the key's (and not before the window's start). A segment that many keys
    * probe is read whole, otherwise only the pages the keys may sit on.
    */
-  async lookup(keys: KeySet, spread: number): Promise<Hits> {
+  async lookup(keys: Int32Tuples, spread: number): Promise<Hits> {
     const out: Hits = { keyOf: [], hits: [] };
     if (keys.n === 0) return out;
+    const k = keys.data;
     const found: number[] = [];
     const part = new Int32Array(keys.n);
-    for (let i = 0; i < keys.n; i++) part[i] = partitionOf(keys.hi[i]!, WINDOW_PARTS);
+    for (let i = 0; i < keys.n; i++) part[i] = partitionOf(k[3 * i]!, WINDOW_PARTS);
     const probe = (words: Int32Array, count: number, i: number, createdBy: number, businessDate: number): void => {
       found.length = 0;
-      findInRecords(words, count, { hi: keys.hi[i]!, lo: keys.lo[i]! }, found);
+      findInRecords(words, count, k[3 * i]!, k[3 * i + 1]!, found);
       for (const r of found) {
         out.keyOf.push(i);
         out.hits.push(decode(words, r, createdBy, businessDate));
@@ -305,7 +302,8 @@ export class JournalWindow {
     // Earlier runs' segments and this run's: which to read whole, which page by page.
     const cells = new Set<number>();
     for (let i = 0; i < keys.n; i++) {
-      for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) cells.add(cell(d, part[i]!));
+      const bd = k[3 * i + 2]!;
+      for (let d = Math.max(bd - spread, this.windowStart); d <= bd + spread; d++) cells.add(cell(d, part[i]!));
     }
     await this.describe(cells);
     interface Probe {
@@ -315,21 +313,24 @@ export class JournalWindow {
       keys: number[];
     }
     const probes = new Map<StoredSegment, Map<number, Probe>>();
+    const plan = (seg: StoredSegment, i: number, hi: number): void => {
+      const [from, to] = pageRange(seg.fences, seg.count, hi);
+      if (from >= to) return;
+      let bySeg = probes.get(seg);
+      if (!bySeg) probes.set(seg, (bySeg = new Map()));
+      const p = bySeg.get(from);
+      if (p) {
+        p.to = Math.max(p.to, to);
+        p.keys.push(i);
+      } else bySeg.set(from, { seg, from, to, keys: [i] });
+    };
     for (let i = 0; i < keys.n; i++) {
-      const hi = keys.hi[i]! >>> 0;
-      for (let d = Math.max(keys.bd[i]! - spread, this.windowStart); d <= keys.bd[i]! + spread; d++) {
+      const hi = k[3 * i]! >>> 0;
+      const bd = k[3 * i + 2]!;
+      for (let d = Math.max(bd - spread, this.windowStart); d <= bd + spread; d++) {
         const c = cell(d, part[i]!);
-        for (const seg of [...(this.earlier.get(c) ?? []), ...(this.current.get(c) ?? [])]) {
-          const [from, to] = pageRange(seg.fences, seg.count, hi);
-          if (from >= to) continue;
-          let bySeg = probes.get(seg);
-          if (!bySeg) probes.set(seg, (bySeg = new Map()));
-          const p = bySeg.get(from);
-          if (p) {
-            p.to = Math.max(p.to, to);
-            p.keys.push(i);
-          } else bySeg.set(from, { seg, from, to, keys: [i] });
-        }
+        for (const seg of this.earlier.get(c) ?? []) plan(seg, i, hi);
+        for (const seg of this.current.get(c) ?? []) plan(seg, i, hi);
       }
     }
     const reads: Probe[] = [];

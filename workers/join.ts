@@ -58,7 +58,6 @@ import type { WindowSegment } from './window-records.js';
 
 export interface JoinTask {
   partition: number;
-  partitions: number;
   runDay: number;
   /** Carried journal items first, then new journal batches in chunk order. */
   journal: RowBatch[];

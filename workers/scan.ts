@@ -17,11 +17,12 @@ import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } fr
 import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
 import { hashField, HASH_SEED, lowerBound, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
-import { hashOrderKey, hashRrnKey, hashStanKey, hashTerminalKey, KEY_SEED_2 } from '../src/core/keys.js';
+import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
 import { fastRecord, RRN_LO, VALS_LENGTH, type DateCache, type EnumTable } from './scan-fast.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import type { SpillPiece } from './spill.js';
+import { identityKey } from './window-records.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -619,6 +620,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   const check = journal && !task.state ? task.copyCheck : undefined;
   let copyKeys = new Int32Array(check ? 64 * COPY_KEY_WIDTH : 0);
   let copyCount = 0;
+  const identity = new Int32Array(2);
 
   records: while (pos < end) {
     const recStart = pos;
@@ -984,19 +986,10 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       const d = businessDate - check.from;
       const mode = d >= 0 && d < check.days.length ? check.days[d]! : 0;
       if (mode !== 0) {
-        // The identity key (window-records.ts identityKey): order key, else rrn key, else stan key.
-        let hi: number;
-        let lo: number;
-        if (oe > os) {
-          hi = hashOrderKey(merchant, osrc, os, oe);
-          lo = hashOrderKey(merchant, osrc, os, oe, KEY_SEED_2);
-        } else if (rrnHi !== 0) {
-          hi = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
-          lo = hashRrnKey(merchant, terminal, rrnHi, rrnLo, KEY_SEED_2);
-        } else {
-          hi = hashStanKey(terminal, b.stan[r]!, businessDate);
-          lo = hashStanKey(terminal, b.stan[r]!, businessDate, KEY_SEED_2);
-        }
+        // The key the window records a row's identity under (the row is in the batch by now).
+        identityKey(b, r, identity);
+        const hi = identity[0]!;
+        const lo = identity[1]!;
         if (mode === 1 || sortedHas(check.hashes, hi >>> 0)) {
           if ((copyCount + 1) * COPY_KEY_WIDTH > copyKeys.length) {
             const g = new Int32Array(copyKeys.length * 2);

@@ -64,7 +64,6 @@ export const FUZZY_WINDOW_MS = 300_000;
 
 export interface SettleTask {
   runDay: number;
-  partitions: number;
   /** Flagged items whose business date is before this leave the open set (the window, §9). */
   windowStart: number;
   journal: RowBatch[];

@@ -197,19 +197,19 @@ export function sortSegment(businessDate: number, part: number, words: Int32Arra
   return { businessDate, part, count: n, records, fences };
 }
 
-/** Records of `seg` (or a page of it) whose hash equals h, as record indexes into `words`. */
-export function findInRecords(words: Int32Array, count: number, h: KeyHash, into: number[]): void {
-  const hi = h.hi >>> 0;
-  // First record with hash hi ≥ h.hi.
-  let lo = 0;
+/** Records of `seg` (or a page of it) whose hash is (hi, lo), as record indexes into `words`. */
+export function findInRecords(words: Int32Array, count: number, hashHi: number, hashLo: number, into: number[]): void {
+  const hi = hashHi >>> 0;
+  // First record with hash hi ≥ the key's.
+  let first = 0;
   let up = count;
-  while (lo < up) {
-    const mid = (lo + up) >>> 1;
-    if (words[mid * RECORD_WORDS]! >>> 0 < hi) lo = mid + 1;
+  while (first < up) {
+    const mid = (first + up) >>> 1;
+    if (words[mid * RECORD_WORDS]! >>> 0 < hi) first = mid + 1;
     else up = mid;
   }
-  for (let i = lo; i < count && words[i * RECORD_WORDS]! >>> 0 === hi; i++) {
-    if (words[i * RECORD_WORDS + 1]! === (h.lo | 0)) into.push(i);
+  for (let i = first; i < count && words[i * RECORD_WORDS]! >>> 0 === hi; i++) {
+    if (words[i * RECORD_WORDS + 1]! === (hashLo | 0)) into.push(i);
   }
 }
 

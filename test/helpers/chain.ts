@@ -60,3 +60,15 @@ export async function tableSnapshot(store: Store, table: string, orderBy: string
   const rows = await store.query(`select * from ${table} order by ${orderBy}`);
   return rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : v)));
 }
+
+/** The tables a run writes (besides recon.run), with the order that makes their snapshots comparable. */
+export const RUN_TABLES: readonly (readonly [string, string])[] = [
+  ['recon.exception', 'kind, s_side, s_run, s_file, s_line'],
+  ['recon.exception_change', 'run_date, kind, s_side, s_run, s_file, s_line'],
+  ['recon.open_item', 'side, src_run, src_file, src_line, created_by'],
+  ['recon.window_segment', 'created_by, business_date, part, producer'],
+  ['recon.window_credit', 'j_run, j_file, j_line'],
+  ['recon.rejected_row', 'run_date, file_no, line'],
+  ['recon.input_file', 'run_date, file_no'],
+];
+

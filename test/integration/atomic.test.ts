@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, StoreError } from '../../src/errors.js';
 import { createPool, type Pool } from '../../src/pool.js';
-import { generateChain, runDate, tableSnapshot } from '../helpers/chain.js';
+import { generateChain, RUN_TABLES, runDate, tableSnapshot } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -19,16 +19,7 @@ afterAll(async () => {
   await pool.destroy();
 });
 
-const TABLES = [
-  ['recon.run', 'run_date'],
-  ['recon.input_file', 'run_date, file_no'],
-  ['recon.exception', 'kind, s_side, s_run, s_file, s_line'],
-  ['recon.exception_change', 'run_date, kind, s_side, s_run, s_file, s_line'],
-  ['recon.open_item', 'side, src_run, src_file, src_line, created_by'],
-  ['recon.window_segment', 'created_by, business_date, part, producer'],
-  ['recon.window_credit', 'j_run, j_file, j_line'],
-  ['recon.rejected_row', 'run_date, file_no, line'],
-] as const;
+const TABLES = [['recon.run', 'run_date'], ...RUN_TABLES] as const;
 
 async function snapshot(store: Store): Promise<string[][]> {
   const out: string[][] = [];

@@ -15,7 +15,7 @@ import { createPool, type Pool } from '../../src/pool.js';
 import { replay } from '../../src/replay.js';
 import type { Store } from '../../src/store/store.js';
 import { KIND_NAMES } from '../../src/core/codes.js';
-import { datesFrom, foundLines, generateChain, runDate, tableSnapshot, TEST_ENGINE, truthLines } from '../helpers/chain.js';
+import { datesFrom, foundLines, generateChain, RUN_TABLES, runDate, tableSnapshot, TEST_ENGINE, truthLines } from '../helpers/chain.js';
 import { FIXTURE_CALENDAR } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -27,15 +27,7 @@ afterAll(async () => {
   await pool.destroy();
 });
 
-const TABLES = [
-  ['recon.exception', 'kind, s_side, s_run, s_file, s_line'],
-  ['recon.exception_change', 'run_date, kind, s_side, s_run, s_file, s_line'],
-  ['recon.open_item', 'side, src_run, src_file, src_line, created_by'],
-  ['recon.window_segment', 'created_by, business_date, part, producer'],
-  ['recon.window_credit', 'j_run, j_file, j_line'],
-  ['recon.rejected_row', 'run_date, file_no, line'],
-  ['recon.input_file', 'run_date, file_no'],
-] as const;
+const TABLES = RUN_TABLES;
 
 async function snapshot(store: Store): Promise<string[][]> {
   const out: string[][] = [];

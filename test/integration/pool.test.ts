@@ -38,7 +38,7 @@ describe('worker pool', () => {
       const buffers = transferList([batch, c.batches[0]!]);
       const filled = buffers.filter((b) => b.byteLength > 0);
       expect(filled.length).toBeGreaterThanOrEqual(2);
-      const task: JoinTask = { partition: 0, partitions: 1, runDay, journal: [batch], journalLineBase: [2], copies: new Int32Array(0), clearing: [c.batches[0]!], clearingLineBase: [2], calendar, merchants: emptyMerchants(), amountTolerance: 0 };
+      const task: JoinTask = { partition: 0, runDay, journal: [batch], journalLineBase: [2], copies: new Int32Array(0), clearing: [c.batches[0]!], clearingLineBase: [2], calendar, merchants: emptyMerchants(), amountTolerance: 0 };
       const r = (await pool.run(task, { name: 'join', transferList: buffers })) as JoinResult;
       // Moved, not copied: the sender's buffers are detached.
       expect(filled.every((b) => b.byteLength === 0)).toBe(true);

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '../../src/core/hash.js';
-import { JournalWindow, KeyList } from '../../src/window.js';
+import { JournalWindow, keyList } from '../../src/window.js';
 import { FENCE_EVERY, RECORD_WORDS, sortSegment, STATE_CREDITED, WINDOW_PARTS, type WindowSegment } from '../../workers/window-records.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -92,7 +92,7 @@ for (const sc of storeCases()) {
 
           // A few keys of the big segment: pages only.
           const picks = [0, 1, 3 * FENCE_EVERY + 4, 3 * FENCE_EVERY + 5, 777, 19_999];
-          const keys = new KeyList();
+          const keys = keyList();
           for (const k of picks) keys.push(big.planted[k]!.hi, big.planted[k]!.lo, DAY);
           // An absent key (same hi as the equal run, other lo) and one on a date with no segment.
           keys.push(big.planted[0]!.hi, big.planted[0]!.lo ^ 1, DAY);
@@ -107,7 +107,7 @@ for (const sc of storeCases()) {
           expect([h.jRun, h.jFile, h.businessDate, h.expected, h.type, h.state & STATE_CREDITED, h.response]).toEqual([DAY, 1, DAY, DAY + 1, 1, STATE_CREDITED, (48 << 8) | 48]);
 
           // Every key of the small segment, a day off: found with spread 1, read whole.
-          const every1 = new KeyList();
+          const every1 = keyList();
           for (const p of small.planted) every1.push(p.hi, p.lo, DAY);
           const none = await w.lookup(every1, 0);
           expect(none.hits).toEqual([]);
@@ -117,7 +117,7 @@ for (const sc of storeCases()) {
           expect(small.planted.map((_, i) => byKey.get(i))).toEqual(small.planted.map((p) => [p.line]));
 
           // Every key of the big segment: all found, each once.
-          const every = new KeyList();
+          const every = keyList();
           for (const p of big.planted) every.push(p.hi, p.lo, DAY);
           const e = await w.lookup(every, 0);
           expect(e.hits.length).toBe(big.planted.length);
@@ -138,7 +138,7 @@ for (const sc of storeCases()) {
         });
         await store.transaction(async (tx) => {
           const w = new JournalWindow(tx, DAY, DAY - 30);
-          const keys = new KeyList();
+          const keys = keyList();
           keys.push(s.planted[0]!.hi, s.planted[0]!.lo, DAY);
           expect((await w.lookup(keys, 0)).hits).toEqual([]);
           // Outside the window: not looked at.
