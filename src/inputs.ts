@@ -1,6 +1,7 @@
 /**
  * Finding a date's input files in a data directory laid out as `recon gen` writes it:
- * DIR/journal/D*.csv, DIR/clearing/D*.csv and DIR/merchants.csv (DESIGN §8 --data-dir).
+ * DIR/journal/D*.csv, DIR/clearing/D*.csv and DIR/merchants.csv (DESIGN §8 --data-dir); the inputs
+ * may also be gzip-compressed as D*.csv.gz.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ export function dataDirFiles(dir: string, date: string): DayFiles {
     const d = join(dir, sub);
     if (!existsSync(d)) return [];
     return readdirSync(d)
-      .filter((f) => f.startsWith(date) && f.endsWith('.csv'))
+      .filter((f) => f.startsWith(date) && (f.endsWith('.csv') || f.endsWith('.csv.gz')))
       .sort()
       .map((f) => join(d, f));
   };

@@ -17,8 +17,10 @@ export interface Chunk {
 export interface FilePlan {
   fileNo: number;
   side: Side;
-  /** Absolute path. */
+  /** Absolute path, as recorded in the store. */
   path: string;
+  /** Where the bytes are read: the path itself, or the decompressed copy of a gzip file. */
+  readPath: string;
   /** Path as the user gave it, for messages. */
   shown: string;
   size: number;
@@ -72,11 +74,13 @@ export function parseHeaderLine(bytes: Uint8Array, side: Side, shown: string, al
   }
 }
 
-export function planFile(path: string, side: Side, fileNo: number, chunkBytes: number): FilePlan {
+/** Plans `path` (as named to the user), reading its bytes from `readFrom` (its decompressed copy when gzip). */
+export function planFile(path: string, side: Side, fileNo: number, chunkBytes: number, readFrom: string = path): FilePlan {
   const abs = resolve(path);
+  const src = resolve(readFrom);
   let size: number;
   try {
-    const st = statSync(abs);
+    const st = statSync(src);
     if (!st.isFile()) throw new InputError(path, 'not a regular file');
     size = st.size;
   } catch (e) {
@@ -84,18 +88,16 @@ export function planFile(path: string, side: Side, fileNo: number, chunkBytes: n
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(path, code === 'ENOENT' ? `${side} file not found` : `cannot read the ${side} file: ${(e as Error).message}`, undefined, undefined, { cause: e });
   }
-  if (size === 0) throw new InputError(path, `empty ${side} file (no header line)`);
+  if (size === 0) throw new InputError(path, `empty ${side} file (no header line)${src !== abs ? ' once decompressed' : ''}`);
   let fd: number;
   try {
-    fd = openSync(abs, 'r');
+    fd = openSync(src, 'r');
   } catch (e) {
     throw new InputError(path, `cannot open the ${side} file: ${(e as Error).message}`, undefined, undefined, { cause: e });
   }
   try {
     const head = readAt(fd, 0, Math.min(size, MAX_HEADER_BYTES));
-    if (head[0] === 0x1f && head[1] === 0x8b) {
-      throw new InputError(path, 'gzip-compressed input is not supported yet; decompress it first (gunzip)');
-    }
+    if (head[0] === 0x1f && head[1] === 0x8b) throw new InputError(path, 'is compressed twice (gzip inside gzip)');
     const nl = head.indexOf(10);
     if (nl < 0 && size > head.length) throw new InputError(path, 'the header line is longer than 1 MiB', 1);
     const headerEnd = nl < 0 ? head.length : nl;
@@ -109,7 +111,7 @@ export function planFile(path: string, side: Side, fileNo: number, chunkBytes: n
       chunks.push({ start, end, eof: end === size });
       start = end;
     }
-    return { fileNo, side, path: abs, shown: path, size, columns, dataStart, chunks };
+    return { fileNo, side, path: abs, readPath: src, shown: path, size, columns, dataStart, chunks };
   } finally {
     closeSync(fd);
   }

@@ -34,6 +34,8 @@ import { loadCalendar } from './calendar.js';
 import type { FilledRunOptions } from './config.js';
 import { InputError, UsageError } from './errors.js';
 import { loadMerchants } from './merchants-file.js';
+import { faultPoint } from './fault.js';
+import { gunzipFile, isGzipFile } from './gzip.js';
 import { parseHeaderLine, planFile, type FilePlan } from './plan.js';
 import { createPool, type Pool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -173,19 +175,35 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   const runDay = options.runDay;
   const warnings: string[] = [];
 
-  // 1. plan
+  // 1. plan (a gzip input is decompressed first, into a private temp directory)
   progress.stage('checking inputs');
   const calendar = loadCalendar(options.calendar).spec;
   const merchants = options.merchants ? loadMerchants(options.merchants) : emptyMerchants();
   const plans: FilePlan[] = [];
-  let fileNo = 1;
-  for (const p of options.journal) plans.push(planFile(p, 'journal', fileNo++, options.chunkBytes));
-  for (const p of options.clearing) plans.push(planFile(p, 'clearing', fileNo++, options.chunkBytes));
-  const seenPath = new Map<string, string>();
-  for (const p of plans) {
-    const before = seenPath.get(p.path);
-    if (before) throw new UsageError(`${p.shown} is given twice (also as ${before})`);
-    seenPath.set(p.path, p.shown);
+  let gunzipDir: string | undefined;
+  try {
+    let fileNo = 1;
+    for (const [side, paths] of [['journal', options.journal], ['clearing', options.clearing]] as const) {
+      for (const p of paths) {
+        let readFrom = p;
+        if (isGzipInput(p)) {
+          gunzipDir ??= privateDir(options.spillDir, 'recon-gunzip-', `to decompress ${p}`);
+          progress.stage(`decompressing ${p}`);
+          readFrom = join(gunzipDir, `${fileNo}.csv`);
+          await gunzipFile(p, readFrom, p);
+        }
+        plans.push(planFile(p, side, fileNo++, options.chunkBytes, readFrom));
+      }
+    }
+    const seenPath = new Map<string, string>();
+    for (const p of plans) {
+      const before = seenPath.get(p.path);
+      if (before) throw new UsageError(`${p.shown} is given twice (also as ${before})`);
+      seenPath.set(p.path, p.shown);
+    }
+  } catch (e) {
+    if (gunzipDir !== undefined) rmSync(gunzipDir, { recursive: true, force: true });
+    throw e;
   }
   if (options.journal.length === 0) warnings.push(`no journal file for ${date}: clearing rows wait for late journals`);
   if (options.clearing.length === 0) warnings.push(`no clearing file for ${date}`);
@@ -196,7 +214,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   try {
     // 2. fingerprint
     progress.stage('fingerprinting input files');
-    const shas = await Promise.all(plans.map((p) => pool.run(p.path, { name: 'hashFile' }) as Promise<string>));
+    const shas = await Promise.all(plans.map((p) => pool.run(p.readPath, { name: 'hashFile' }) as Promise<string>));
     const bySha = new Map<string, FilePlan>();
     plans.forEach((p, i) => {
       const other = bySha.get(shas[i]!);
@@ -241,12 +259,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const mem = memoryPlan(totalBytes + openJ.length + openC.length, options);
       const partitions = mem.partitions;
       if (mem.spill) {
-        const base = options.spillDir ?? tmpdir();
-        try {
-          spillDir = mkdtempSync(join(base, 'recon-spill-'));
-        } catch (e) {
-          throw new UsageError(`--spill-dir ${base}: cannot make a spill directory there (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-        }
+        spillDir = privateDir(options.spillDir, 'recon-spill-', 'for spill files');
         warnings.push(`rows estimated at ${formatBytes(mem.estimate)} exceed half of --memory ${options.memoryText}: spilled to ${spillDir} in ${partitions} partitions`);
       }
       const spill = spillDir;
@@ -269,7 +282,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         for (const c of plan.chunks) {
           ids.push(chunkId);
           tasks.push({
-            task: { ...common, chunk: chunkId++, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: c.start, end: c.end, eof: c.eof }, copyCheck },
+            task: { ...common, chunk: chunkId++, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.readPath, start: c.start, end: c.end, eof: c.eof }, copyCheck },
             plan,
             transfer: [],
           });
@@ -283,6 +296,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       await Promise.all(
         tasks.map(async ({ task, transfer }) => {
           const r = (await pool.run(task, { name: 'scan', transferList: transfer })) as ScanResult;
+          if (results.size === 0) await faultPoint('scan');
           results.set(task.chunk, r);
           if (task.chunk > OPEN_CLEARING_CHUNK) {
             scannedBytes += r.bytes;
@@ -298,7 +312,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           const first = ids[0]!;
           for (const id of ids) results.delete(id);
           const r = (await pool.run(
-            { ...common, chunk: first, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.path, start: plan.dataStart, end: plan.size, eof: true }, copyCheck },
+            { ...common, chunk: first, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.readPath, start: plan.dataStart, end: plan.size, eof: true }, copyCheck },
             { name: 'scan' },
           )) as ScanResult;
           results.set(first, r);
@@ -397,6 +411,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
             storeWrites = storeWrites.then(async () => {
               await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [exceptions]);
               await window.add(r.partition, segments);
+              if (r.partition === 0) await faultPoint('join');
             });
             // A failed write is thrown once the joins are done (below), not reported as unhandled now.
             storeWrites.catch(() => undefined);
@@ -499,6 +514,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       await window.add(partitions, settled.window);
       lap('window write');
       const findings = await findingsByKind(tx, date);
+      await faultPoint('commit');
       const durationMs = Math.round(performance.now() - t0);
       const summary: RunSummary = {
         date,
@@ -550,6 +566,26 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
     progress.done();
     if (!deps.pool) await pool.destroy();
     if (spillDir !== undefined) rmSync(spillDir, { recursive: true, force: true });
+    if (gunzipDir !== undefined) rmSync(gunzipDir, { recursive: true, force: true });
+  }
+}
+
+/** A private directory under --spill-dir (or the OS temp dir), removed when the run ends. */
+function privateDir(spillDir: string | undefined, prefix: string, what: string): string {
+  const base = spillDir ?? tmpdir();
+  try {
+    return mkdtempSync(join(base, prefix));
+  } catch (e) {
+    throw new UsageError(`--spill-dir ${base}: cannot make a directory there ${what} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+/** Whether an input is gzip-compressed; false when it cannot be read (planning says why). */
+function isGzipInput(path: string): boolean {
+  try {
+    return isGzipFile(path);
+  } catch {
+    return false;
   }
 }
 

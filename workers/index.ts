@@ -8,7 +8,8 @@ import { transferList, type RowBatch } from '../src/core/batch.js';
 import { join as joinPartition, type JoinTask } from './join.js';
 import { scan as scanRange, type ScanTask } from './scan.js';
 import { settle as settleLeftovers, type SettleTask } from './settle.js';
-import { sha256File } from './hash-file.js';
+import { sha256Input } from './hash-file.js';
+import { workerFault } from '../src/fault.js';
 import { join as joinPath } from 'node:path';
 import type { SpillPiece } from './spill.js';
 
@@ -53,6 +54,7 @@ async function resolve(sources: readonly BatchSource[]): Promise<RowBatch[]> {
 }
 
 export async function join(request: JoinRequest) {
+  workerFault('join');
   const task: JoinTask = { ...request, journal: await resolve(request.journal), clearing: await resolve(request.clearing) };
   const r = joinPartition(task);
   const buffers = transferList([r.leftJournal, r.leftClearing] as RowBatch[]);
@@ -65,6 +67,6 @@ export function settle(task: SettleTask) {
   return moved(r, viewBuffers([r.exceptions, r.openItems, r.events, r.counts, ...r.window.flatMap((w) => [w.records, w.fences])], []));
 }
 
-export function hashFile(path: string): string {
-  return sha256File(path);
+export function hashFile(path: string): Promise<string> {
+  return sha256Input(path);
 }

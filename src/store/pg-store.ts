@@ -10,6 +10,8 @@ import { ident, StoreError, type Store } from './store.js';
 class PgStore implements Store {
   readonly kind = 'server' as const;
   private inTransaction = false;
+  /** Why the connection dropped, once it has. */
+  lost: Error | undefined;
 
   constructor(
     private readonly client: pg.Client,
@@ -21,7 +23,7 @@ class PgStore implements Store {
       const r = await this.client.query(sql, params as unknown[]);
       return r.rows as R[];
     } catch (e) {
-      throw wrap(e, sql);
+      throw this.wrap(e, sql);
     }
   }
 
@@ -29,7 +31,7 @@ class PgStore implements Store {
     try {
       await this.client.query(sql);
     } catch (e) {
-      throw wrap(e, sql);
+      throw this.wrap(e, sql);
     }
   }
 
@@ -46,7 +48,7 @@ class PgStore implements Store {
       await finished(stream);
       return stream.rowCount ?? 0;
     } catch (e) {
-      throw wrap(e, sql);
+      throw this.wrap(e, sql);
     }
   }
 
@@ -58,7 +60,7 @@ class PgStore implements Store {
       for await (const chunk of stream) parts.push(chunk as Buffer);
       return Buffer.concat(parts);
     } catch (e) {
-      throw wrap(e, sql);
+      throw this.wrap(e, sql);
     }
   }
 
@@ -68,7 +70,13 @@ class PgStore implements Store {
     this.inTransaction = true;
     try {
       const result = await fn(this);
-      await this.exec('COMMIT');
+      try {
+        await this.client.query('COMMIT');
+      } catch (e) {
+        if (this.lost === undefined && !CONNECTION_LOST.test(String(e))) throw this.wrap(e, 'COMMIT');
+        // The server may or may not have committed before the connection dropped.
+        throw new StoreError(`lost the connection to PostgreSQL while committing (${reason(this.lost ?? e)}): the run may or may not be committed; re-running the same date is safe either way`, { cause: e });
+      }
       return result;
     } catch (e) {
       try {
@@ -82,15 +90,25 @@ class PgStore implements Store {
     }
   }
 
+  private wrap(e: unknown, sql: string): StoreError {
+    if (e instanceof StoreError) return e;
+    if (this.lost !== undefined || CONNECTION_LOST.test(reason(e))) {
+      const what = this.inTransaction ? 'nothing of this run was committed' : 'nothing was written';
+      return new StoreError(`lost the connection to PostgreSQL (${reason(this.lost ?? e)}); ${what}`, { cause: e });
+    }
+    return new StoreError(`postgres: ${reason(e)} (in: ${sql.split('\n')[0]!.slice(0, 120)})`, { cause: e });
+  }
+
   async close(): Promise<void> {
     await this.client.end().catch(() => {});
   }
 }
 
-function wrap(e: unknown, sql: string): StoreError {
-  if (e instanceof StoreError) return e;
-  const msg = e instanceof Error ? e.message : String(e);
-  return new StoreError(`postgres: ${msg} (in: ${sql.split('\n')[0]!.slice(0, 120)})`, { cause: e });
+/** node-postgres's and the server's words for a connection that is gone. */
+const CONNECTION_LOST = /Connection terminated|not queryable|terminating connection|ECONNRESET|EPIPE/;
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** A URL with its password removed, for messages. */
@@ -106,13 +124,17 @@ export function redactUrl(url: string): string {
 
 export async function openPg(url: string): Promise<Store> {
   const client = new pg.Client({ connectionString: url, application_name: 'recon' });
-  // A dropped connection surfaces as an error on the next query; keep it from crashing the process.
-  client.on('error', () => {});
+  const store = new PgStore(client, redactUrl(url));
+  // A dropped connection surfaces as an error on the next query (the store says why); keep it
+  // from crashing the process.
+  client.on('error', (e) => {
+    store.lost ??= e;
+  });
   try {
     await client.connect();
   } catch (e) {
     await client.end().catch(() => {});
-    throw new StoreError(`cannot connect to ${redactUrl(url)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new StoreError(`cannot connect to ${redactUrl(url)}: ${reason(e)}`, { cause: e });
   }
-  return new PgStore(client, redactUrl(url));
+  return store;
 }

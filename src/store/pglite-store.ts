@@ -82,29 +82,53 @@ function wrap(e: unknown, sql: string): StoreError {
   return new StoreError(`embedded store: ${msg} (in: ${sql.split('\n')[0]!.slice(0, 120)})`, { cause: e });
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * A process's start time (clock ticks since boot, /proc/PID/stat field 22) and whether it is a
+ * zombie; null where /proc is not there (not Linux) or the process is gone.
+ */
+function procStat(pid: number): { start: string; zombie: boolean } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses; fields follow the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { start: fields[19] ?? '', zombie: fields[0] === 'Z' };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the process that wrote a lock (pid, and its start time when recorded) still runs. A pid
+ * that now belongs to another process (reused after a crash or a reboot) or to a zombie does not.
+ */
+function holderAlive(pid: number, start: string | undefined): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const st = procStat(pid);
+  if (st === null) return true;
+  if (st.zombie) return false;
+  return start === undefined || start === st.start;
 }
 
 /** Takes the directory's lock file; refuses while another live process holds it. */
 function lock(dir: string): () => void {
   const path = `${dir}.lock`;
   mkdirSync(dirname(path), { recursive: true });
+  const self = procStat(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, self ? `${process.pid} ${self.start}` : String(process.pid));
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
+      const [pidText, start] = readFileSync(path, 'utf8').trim().split(/\s+/);
+      const holder = Number(pidText);
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && holderAlive(holder, start)) {
         throw new StoreError(`the embedded store ${dir} is in use by another recon process (pid ${holder}); wait for it to finish`);
       }
       rmSync(path, { force: true }); // stale: its process is gone

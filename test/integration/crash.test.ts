@@ -1,0 +1,225 @@
+/**
+ * Crashes and concurrency, against the CLI as cron runs it (bin/recon in a child process):
+ * - kill -9 during the scan, during the joins (findings already written into the run's
+ *   transaction) and during the commit leaves the store exactly as before the run, and the rerun
+ *   ends with the same store as a run that was never interrupted;
+ * - a worker task that throws fails the run with one line and a non-zero exit, never a hang;
+ * - on the server: PostgreSQL going away in the middle of the commit is a one-line store error with
+ *   nothing written, and two runs of the same date at once are serialised by the advisory lock;
+ * - on the embedded store: a second process is refused by the lock file, and a lock left by a
+ *   killed run does not block the next one.
+ * The kill points are RECON_FAULT pause points (src/fault.ts): the run stops there with its
+ * transaction open and the test kills it from outside.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packagePath } from '../../src/paths.js';
+import { openStore, type StoreTarget } from '../../src/store/open-store.js';
+import { generateChain, RUN_TABLES, tableSnapshot, tempDir } from '../helpers/chain.js';
+
+const BIN = packagePath('bin/recon');
+const serverUrl = process.env.DATABASE_URL;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the CLI; `until` resolves once stderr shows `marker` (or the process ends). */
+function start(args: string[], env: NodeJS.ProcessEnv = {}, marker?: string): { child: ChildProcess; reached: Promise<boolean>; done: Promise<Exit> } {
+  const e = { ...process.env, ...env };
+  delete e.DATABASE_URL;
+  const child = spawn(BIN, args, { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let signalReached: (v: boolean) => void = () => {};
+  const reached = new Promise<boolean>((resolve) => {
+    signalReached = resolve;
+  });
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (marker && stderr.includes(marker)) signalReached(true);
+  });
+  const done = new Promise<Exit>((resolve) => {
+    child.on('close', (code, signal) => {
+      signalReached(false);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, reached, done };
+}
+
+/** Every table a run writes, with run records reduced to what does not depend on time or place. */
+async function snapshot(target: StoreTarget): Promise<string[][]> {
+  const store = await openStore(target);
+  try {
+    const out: string[][] = [];
+    for (const [t, o] of RUN_TABLES) out.push(await tableSnapshot(store, t, o));
+    const runs = await store.query<{ run_date: string; status: string; summary: unknown }>('select run_date::text, status, summary from recon.run order by run_date');
+    out.push(
+      runs.map((r) => {
+        const s = (typeof r.summary === 'string' ? JSON.parse(r.summary) : r.summary) as Record<string, unknown>;
+        return JSON.stringify([r.run_date, r.status, s.journal, s.clearing, s.carried, s.openItems, s.findings, s.resolved]);
+      }),
+    );
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+interface Target {
+  name: string;
+  /** A fresh, empty store: its --db value and how to open it here. */
+  fresh(): Promise<{ db: string; target: StoreTarget }>;
+}
+
+const created: string[] = [];
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+afterAll(async () => {
+  if (serverUrl) await admin(async (c) => {
+    for (const name of created.splice(0)) await c.query(`drop database if exists ${name} with (force)`);
+  });
+});
+
+const targets: Target[] = [
+  {
+    name: 'embedded',
+    async fresh() {
+      const db = join(tempDir('crash-store'), 'db');
+      return { db, target: { kind: 'embedded', dir: db } };
+    },
+  },
+];
+if (serverUrl) {
+  targets.push({
+    name: 'server',
+    async fresh() {
+      const name = `recon_crash_${randomBytes(6).toString('hex')}`;
+      await admin((c) => c.query(`create database ${name}`));
+      created.push(name);
+      const u = new URL(serverUrl);
+      u.pathname = `/${name}`;
+      return { db: u.toString(), target: { kind: 'server', url: u.toString() } };
+    },
+  });
+}
+
+const DAY1 = '2026-11-16';
+const DAY2 = '2026-11-17';
+
+for (const t of targets) {
+  describe(`crashes on the ${t.name} store`, () => {
+    const { dir } = generateChain(DAY1, 2, 3000, 31);
+    const run = (db: string, date: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []): ReturnType<typeof start> =>
+      start(['run', '--date', date, '--data-dir', dir, '--db', db, '--workers', '2', '--quiet', ...extra], env, 'recon: fault point');
+    const engine = {};
+
+    let reference: string[][];
+    it('an uninterrupted chain gives the reference store', async () => {
+      const { db, target } = await t.fresh();
+      for (const d of [DAY1, DAY2]) {
+        const r = await run(db, d, engine).done;
+        expect(r.code, r.stderr).toBe(0);
+      }
+      reference = await snapshot(target);
+      expect(reference[0]!.length).toBeGreaterThan(10); // findings were made
+    });
+
+    it('kill -9 during scan, join and commit leaves the store as before; the rerun gives the reference', async () => {
+      const { db, target } = await t.fresh();
+      expect((await run(db, DAY1, engine).done).code).toBe(0);
+      const before = await snapshot(target);
+      for (const point of ['scan', 'join', 'commit']) {
+        const r = run(db, DAY2, { ...engine, RECON_FAULT: `${point}:pause` });
+        expect(await r.reached, `never reached ${point}`).toBe(true);
+        r.child.kill('SIGKILL');
+        const exit = await r.done;
+        expect(exit.signal).toBe('SIGKILL');
+        expect(await snapshot(target), `store changed by a run killed at ${point}`).toEqual(before);
+      }
+      const rerun = await run(db, DAY2, engine).done;
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(await snapshot(target)).toEqual(reference);
+    });
+
+    it('a worker that throws fails the run in one line, closes the pool and writes nothing', async () => {
+      const { db, target } = await t.fresh();
+      expect((await run(db, DAY1, engine).done).code).toBe(0);
+      const before = await snapshot(target);
+      const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'worker:throw' }).done;
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^recon: internal error: injected fault in the join task/)]);
+      expect(await snapshot(target)).toEqual(before);
+    });
+
+    if (t.name === 'server') {
+      it('PostgreSQL going away in the middle of the commit: one line, exit 4, nothing written', async () => {
+        const { db, target } = await t.fresh();
+        expect((await run(db, DAY1, engine).done).code).toBe(0);
+        const before = await snapshot(target);
+        const r = run(db, DAY2, { ...engine, RECON_FAULT: 'commit:pause:1500' });
+        expect(await r.reached).toBe(true);
+        const name = new URL(db).pathname.slice(1);
+        const killed = await admin((c) => c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]));
+        expect(killed.rowCount).toBeGreaterThan(0);
+        const exit = await r.done;
+        expect(exit.code, exit.stderr).toBe(4);
+        const lines = exit.stderr.trim().split('\n').filter((l) => !l.startsWith('recon: fault point'));
+        expect(lines).toEqual([expect.stringMatching(/^recon: lost the connection to PostgreSQL \(terminating connection due to administrator command\); nothing of this run was committed$/)]);
+        expect(await snapshot(target)).toEqual(before);
+        const rerun = await run(db, DAY2, engine).done;
+        expect(rerun.code, rerun.stderr).toBe(0);
+        expect(await snapshot(target)).toEqual(reference);
+      });
+
+      it('two runs of the same date at once are serialised: both complete, the store is as if it ran once', async () => {
+        const { db, target } = await t.fresh();
+        expect((await run(db, DAY1, engine).done).code).toBe(0);
+        // The first holds the lock (paused before its commit ends) while the second starts.
+        const first = run(db, DAY2, { ...engine, RECON_FAULT: 'commit:pause:2000' });
+        expect(await first.reached).toBe(true);
+        const second = run(db, DAY2, engine);
+        const [a, b] = await Promise.all([first.done, second.done]);
+        expect(a.code, a.stderr).toBe(0);
+        expect(b.code, b.stderr).toBe(0);
+        expect(await snapshot(target)).toEqual(reference);
+      });
+    } else {
+      it('a second process on the same embedded store is refused; a lock left by a killed run is not', async () => {
+        const { db, target } = await t.fresh();
+        expect((await run(db, DAY1, engine).done).code).toBe(0);
+        const first = run(db, DAY2, { ...engine, RECON_FAULT: 'join:pause' });
+        expect(await first.reached).toBe(true);
+        const second = await run(db, DAY2, engine).done;
+        expect(second.code).toBe(4);
+        expect(second.stderr.trim()).toMatch(/^recon: the embedded store .* is in use by another recon process \(pid \d+\); wait for it to finish$/);
+        first.child.kill('SIGKILL');
+        await first.done;
+        // A lock file naming a pid that is alive but is not the recon that wrote it (pid reuse
+        // after a crash or a reboot) does not block either.
+        writeFileSync(`${db}.lock`, `${process.pid} 1`);
+        const rerun = await run(db, DAY2, engine).done;
+        expect(rerun.code, rerun.stderr).toBe(0);
+        expect(await snapshot(target)).toEqual(reference);
+      });
+    }
+  });
+}
