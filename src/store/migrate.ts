@@ -37,8 +37,11 @@ export async function migrate(store: Store, migrations = loadMigrations()): Prom
   const applied: string[] = [];
   await store.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
-    await tx.exec(`create schema if not exists recon;
-      create table if not exists recon.migration (id integer primary key, name text not null, applied_at timestamptz not null default now())`);
+    // A schema an administrator made for recon's role is used as it is: creating one (even "if not
+    // exists") needs the CREATE right on the database, which that role need not have.
+    const schema = await tx.query(`select 1 from pg_namespace where nspname = 'recon'`);
+    if (schema.length === 0) await tx.exec('create schema recon');
+    await tx.exec('create table if not exists recon.migration (id integer primary key, name text not null, applied_at timestamptz not null default now())');
   });
   for (const m of migrations) {
     await store.transaction(async (tx) => {

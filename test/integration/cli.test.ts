@@ -79,6 +79,7 @@ describe('recon CLI', () => {
       [['exceptions', '--date', '2026-11-25'], 2, /no run for 2026-11-25/],
       [['frobnicate'], 2, /Unknown argument|frobnicate/],
       [['run', '--date', '2026-11-18', '--data-dir', 'data', '--memory', 'lots'], 2, /--memory must be a size like 2g/],
+      [['run', '--date', '2026-11-18', '--data-dir', 'data', '--db', 'postgres://recon:secret@127.0.0.1:1/settlement'], 4, /^recon: cannot connect to postgres:\/\/recon:\*\*\*@127\.0\.0\.1:1\/settlement: .*ECONNREFUSED/],
       [['run', '--date', '2026-11-18', '--data-dir', 'data', '--memory', '1m', '--spill-dir', '/nonexistent/spill'], 2, /--spill-dir \/nonexistent\/spill: cannot make a directory there for spill files \(ENOENT\)/],
     ];
     for (const [args, code, message] of cases) {
