@@ -16,3 +16,15 @@ export function createPool(workers: number): Pool {
     idleTimeout: 60_000,
   });
 }
+
+/**
+ * Waits for every task, then throws the first failure (in task order). A run that fails destroys
+ * its pool: it must not do so while tasks are still in flight, or their results reach a pool that
+ * no longer knows them (piscina then emits "Unexpected message from Worker" as an uncaught error).
+ */
+export async function settleAll<T>(tasks: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}

@@ -37,7 +37,7 @@ import { loadMerchants } from './merchants-file.js';
 import { faultPoint } from './fault.js';
 import { gunzipFile, isGzipFile } from './gzip.js';
 import { parseHeaderLine, planFile, type FilePlan } from './plan.js';
-import { createPool, type Pool } from './pool.js';
+import { createPool, settleAll, type Pool } from './pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import {
@@ -214,7 +214,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   try {
     // 2. fingerprint
     progress.stage('fingerprinting input files');
-    const shas = await Promise.all(plans.map((p) => pool.run(p.readPath, { name: 'hashFile' }) as Promise<string>));
+    const shas = await settleAll(plans.map((p) => pool.run(p.readPath, { name: 'hashFile' }) as Promise<string>));
     const bySha = new Map<string, FilePlan>();
     plans.forEach((p, i) => {
       const other = bySha.get(shas[i]!);
@@ -293,7 +293,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       let scannedBytes = 0;
       let scannedRows = 0;
       const results = new Map<number, ScanResult>();
-      await Promise.all(
+      await settleAll(
         tasks.map(async ({ task, transfer }) => {
           const r = (await pool.run(task, { name: 'scan', transferList: transfer })) as ScanResult;
           if (results.size === 0) await faultPoint('scan');
@@ -386,7 +386,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       // Each join's findings and window segments go to the store as soon as it is done (one at a
       // time, in the run's transaction); of the segments only their fences stay in memory.
       let storeWrites: Promise<void> = Promise.resolve();
-      const joins = Promise.all(
+      const joins = settleAll(
         Array.from({ length: partitions }, (_, p) => {
           const journal = journalChunks.map(({ r }) => source(r, p));
           const clearing = clearingChunks.map(({ r }) => source(r, p));
