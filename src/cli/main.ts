@@ -11,7 +11,7 @@ import { parseIsoDate } from '../core/dates.js';
 import { loadCalendar } from '../calendar.js';
 import { fillRunOptions } from '../config.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
-import { queryExceptions, writeExceptions } from '../exceptions-export.js';
+import { exportExceptions } from '../exceptions-export.js';
 import { ttyProgress, silentProgress } from '../progress.js';
 import { runDay } from '../run-day.js';
 import { replay } from '../replay.js';
@@ -28,8 +28,8 @@ export interface CliEnv {
   debug: boolean;
 }
 
-async function withStore<T>(env: CliEnv, db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(resolveStoreTarget(db, env.databaseUrl));
+async function withStore<T>(env: CliEnv, db: string | undefined, fn: (store: Store) => Promise<T>, lean = false): Promise<T> {
+  const store = await openStore(resolveStoreTarget(db, env.databaseUrl), lean);
   try {
     await migrate(store);
     return await fn(store);
@@ -145,14 +145,26 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           .option('date', { describe: 'the run date, YYYY-MM-DD', type: 'string', demandOption: true })
           .option('kind', { describe: 'only these kinds', type: 'array', string: true, choices: [...KIND_NAMES] })
           .option('status', { describe: 'only open or only resolved', choices: ['open', 'resolved'] as const })
+          .option('merchant', { describe: 'only these merchant ids', type: 'array', string: true })
+          .option('min-amount', { describe: 'only findings with at least this amount at stake, in minor units (fen)', type: 'number' })
           .option('format', { describe: 'csv (with header) or json (one object per line)', choices: ['csv', 'json'] as const, default: 'csv' as const })
           .option('db', dbOption)
           .check(checkDate),
       async (a) => {
         await withStore(env, a.db, async (store) => {
-          const rows = await queryExceptions(store, { date: a.date, kinds: (a.kind ?? []).map(String), ...(a.status ? { status: a.status } : {}) });
-          await writeExceptions(rows, a.format, process.stdout);
-        });
+          await exportExceptions(
+            store,
+            {
+              date: a.date,
+              kinds: (a.kind ?? []).map(String),
+              merchants: (a.merchant ?? []).map(String),
+              ...(a.status ? { status: a.status } : {}),
+              ...(a.minAmount !== undefined ? { minAmount: a.minAmount } : {}),
+            },
+            a.format,
+            process.stdout,
+          );
+        }, true);
       },
     )
     .command('db', 'store maintenance', (y) =>

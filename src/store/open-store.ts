@@ -25,8 +25,9 @@ export function resolveStoreTarget(db: string | undefined, databaseUrl: string |
   return { kind: 'embedded', dir: DEFAULT_EMBEDDED_DIR };
 }
 
-export async function openStore(target: StoreTarget): Promise<Store> {
-  const store = target.kind === 'server' ? await openPg(target.url) : await openPGlite(target.dir);
+/** Opens the store; `lean` asks an embedded store for little memory (commands that stream). */
+export async function openStore(target: StoreTarget, lean = false): Promise<Store> {
+  const store = target.kind === 'server' ? await openPg(target.url) : await openPGlite(target.dir, lean);
   await store.exec(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'`);
   return store;
 }

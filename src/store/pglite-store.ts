@@ -137,13 +137,23 @@ function lock(dir: string): () => void {
   throw new StoreError(`could not lock the embedded store ${dir}`);
 }
 
-/** Opens (creating if needed) an embedded store in `dir`; `dir` undefined = in memory (tests). */
-export async function openPGlite(dir: string | undefined): Promise<Store> {
+/**
+ * Shared buffers of a store opened by a command that only reads a page at a time (the export):
+ * PGlite's default of 128 MB is most of its resident memory.
+ */
+const LEAN_SHARED_BUFFERS = '16MB';
+
+/**
+ * Opens (creating if needed) an embedded store in `dir`; `dir` undefined = in memory (tests).
+ * `lean` opens it with small shared buffers, for commands that stream through it.
+ */
+export async function openPGlite(dir: string | undefined, lean = false): Promise<Store> {
   const location = dir ? resolve(dir) : 'memory://';
   const release = dir ? lock(location) : () => {};
   try {
     if (dir) mkdirSync(location, { recursive: true });
-    const db = await PGlite.create(dir ? location : undefined);
+    const options = lean ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${LEAN_SHARED_BUFFERS}`] } : {};
+    const db = dir ? await PGlite.create(location, options) : await PGlite.create(options);
     return new PGliteStore(db, db, location, release, false);
   } catch (e) {
     release();
