@@ -12,6 +12,7 @@ import { loadCalendar } from '../calendar.js';
 import { fillRunOptions } from '../config.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { exportExceptions } from '../exceptions-export.js';
+import { formatStatus, storeStatus } from '../status.js';
 import { ttyProgress, silentProgress } from '../progress.js';
 import { runDay } from '../run-day.js';
 import { replay } from '../replay.js';
@@ -167,6 +168,23 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
         }, true);
       },
     )
+    .command(
+      'status',
+      'the chain of runs (counts, durations, dates with no run) and what is still open',
+      (y) =>
+        y
+          .option('days', { describe: 'how many dates to list, up to the latest run', type: 'number', default: 14 })
+          .option('json', { describe: 'print the status as one JSON object', type: 'boolean', default: false })
+          .option('db', dbOption)
+          .check((a) => {
+            if (!Number.isInteger(a.days) || a.days < 1) throw new UsageError('--days must be a whole number ≥ 1');
+            return true;
+          }),
+      async (a) => {
+        const report = await withStore(env, a.db, (store) => storeStatus(store, a.days), true);
+        process.stdout.write(a.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
+      },
+    )
     .command('db', 'store maintenance', (y) =>
       y
         .command(
@@ -185,7 +203,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
         )
         .demandCommand(1, 'name a db command: migrate'),
     )
-    .demandCommand(1, 'name a command: gen, run, exceptions or db')
+    .demandCommand(1, 'name a command: gen, run, exceptions, status or db')
     .strict()
     .help()
     .version(false)

@@ -55,6 +55,33 @@ describe('recon CLI', () => {
     expect(s.journal.rowsIn).toBeGreaterThan(1000);
   });
 
+  it('shows the chain of runs, the dates with no run and what is open', () => {
+    const empty = recon(cwd, 'status', '--db', 'status-db');
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toContain('no runs yet');
+    for (const d of ['2026-11-16', '2026-11-18']) expect(recon(cwd, 'run', '--date', d, '--data-dir', 'data', '--db', 'status-db').code).toBe(0);
+    const text = recon(cwd, 'status', '--db', 'status-db');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('runs 2026-11-16..2026-11-18; dates with no run: 2026-11-17');
+    expect(text.stdout).toMatch(/^2026-11-17 {2}NO RUN$/m);
+    expect(text.stdout).toMatch(/^2026-11-18 {2}committed +[\d,]+ +[\d,]+ +0 +\d+ +[\d,]+ \/ [\d,]+ +[\d.]+ s$/m);
+    const json = recon(cwd, 'status', '--db', 'status-db', '--json', '--days', '2');
+    const r = JSON.parse(json.stdout) as { missing: string[]; runs: { date: string; status: string; findings: number | null }[]; openFindings: { kind: string; count: number }[]; openItems: { side: string; count: number }[] };
+    expect(r.missing).toEqual(['2026-11-17']);
+    expect(r.runs.map((x) => [x.date, x.status])).toEqual([
+      ['2026-11-17', 'no run'],
+      ['2026-11-18', 'committed'],
+    ]);
+    // Open findings are those of both runs still open; open items are the latest run's snapshot.
+    const findings = recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', 'status-db', '--status', 'open').stdout.trim().split('\n').length - 1;
+    const later = recon(cwd, 'exceptions', '--date', '2026-11-18', '--db', 'status-db', '--status', 'open').stdout.trim().split('\n').length - 1;
+    expect(r.openFindings.reduce((a, f) => a + f.count, 0)).toBe(findings + later);
+    const run18 = JSON.parse(recon(cwd, 'run', '--date', '2026-11-18', '--data-dir', 'data', '--db', 'status-db', '--json').stdout) as { openItems: { journal: number; clearing: number } };
+    const again = JSON.parse(recon(cwd, 'status', '--db', 'status-db', '--json').stdout) as typeof r;
+    const items = (side: string): number => again.openItems.filter((o) => o.side === side).reduce((a, o) => a + o.count, 0);
+    expect([items('journal'), items('clearing')]).toEqual([run18.openItems.journal, run18.openItems.clearing]);
+  });
+
   it('refuses a file loaded before unless --force, and an older date with a pointer to --replay', () => {
     const other = join(cwd, 'again');
     mkdirSync(join(other, 'journal'), { recursive: true });

@@ -1,0 +1,132 @@
+/**
+ * `recon status`: the chain of runs an operator checks first thing — each date with its counts and
+ * duration, the dates in the chain that have no run (a cron that did not fire, a run that failed and
+ * so committed nothing), the findings still open by kind and amount, and the open items the next run
+ * will carry, by age.
+ */
+import { formatIsoDate, parseIsoDate } from './core/dates.js';
+import type { Store } from './store/store.js';
+
+export interface StatusRun {
+  date: string;
+  /** 'committed', or 'no run' for a date inside the chain that has none. */
+  status: 'committed' | 'no run';
+  startedAt: string | null;
+  durationMs: number | null;
+  journalIn: number | null;
+  clearingIn: number | null;
+  rejected: number | null;
+  findings: number | null;
+  openJournal: number | null;
+  openClearing: number | null;
+}
+
+export interface StatusReport {
+  store: string;
+  first: string | null;
+  latest: string | null;
+  runs: StatusRun[];
+  /** Dates inside the chain with no run. */
+  missing: string[];
+  openFindings: { kind: string; count: number; amountAtStake: number; oldest: string }[];
+  openItems: { side: 'journal' | 'clearing'; ageDays: string; count: number; amount: number }[];
+}
+
+interface SummaryJson {
+  journal?: { rowsIn: number; rejected: number };
+  clearing?: { rowsIn: number; rejected: number };
+  findings?: { count: number }[];
+  openItems?: { journal: number; clearing: number };
+}
+
+/** Age buckets of open items, in days since their business date at the latest run. */
+const AGE_BUCKETS = `case when age <= 1 then '0-1' when age <= 3 then '2-3' when age <= 7 then '4-7' when age <= 30 then '8-30' else '>30' end`;
+
+/** The status of the store, over the last `days` dates up to the latest run. */
+export async function storeStatus(store: Store, days: number): Promise<StatusReport> {
+  const range = await store.query<{ first: string | null; latest: string | null }>('select min(run_date)::text as first, max(run_date)::text as latest from recon.run');
+  const first = range[0]?.first ?? null;
+  const latest = range[0]?.latest ?? null;
+  const report: StatusReport = { store: store.location, first, latest, runs: [], missing: [], openFindings: [], openItems: [] };
+  if (latest === null || first === null) return report;
+
+  const to = parseIsoDate(latest);
+  const from = Math.max(parseIsoDate(first), to - days + 1);
+  const rows = await store.query<{ run_date: string; started_at: string; duration_ms: number; summary: SummaryJson | string }>(
+    `select run_date::text, to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as started_at, duration_ms, summary
+       from recon.run where run_date between $1::date and $2::date order by run_date`,
+    [formatIsoDate(from), latest],
+  );
+  const byDate = new Map(rows.map((r) => [r.run_date, r]));
+  for (let d = from; d <= to; d++) {
+    const date = formatIsoDate(d);
+    const r = byDate.get(date);
+    if (!r) {
+      report.runs.push({ date, status: 'no run', startedAt: null, durationMs: null, journalIn: null, clearingIn: null, rejected: null, findings: null, openJournal: null, openClearing: null });
+      continue;
+    }
+    const s = (typeof r.summary === 'string' ? JSON.parse(r.summary) : r.summary) as SummaryJson;
+    report.runs.push({
+      date,
+      status: 'committed',
+      startedAt: r.started_at,
+      durationMs: r.duration_ms,
+      journalIn: s.journal?.rowsIn ?? 0,
+      clearingIn: s.clearing?.rowsIn ?? 0,
+      rejected: (s.journal?.rejected ?? 0) + (s.clearing?.rejected ?? 0),
+      findings: (s.findings ?? []).reduce((n, f) => n + f.count, 0),
+      openJournal: s.openItems?.journal ?? 0,
+      openClearing: s.openItems?.clearing ?? 0,
+    });
+  }
+  // Every gap in the whole chain, not only in the window shown.
+  const all = await store.query<{ d: string }>(
+    `select d::date::text as d from generate_series($1::date, $2::date, interval '1 day') d
+      where not exists (select 1 from recon.run r where r.run_date = d::date) order by d`,
+    [first, latest],
+  );
+  report.missing = all.map((r) => r.d);
+
+  report.openFindings = (
+    await store.query<{ kind: string; count: number; stake: string; oldest: string }>(
+      `select kind, count(*)::int as count, sum(amount_at_stake)::text as stake, min(raised_on)::text as oldest
+         from recon.exception where status = 'open' group by kind order by sum(amount_at_stake) desc, kind`,
+    )
+  ).map((r) => ({ kind: r.kind, count: r.count, amountAtStake: Number(r.stake), oldest: r.oldest }));
+
+  report.openItems = (
+    await store.query<{ side: string; bucket: string; count: number; amount: string }>(
+      `select side, ${AGE_BUCKETS} as bucket, count(*)::int as count, sum(amount_minor)::text as amount
+         from (select side, amount_minor, ($1::date - business_date) as age from recon.open_item where created_by = $1::date) o
+        group by side, bucket order by side desc, min(age)`,
+      [latest],
+    )
+  ).map((r) => ({ side: r.side === 'J' ? 'journal' : 'clearing', ageDays: r.bucket, count: r.count, amount: Number(r.amount) }));
+  return report;
+}
+
+const n = (x: number | null): string => (x === null ? '' : x.toLocaleString('en-US'));
+const money = (minor: number): string => (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The report as the terminal shows it. */
+export function formatStatus(r: StatusReport): string {
+  if (r.latest === null) return `recon status — ${r.store}\n\nno runs yet: run \`recon run --date D\` first\n`;
+  const lines: string[] = [`recon status — ${r.store}`, '', `runs ${r.first}..${r.latest}${r.missing.length ? `; dates with no run: ${r.missing.join(', ')}` : '; no gaps'}`, ''];
+  lines.push('date        status       journal in   clearing in   rejected   findings   open J / C        took');
+  for (const x of r.runs) {
+    if (x.status === 'no run') {
+      lines.push(`${x.date}  NO RUN`);
+      continue;
+    }
+    lines.push(
+      `${x.date}  committed ${n(x.journalIn).padStart(13)} ${n(x.clearingIn).padStart(13)} ${n(x.rejected).padStart(10)} ${n(x.findings).padStart(10)}   ${`${n(x.openJournal)} / ${n(x.openClearing)}`.padEnd(15)} ${((x.durationMs ?? 0) / 1000).toFixed(1).padStart(6)} s`,
+    );
+  }
+  lines.push('', 'open findings                 count     amount at stake   raised since');
+  if (r.openFindings.length === 0) lines.push('  none');
+  for (const f of r.openFindings) lines.push(`  ${f.kind.padEnd(22)} ${n(f.count).padStart(10)} ${money(f.amountAtStake).padStart(19)}   ${f.oldest}`);
+  lines.push('', `open items carried to the run after ${r.latest} (age = days since business date)`);
+  if (r.openItems.length === 0) lines.push('  none');
+  for (const o of r.openItems) lines.push(`  ${o.side.padEnd(9)} ${o.ageDays.padStart(5)} days ${n(o.count).padStart(10)} ${money(o.amount).padStart(17)}`);
+  return `${lines.join('\n')}\n`;
+}
