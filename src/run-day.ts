@@ -386,6 +386,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       // Each join's findings and window segments go to the store as soon as it is done (one at a
       // time, in the run's transaction); of the segments only their fences stay in memory.
       let storeWrites: Promise<void> = Promise.resolve();
+      let joinsDone = 0;
+      progress.joined(0, partitions);
       const joins = settleAll(
         Array.from({ length: partitions }, (_, p) => {
           const journal = journalChunks.map(({ r }) => source(r, p));
@@ -415,6 +417,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
             });
             // A failed write is thrown once the joins are done (below), not reported as unhandled now.
             storeWrites.catch(() => undefined);
+            progress.joined(++joinsDone, partitions);
             return r;
           });
         }),

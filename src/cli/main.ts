@@ -13,7 +13,7 @@ import { fillRunOptions } from '../config.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { exportExceptions } from '../exceptions-export.js';
 import { formatStatus, storeStatus } from '../status.js';
-import { ttyProgress, silentProgress } from '../progress.js';
+import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { runDay } from '../run-day.js';
 import { replay } from '../replay.js';
 import { migrate } from '../store/migrate.js';
@@ -43,6 +43,12 @@ const dbOption = {
   describe: 'store: a postgres:// URL (server) or a directory (embedded PGlite). Default: $DATABASE_URL, else .recon/db',
   type: 'string',
 } as const;
+
+/** Interval of the plain progress lines: RECON_PROGRESS_SECONDS (default 10). */
+function progressEveryMs(): number {
+  const s = Number(process.env.RECON_PROGRESS_SECONDS ?? 10);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 10_000;
+}
 
 function checkDate(argv: { date?: unknown }): true {
   if (typeof argv.date !== 'string' || Number.isNaN(parseIsoDate(argv.date))) {
@@ -128,7 +134,8 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           memory: a.memory,
           spillDir: a.spillDir,
         });
-        const progress = !a.quiet && !a.json && process.stderr.isTTY ? ttyProgress() : silentProgress;
+        // A terminal gets a live line; a log (cron, CI) a plain line every 10 s; --quiet neither.
+        const progress = a.quiet ? silentProgress : process.stderr.isTTY ? ttyProgress() : logProgress(process.stderr, progressEveryMs());
         if (a.replay) {
           const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress }));
           process.stdout.write(a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`);
