@@ -69,6 +69,8 @@ export interface SideCounts {
   exception: number;
   open: number;
   rejected: number;
+  /** Amounts in minor units of the reconciled, open and in-exception rows. */
+  amounts: { reconciled: number; open: number; exception: number };
 }
 
 export interface CarriedCounts {
@@ -458,6 +460,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       // Rows-in equation (DESIGN §6): every row ends in exactly one bucket.
       const counts = new Int32Array(COUNTS_LENGTH);
       for (const r of [...joinResults.map((j) => j.counts), settled.counts]) for (let i = 0; i < COUNTS_LENGTH; i++) counts[i]! += r[i]!;
+      const amounts = new Float64Array(COUNTS_LENGTH);
+      for (const r of [...joinResults.map((j) => j.amounts), settled.amounts]) for (let i = 0; i < COUNTS_LENGTH; i++) amounts[i]! += r[i]!;
       const sideCounts = (side: number, sideName: Side): SideCounts => {
         let rowsInSide = 0;
         let rejected = 0;
@@ -473,6 +477,11 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           exception: counts[countIndex(side, ORIGIN_NEW, OUTCOME_EXCEPTION)]!,
           open: counts[countIndex(side, ORIGIN_NEW, OUTCOME_OPEN)]!,
           rejected,
+          amounts: {
+            reconciled: amounts[countIndex(side, ORIGIN_NEW, OUTCOME_RECONCILED)]!,
+            open: amounts[countIndex(side, ORIGIN_NEW, OUTCOME_OPEN)]!,
+            exception: amounts[countIndex(side, ORIGIN_NEW, OUTCOME_EXCEPTION)]!,
+          },
         };
         if (c.reconciled + c.exception + c.open + c.rejected !== c.rowsIn) {
           throw new Error(`internal: ${sideName} rows do not add up: ${c.rowsIn} in ≠ ${c.reconciled} reconciled + ${c.exception} exception + ${c.open} open + ${c.rejected} rejected`);

@@ -58,13 +58,13 @@ export async function join(request: JoinRequest) {
   const task: JoinTask = { ...request, journal: await resolve(request.journal), clearing: await resolve(request.clearing) };
   const r = joinPartition(task);
   const buffers = transferList([r.leftJournal, r.leftClearing] as RowBatch[]);
-  viewBuffers([r.exceptions, r.releases, r.events, r.counts, ...r.window.flatMap((w) => [w.records, w.fences])], buffers);
+  viewBuffers([r.exceptions, r.releases, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])], buffers);
   return moved(r, buffers);
 }
 
 export function settle(task: SettleTask) {
   const r = settleLeftovers(task);
-  return moved(r, viewBuffers([r.exceptions, r.openItems, r.events, r.counts, ...r.window.flatMap((w) => [w.records, w.fences])], []));
+  return moved(r, viewBuffers([r.exceptions, r.openItems, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])], []));
 }
 
 export function hashFile(path: string): Promise<string> {

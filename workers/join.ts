@@ -91,6 +91,8 @@ export interface JoinResult {
   leftClearing: RowBatch;
   /** Rows finished here, by side × origin × outcome (see countIndex). */
   counts: Int32Array;
+  /** Amounts (minor units) of the rows counted in `counts`, by the same index. */
+  amounts: Float64Array;
   findings: number;
 }
 
@@ -217,6 +219,7 @@ export function join(task: JoinTask): JoinResult {
   // 5. Outcomes of the rows finished here; the rest go on to settle. A sale matched only by a hold
   // goes on too: it stays open for its credit.
   const counts = new Int32Array(COUNTS_LENGTH);
+  const amounts = new Float64Array(COUNTS_LENGTH);
   const leftJ = new Int32Array(nJ);
   let nLeftJ = 0;
   for (let j = 0; j < nJ; j++) {
@@ -225,7 +228,9 @@ export function join(task: JoinTask): JoinResult {
       leftJ[nLeftJ++] = j;
     } else {
       const outcome = jGone[j] === 2 || (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
-      counts[countIndex(SIDE_JOURNAL, origin, outcome)]!++;
+      const k = countIndex(SIDE_JOURNAL, origin, outcome);
+      counts[k]!++;
+      amounts[k]! += getI64(J.amount, j);
     }
   }
   const leftC = new Int32Array(nC);
@@ -237,7 +242,9 @@ export function join(task: JoinTask): JoinResult {
       leftC[nLeftC++] = c;
     } else {
       const outcome = state === 2 || (C.flags[c]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
-      counts[countIndex(SIDE_CLEARING, origin, outcome)]!++;
+      const k = countIndex(SIDE_CLEARING, origin, outcome);
+      counts[k]!++;
+      amounts[k]! += getI64(C.amount, c);
     }
   }
 
@@ -250,6 +257,7 @@ export function join(task: JoinTask): JoinResult {
     leftJournal: selectRows(J, leftJ, nLeftJ),
     leftClearing: selectRows(C, leftC, nLeftC),
     counts,
+    amounts,
     findings: found.count,
   };
 }

@@ -85,6 +85,8 @@ export interface SettleResult {
   window: WindowSegment[];
   events: Int32Array;
   counts: Int32Array;
+  /** Amounts (minor units) of the rows counted in `counts`, by the same index. */
+  amounts: Float64Array;
   findings: number;
   openJournal: number;
   openClearing: number;
@@ -224,6 +226,7 @@ export function settle(task: SettleTask): SettleResult {
   // Ageing and the open items carried to the next run.
   const open = new ByteWriter(1 << 14);
   const counts = new Int32Array(COUNTS_LENGTH);
+  const amounts = new Float64Array(COUNTS_LENGTH);
   let openJournal = 0;
   let openClearingItems = 0;
   for (let j = 0; j < nJ; j++) {
@@ -261,7 +264,9 @@ export function settle(task: SettleTask): SettleResult {
       writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
       openJournal++;
     }
-    counts[countIndex(SIDE_JOURNAL, origin, outcome)]!++;
+    const kj = countIndex(SIDE_JOURNAL, origin, outcome);
+    counts[kj]!++;
+    amounts[kj]! += getI64(J.amount, j);
   }
   for (let c = 0; c < nC; c++) {
     const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
@@ -284,7 +289,9 @@ export function settle(task: SettleTask): SettleResult {
       writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
       openClearingItems++;
     }
-    counts[countIndex(SIDE_CLEARING, origin, outcome)]!++;
+    const kc = countIndex(SIDE_CLEARING, origin, outcome);
+    counts[kc]!++;
+    amounts[kc]! += getI64(C.amount, c);
   }
 
   return {
@@ -293,6 +300,7 @@ export function settle(task: SettleTask): SettleResult {
     window: found.window.finish(),
     events: found.findingEvents(),
     counts,
+    amounts,
     findings: found.count,
     openJournal,
     openClearing: openClearingItems,

@@ -4,6 +4,7 @@
  * as one line on stderr and an exit code (README "Exit codes"), never a stack trace unless
  * RECON_DEBUG=1.
  */
+import { writeFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KIND_NAMES } from '../core/codes.js';
@@ -13,6 +14,7 @@ import { fillRunOptions } from '../config.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { exportExceptions } from '../exceptions-export.js';
 import { formatStatus, storeStatus } from '../status.js';
+import { renderReport, reportData } from '../report.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { runDay } from '../run-day.js';
 import { replay } from '../replay.js';
@@ -176,6 +178,30 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
       },
     )
     .command(
+      'report',
+      'write the morning report of a run date as one self-contained HTML file',
+      (y) =>
+        y
+          .option('date', { describe: 'the run date, YYYY-MM-DD', type: 'string', demandOption: true })
+          .option('days', { describe: 'runs shown in the chart of exceptions per day, up to D', type: 'number', default: 14 })
+          .option('out', { describe: 'the HTML file to write', type: 'string', default: 'report.html' })
+          .option('db', dbOption)
+          .check(checkDate)
+          .check((a) => {
+            if (!Number.isInteger(a.days) || a.days < 1 || a.days > 366) throw new UsageError('--days must be a whole number from 1 to 366');
+            return true;
+          }),
+      async (a) => {
+        const data = await withStore(env, a.db, (store) => reportData(store, a.date, a.days), true);
+        try {
+          writeFileSync(a.out, renderReport(data));
+        } catch (e) {
+          throw new UsageError(`--out ${a.out}: cannot write the report there (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        }
+        process.stderr.write(`recon: wrote ${a.out} (${data.headline.exceptions.toLocaleString('en-US')} exceptions raised on ${a.date}, ${data.headline.openFindings.toLocaleString('en-US')} open)\n`);
+      },
+    )
+    .command(
       'status',
       'the chain of runs (counts, durations, dates with no run) and what is still open',
       (y) =>
@@ -210,7 +236,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
         )
         .demandCommand(1, 'name a db command: migrate'),
     )
-    .demandCommand(1, 'name a command: gen, run, exceptions, status or db')
+    .demandCommand(1, 'name a command: gen, run, exceptions, report, status or db')
     .strict()
     .help()
     .version(false)
