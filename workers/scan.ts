@@ -12,7 +12,7 @@
  * `openQuoteAtEnd` and the coordinator rescans that file as a single chunk.
  */
 import { openSync, readSync, closeSync } from 'node:fs';
-import { allocBatch, ensureBytes, ensureRows, scatterBatch, type RowBatch, type Utf8Column } from '../src/core/batch.js';
+import { allocWriteBatch, ensureBytes, ensureRows, sealBatch, UTF8_COLUMNS, type RowBatch, type Utf8Column } from '../src/core/batch.js';
 import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } from '../src/core/codes.js';
 import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
 import { hashField, HASH_SEED, lowerBound, partitionOf } from '../src/core/hash.js';
@@ -152,29 +152,15 @@ export interface ScanResult {
   spilled?: SpillPiece[];
 }
 
-/**
- * The worker's scratch batch: every task's rows land in it before the scatter copies them out, so it
- * is allocated once per worker and grown geometrically, never per task.
- */
-let scratch: RowBatch | undefined;
-let scratchPart: Uint8Array | undefined;
-
-function scratchBatch(rows: number): RowBatch {
-  if (!scratch) scratch = allocBatch(rows, 24);
-  else ensureRows(scratch, rows);
-  scratch.length = 0;
-  return scratch;
+/** Input bytes per row and Utf8 bytes per row of each string column, as the last chunk had them. */
+interface RowShape {
+  bytesPerRow: number;
+  stringBytesPerRow: number[];
 }
 
-/** The per-row partition numbers, at least `rows` long (keeping `keep`'s content when growing). */
-function scratchParts(rows: number, keep?: Uint8Array): Uint8Array {
-  if (!scratchPart || scratchPart.length < rows) {
-    const grown = new Uint8Array(rows);
-    if (keep) grown.set(keep);
-    scratchPart = grown;
-  }
-  return scratchPart;
-}
+/** Before any chunk: rows of ~110 bytes with an order number or a card number each. */
+const FIRST_GUESS: RowShape = { bytesPerRow: 110, stringBytesPerRow: [24, 4, 16] };
+let shape: RowShape = FIRST_GUESS;
 
 /** Per-worker cache of the derived tables, keyed by the objects' content identity. */
 let calendarCache: { key: string; cal: WorkCalendar } | undefined;
@@ -582,11 +568,16 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   const P = task.partitions;
   const grace = task.grace;
 
-  // Rows go to one batch in file order, each with its partition; they are scattered to the P
-  // partitions column by column at the end (far fewer cache streams than row-by-row scatter). That
-  // batch is the worker's scratch, reused by every task.
-  const all = scratchBatch(Math.max(64, Math.ceil((end - start) / 110)));
-  let parts = scratchParts(all.type.length);
+  // Each row goes straight to its partition's batch (rows keep their file order there). The
+  // batches are sized from what this worker's earlier chunks held per input byte, with a small
+  // margin, and grow when a partition gets more; every column of every appended row is written,
+  // so they start uninitialised.
+  const est = task.state ? FIRST_GUESS : shape;
+  const expectRows = (end - start) / est.bytesPerRow / P;
+  const perPart = Math.ceil(expectRows * 1.08) + 32;
+  const stringBytes = est.stringBytesPerRow.map((b) => Math.ceil(b * expectRows * 1.08) + 256);
+  const outs: RowBatch[] = [];
+  for (let p = 0; p < P; p++) outs.push(allocWriteBatch(perPart, stringBytes));
   const rejects = newRejects();
 
   // Field bounds of the current record, per file column (one extra slot to count surplus fields).
@@ -616,7 +607,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   let rows = 0;
   let panMasked = 0;
   let openQuoteAtEnd = false;
-  // Copy keys, with the scratch row they belong to (made partition rows at the end).
+  // Copy keys, with the partition row they belong to.
   const check = journal && !task.state ? task.copyCheck : undefined;
   let copyKeys = new Int32Array(check ? 64 * COPY_KEY_WIDTH : 0);
   let copyCount = 0;
@@ -944,13 +935,10 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     else if (rrnHi !== 0) hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
     else hash = hashTerminalKey(terminal);
 
-    const b = all;
+    const p = partitionOf(hash, P);
+    const b = outs[p]!;
     const r = b.length;
-    if (r === b.type.length) {
-      ensureRows(b, r + 1);
-      parts = scratchParts(b.type.length, parts);
-    }
-    parts[r] = partitionOf(hash, P);
+    if (r === b.type.length) ensureRows(b, r + 1);
     b.type[r] = type;
     b.merchant_id[r] = merchant;
     b.terminal_id[r] = terminal;
@@ -997,8 +985,8 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
             copyKeys = g;
           }
           const k = copyCount++ * COPY_KEY_WIDTH;
-          copyKeys[k] = parts[r]!;
-          copyKeys[k + 1] = r; // the scratch row, for now
+          copyKeys[k] = p;
+          copyKeys[k + 1] = r;
           copyKeys[k + 2] = hi;
           copyKeys[k + 3] = lo;
           copyKeys[k + 4] = businessDate;
@@ -1011,17 +999,13 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     return true;
   }
 
-  // Copy keys name their row by its place in its partition's batch (rows keep their order there).
-  if (copyCount > 0) {
-    const seen = new Int32Array(P);
-    let next = 0;
-    for (let r = 0; r < all.length && next < copyCount; r++) {
-      const p = parts[r]!;
-      if (copyKeys[next * COPY_KEY_WIDTH + 1] === r) copyKeys[next++ * COPY_KEY_WIDTH + 1] = seen[p]!;
-      seen[p]!++;
-    }
+  const batches = outs.map(sealBatch);
+  if (!task.state && rows >= 1000) {
+    shape = {
+      bytesPerRow: (end - start) / rows,
+      stringBytesPerRow: UTF8_COLUMNS.map((name) => batches.reduce((s, b) => s + b[name].offsets[b.length]!, 0) / rows),
+    };
   }
-  const batches = scatterBatch(all, parts, P);
   return {
     chunk: task.chunk,
     lines: line,

@@ -162,16 +162,26 @@ export class WindowWriter {
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 
-/** Sorts n records by hash hi (stable: equal hashes keep their order) and computes their fences. */
+/**
+ * Sorts n records by hash hi (stable: equal hashes keep their order) and computes their fences.
+ * LSD radix sort of (hash hi, record number) pairs: each pass reads the keys in order and moves
+ * them with their record numbers, so no pass reaches into the records at random.
+ */
 export function sortSegment(businessDate: number, part: number, words: Int32Array, n: number): WindowSegment {
-  // LSD radix sort of the record numbers by unsigned hash hi.
+  let keys = new Uint32Array(n);
   let order = new Int32Array(n);
-  let other = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  let keys2 = new Uint32Array(n);
+  let order2 = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    keys[i] = words[i * RECORD_WORDS]! >>> 0;
+    order[i] = i;
+  }
   const count = new Int32Array(RADIX);
   for (let shift = 0; shift < 32; shift += RADIX_BITS) {
     count.fill(0);
-    for (let i = 0; i < n; i++) count[(words[i * RECORD_WORDS]! >>> shift) & (RADIX - 1)]!++;
+    for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & (RADIX - 1)]!++;
+    // A digit every key shares needs no pass (the partition bits, the high bits of small spans).
+    if (count[(keys[0]! >>> shift) & (RADIX - 1)] === n) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = count[d]!;
@@ -179,12 +189,17 @@ export function sortSegment(businessDate: number, part: number, words: Int32Arra
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const r = order[i]!;
-      other[count[(words[r * RECORD_WORDS]! >>> shift) & (RADIX - 1)]!++] = r;
+      const k = keys[i]!;
+      const at = count[(k >>> shift) & (RADIX - 1)]!++;
+      keys2[at] = k;
+      order2[at] = order[i]!;
     }
-    const t = order;
-    order = other;
-    other = t;
+    const tk = keys;
+    keys = keys2;
+    keys2 = tk;
+    const to = order;
+    order = order2;
+    order2 = to;
   }
   const records = new Int32Array(n * RECORD_WORDS);
   for (let i = 0; i < n; i++) {

@@ -187,6 +187,29 @@ export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
   return shapeBatch(0, b);
 }
 
+/**
+ * An empty batch with room for `capacity` rows in one uninitialised buffer (one transferable), for
+ * a writer that sets every column of every row it appends (the scan). `stringBytes[k]` is the room
+ * for the k-th Utf8 column (order_no, orig_rrn, pan_masked). Only the Utf8 offsets' first entry is set.
+ */
+export function allocWriteBatch(capacity: number, stringBytes: readonly number[]): RowBatch {
+  let size = 0;
+  for (const [, kind] of FIXED) size += align8(capacity * width(kind) * elementBytes(kind));
+  UTF8_NAMES.forEach((_, k) => (size += align8((capacity + 1) * 4) + align8(stringBytes[k]!)));
+  const slab = new Slab(size);
+  const b: Record<string, unknown> = {};
+  for (const [name, kind] of FIXED) b[name] = slab.take(kind, capacity * width(kind));
+  UTF8_NAMES.forEach((name, k) => {
+    const offsets = slab.take('i32', capacity + 1) as Int32Array;
+    offsets[0] = 0;
+    b[name] = { offsets, bytes: slab.take('u8', stringBytes[k]!) as Uint8Array } satisfies Utf8Column;
+  });
+  return shapeBatch(0, b);
+}
+
+/** The Utf8 columns' names, in the order allocWriteBatch takes their sizes. */
+export const UTF8_COLUMNS: readonly Utf8Name[] = UTF8_NAMES;
+
 /** Makes room for at least `rows` rows (geometric growth; existing content kept). */
 export function ensureRows(b: RowBatch, rows: number): void {
   const cap = b.type.length;
