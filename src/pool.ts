@@ -14,6 +14,10 @@ export function createPool(workers: number): Pool {
     maxThreads: workers,
     // Idle workers stay until the run ends; the run destroys the pool.
     idleTimeout: 60_000,
+    // Each worker holds its next task in its own queue: it starts it the moment the current one
+    // ends, even while the coordinator's thread is busy (committing to an embedded store, say)
+    // and could not hand it over.
+    concurrentTasksPerWorker: 2,
   });
 }
 

@@ -30,10 +30,12 @@ function viewBuffers(views: ArrayBufferView[], into: ArrayBuffer[]): ArrayBuffer
 }
 
 export async function scan(task: ScanTask) {
+  // Loaded before the scan: from the scan to the spill write nothing may yield to another task of
+  // this worker, which would reuse the partition batches (scan.ts).
+  const spill = task.spill !== undefined ? await import('./spill.js') : undefined;
   const r = scanRange(task);
-  if (task.spill !== undefined) {
-    const { writeSpill } = await import('./spill.js');
-    r.spilled = writeSpill(joinPath(task.spill, `chunk-${task.chunk}.arrow`), r.batches);
+  if (spill && task.spill !== undefined) {
+    r.spilled = spill.writeSpill(joinPath(task.spill, `chunk-${task.chunk}.arrow`), r.batches);
     r.batches = [];
   }
   const buffers = transferList(r.batches);
@@ -47,15 +49,14 @@ export type BatchSource = RowBatch | SpillPiece;
 /** A join task as the coordinator sends it: batches in memory or in spill files. */
 export type JoinRequest = Omit<JoinTask, 'journal' | 'clearing'> & { journal: BatchSource[]; clearing: BatchSource[] };
 
-async function resolve(sources: readonly BatchSource[]): Promise<RowBatch[]> {
-  if (sources.every((s) => !('path' in s))) return sources as RowBatch[];
-  const { readSpill } = await import('./spill.js');
-  return sources.map((s) => ('path' in s ? readSpill(s) : s));
-}
-
 export async function join(request: JoinRequest) {
   workerFault('join');
-  const task: JoinTask = { ...request, journal: await resolve(request.journal), clearing: await resolve(request.clearing) };
+  const spilled = [...request.journal, ...request.clearing].some((s) => 'path' in s);
+  const spill = spilled ? await import('./spill.js') : undefined;
+  // Synchronous from here: spilled pieces are read into the worker's arena, which its next join
+  // task reuses.
+  const [journal, clearing] = spill ? spill.readPieces([request.journal, request.clearing]) : [request.journal as RowBatch[], request.clearing as RowBatch[]];
+  const task: JoinTask = { ...request, journal: journal!, clearing: clearing! };
   const r = joinPartition(task);
   const buffers = transferList([r.leftJournal, r.leftClearing] as RowBatch[]);
   viewBuffers([r.exceptions, r.releases, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])], buffers);

@@ -162,6 +162,13 @@ interface RowShape {
 const FIRST_GUESS: RowShape = { bytesPerRow: 110, stringBytesPerRow: [24, 4, 16] };
 let shape: RowShape = FIRST_GUESS;
 
+/**
+ * The partition batches of a worker's spilling tasks, reused from task to task: their rows go to a
+ * spill file before the task returns (index.ts), so fresh memory (a page fault every 4 KB, and
+ * garbage to collect) is only needed for batches that travel to the coordinator.
+ */
+let spillBatches: RowBatch[] = [];
+
 /** Per-worker cache of the derived tables, keyed by the objects' content identity. */
 let calendarCache: { key: string; cal: WorkCalendar } | undefined;
 let merchantCache: { key: string; index: MerchantIndex } | undefined;
@@ -576,8 +583,16 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   const expectRows = (end - start) / est.bytesPerRow / P;
   const perPart = Math.ceil(expectRows * 1.08) + 32;
   const stringBytes = est.stringBytesPerRow.map((b) => Math.ceil(b * expectRows * 1.08) + 256);
-  const outs: RowBatch[] = [];
-  for (let p = 0; p < P; p++) outs.push(allocWriteBatch(perPart, stringBytes));
+  let outs: RowBatch[];
+  if (task.spill !== undefined && spillBatches.length === P) {
+    // Spilled batches are written out before the task returns: the next task reuses their memory.
+    outs = spillBatches;
+    for (const b of outs) b.length = 0;
+  } else {
+    outs = [];
+    for (let p = 0; p < P; p++) outs.push(allocWriteBatch(perPart, stringBytes));
+    if (task.spill !== undefined) spillBatches = outs;
+  }
   const rejects = newRejects();
 
   // Field bounds of the current record, per file column (one extra slot to count surplus fields).

@@ -51,9 +51,38 @@ function write(path: string, batches: readonly RowBatch[]): SpillPiece[] {
   return pieces;
 }
 
-/** Reads a piece back as a batch (views over the bytes read, no copy of a column). */
-export function readSpill(piece: SpillPiece): RowBatch {
-  const bytes = new Uint8Array(piece.length);
+/**
+ * The worker's read arena for spilled pieces, reused from join task to join task: the join copies
+ * its input into its own tables before it returns, so nothing outlives the task that read it.
+ */
+let arena = new Uint8Array(0);
+
+/**
+ * Reads the spilled pieces of a join task's lists into the worker's arena, in one synchronous go:
+ * the batches are views into it, valid until the worker's next call (the caller must not yield
+ * before it is done with them). In-memory batches pass through.
+ */
+export function readPieces(lists: readonly (readonly (RowBatch | SpillPiece)[])[]): RowBatch[][] {
+  let total = 0;
+  for (const list of lists) for (const s of list) if ('path' in s) total += align8(s.length);
+  if (arena.length < total) arena = new Uint8Array(Buffer.allocUnsafeSlow(Math.ceil(total * 1.25)).buffer);
+  let at = 0;
+  return lists.map((list) =>
+    list.map((s) => {
+      if (!('path' in s)) return s;
+      const b = readInto(s, arena.subarray(at, at + s.length));
+      at += align8(s.length);
+      return b;
+    }),
+  );
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Reads a piece into `bytes` and wraps it as a batch (views over the bytes, no copy of a column). */
+function readInto(piece: SpillPiece, bytes: Uint8Array): RowBatch {
   const fd = openSync(piece.path, 'r');
   try {
     let got = 0;

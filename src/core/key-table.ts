@@ -12,9 +12,11 @@
 
 export class KeyTable {
   private mask: number;
-  /** row + 1 per slot; 0 = empty. */
+  /**
+   * Two words per slot, side by side so a probe touches one cache line: the hash, and row + 1
+   * (0 = empty).
+   */
   private slots: Int32Array;
-  private hashes: Uint32Array;
   /** Insertion log, replayed on growth so equal-hash entries keep their insertion order. */
   private logRow: Int32Array;
   private logHash: Uint32Array;
@@ -24,8 +26,7 @@ export class KeyTable {
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
     this.mask = cap - 1;
-    this.slots = new Int32Array(cap);
-    this.hashes = new Uint32Array(cap);
+    this.slots = new Int32Array(2 * cap);
     this.logRow = new Int32Array(Math.max(8, expected));
     this.logHash = new Uint32Array(Math.max(8, expected));
   }
@@ -47,47 +48,45 @@ export class KeyTable {
     this.logRow[this.size] = row;
     this.logHash[this.size] = hash;
     this.size++;
-    this.place(hash >>> 0, row);
+    this.place(hash | 0, row);
   }
 
   private place(hash: number, row: number): void {
     const mask = this.mask;
     const slots = this.slots;
     let i = hash & mask;
-    while (slots[i] !== 0) i = (i + 1) & mask;
-    slots[i] = row + 1;
-    this.hashes[i] = hash;
+    while (slots[2 * i + 1] !== 0) i = (i + 1) & mask;
+    slots[2 * i] = hash;
+    slots[2 * i + 1] = row + 1;
   }
 
   private rehash(cap: number): void {
     this.mask = cap - 1;
-    this.slots = new Int32Array(cap);
-    this.hashes = new Uint32Array(cap);
-    for (let k = 0; k < this.size; k++) this.place(this.logHash[k]!, this.logRow[k]!);
+    this.slots = new Int32Array(2 * cap);
+    for (let k = 0; k < this.size; k++) this.place(this.logHash[k]! | 0, this.logRow[k]!);
   }
 
   /** Slot of the first entry with this hash, or −1. */
   find(hash: number): number {
-    return this.scan(hash & this.mask, hash >>> 0);
+    return this.scan(hash & this.mask, hash | 0);
   }
 
   /** Slot of the next entry with this hash after `slot`, or −1. */
   findNext(slot: number, hash: number): number {
-    return this.scan((slot + 1) & this.mask, hash >>> 0);
+    return this.scan((slot + 1) & this.mask, hash | 0);
   }
 
   private scan(i: number, hash: number): number {
     const slots = this.slots;
-    const hashes = this.hashes;
     const mask = this.mask;
-    while (slots[i] !== 0) {
-      if (hashes[i] === hash) return i;
+    while (slots[2 * i + 1] !== 0) {
+      if (slots[2 * i] === hash) return i;
       i = (i + 1) & mask;
     }
     return -1;
   }
 
   rowAt(slot: number): number {
-    return this.slots[slot]! - 1;
+    return this.slots[2 * slot + 1]! - 1;
   }
 }
