@@ -229,6 +229,8 @@ export function settle(task: SettleTask): SettleResult {
   const amounts = new Float64Array(COUNTS_LENGTH);
   let openJournal = 0;
   let openClearingItems = 0;
+  const keptJ = new Int32Array(nJ);
+  const keptC = new Int32Array(nC);
   for (let j = 0; j < nJ; j++) {
     const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
     let outcome = OUTCOME_RECONCILED;
@@ -260,10 +262,7 @@ export function settle(task: SettleTask): SettleResult {
       if (!keep) found.closed(J, j);
     }
     if ((J.flags[j]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
-    if (keep) {
-      writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
-      openJournal++;
-    }
+    if (keep) keptJ[openJournal++] = j;
     const kj = countIndex(SIDE_JOURNAL, origin, outcome);
     counts[kj]!++;
     amounts[kj]! += getI64(J.amount, j);
@@ -285,14 +284,16 @@ export function settle(task: SettleTask): SettleResult {
       outcome = keep ? OUTCOME_OPEN : OUTCOME_RECONCILED;
     }
     if (cState[c] === 2 || cConsumed[c] === 1 || (C.flags[c]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
-    if (keep) {
-      writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
-      openClearingItems++;
-    }
+    if (keep) keptC[openClearingItems++] = c;
     const kc = countIndex(SIDE_CLEARING, origin, outcome);
     counts[kc]!++;
     amounts[kc]! += getI64(C.amount, c);
   }
+
+  // In the order of the open items' primary key (created_by, side, source): side 'C' before 'J',
+  // each by source, so that every insert lands on the index's rightmost page.
+  for (const c of bySource(C, keptC.subarray(0, openClearingItems))) writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
+  for (const j of bySource(J, keptJ.subarray(0, openJournal))) writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
 
   return {
     exceptions: found.exceptions.bytes(),
@@ -307,3 +308,7 @@ export function settle(task: SettleTask): SettleResult {
   };
 }
 
+/** The rows, sorted in place by their source (src_run, src_file, src_line). */
+function bySource(B: RowBatch, rows: Int32Array): Int32Array {
+  return rows.sort((a, b) => B.src_run[a]! - B.src_run[b]! || B.src_file[a]! - B.src_file[b]! || B.src_line[a]! - B.src_line[b]!);
+}
