@@ -49,12 +49,21 @@ const CR = 13;
 const MINUS = 45;
 const QUOTE = 34;
 
-/** 6-bit code of an alphanumeric byte (packed.ts), or 0. */
-function alnum(c: number): number {
-  if (c >= 48 && c <= 57) return c - 47;
-  if (c >= 65 && c <= 90) return c - 54;
-  if (c >= 97 && c <= 122) return c - 60;
-  return 0;
+/** Per byte value: its 6-bit alphanumeric code (packed.ts), or 0. */
+const ALNUM = new Uint8Array(256);
+/** Per byte value: 1 when it may stand in free text the fast path reads (printable ASCII but `"` and `,`). */
+const TEXT = new Uint8Array(256);
+/** Per byte value: 1 when it may stand in a card-number field (digits and the masks *, X, x). */
+const PAN = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  ALNUM[c] = c >= 48 && c <= 57 ? c - 47 : c >= 65 && c <= 90 ? c - 54 : c >= 97 && c <= 122 ? c - 60 : 0;
+  TEXT[c] = c >= 32 && c < 127 && c !== QUOTE && c !== COMMA ? 1 : 0;
+  PAN[c] = (c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120 ? 1 : 0;
+}
+
+/** 6-bit code of an alphanumeric byte (packed.ts), or 0 (also for a position past the buffer). */
+function alnum(c: number | undefined): number {
+  return c === undefined ? 0 : ALNUM[c]!;
 }
 
 /**
@@ -174,12 +183,12 @@ export function fastRecord(
       }
       case F_ORDER_NO:
       case F_ORIG_RRN: {
-        let c = buf[pos]!;
-        while (c !== COMMA && c !== NL && c !== CR) {
-          if (c === QUOTE && quoted) break; // the closing quote
-          if (c < 32 || c === QUOTE || c >= 127) return -1; // quotes, control bytes, UTF-8: careful path
-          c = buf[++pos]!;
-          if (pos >= end) break;
+        while (pos < end && TEXT[buf[pos]!] === 1) pos++;
+        // It must end at a delimiter (or, quoted, at its closing quote): a quote inside, a control
+        // byte or UTF-8 goes to the careful path.
+        if (pos < end) {
+          const c = buf[pos];
+          if (c !== COMMA && c !== NL && c !== CR && !(c === QUOTE && quoted)) return -1;
         }
         if (pos - s > 64) return -1;
         ts[f] = s;
@@ -187,8 +196,7 @@ export function fastRecord(
         break;
       }
       case F_PAN: {
-        let c = buf[pos]!;
-        while ((c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120) c = buf[++pos]!;
+        while (pos < end && PAN[buf[pos]!] === 1) pos++;
         const len = pos - s;
         if (len !== 0 && (len < 12 || len > 19)) return -1;
         ts[f] = s;
