@@ -127,7 +127,7 @@ export function fillRunOptions(o: RunOptions): FilledRunOptions {
     maxRejects: parseMaxRejects(maxRejectsText),
     maxRejectsText,
     windowDays: integer('windowDays', o.windowDays ?? RUN_DEFAULTS.windowDays, 1, 3660),
-    // Partition numbers are bytes in the scan's scatter.
+    // At most 256: every scan task keeps a batch open for each partition.
     partitions: integer('partitions', o.partitions ?? RUN_DEFAULTS.partitions, 1, 256),
     chunkBytes: integer('chunkBytes', o.chunkBytes ?? RUN_DEFAULTS.chunkBytes, 1024),
     memoryBytes: parseMemory(o.memory ?? RUN_DEFAULTS.memory),

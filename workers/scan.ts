@@ -1,6 +1,7 @@
 /**
- * Scan task: one byte range of one CSV file → row batches in Arrow layout, scattered into P
- * partitions by the hash of each row's primary match key (DESIGN §9 step 2).
+ * Scan task: one byte range of one CSV file → row batches in Arrow layout, one per hash partition:
+ * each row is written straight into the batch of its partition, chosen by the hash of its primary
+ * match key (DESIGN §9 step 2).
  *
  * The scanner works on bytes: it splits records (RFC 4180: commas, optional double quotes with ""
  * escapes, LF or CRLF), validates and converts each field into the columns of its partition's
