@@ -6,8 +6,8 @@
  * - `scan`: the first scan task has returned, the others are running;
  * - `join`: the first join's findings are written into the run's transaction, the others are running;
  * - `commit`: everything but the run record is written into the transaction.
- * `RECON_FAULT=worker:throw` makes every join task throw inside its worker. Without RECON_FAULT
- * these are no-ops.
+ * `RECON_FAULT=worker:throw` makes every join task throw inside its worker; `RECON_FAULT=spill:enospc`
+ * makes every spill-file write fail as a full disk does. Without RECON_FAULT these are no-ops.
  */
 const spec = process.env.RECON_FAULT;
 const [faultAt, faultAction, faultArg] = spec ? spec.split(':') : [];
@@ -18,6 +18,11 @@ export async function faultPoint(point: 'scan' | 'join' | 'commit'): Promise<voi
   process.stderr.write(`recon: fault point ${point}\n`);
   const ms = faultArg ? Number(faultArg) : 2 ** 31 - 1;
   await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Throws ENOSPC, as a full disk does, when RECON_FAULT=spill:enospc. */
+export function spillFault(): void {
+  if (faultAt === 'spill' && faultAction === 'enospc') throw Object.assign(new Error('ENOSPC: no space left on device, write (RECON_FAULT)'), { code: 'ENOSPC' });
 }
 
 /** Throws in a worker task when RECON_FAULT=worker:throw. */

@@ -32,7 +32,7 @@ import type { Side } from './core/schema.js';
 import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from './core/store-columns.js';
 import { loadCalendar } from './calendar.js';
 import type { FilledRunOptions } from './config.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, SPILL_WRITE_FAILED, UsageError } from './errors.js';
 import { loadMerchants } from './merchants-file.js';
 import { faultPoint } from './fault.js';
 import { gunzipFile, isGzipFile } from './gzip.js';
@@ -297,7 +297,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const results = new Map<number, ScanResult>();
       await settleAll(
         tasks.map(async ({ task, transfer }) => {
-          const r = (await pool.run(task, { name: 'scan', transferList: transfer })) as ScanResult;
+          const r = (await pool.run(task, { name: 'scan', transferList: transfer }).catch(spillSetting)) as ScanResult;
           if (results.size === 0) await faultPoint('scan');
           results.set(task.chunk, r);
           if (task.chunk > OPEN_CLEARING_CHUNK) {
@@ -316,7 +316,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           const r = (await pool.run(
             { ...common, chunk: first, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.readPath, start: plan.dataStart, end: plan.size, eof: true }, copyCheck },
             { name: 'scan' },
-          )) as ScanResult;
+          ).catch(spillSetting)) as ScanResult;
           results.set(first, r);
           chunksOf.set(plan, [first]);
         }
@@ -583,6 +583,15 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
 }
 
 /** A private directory under --spill-dir (or the OS temp dir), removed when the run ends. */
+/**
+ * A worker that could not write a spill file (a full disk, most often) failed on the run's
+ * settings, not on a bug: reported as a usage error that says which setting to change.
+ */
+function spillSetting(e: unknown): never {
+  if (e instanceof Error && e.message.startsWith(SPILL_WRITE_FAILED)) throw new UsageError(e.message);
+  throw e;
+}
+
 function privateDir(spillDir: string | undefined, prefix: string, what: string): string {
   const base = spillDir ?? tmpdir();
   try {

@@ -11,6 +11,8 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { RecordBatchReader, RecordBatchStreamWriter } from 'apache-arrow';
 import { fromArrow, toArrow } from '../src/core/arrow.js';
 import type { RowBatch } from '../src/core/batch.js';
+import { SPILL_WRITE_FAILED } from '../src/errors.js';
+import { spillFault } from '../src/fault.js';
 
 /** Where one partition's batch of one scan chunk lives. */
 export interface SpillPiece {
@@ -26,11 +28,12 @@ export function writeSpill(path: string, batches: readonly RowBatch[]): SpillPie
     return write(path, batches);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`cannot write the spill file ${path}: ${code ?? String(e)}${code === 'ENOSPC' ? ' (free some space, or give --spill-dir on a larger disk, or a larger --memory)' : ''}`);
+    throw new Error(`${SPILL_WRITE_FAILED} ${path}: ${code ?? String(e)}${code === 'ENOSPC' ? ' (free some space, or give --spill-dir on a larger disk, or a larger --memory)' : ''}`);
   }
 }
 
 function write(path: string, batches: readonly RowBatch[]): SpillPiece[] {
+  spillFault();
   const fd = openSync(path, 'w');
   const pieces: SpillPiece[] = [];
   let offset = 0;

@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,24 @@ for (const t of targets) {
       expect(r.code).toBe(1);
       expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^recon: internal error: injected fault in the join task/)]);
       expect(await snapshot(target)).toEqual(before);
+    });
+
+    it('a spill file that cannot be written (a full disk) fails the run in one line naming the settings, exit 2, nothing written, no spill left behind', async () => {
+      const { db, target } = await t.fresh();
+      expect((await run(db, DAY1, engine).done).code).toBe(0);
+      const before = await snapshot(target);
+      const spillDir = join(tempDir('crash-spill'), 'spill');
+      mkdirSync(spillDir);
+      const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'spill:enospc' }, ['--memory', '1m', '--spill-dir', spillDir]).done;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^recon: cannot write the spill file .*\/chunk-\d+\.arrow: ENOSPC \(free some space, or give --spill-dir on a larger disk, or a larger --memory\)$/),
+      ]);
+      expect(await snapshot(target)).toEqual(before);
+      expect(readdirSync(spillDir)).toEqual([]);
+      const rerun = await run(db, DAY2, engine).done;
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(await snapshot(target)).toEqual(reference);
     });
 
     if (t.name === 'server') {
