@@ -1,6 +1,7 @@
 /**
  * Micro benchmarks (tinybench) of the hot path's pieces: the scanner (into 16 partitions and into
- * one), key hashing, the hash table, the Arrow wrapping and thread hand-off of a batch, and the journal window records.
+ * one), key hashing, the hash table, the Arrow wrapping and thread hand-off of a batch, the journal
+ * window records, and COPY encoding.
  * Each reports a rate in its own unit (MB/s or rows/s).
  */
 import { MessageChannel } from 'node:worker_threads';
@@ -14,6 +15,8 @@ import type { MerchantTable } from '../src/core/merchants.js';
 import { parseIsoDate } from '../src/core/dates.js';
 import { mapHeader } from '../src/core/schema.js';
 import { WindowWriter } from '../workers/window-records.js';
+import { writeOpenItem } from '../workers/encode.js';
+import { ByteWriter } from '../src/core/byte-writer.js';
 import { scanBytes } from '../workers/scan.js';
 
 export interface MicroResult {
@@ -75,6 +78,12 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
       const w = new WindowWriter(runDay);
       for (let i = 0; i < rows; i++) w.add(batch, i, true);
       w.finish();
+    })
+    // COPY encoding: the rows as the CSV bytes of recon.open_item (the widest table a run writes).
+    .add('COPY encoding (open items as CSV)', () => {
+      const w = new ByteWriter(1 << 20);
+      for (let i = 0; i < rows; i++) writeOpenItem(w, runDay, batch, i, true, 0, calendar.zoneOffsetMinutes);
+      if (w.bytes().length === 0) throw new Error('nothing encoded');
     });
   await bench.run();
   port1.close();
@@ -87,6 +96,7 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
     'scan (journal bytes → 1 partition)': [body.length / 1e6, 'MB/s'],
     'Arrow wrap + transfer round trip': [rows, 'rows/s'],
     'journal window records (add + sort)': [rows, 'rows/s'],
+    'COPY encoding (open items as CSV)': [rows, 'rows/s'],
   };
   return bench.tasks.map((t) => {
     const r = t.result;

@@ -14,6 +14,29 @@ const QUOTE = 34;
 const NL = 10;
 const CR = 13;
 
+/** Formatted dates by epoch day modulo DATE_SLOTS (direct-mapped), shared by every writer. */
+const DATE_SLOTS = 64;
+const cachedDay = new Int32Array(DATE_SLOTS).fill(-0x80000000);
+const cachedText = new Uint8Array(DATE_SLOTS * 10);
+
+/** Writes `YYYY-MM-DD` of an epoch day into b[at, at + 10). */
+function formatDate(day: number, b: Uint8Array, at: number): void {
+  const c = civilFromDays(day);
+  const y = Math.floor(c / 10_000);
+  const m = Math.floor(c / 100) % 100;
+  const d = c % 100;
+  b[at] = 48 + Math.floor(y / 1000);
+  b[at + 1] = 48 + (Math.floor(y / 100) % 10);
+  b[at + 2] = 48 + (Math.floor(y / 10) % 10);
+  b[at + 3] = 48 + (y % 10);
+  b[at + 4] = 45;
+  b[at + 5] = 48 + Math.floor(m / 10);
+  b[at + 6] = 48 + (m % 10);
+  b[at + 7] = 45;
+  b[at + 8] = 48 + Math.floor(d / 10);
+  b[at + 9] = 48 + (d % 10);
+}
+
 export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
@@ -125,17 +148,18 @@ export class ByteWriter {
     b[this.pos++] = 48 + (v % 10);
   }
 
-  /** `YYYY-MM-DD` of an epoch day. */
+  /** `YYYY-MM-DD` of an epoch day (from a small cache: the dates of a run's rows are few). */
   date(day: number): void {
     if (this.pos + 10 > this.buf.length) this.grow(10);
-    const c = civilFromDays(day);
-    const y = Math.floor(c / 10_000);
-    this.two(Math.floor(y / 100));
-    this.two(y % 100);
-    this.byte(45);
-    this.two(Math.floor(c / 100) % 100);
-    this.byte(45);
-    this.two(c % 100);
+    const slot = day & (DATE_SLOTS - 1);
+    const at = slot * 10;
+    if (cachedDay[slot] !== day) {
+      formatDate(day, cachedText, at);
+      cachedDay[slot] = day;
+    }
+    const b = this.buf;
+    for (let k = 0; k < 10; k++) b[this.pos + k] = cachedText[at + k]!;
+    this.pos += 10;
   }
 
   /** `YYYY-MM-DDTHH:MM:SS.mmm+HH:MM` of epoch milliseconds, shown in a fixed UTC offset. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CYCLE_D1, CYCLE_T0, CYCLE_T1, daysFromCivil, formatIsoDate, parseIsoDate, WorkCalendar, civilFromDays, weekday } from '../../src/core/dates.js';
 import { parseCalendar } from '../../src/calendar.js';
+import { ByteWriter } from '../../src/core/byte-writer.js';
 
 const d = (s: string): number => {
   const v = parseIsoDate(s);
@@ -30,6 +31,20 @@ describe('civil dates', () => {
     }
     expect(formatIsoDate(d('2024-02-29'))).toBe('2024-02-29');
     expect(weekday(d('2026-11-21'))).toBe(6); // a Saturday
+  });
+
+  it('are written by the COPY encoder exactly as formatIsoDate writes them, whatever its cache holds', () => {
+    const w = new ByteWriter(16);
+    const text = (d: number): string => {
+      w.pos = 0;
+      w.date(d);
+      return new TextDecoder().decode(w.bytes());
+    };
+    const from = parseIsoDate('2000-01-01');
+    const to = parseIsoDate('2099-12-31');
+    for (let d = from; d <= to; d++) expect(text(d)).toBe(formatIsoDate(d));
+    // Days that share a cache slot, interleaved.
+    for (const d of [from + 5, from + 5 + 64, from + 5, from + 5 + 128, from + 5 + 64]) expect(text(d)).toBe(formatIsoDate(d));
   });
 
   it('rejects impossible dates', () => {
