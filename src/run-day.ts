@@ -582,7 +582,6 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   }
 }
 
-/** A private directory under --spill-dir (or the OS temp dir), removed when the run ends. */
 /**
  * A worker that could not write a spill file (a full disk, most often) failed on the run's
  * settings, not on a bug: reported as a usage error that says which setting to change.
@@ -592,6 +591,7 @@ function spillSetting(e: unknown): never {
   throw e;
 }
 
+/** A private directory under --spill-dir (or the OS temp dir), removed when the run ends. */
 function privateDir(spillDir: string | undefined, prefix: string, what: string): string {
   const base = spillDir ?? tmpdir();
   try {

@@ -32,10 +32,11 @@ function viewBuffers(views: ArrayBufferView[], into: ArrayBuffer[]): ArrayBuffer
 export async function scan(task: ScanTask) {
   // Loaded before the scan: from the scan to the spill write nothing may yield to another task of
   // this worker, which would reuse the partition batches (scan.ts).
-  const spill = task.spill !== undefined ? await import('./spill.js') : undefined;
+  const spillTo = task.spill;
+  const spill = spillTo !== undefined ? await import('./spill.js') : undefined;
   const r = scanRange(task);
-  if (spill && task.spill !== undefined) {
-    r.spilled = spill.writeSpill(joinPath(task.spill, `chunk-${task.chunk}.arrow`), r.batches);
+  if (spill && spillTo !== undefined) {
+    r.spilled = spill.writeSpill(joinPath(spillTo, `chunk-${task.chunk}.arrow`), r.batches);
     r.batches = [];
   }
   const buffers = transferList(r.batches);

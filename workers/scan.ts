@@ -580,16 +580,16 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   // batches are sized from what this worker's earlier chunks held per input byte, with a small
   // margin, and grow when a partition gets more; every column of every appended row is written,
   // so they start uninitialised.
-  const est = task.state ? FIRST_GUESS : shape;
-  const expectRows = (end - start) / est.bytesPerRow / P;
-  const perPart = Math.ceil(expectRows * 1.08) + 32;
-  const stringBytes = est.stringBytesPerRow.map((b) => Math.ceil(b * expectRows * 1.08) + 256);
   let outs: RowBatch[];
   if (task.spill !== undefined && spillBatches.length === P) {
     // Spilled batches are written out before the task returns: the next task reuses their memory.
     outs = spillBatches;
     for (const b of outs) b.length = 0;
   } else {
+    const est = task.state ? FIRST_GUESS : shape;
+    const expectRows = (end - start) / est.bytesPerRow / P;
+    const perPart = Math.ceil(expectRows * 1.08) + 32;
+    const stringBytes = est.stringBytesPerRow.map((b) => Math.ceil(b * expectRows * 1.08) + 256);
     outs = [];
     for (let p = 0; p < P; p++) outs.push(allocWriteBatch(perPart, stringBytes));
     if (task.spill !== undefined) spillBatches = outs;

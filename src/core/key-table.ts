@@ -19,7 +19,7 @@ export class KeyTable {
   private slots: Int32Array;
   /** Insertion log, replayed on growth so equal-hash entries keep their insertion order. */
   private logRow: Int32Array;
-  private logHash: Uint32Array;
+  private logHash: Int32Array;
   size = 0;
 
   constructor(expected = 16) {
@@ -28,7 +28,7 @@ export class KeyTable {
     this.mask = cap - 1;
     this.slots = new Int32Array(2 * cap);
     this.logRow = new Int32Array(Math.max(8, expected));
-    this.logHash = new Uint32Array(Math.max(8, expected));
+    this.logHash = new Int32Array(Math.max(8, expected));
   }
 
   get capacity(): number {
@@ -41,7 +41,7 @@ export class KeyTable {
       const r = new Int32Array(this.size * 2);
       r.set(this.logRow);
       this.logRow = r;
-      const h = new Uint32Array(this.size * 2);
+      const h = new Int32Array(this.size * 2);
       h.set(this.logHash);
       this.logHash = h;
     }
@@ -63,7 +63,7 @@ export class KeyTable {
   private rehash(cap: number): void {
     this.mask = cap - 1;
     this.slots = new Int32Array(2 * cap);
-    for (let k = 0; k < this.size; k++) this.place(this.logHash[k]! | 0, this.logRow[k]!);
+    for (let k = 0; k < this.size; k++) this.place(this.logHash[k]!, this.logRow[k]!);
   }
 
   /** Slot of the first entry with this hash, or −1. */
