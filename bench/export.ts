@@ -6,7 +6,7 @@
  *   npm run build && node dist/bench/export.js [--rows N] [--db DIR|URL]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../src/paths.js';
@@ -37,7 +37,10 @@ recon('run', '--date', DATE, '--data-dir', 'data', '--db', db, '--quiet');
 // Copies of the run's findings under new subject lines until there are `rows` of them.
 const store = await openStore(resolveStoreTarget(db, undefined));
 try {
-  const base = await store.query<{ n: number }>(`select count(*)::int as n from recon.exception where raised_on = $1::date`, [DATE]);
+  const base = await store.query<{ n: number }>(
+    `select count(*)::int as n from recon.exception where raised_on = $1::date`,
+    [DATE],
+  );
   const n = base[0]!.n;
   const copies = Math.ceil(rows / n) - 1;
   await store.query(
@@ -49,7 +52,10 @@ try {
       where e.raised_on = $1::date`,
     [DATE, copies],
   );
-  const total = await store.query<{ n: number }>(`select count(*)::int as n from recon.exception where raised_on = $1::date`, [DATE]);
+  const total = await store.query<{ n: number }>(
+    `select count(*)::int as n from recon.exception where raised_on = $1::date`,
+    [DATE],
+  );
   process.stdout.write(`findings of ${DATE}: ${total[0]!.n.toLocaleString('en-US')}\n`);
 } finally {
   await store.close();
@@ -60,9 +66,15 @@ for (const format of ['csv', 'json']) {
   const t0 = performance.now();
   const env = { ...process.env };
   delete env.DATABASE_URL;
-  const r = spawnSync('/usr/bin/time', ['-f', 'RSS %M', BIN, 'exceptions', '--date', DATE, '--db', db, '--format', format], { cwd: work, env, stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'RSS %M', BIN, 'exceptions', '--date', DATE, '--db', db, '--format', format],
+    { cwd: work, env, stdio: ['ignore', out, 'pipe'], encoding: 'utf8' },
+  );
   closeSync(out);
   if (r.status !== 0) throw new Error(`recon exceptions: ${r.stderr}`);
   const kb = Number(/RSS (\d+)/.exec(r.stderr)?.[1]);
-  process.stdout.write(`recon exceptions --format ${format}: ${((performance.now() - t0) / 1000).toFixed(1)} s, peak RSS ${(kb / 1024).toFixed(0)} MB\n`);
+  process.stdout.write(
+    `recon exceptions --format ${format}: ${((performance.now() - t0) / 1000).toFixed(1)} s, peak RSS ${(kb / 1024).toFixed(0)} MB\n`,
+  );
 }

@@ -6,18 +6,18 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { Bench } from 'tinybench';
-import { concatBatches, transferList, type RowBatch } from '../src/core/batch.js';
-import { toArrow } from '../src/core/arrow.js';
 import { loadCalendar } from '../src/calendar.js';
+import { toArrow } from '../src/core/arrow.js';
+import { concatBatches, type RowBatch, transferList } from '../src/core/batch.js';
+import { ByteWriter } from '../src/core/byte-writer.js';
+import { parseIsoDate } from '../src/core/dates.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashRrnKey } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
-import { parseIsoDate } from '../src/core/dates.js';
 import { mapHeader } from '../src/core/schema.js';
-import { WindowWriter } from '../workers/window-records.js';
 import { writeOpenItem } from '../workers/encode.js';
-import { ByteWriter } from '../src/core/byte-writer.js';
 import { scanBytes } from '../workers/scan.js';
+import { WindowWriter } from '../workers/window-records.js';
 
 export interface MicroResult {
   name: string;
@@ -28,17 +28,37 @@ export interface MicroResult {
 /** Runs the micro benchmarks on `sample` (the bytes of a journal file, header included). */
 export async function runMicro(sample: Uint8Array, merchants: MerchantTable, quick: boolean): Promise<MicroResult[]> {
   const nl = sample.indexOf(10);
-  const columns = mapHeader('journal', new TextDecoder().decode(sample.subarray(0, nl)).replace(/^\uFEFF/, '').replace(/\r$/, '').split(','));
+  const columns = mapHeader(
+    'journal',
+    new TextDecoder()
+      .decode(sample.subarray(0, nl))
+      .replace(/^\uFEFF/, '')
+      .replace(/\r$/, '')
+      .split(','),
+  );
   const body = sample.subarray(nl + 1);
   const calendar = loadCalendar(undefined).spec;
   const runDay = parseIsoDate('2026-11-19');
-  const scanTask = { chunk: 0, side: 'journal' as const, fields: columns.fields, state: false, fileNo: 1, runDay, partitions: 16, grace: 1, calendar, merchants };
-  const scanOnce = (partitions: number): RowBatch[] => scanBytes(body, 0, body.length, true, { ...scanTask, partitions }).batches;
+  const scanTask = {
+    chunk: 0,
+    side: 'journal' as const,
+    fields: columns.fields,
+    state: false,
+    fileNo: 1,
+    runDay,
+    partitions: 16,
+    grace: 1,
+    calendar,
+    merchants,
+  };
+  const scanOnce = (partitions: number): RowBatch[] =>
+    scanBytes(body, 0, body.length, true, { ...scanTask, partitions }).batches;
   const batch = scanOnce(1)[0]!;
   const rows = batch.length;
 
   const keys = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) keys[i] = hashRrnKey(batch.merchant_id[i]!, batch.terminal_id[i]!, batch.rrn_hi[i]!, batch.rrn_lo[i]!);
+  for (let i = 0; i < rows; i++)
+    keys[i] = hashRrnKey(batch.merchant_id[i]!, batch.terminal_id[i]!, batch.rrn_hi[i]!, batch.rrn_lo[i]!);
   const { port1, port2 } = new MessageChannel();
   port2.on('message', (m: RowBatch) => port2.postMessage(m, transferList([m])));
   const roundTrip = (b: RowBatch): Promise<RowBatch> =>
@@ -55,7 +75,8 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
     })
     .add('key hashing (merchant, terminal, rrn)', () => {
       let h = 0;
-      for (let i = 0; i < rows; i++) h ^= hashRrnKey(batch.merchant_id[i]!, batch.terminal_id[i]!, batch.rrn_hi[i]!, batch.rrn_lo[i]!);
+      for (let i = 0; i < rows; i++)
+        h ^= hashRrnKey(batch.merchant_id[i]!, batch.terminal_id[i]!, batch.rrn_hi[i]!, batch.rrn_lo[i]!);
       if (h === 0.5) throw new Error('unreachable');
     })
     .add('hash table build + probe', () => {

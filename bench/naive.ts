@@ -25,7 +25,8 @@ const [journalPath, clearingPath] = process.argv.slice(2) as [string, string];
 const t0 = performance.now();
 const journal = new Map<string, { amount: number; credits: number; approved: boolean }>();
 await rows(journalPath, (r) => {
-  if (r.txn_type === 'SALE' || r.txn_type === 'PREAUTH_COMPLETION') journal.set(keyOf(r), { amount: Number(r.amount_minor), credits: 0, approved: r.response_code === '00' });
+  if (r.txn_type === 'SALE' || r.txn_type === 'PREAUTH_COMPLETION')
+    journal.set(keyOf(r), { amount: Number(r.amount_minor), credits: 0, approved: r.response_code === '00' });
 });
 let matched = 0;
 let unmatched = 0;
@@ -47,4 +48,6 @@ await rows(clearingPath, (r) => {
 });
 let missing = 0;
 for (const j of journal.values()) if (j.approved && j.credits === 0) missing++;
-process.stdout.write(`${JSON.stringify({ matched, missing, unmatched, amountMismatch, duplicates, seconds: (performance.now() - t0) / 1000 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ matched, missing, unmatched, amountMismatch, duplicates, seconds: (performance.now() - t0) / 1000 })}\n`,
+);

@@ -12,15 +12,25 @@
  *                    [--store embedded|server] [--workers 1,2]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { generate } from '../data-gen/generate.js';
 import { loadCalendar } from '../src/calendar.js';
 import { loadMerchants } from '../src/merchants-file.js';
 import { packagePath } from '../src/paths.js';
-import { generate } from '../data-gen/generate.js';
-import { runMicro, type MicroResult } from './micro.js';
+import { type MicroResult, runMicro } from './micro.js';
 
 interface Args {
   rows: number;
@@ -33,7 +43,15 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { rows: 5_000_000, quick: false, json: false, only: undefined, skip: new Set(), store: process.env.DATABASE_URL ? 'server' : 'embedded', workers: [1, 2] };
+  const a: Args = {
+    rows: 5_000_000,
+    quick: false,
+    json: false,
+    only: undefined,
+    skip: new Set(),
+    store: process.env.DATABASE_URL ? 'server' : 'embedded',
+    workers: [1, 2],
+  };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
     const v = (): string => {
@@ -68,14 +86,24 @@ interface MacroResult {
 }
 
 /** Runs a command, timing it and reading its peak RSS through /usr/bin/time when there is one. */
-function measure(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { seconds: number; peakRssMb: number | null; stdout: string } {
+function measure(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { seconds: number; peakRssMb: number | null; stdout: string } {
   const timer = existsSync('/usr/bin/time');
   const t0 = performance.now();
   const r = timer
-    ? spawnSync('/usr/bin/time', ['-f', 'RECON_BENCH %e %M', cmd, ...args], { encoding: 'utf8', env, maxBuffer: 64 << 20 })
+    ? spawnSync('/usr/bin/time', ['-f', 'RECON_BENCH %e %M', cmd, ...args], {
+        encoding: 'utf8',
+        env,
+        maxBuffer: 64 << 20,
+      })
     : spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 << 20 });
   const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${name} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(`${name} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
   const m = timer ? /RECON_BENCH ([\d.]+) (\d+)/.exec(r.stderr) : null;
   return { seconds, peakRssMb: m ? Number(m[2]) / 1024 : null, stdout: r.stdout };
 }
@@ -126,7 +154,12 @@ async function main(): Promise<void> {
   }
   const bytes = statSync(journal).size + statSync(clearing).size;
   const rows = countLines(journal) + countLines(clearing);
-  const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpus: availableParallelism(),
+    model: cpus()[0]?.model ?? 'unknown',
+    memGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 
   let micro: MicroResult[] = [];
   if (args.only !== 'macro') {
@@ -154,7 +187,8 @@ async function main(): Promise<void> {
     };
     add('floor (read + count lines)', node, [join(dist, 'floor.js'), journal, clearing]);
     add('naive (fast-csv + Map, 1 thread)', node, [join(dist, 'naive.js'), journal, clearing]);
-    for (const t of [1, 2]) add(`duckdb (${t} thread${t > 1 ? 's' : ''})`, node, [join(dist, 'duck.js'), String(t), journal, clearing]);
+    for (const t of [1, 2])
+      add(`duckdb (${t} thread${t > 1 ? 's' : ''})`, node, [join(dist, 'duck.js'), String(t), journal, clearing]);
     for (const w of args.workers) {
       const name = `recon (${w} worker${w > 1 ? 's' : ''}, ${args.store} store)`;
       if (args.skip.has('recon')) continue;
@@ -174,7 +208,23 @@ async function main(): Promise<void> {
         // not part of a run.
         const migrated = spawnSync(packagePath('bin/recon'), ['db', 'migrate', '--db', db], { encoding: 'utf8' });
         if (migrated.status !== 0) throw new Error(`recon db migrate failed: ${migrated.stderr}`);
-        add(name, packagePath('bin/recon'), ['run', '--date', DATE, '--journal', journal, '--clearing', clearing, '--merchants', merchants, '--db', db, '--workers', String(w), '--json', '--quiet']);
+        add(name, packagePath('bin/recon'), [
+          'run',
+          '--date',
+          DATE,
+          '--journal',
+          journal,
+          '--clearing',
+          clearing,
+          '--merchants',
+          merchants,
+          '--db',
+          db,
+          '--workers',
+          String(w),
+          '--json',
+          '--quiet',
+        ]);
       } finally {
         await drop();
       }
@@ -183,7 +233,20 @@ async function main(): Promise<void> {
 
   const duck2 = macro.find((m) => m.name.startsWith('duckdb (2'))?.seconds;
   const floor = macro.find((m) => m.name.startsWith('floor'))?.seconds;
-  const result = { date: new Date().toISOString(), machine, rows, bytes, micro, macro: macro.map((m) => ({ ...m, rowsPerSecond: m.rows / m.seconds, mbPerSecond: m.bytes / 1e6 / m.seconds, speedVsDuckdb2: duck2 ? duck2 / m.seconds : null, timesFloor: floor ? m.seconds / floor : null })) };
+  const result = {
+    date: new Date().toISOString(),
+    machine,
+    rows,
+    bytes,
+    micro,
+    macro: macro.map((m) => ({
+      ...m,
+      rowsPerSecond: m.rows / m.seconds,
+      mbPerSecond: m.bytes / 1e6 / m.seconds,
+      speedVsDuckdb2: duck2 ? duck2 / m.seconds : null,
+      timesFloor: floor ? m.seconds / floor : null,
+    })),
+  };
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (args.json) {
@@ -192,13 +255,19 @@ async function main(): Promise<void> {
   }
   const lines: string[] = [];
   lines.push(`machine: ${machine.cpus} cores (${machine.model}), ${machine.memGb} GiB, Node ${machine.node}`);
-  lines.push(`input: ${rows.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(0)} MB (journal + clearing of ${DATE})`);
+  lines.push(
+    `input: ${rows.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(0)} MB (journal + clearing of ${DATE})`,
+  );
   if (micro.length) {
     lines.push('', 'micro                                          rate');
-    for (const m of micro) lines.push(`  ${m.name.padEnd(42)} ${Math.round(m.rate).toLocaleString('en-US').padStart(14)} ${m.unit}`);
+    for (const m of micro)
+      lines.push(`  ${m.name.padEnd(42)} ${Math.round(m.rate).toLocaleString('en-US').padStart(14)} ${m.unit}`);
   }
   if (result.macro.length) {
-    lines.push('', 'end to end                                   seconds       rows/s     MB/s   peak RSS   vs DuckDB-2   × floor');
+    lines.push(
+      '',
+      'end to end                                   seconds       rows/s     MB/s   peak RSS   vs DuckDB-2   × floor',
+    );
     for (const m of result.macro) {
       lines.push(
         `  ${m.name.padEnd(42)} ${m.seconds.toFixed(2).padStart(8)} ${Math.round(m.rowsPerSecond).toLocaleString('en-US').padStart(12)} ${m.mbPerSecond.toFixed(0).padStart(8)} ${(m.peakRssMb === null ? '?' : `${m.peakRssMb.toFixed(0)} MB`).padStart(10)} ${(m.speedVsDuckdb2 === null ? '' : `${m.speedVsDuckdb2.toFixed(2)}x`).padStart(13)} ${(m.timesFloor === null ? '' : `${m.timesFloor.toFixed(1)}`).padStart(9)}`,

@@ -22,7 +22,18 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CYCLE_D1, CYCLE_T0, CYCLE_T1, daysFromCivil, formatIsoDate, MS_PER_DAY, parseIsoDate, WorkCalendar, civilFromDays, type CalendarSpec } from '../src/core/dates.js';
+import {
+  type CalendarSpec,
+  CYCLE_D1,
+  CYCLE_T0,
+  CYCLE_T1,
+  civilFromDays,
+  daysFromCivil,
+  formatIsoDate,
+  MS_PER_DAY,
+  parseIsoDate,
+  WorkCalendar,
+} from '../src/core/dates.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../src/core/schema.js';
 import { Rng } from './rng.js';
 
@@ -265,7 +276,14 @@ export function generate(o: GenOptions): GenSummary {
     };
     const nTerm = 1 + Math.floor(rng.float() * rng.float() * 8);
     for (let t = 0; t < nTerm; t++) {
-      m.terminals.push({ id: String(terminalNo++), merchant: m, stan: rng.int(1, 5000), batch: rng.int(1, 900), orderSeq: 0, fakeSeq: 0 });
+      m.terminals.push({
+        id: String(terminalNo++),
+        merchant: m,
+        stan: rng.int(1, 5000),
+        batch: rng.int(1, 900),
+        orderSeq: 0,
+        fakeSeq: 0,
+      });
     }
     merchants.push(m);
   }
@@ -273,7 +291,7 @@ export function generate(o: GenOptions): GenSummary {
   const cum: number[] = [];
   let total = 0;
   for (let i = 0; i < merchantCount; i++) {
-    total += 1 / Math.pow(i + 1, 0.9);
+    total += 1 / (i + 1) ** 0.9;
     cum.push(total);
   }
   // A terminal's STAN has 6 digits and the RRN is day, hour and STAN: a terminal busier than a few
@@ -282,9 +300,16 @@ export function generate(o: GenOptions): GenSummary {
   const TERMINAL_DAY_MAX = 300_000;
   for (let i = 0; i < merchantCount; i++) {
     const m = merchants[i]!;
-    const expected = (o.rows * (1 / Math.pow(i + 1, 0.9))) / total;
+    const expected = (o.rows * (1 / (i + 1) ** 0.9)) / total;
     while (expected / m.terminals.length > TERMINAL_DAY_MAX) {
-      m.terminals.push({ id: String(terminalNo++), merchant: m, stan: rng.int(1, 5000), batch: rng.int(1, 900), orderSeq: 0, fakeSeq: 0 });
+      m.terminals.push({
+        id: String(terminalNo++),
+        merchant: m,
+        stan: rng.int(1, 5000),
+        batch: rng.int(1, 900),
+        orderSeq: 0,
+        fakeSeq: 0,
+      });
     }
   }
   const pickMerchant = (): Merchant => {
@@ -300,7 +325,10 @@ export function generate(o: GenOptions): GenSummary {
   };
   const hourCum: number[] = [];
   let hourTotal = 0;
-  for (const w of HOUR_WEIGHTS) hourCum.push((hourTotal += w));
+  for (const w of HOUR_WEIGHTS) {
+    hourTotal += w;
+    hourCum.push(hourTotal);
+  }
 
   // How each file is written, fixed up front so rows can be formatted as they are made.
   const styleOf = (nCols: number): FileStyle => {
@@ -354,11 +382,28 @@ export function generate(o: GenOptions): GenSummary {
   let journalRows = 0;
   let clearingRows = 0;
 
-  const deadlineOf = (businessDate: number, cycle: number): number => cal.deadline(cal.expectedSettle(businessDate, cycle), grace);
+  const deadlineOf = (businessDate: number, cycle: number): number =>
+    cal.deadline(cal.expectedSettle(businessDate, cycle), grace);
 
   const journal = (day: number, t: Txn): void => {
     if (day > end) return;
-    const v = [t.merchant.id, t.terminal.id, t.batchNo, t.stan, t.rrn, t.authCode, t.type, t.channel, t.orderNo, isoTime(t.time, zone), String(t.amount), 'CNY', t.response, t.origRrn, t.pan];
+    const v = [
+      t.merchant.id,
+      t.terminal.id,
+      t.batchNo,
+      t.stan,
+      t.rrn,
+      t.authCode,
+      t.type,
+      t.channel,
+      t.orderNo,
+      isoTime(t.time, zone),
+      String(t.amount),
+      'CNY',
+      t.response,
+      t.origRrn,
+      t.pan,
+    ];
     sinkFor('journal', day).line(format(v, journalStyle.get(day)!));
     journalRows++;
   };
@@ -401,7 +446,17 @@ export function generate(o: GenOptions): GenSummary {
     clearingRows++;
   };
 
-  const addTruth = (raised: number, kind: string, status: 'open' | 'resolved', t: Txn, j: number | null, c: number | null, daysLate = 0, dup = 0, rrn = t.rrn): void => {
+  const addTruth = (
+    raised: number,
+    kind: string,
+    status: 'open' | 'resolved',
+    t: Txn,
+    j: number | null,
+    c: number | null,
+    daysLate = 0,
+    dup = 0,
+    rrn = t.rrn,
+  ): void => {
     if (raised > end) return;
     truth.push({
       business_date: formatIsoDate(raised),
@@ -588,7 +643,14 @@ export function generate(o: GenOptions): GenSummary {
         credit();
         const term = t.terminal;
         const stan = pad(900_000 + term.fakeSeq++, 6);
-        const fake: Txn = { ...t, stan, rrn: t.rrn ? t.rrn.slice(0, 6) + stan : '', orderNo: t.orderNo ? `${t.orderNo}U` : '', amount: t.amount + 1, time: t.time + 17_000 };
+        const fake: Txn = {
+          ...t,
+          stan,
+          rrn: t.rrn ? t.rrn.slice(0, 6) + stan : '',
+          orderNo: t.orderNo ? `${t.orderNo}U` : '',
+          amount: t.amount + 1,
+          time: t.time + 17_000,
+        };
         if (cal.businessDate(fake.time) !== b) fake.time = t.time;
         clearing(b, fake, { settle: e });
         addTruth(dl, 'UNMATCHED_CLEARING', 'open', fake, null, fake.amount);
@@ -627,13 +689,20 @@ export function generate(o: GenOptions): GenSummary {
         credit();
         // The refund is keyed on a later day; its own business date drives its deadline.
         const day = b + 1 + (fate === 'REFUND_DEBITED' ? rng.int(0, 1) : 0);
-        const r = sibling(t, 'REFUND', (day - b) * MS_PER_DAY + 3_600_000, Math.max(1, Math.round(t.amount * (rng.chance(0.5) ? 1 : 0.4))), 'R');
+        const r = sibling(
+          t,
+          'REFUND',
+          (day - b) * MS_PER_DAY + 3_600_000,
+          Math.max(1, Math.round(t.amount * (rng.chance(0.5) ? 1 : 0.4))),
+          'R',
+        );
         r.time = t.time + (day - b) * MS_PER_DAY;
         r.businessDate = cal.businessDate(r.time);
         r.expected = cal.expectedSettle(r.businessDate, t.merchant.cycle);
         r.origRrn = t.orderNo || t.rrn;
         journal(day, r);
-        if (fate === 'REFUND_DEBITED') clearing(r.businessDate + rng.int(0, 1), r, { type: 'REFUND', settle: r.expected });
+        if (fate === 'REFUND_DEBITED')
+          clearing(r.businessDate + rng.int(0, 1), r, { type: 'REFUND', settle: r.expected });
         else addTruth(deadlineOf(r.businessDate, t.merchant.cycle), 'REFUND_NOT_DEBITED', 'open', r, r.amount, null);
         return;
       }
@@ -764,12 +833,15 @@ export function generate(o: GenOptions): GenSummary {
 
   truth.sort((a, b) => TRUTH_COLUMNS.map((c) => String(a[c]).localeCompare(String(b[c]))).find((x) => x !== 0) ?? 0);
   const tf = join(o.out, 'truth.csv');
-  const cell = (v: string | number): string => (needsQuote(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  writeFileSync(tf, `${TRUTH_COLUMNS.join(',')}\n${truth.map((r) => TRUTH_COLUMNS.map((c) => cell(r[c])).join(',')).join('\n')}${truth.length ? '\n' : ''}`);
+  const cell = (v: string | number): string =>
+    needsQuote(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
+  writeFileSync(
+    tf,
+    `${TRUTH_COLUMNS.join(',')}\n${truth.map((r) => TRUTH_COLUMNS.map((c) => cell(r[c])).join(',')).join('\n')}${truth.length ? '\n' : ''}`,
+  );
   files.push(tf);
 
   const days: string[] = [];
   for (let d = start; d <= end; d++) days.push(formatIsoDate(d));
   return { days, journalRows, clearingRows, truth, planted, files };
 }
-

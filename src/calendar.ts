@@ -3,7 +3,7 @@
  * "workdays": […] }`. The project ships one for mainland China (calendars/cn-mainland.json).
  */
 import { readFileSync } from 'node:fs';
-import { parseIsoDate, type CalendarSpec } from './core/dates.js';
+import { type CalendarSpec, parseIsoDate } from './core/dates.js';
 import { InputError } from './errors.js';
 import { packagePath } from './paths.js';
 
@@ -41,7 +41,8 @@ export function parseCalendar(json: unknown, file: string): CalendarSpec {
   const zone = typeof o.zone === 'string' ? parseZone(o.zone) : NaN;
   if (Number.isNaN(zone)) fail('"zone" must be a UTC offset such as "+08:00"');
   const cm = typeof o.cutoff === 'string' ? /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(o.cutoff) : null;
-  if (!cm || Number(cm[1]) > 24 || Number(cm[2]) > 59 || Number(cm[3] ?? 0) > 59) fail('"cutoff" must be a local time such as "23:00"');
+  if (!cm || Number(cm[1]) > 24 || Number(cm[2]) > 59 || Number(cm[3] ?? 0) > 59)
+    fail('"cutoff" must be a local time such as "23:00"');
   const cutoffSeconds = Number(cm![1]) * 3600 + Number(cm![2]) * 60 + Number(cm![3] ?? 0);
   if (cutoffSeconds > 86_400) fail('"cutoff" must be at most 24:00');
   const days = (key: string): number[] => {

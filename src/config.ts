@@ -81,7 +81,9 @@ export const RUN_DEFAULTS = Object.freeze({
 export function parseMemory(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)b?$/i.exec(s.trim());
   if (!m) throw new UsageError(`--memory must be a size like 2g, 512m or a byte count, got "${s}"`);
-  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[
+    m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'
+  ];
   const bytes = Math.round(Number(m[1]) * unit);
   if (bytes < 1024 * 1024) throw new UsageError(`--memory must be at least 1m, got "${s}"`);
   return bytes;
@@ -89,7 +91,9 @@ export function parseMemory(s: string): number {
 
 function integer(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new UsageError(`${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` ≥ ${min}`}, got ${String(v)}`);
+    throw new UsageError(
+      `${name} must be an integer${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` ≥ ${min}`}, got ${String(v)}`,
+    );
   }
   return v;
 }
@@ -108,10 +112,12 @@ export function parseMaxRejects(s: string): { count: number } | { percent: numbe
 
 export function fillRunOptions(o: RunOptions): FilledRunOptions {
   const runDay = parseIsoDate(o.date ?? '');
-  if (Number.isNaN(runDay)) throw new UsageError(`--date must be a date YYYY-MM-DD between 2000 and 2099, got "${o.date}"`);
+  if (Number.isNaN(runDay))
+    throw new UsageError(`--date must be a date YYYY-MM-DD between 2000 and 2099, got "${o.date}"`);
   const journal = [...(o.journal ?? [])];
   const clearing = [...(o.clearing ?? [])];
-  if (journal.length === 0 && clearing.length === 0) throw new UsageError(`no input files for ${o.date}: give --data-dir, or --journal and --clearing`);
+  if (journal.length === 0 && clearing.length === 0)
+    throw new UsageError(`no input files for ${o.date}: give --data-dir, or --journal and --clearing`);
   const maxRejectsText = o.maxRejects ?? RUN_DEFAULTS.maxRejects;
   return Object.freeze({
     date: o.date,

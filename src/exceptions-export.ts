@@ -4,10 +4,11 @@
  * and amount at stake. The export streams: rows come from a cursor a page at a time and are written
  * with backpressure, so a million findings export in bounded memory.
  */
-import { format } from 'fast-csv';
+
 import type { Writable } from 'node:stream';
-import { KIND_NAMES } from './core/codes.js';
+import { format } from 'fast-csv';
 import { formatZone } from './calendar.js';
+import { KIND_NAMES } from './core/codes.js';
 import { UsageError } from './errors.js';
 import type { Store } from './store/store.js';
 
@@ -50,20 +51,31 @@ const PAGE_ROWS = 1000;
 
 /** The zone offset run D used, for showing txn_time in local time. */
 async function runZone(store: Store, date: string): Promise<number> {
-  const rows = await store.query<{ zone: number | null }>(`select (options->>'zoneOffsetMinutes')::int as zone from recon.run where run_date = $1::date`, [date]);
+  const rows = await store.query<{ zone: number | null }>(
+    `select (options->>'zoneOffsetMinutes')::int as zone from recon.run where run_date = $1::date`,
+    [date],
+  );
   if (rows.length === 0) {
-    const range = await store.query<{ first: string | null; last: string | null }>('select min(run_date)::text as first, max(run_date)::text as last from recon.run');
+    const range = await store.query<{ first: string | null; last: string | null }>(
+      'select min(run_date)::text as first, max(run_date)::text as last from recon.run',
+    );
     const r = range[0];
-    throw new UsageError(`no run for ${date} in the store${r?.first ? ` (runs: ${r.first}..${r.last})` : ' (no runs yet)'}`);
+    throw new UsageError(
+      `no run for ${date} in the store${r?.first ? ` (runs: ${r.first}..${r.last})` : ' (no runs yet)'}`,
+    );
   }
   return rows[0]!.zone ?? 480;
 }
 
 /** The export query of a filter, with its parameters. */
 async function exportQuery(store: Store, f: ExportFilter): Promise<{ sql: string; params: unknown[] }> {
-  for (const k of f.kinds ?? []) if (!(KIND_NAMES as readonly string[]).includes(k)) throw new UsageError(`--kind ${k} is not an exception kind (${KIND_NAMES.join(', ')})`);
-  for (const m of f.merchants ?? []) if (!/^\d{15}$/.test(m)) throw new UsageError(`--merchant ${m} is not a merchant id (15 digits)`);
-  if (f.minAmount !== undefined && !(Number.isSafeInteger(f.minAmount) && f.minAmount >= 0)) throw new UsageError(`--min-amount must be a whole number of minor units ≥ 0`);
+  for (const k of f.kinds ?? [])
+    if (!(KIND_NAMES as readonly string[]).includes(k))
+      throw new UsageError(`--kind ${k} is not an exception kind (${KIND_NAMES.join(', ')})`);
+  for (const m of f.merchants ?? [])
+    if (!/^\d{15}$/.test(m)) throw new UsageError(`--merchant ${m} is not a merchant id (15 digits)`);
+  if (f.minAmount !== undefined && !(Number.isSafeInteger(f.minAmount) && f.minAmount >= 0))
+    throw new UsageError(`--min-amount must be a whole number of minor units ≥ 0`);
   const zone = await runZone(store, f.date);
   const offset = formatZone(zone);
   const sql = `select e.raised_on::text as business_date, e.kind, e.status, e.merchant_id,
@@ -88,7 +100,15 @@ async function exportQuery(store: Store, f: ExportFilter): Promise<{ sql: string
         and ($6::text[] is null or e.merchant_id = any($6::text[]))
         and ($7::bigint is null or e.amount_at_stake >= $7::bigint)
       order by e.kind, e.merchant_id, e.terminal_id, e.txn_time, e.s_run, e.s_file, e.s_line`;
-  const params = [f.date, zone, offset, f.kinds && f.kinds.length > 0 ? f.kinds : null, f.status ?? null, f.merchants && f.merchants.length > 0 ? f.merchants : null, f.minAmount ?? null];
+  const params = [
+    f.date,
+    zone,
+    offset,
+    f.kinds && f.kinds.length > 0 ? f.kinds : null,
+    f.status ?? null,
+    f.merchants && f.merchants.length > 0 ? f.merchants : null,
+    f.minAmount ?? null,
+  ];
   return { sql, params };
 }
 
@@ -99,7 +119,13 @@ export async function queryExceptions(store: Store, f: ExportFilter): Promise<Ex
 }
 
 /** Streams the findings the filter selects to `out`, `pageRows` at a time; returns how many were written. */
-export async function exportExceptions(store: Store, f: ExportFilter, fmt: 'csv' | 'json', out: Writable, pageRows = PAGE_ROWS): Promise<number> {
+export async function exportExceptions(
+  store: Store,
+  f: ExportFilter,
+  fmt: 'csv' | 'json',
+  out: Writable,
+  pageRows = PAGE_ROWS,
+): Promise<number> {
   const { sql, params } = await exportQuery(store, f);
   const writer = exportWriter(fmt, out);
   const size = Math.max(1, Math.floor(pageRows));
@@ -134,14 +160,25 @@ function exportWriter(fmt: 'csv' | 'json', out: Writable): ExportWriter {
         const o: Record<string, string | number | null> = {};
         for (const c of EXPORT_COLUMNS) {
           const v = r[c];
-          o[c] = c === 'days_late' || c === 'duplicate_count' || c.endsWith('_minor') ? (v === '' ? null : Number(v)) : v === '' ? null : v;
+          o[c] =
+            c === 'days_late' || c === 'duplicate_count' || c.endsWith('_minor')
+              ? v === ''
+                ? null
+                : Number(v)
+              : v === ''
+                ? null
+                : v;
         }
         if (!out.write(`${JSON.stringify(o)}\n`)) await drained(out);
       },
       async end() {},
     };
   }
-  const csv = format<string[], string[]>({ headers: [...EXPORT_COLUMNS], alwaysWriteHeaders: true, includeEndRowDelimiter: true });
+  const csv = format<string[], string[]>({
+    headers: [...EXPORT_COLUMNS],
+    alwaysWriteHeaders: true,
+    includeEndRowDelimiter: true,
+  });
   const done = new Promise<void>((resolve, reject) => {
     csv.on('error', reject);
     csv.on('end', resolve);

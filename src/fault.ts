@@ -22,10 +22,12 @@ export async function faultPoint(point: 'scan' | 'join' | 'commit'): Promise<voi
 
 /** Throws ENOSPC, as a full disk does, when RECON_FAULT=spill:enospc. */
 export function spillFault(): void {
-  if (faultAt === 'spill' && faultAction === 'enospc') throw Object.assign(new Error('ENOSPC: no space left on device, write (RECON_FAULT)'), { code: 'ENOSPC' });
+  if (faultAt === 'spill' && faultAction === 'enospc')
+    throw Object.assign(new Error('ENOSPC: no space left on device, write (RECON_FAULT)'), { code: 'ENOSPC' });
 }
 
 /** Throws in a worker task when RECON_FAULT=worker:throw. */
 export function workerFault(task: string): void {
-  if (faultAt === 'worker' && faultAction === 'throw') throw new Error(`injected fault in the ${task} task (RECON_FAULT)`);
+  if (faultAt === 'worker' && faultAction === 'throw')
+    throw new Error(`injected fault in the ${task} task (RECON_FAULT)`);
 }

@@ -25,7 +25,12 @@ export function isGzipFile(path: string): boolean {
 
 function gunzipError(shown: string, e: unknown): InputError {
   const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'Z_BUF_ERROR' ? 'the file is truncated' : err.code === 'ENOSPC' ? 'no space left to decompress it' : err.message;
+  const why =
+    err.code === 'Z_BUF_ERROR'
+      ? 'the file is truncated'
+      : err.code === 'ENOSPC'
+        ? 'no space left to decompress it'
+        : err.message;
   return new InputError(shown, `cannot decompress the gzip file: ${why}`, undefined, undefined, { cause: e });
 }
 

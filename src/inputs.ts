@@ -24,5 +24,9 @@ export function dataDirFiles(dir: string, date: string): DayFiles {
       .map((f) => join(d, f));
   };
   const merchants = join(dir, 'merchants.csv');
-  return { journal: list('journal'), clearing: list('clearing'), merchants: existsSync(merchants) ? merchants : undefined };
+  return {
+    journal: list('journal'),
+    clearing: list('clearing'),
+    merchants: existsSync(merchants) ? merchants : undefined,
+  };
 }

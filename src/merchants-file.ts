@@ -13,7 +13,7 @@ const COLUMNS = ['merchant_id', 'cycle', 'mdr_bps', 'fee_cap_minor'] as const;
 const CYCLES: Record<string, number> = { T1: CYCLE_T1, D1: CYCLE_D1, T0: CYCLE_T0 };
 
 export function parseMerchants(text: string, file: string): MerchantTable {
-  let records;
+  let records: ReturnType<typeof parseSmallCsv>;
   try {
     records = parseSmallCsv(text);
   } catch (e) {
@@ -24,7 +24,8 @@ export function parseMerchants(text: string, file: string): MerchantTable {
   if (!header) throw new InputError(file, 'empty file (no header)');
   const at = new Map(header.fields.map((h, i) => [h.trim(), i]));
   for (const h of header.fields) {
-    if (!(COLUMNS as readonly string[]).includes(h.trim())) throw new InputError(file, `unknown column "${h.trim()}" in the merchants header`, 1, h.trim());
+    if (!(COLUMNS as readonly string[]).includes(h.trim()))
+      throw new InputError(file, `unknown column "${h.trim()}" in the merchants header`, 1, h.trim());
   }
   for (const c of ['merchant_id', 'cycle'] as const) {
     if (!at.has(c)) throw new InputError(file, `missing column "${c}" in the merchants header`, 1, c);
@@ -36,10 +37,12 @@ export function parseMerchants(text: string, file: string): MerchantTable {
   const feeCap = new Float64Array(n).fill(-1);
   const seen = new Set<string>();
   records.forEach((r, i) => {
-    if (r.fields.length !== header.fields.length) throw new InputError(file, `expected ${header.fields.length} fields, found ${r.fields.length}`, r.line);
+    if (r.fields.length !== header.fields.length)
+      throw new InputError(file, `expected ${header.fields.length} fields, found ${r.fields.length}`, r.line);
     const get = (c: string): string => (at.has(c) ? r.fields[at.get(c)!]!.trim() : '');
     const id = get('merchant_id');
-    if (!/^\d{15}$/.test(id)) throw new InputError(file, `merchant_id must be 15 digits, found "${id}"`, r.line, 'merchant_id');
+    if (!/^\d{15}$/.test(id))
+      throw new InputError(file, `merchant_id must be 15 digits, found "${id}"`, r.line, 'merchant_id');
     if (seen.has(id)) throw new InputError(file, `merchant ${id} is listed twice`, r.line, 'merchant_id');
     seen.add(id);
     const cy = get('cycle');
@@ -48,12 +51,19 @@ export function parseMerchants(text: string, file: string): MerchantTable {
     cycle[i] = code;
     const mdr = get('mdr_bps');
     if (mdr !== '') {
-      if (!/^\d{1,5}$/.test(mdr) || Number(mdr) > 10_000) throw new InputError(file, `mdr_bps must be an integer 0..10000, found "${mdr}"`, r.line, 'mdr_bps');
+      if (!/^\d{1,5}$/.test(mdr) || Number(mdr) > 10_000)
+        throw new InputError(file, `mdr_bps must be an integer 0..10000, found "${mdr}"`, r.line, 'mdr_bps');
       mdrBps[i] = Number(mdr);
     }
     const cap = get('fee_cap_minor');
     if (cap !== '') {
-      if (!/^\d{1,15}$/.test(cap)) throw new InputError(file, `fee_cap_minor must be a non-negative integer, found "${cap}"`, r.line, 'fee_cap_minor');
+      if (!/^\d{1,15}$/.test(cap))
+        throw new InputError(
+          file,
+          `fee_cap_minor must be a non-negative integer, found "${cap}"`,
+          r.line,
+          'fee_cap_minor',
+        );
       feeCap[i] = Number(cap);
     }
     ids[i] = Number(id);
@@ -66,7 +76,9 @@ export function loadMerchants(file: string): MerchantTable {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(file, `cannot read the merchants file: ${(e as Error).message}`, undefined, undefined, { cause: e });
+    throw new InputError(file, `cannot read the merchants file: ${(e as Error).message}`, undefined, undefined, {
+      cause: e,
+    });
   }
   return parseMerchants(text, file);
 }

@@ -12,7 +12,10 @@ export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src'))) return (root = dir);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src'))) {
+      root = dir;
+      return dir;
+    }
     const up = dirname(dir);
     if (up === dir) throw new Error('recon: cannot find the package root');
     dir = up;
@@ -26,6 +29,7 @@ export function packagePath(rel: string): string {
 /** The compiled worker module (built by `npm run build`; the pool needs JavaScript). */
 export function workerModulePath(): string {
   const p = packagePath('dist/workers/index.js');
-  if (!existsSync(p)) throw new Error(`recon is not built: ${p} is missing. Run \`npm run build\` (npm install does it).`);
+  if (!existsSync(p))
+    throw new Error(`recon is not built: ${p} is missing. Run \`npm run build\` (npm install does it).`);
   return p;
 }

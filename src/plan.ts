@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HeaderError, mapHeader, type ColumnMap, type Side } from './core/schema.js';
+import { type ColumnMap, HeaderError, mapHeader, type Side } from './core/schema.js';
 import { InputError } from './errors.js';
 import { CsvSyntaxError, parseSmallCsv } from './small-csv.js';
 
@@ -75,7 +75,13 @@ export function parseHeaderLine(bytes: Uint8Array, side: Side, shown: string, al
 }
 
 /** Plans `path` (as named to the user), reading its bytes from `readFrom` (its decompressed copy when gzip). */
-export function planFile(path: string, side: Side, fileNo: number, chunkBytes: number, readFrom: string = path): FilePlan {
+export function planFile(
+  path: string,
+  side: Side,
+  fileNo: number,
+  chunkBytes: number,
+  readFrom: string = path,
+): FilePlan {
   const abs = resolve(path);
   const src = resolve(readFrom);
   let size: number;
@@ -86,14 +92,23 @@ export function planFile(path: string, side: Side, fileNo: number, chunkBytes: n
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === 'ENOENT' ? `${side} file not found` : `cannot read the ${side} file: ${(e as Error).message}`, undefined, undefined, { cause: e });
+    throw new InputError(
+      path,
+      code === 'ENOENT' ? `${side} file not found` : `cannot read the ${side} file: ${(e as Error).message}`,
+      undefined,
+      undefined,
+      { cause: e },
+    );
   }
-  if (size === 0) throw new InputError(path, `empty ${side} file (no header line)${src !== abs ? ' once decompressed' : ''}`);
+  if (size === 0)
+    throw new InputError(path, `empty ${side} file (no header line)${src !== abs ? ' once decompressed' : ''}`);
   let fd: number;
   try {
     fd = openSync(src, 'r');
   } catch (e) {
-    throw new InputError(path, `cannot open the ${side} file: ${(e as Error).message}`, undefined, undefined, { cause: e });
+    throw new InputError(path, `cannot open the ${side} file: ${(e as Error).message}`, undefined, undefined, {
+      cause: e,
+    });
   }
   try {
     const head = readAt(fd, 0, Math.min(size, MAX_HEADER_BYTES));

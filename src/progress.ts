@@ -57,7 +57,8 @@ class State {
       const pct = Math.floor((100 * this.bytes) / this.total);
       return `scanning ${mb(this.bytes)}/${mb(this.total)} MB (${pct}%), ${this.rows.toLocaleString('en-US')} rows, ${Math.round(rate).toLocaleString('en-US')} rows/s${Number.isFinite(left) && this.bytes < this.total ? `, ETA ${Math.ceil(left)} s` : ''}`;
     }
-    if (this.stageName === 'joining' && this.joinedTotal > 0) return `joining: ${this.joinedDone}/${this.joinedTotal} partitions`;
+    if (this.stageName === 'joining' && this.joinedTotal > 0)
+      return `joining: ${this.joinedDone}/${this.joinedTotal} partitions`;
     return this.stageName;
   }
 }
@@ -100,7 +101,10 @@ export function logProgress(out: NodeJS.WritableStream = process.stderr, everyMs
   const state = new State();
   let timer: NodeJS.Timeout | undefined;
   const start = (): void => {
-    timer ??= setInterval(() => out.write(`recon: progress [+${state.elapsed().toFixed(0)} s] ${state.text()}\n`), everyMs);
+    timer ??= setInterval(
+      () => out.write(`recon: progress [+${state.elapsed().toFixed(0)} s] ${state.text()}\n`),
+      everyMs,
+    );
     timer.unref();
   };
   return {

@@ -6,10 +6,10 @@
  * Later dates re-read their recorded files; a file that is gone or whose content changed stops the
  * replay before anything is committed.
  */
-import { fillRunOptions, type FilledRunOptions } from './config.js';
+import { type FilledRunOptions, fillRunOptions } from './config.js';
 import { InputError } from './errors.js';
 import { createPool } from './pool.js';
-import { runDay, sha256OfFile, type RunDeps, type RunSummary } from './run-day.js';
+import { type RunDeps, type RunSummary, runDay, sha256OfFile } from './run-day.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import { runDates, undoRun } from './store/run-store.js';
 import type { Store } from './store/store.js';
@@ -33,8 +33,14 @@ interface RecordedRun {
 }
 
 async function recorded(tx: Store, date: string): Promise<RecordedRun> {
-  const files = await tx.query<{ side: string; path: string; sha256: string }>('select side, path, sha256 from recon.input_file where run_date = $1::date order by file_no', [date]);
-  const run = await tx.query<{ options: RecordedRun['options'] | string }>('select options from recon.run where run_date = $1::date', [date]);
+  const files = await tx.query<{ side: string; path: string; sha256: string }>(
+    'select side, path, sha256 from recon.input_file where run_date = $1::date order by file_no',
+    [date],
+  );
+  const run = await tx.query<{ options: RecordedRun['options'] | string }>(
+    'select options from recon.run where run_date = $1::date',
+    [date],
+  );
   const raw = run[0]?.options ?? {};
   const options = (typeof raw === 'string' ? JSON.parse(raw) : raw) as RecordedRun['options'];
   return {
@@ -61,9 +67,16 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           try {
             sha = (await pool.run(path, { name: 'hashFile' })) as string;
           } catch (e) {
-            throw new InputError(path, `cannot replay ${r.date}: its input file is not readable (${(e as Error).message})`, undefined, undefined, { cause: e });
+            throw new InputError(
+              path,
+              `cannot replay ${r.date}: its input file is not readable (${(e as Error).message})`,
+              undefined,
+              undefined,
+              { cause: e },
+            );
           }
-          if (sha !== r.shas.get(path)) throw new InputError(path, `cannot replay ${r.date}: its input file changed since that run`);
+          if (sha !== r.shas.get(path))
+            throw new InputError(path, `cannot replay ${r.date}: its input file changed since that run`);
         }
         for (const [path, sha, what] of [
           [r.options.merchants, r.options.merchantsSha256, 'merchants file'],
@@ -74,9 +87,19 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           try {
             now = sha256OfFile(path);
           } catch (e) {
-            throw new InputError(path, `cannot replay ${r.date}: its ${what} is not readable (${(e as Error).message})`, undefined, undefined, { cause: e });
+            throw new InputError(
+              path,
+              `cannot replay ${r.date}: its ${what} is not readable (${(e as Error).message})`,
+              undefined,
+              undefined,
+              { cause: e },
+            );
           }
-          if (now !== sha) throw new InputError(path, `cannot replay ${r.date}: its ${what} changed since that run; restore it, or re-run the dates one by one`);
+          if (now !== sha)
+            throw new InputError(
+              path,
+              `cannot replay ${r.date}: its ${what} changed since that run; restore it, or re-run the dates one by one`,
+            );
         }
       }
       for (const d of [...dates].reverse()) await undoRun(tx, d);

@@ -11,9 +11,10 @@
  * Every number the page shows carries a data-testid, so the browser test can read it back and
  * compare it with the store.
  */
-import { formatIsoDate, parseIsoDate } from './core/dates.js';
-import { KIND_NAMES } from './core/codes.js';
+
 import { formatZone } from './calendar.js';
+import { KIND_NAMES } from './core/codes.js';
+import { formatIsoDate, parseIsoDate } from './core/dates.js';
 import { UsageError } from './errors.js';
 import type { Store } from './store/store.js';
 
@@ -49,7 +50,19 @@ export interface ReportData {
   topTerminals: { id: string; merchant: string; count: number; amountAtStake: number }[];
   table: {
     total: number;
-    rows: { kind: string; status: string; merchant: string; terminal: string; ref: string; time: string; journal: number | null; clearing: number | null; stake: number; late: number; dups: number }[];
+    rows: {
+      kind: string;
+      status: string;
+      merchant: string;
+      terminal: string;
+      ref: string;
+      time: string;
+      journal: number | null;
+      clearing: number | null;
+      stake: number;
+      late: number;
+      dups: number;
+    }[];
   };
 }
 
@@ -62,11 +75,18 @@ const AGE_BUCKETS = ['0-1', '2-3', '4-7', '8-30', '>30'];
 const AGE_SQL = `case when age <= 1 then '0-1' when age <= 3 then '2-3' when age <= 7 then '4-7' when age <= 30 then '8-30' else '>30' end`;
 
 export async function reportData(store: Store, date: string, days: number): Promise<ReportData> {
-  const run = await store.query<{ summary: SummaryJson | string; zone: number | null }>(`select summary, (options->>'zoneOffsetMinutes')::int as zone from recon.run where run_date = $1::date`, [date]);
+  const run = await store.query<{ summary: SummaryJson | string; zone: number | null }>(
+    `select summary, (options->>'zoneOffsetMinutes')::int as zone from recon.run where run_date = $1::date`,
+    [date],
+  );
   if (run.length === 0) {
-    const range = await store.query<{ first: string | null; last: string | null }>('select min(run_date)::text as first, max(run_date)::text as last from recon.run');
+    const range = await store.query<{ first: string | null; last: string | null }>(
+      'select min(run_date)::text as first, max(run_date)::text as last from recon.run',
+    );
     const r = range[0];
-    throw new UsageError(`no run for ${date} in the store${r?.first ? ` (runs: ${r.first}..${r.last})` : ' (no runs yet)'}`);
+    throw new UsageError(
+      `no run for ${date} in the store${r?.first ? ` (runs: ${r.first}..${r.last})` : ' (no runs yet)'}`,
+    );
   }
   const s = (typeof run[0]!.summary === 'string' ? JSON.parse(run[0]!.summary) : run[0]!.summary) as SummaryJson;
   const zone = run[0]!.zone ?? 480;
@@ -88,7 +108,13 @@ export async function reportData(store: Store, date: string, days: number): Prom
     `select raised_on::text as d, kind, count(*)::int as count from recon.exception where raised_on between $1::date and $2::date group by 1, 2`,
     [dayList[0], date],
   );
-  const perDay = dayList.map((d) => ({ date: d, counts: Object.fromEntries(perDayRows.filter((r) => r.d === d).map((r) => [r.kind, r.count])) as Record<string, number> }));
+  const perDay = dayList.map((d) => ({
+    date: d,
+    counts: Object.fromEntries(perDayRows.filter((r) => r.d === d).map((r) => [r.kind, r.count])) as Record<
+      string,
+      number
+    >,
+  }));
 
   const items = await store.query<{ bucket: string; side: string; count: number; amount: string }>(
     `select ${AGE_SQL} as bucket, side, count(*)::int as count, sum(amount_minor)::text as amount
@@ -98,7 +124,12 @@ export async function reportData(store: Store, date: string, days: number): Prom
   const openItems = AGE_BUCKETS.map((bucket) => {
     const j = items.find((r) => r.bucket === bucket && r.side === 'J');
     const c = items.find((r) => r.bucket === bucket && r.side === 'C');
-    return { bucket, journal: j?.count ?? 0, clearing: c?.count ?? 0, amount: Number(j?.amount ?? 0) + Number(c?.amount ?? 0) };
+    return {
+      bucket,
+      journal: j?.count ?? 0,
+      clearing: c?.count ?? 0,
+      amount: Number(j?.amount ?? 0) + Number(c?.amount ?? 0),
+    };
   });
 
   const topMerchants = (
@@ -116,7 +147,19 @@ export async function reportData(store: Store, date: string, days: number): Prom
     )
   ).map((r) => ({ id: r.id, merchant: r.merchant, count: r.count, amountAtStake: Number(r.stake) }));
 
-  const rows = await store.query<{ kind: string; status: string; merchant: string; terminal: string | null; ref: string; time: string; journal: string | null; clearing: string | null; stake: string; late: number; dups: number }>(
+  const rows = await store.query<{
+    kind: string;
+    status: string;
+    merchant: string;
+    terminal: string | null;
+    ref: string;
+    time: string;
+    journal: string | null;
+    clearing: string | null;
+    stake: string;
+    late: number;
+    dups: number;
+  }>(
     `select kind, status, merchant_id as merchant, terminal_id as terminal, coalesce(nullif(rrn, ''), order_no, stan, '') as ref,
             to_char(txn_time at time zone 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI:SS') as time,
             journal_amount_minor::text as journal, clearing_amount_minor::text as clearing, amount_at_stake::text as stake,
@@ -132,7 +175,7 @@ export async function reportData(store: Store, date: string, days: number): Prom
     date,
     days: dayList,
     store: store.location,
-    generatedAt: new Date().toISOString().slice(0, 19).replace('T', ' ') + ' UTC',
+    generatedAt: `${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`,
     headline: {
       journalRows,
       clearingRows,
@@ -191,7 +234,8 @@ function esc(s: string): string {
 }
 
 const int = (n: number): string => n.toLocaleString('en-US');
-const money = (minor: number): string => (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (minor: number): string =>
+  (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** Stacked bars of findings per kind per day. */
 function perDayChart(d: ReportData): string {
@@ -208,7 +252,9 @@ function perDayChart(d: ReportData): string {
   const parts: string[] = [];
   for (let t = 0; t <= 4; t++) {
     const v = Math.round((max * t) / 4);
-    parts.push(`<line x1="${left}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e5e5"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" class="axis">${int(v)}</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e5e5"/><text x="${left - 6}" y="${y(v) + 4}" text-anchor="end" class="axis">${int(v)}</text>`,
+    );
   }
   d.perDay.forEach((p, i) => {
     const x = left + i * slot + (slot - bar) / 2;
@@ -216,11 +262,17 @@ function perDayChart(d: ReportData): string {
     for (const k of KIND_NAMES) {
       const c = p.counts[k] ?? 0;
       if (c === 0) continue;
-      parts.push(`<rect x="${x.toFixed(1)}" y="${y(acc + c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(y(acc) - y(acc + c)).toFixed(1)}" fill="${KIND_COLOURS[k]}"><title>${p.date} ${k}: ${int(c)}</title></rect>`);
+      parts.push(
+        `<rect x="${x.toFixed(1)}" y="${y(acc + c).toFixed(1)}" width="${bar.toFixed(1)}" height="${(y(acc) - y(acc + c)).toFixed(1)}" fill="${KIND_COLOURS[k]}"><title>${p.date} ${k}: ${int(c)}</title></rect>`,
+      );
       acc += c;
     }
-    parts.push(`<text x="${(x + bar / 2).toFixed(1)}" y="${H - bottom + 16}" text-anchor="middle" class="axis">${p.date.slice(5)}</text>`);
-    parts.push(`<text x="${(x + bar / 2).toFixed(1)}" y="${(y(acc) - 4).toFixed(1)}" text-anchor="middle" class="axis" data-testid="day-total-${p.date}">${int(totals[i]!)}</text>`);
+    parts.push(
+      `<text x="${(x + bar / 2).toFixed(1)}" y="${H - bottom + 16}" text-anchor="middle" class="axis">${p.date.slice(5)}</text>`,
+    );
+    parts.push(
+      `<text x="${(x + bar / 2).toFixed(1)}" y="${(y(acc) - 4).toFixed(1)}" text-anchor="middle" class="axis" data-testid="day-total-${p.date}">${int(totals[i]!)}</text>`,
+    );
   });
   const used = KIND_NAMES.filter((k) => d.perDay.some((p) => (p.counts[k] ?? 0) > 0));
   const legend = used.map((k) => `<span class="key"><i style="background:${KIND_COLOURS[k]}"></i>${k}</span>`).join('');
@@ -254,10 +306,23 @@ export function renderReport(d: ReportData): string {
   const card = (id: string, label: string, value: string, sub = ''): string =>
     `<div class="card"><div class="label">${label}</div><div class="value" data-testid="${id}">${value}</div>${sub ? `<div class="sub">${sub}</div>` : ''}</div>`;
   const kinds = d.byKind
-    .map((k) => `<tr><td><i class="dot" style="background:${KIND_COLOURS[k.kind] ?? '#999'}"></i>${esc(k.kind)}</td><td class="num" data-testid="kind-count-${esc(k.kind)}">${int(k.count)}</td><td class="num" data-testid="kind-stake-${esc(k.kind)}">${money(k.amountAtStake)}</td></tr>`)
+    .map(
+      (k) =>
+        `<tr><td><i class="dot" style="background:${KIND_COLOURS[k.kind] ?? '#999'}"></i>${esc(k.kind)}</td><td class="num" data-testid="kind-count-${esc(k.kind)}">${int(k.count)}</td><td class="num" data-testid="kind-stake-${esc(k.kind)}">${money(k.amountAtStake)}</td></tr>`,
+    )
     .join('');
-  const merchants = d.topMerchants.map((m) => `<tr><td>${esc(m.id)}</td><td class="num">${int(m.count)}</td><td class="num" data-testid="merchant-stake-${esc(m.id)}">${money(m.amountAtStake)}</td></tr>`).join('');
-  const terminals = d.topTerminals.map((t) => `<tr><td>${esc(t.id)}</td><td>${esc(t.merchant)}</td><td class="num">${int(t.count)}</td><td class="num">${money(t.amountAtStake)}</td></tr>`).join('');
+  const merchants = d.topMerchants
+    .map(
+      (m) =>
+        `<tr><td>${esc(m.id)}</td><td class="num">${int(m.count)}</td><td class="num" data-testid="merchant-stake-${esc(m.id)}">${money(m.amountAtStake)}</td></tr>`,
+    )
+    .join('');
+  const terminals = d.topTerminals
+    .map(
+      (t) =>
+        `<tr><td>${esc(t.id)}</td><td>${esc(t.merchant)}</td><td class="num">${int(t.count)}</td><td class="num">${money(t.amountAtStake)}</td></tr>`,
+    )
+    .join('');
   // Table data as JSON inside a script: "<" escaped so that no value can close the script element.
   const tableJson = JSON.stringify(d.table.rows).replace(/</g, '\\u003c');
   return `<!doctype html>

@@ -24,43 +24,53 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { transferList, type RowBatch } from './core/batch.js';
-import { countIndex, COUNTS_LENGTH, ORIGIN_CARRIED, ORIGIN_NEW, OUTCOME_EXCEPTION, OUTCOME_OPEN, OUTCOME_RECONCILED, SIDE_CLEARING, SIDE_JOURNAL } from './core/codes.js';
+import type { BatchSource, JoinRequest } from '../workers/index.js';
+import type { JoinResult } from '../workers/join.js';
+import type { ScanResult, ScanTask } from '../workers/scan.js';
+import type { SettleResult, SettleTask } from '../workers/settle.js';
+import { loadCalendar } from './calendar.js';
+import type { FilledRunOptions } from './config.js';
+import { type RowBatch, transferList } from './core/batch.js';
+import { ByteWriter } from './core/byte-writer.js';
+import {
+  COUNTS_LENGTH,
+  countIndex,
+  ORIGIN_CARRIED,
+  ORIGIN_NEW,
+  OUTCOME_EXCEPTION,
+  OUTCOME_OPEN,
+  OUTCOME_RECONCILED,
+  SIDE_CLEARING,
+  SIDE_JOURNAL,
+} from './core/codes.js';
 import { emptyMerchants } from './core/merchants.js';
 import { describeReject, type RejectBatch } from './core/reject.js';
 import type { Side } from './core/schema.js';
 import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from './core/store-columns.js';
-import { loadCalendar } from './calendar.js';
-import type { FilledRunOptions } from './config.js';
 import { InputError, SPILL_WRITE_FAILED, UsageError } from './errors.js';
-import { loadMerchants } from './merchants-file.js';
 import { faultPoint } from './fault.js';
 import { gunzipFile, isGzipFile } from './gzip.js';
-import { parseHeaderLine, planFile, type FilePlan } from './plan.js';
-import { createPool, settleAll, type Pool } from './pool.js';
-import { silentProgress, type Progress } from './progress.js';
+import { loadMerchants } from './merchants-file.js';
+import { type FilePlan, parseHeaderLine, planFile } from './plan.js';
+import { createPool, type Pool, settleAll } from './pool.js';
+import { type Progress, silentProgress } from './progress.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import {
   findingsByKind,
   findLoadedFiles,
   insertInputFiles,
   insertRun,
+  type KindTotal,
   latestRun,
   loadOpenItems,
   REJECTED_COLUMNS,
   releaseHolds,
   resolveFindings,
   undoRun,
-  type KindTotal,
 } from './store/run-store.js';
 import type { Store } from './store/store.js';
 import { JournalWindow } from './window.js';
 import { findWindowCopies, settleWindowCredits } from './window-checks.js';
-import { ByteWriter } from './core/byte-writer.js';
-import type { JoinResult } from '../workers/join.js';
-import type { BatchSource, JoinRequest } from '../workers/index.js';
-import type { ScanResult, ScanTask } from '../workers/scan.js';
-import type { SettleResult, SettleTask } from '../workers/settle.js';
 
 export interface SideCounts {
   /** Data rows read from the side's files (accepted + rejected). */
@@ -136,7 +146,9 @@ function rejectsToCsv(w: ByteWriter, date: string, plan: FilePlan, r: RejectBatc
     const col = r.column[i]!;
     const name = col >= 0 ? plan.columns.names[col] : undefined;
     // Invalid UTF-8 becomes U+FFFD; NUL, which PostgreSQL text cannot hold, becomes U+2400 (␀).
-    const raw = dec.decode(r.raw.bytes.subarray(r.raw.offsets[i]!, r.raw.offsets[i + 1]!)).replace(/\u0000/g, '\u2400');
+    const raw = dec
+      .decode(r.raw.bytes.subarray(r.raw.offsets[i]!, r.raw.offsets[i + 1]!))
+      .replaceAll('\u0000', '\u2400');
     field(date);
     w.comma();
     w.int(plan.fileNo);
@@ -185,7 +197,10 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   let gunzipDir: string | undefined;
   try {
     let fileNo = 1;
-    for (const [side, paths] of [['journal', options.journal], ['clearing', options.clearing]] as const) {
+    for (const [side, paths] of [
+      ['journal', options.journal],
+      ['clearing', options.clearing],
+    ] as const) {
       for (const p of paths) {
         let readFrom = p;
         if (isGzipInput(p)) {
@@ -220,7 +235,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
     const bySha = new Map<string, FilePlan>();
     plans.forEach((p, i) => {
       const other = bySha.get(shas[i]!);
-      if (other && !options.force && p.chunks.length > 0) throw new InputError(p.shown, `has the same content as ${other.shown}; use --force to load both`);
+      if (other && !options.force && p.chunks.length > 0)
+        throw new InputError(p.shown, `has the same content as ${other.shown}; use --force to load both`);
       bySha.set(shas[i]!, p);
     });
     lap('fingerprint');
@@ -231,7 +247,9 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
       const latest = await latestRun(tx);
       if (latest !== null && date < latest) {
-        throw new UsageError(`run ${date} refused: runs up to ${latest} exist. Re-run with --replay to redo ${date}..${latest} in order`);
+        throw new UsageError(
+          `run ${date} refused: runs up to ${latest} exist. Re-run with --replay to redo ${date}..${latest} in order`,
+        );
       }
       const rerun = latest === date;
       if (rerun) await undoRun(tx, date);
@@ -244,7 +262,10 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         if (loaded.length > 0) {
           const f = loaded[0]!;
           const p = bySha.get(f.sha256)!;
-          throw new InputError(p.shown, `was already loaded by the run of ${f.run_date} (as ${f.path}); use --force to load it again`);
+          throw new InputError(
+            p.shown,
+            `was already loaded by the run of ${f.run_date} (as ${f.path}); use --force to load it again`,
+          );
         }
       }
       progress.stage('loading open items');
@@ -262,15 +283,32 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       const partitions = mem.partitions;
       if (mem.spill) {
         spillDir = privateDir(options.spillDir, 'recon-spill-', 'for spill files');
-        warnings.push(`rows estimated at ${formatBytes(mem.estimate)} exceed half of --memory ${options.memoryText}: spilled to ${spillDir} in ${partitions} partitions`);
+        warnings.push(
+          `rows estimated at ${formatBytes(mem.estimate)} exceed half of --memory ${options.memoryText}: spilled to ${spillDir} in ${partitions} partitions`,
+        );
       }
       const spill = spillDir;
-      const common = { runDay, partitions, grace: options.grace, calendar, merchants, ...(spill !== undefined ? { spill } : {}) };
+      const common = {
+        runDay,
+        partitions,
+        grace: options.grace,
+        calendar,
+        merchants,
+        ...(spill !== undefined ? { spill } : {}),
+      };
       const storeTask = (bytes: Uint8Array, side: Side, chunk: number): ScanTask | null => {
         const nl = bytes.indexOf(10);
         if (nl < 0) return null;
         const columns = parseHeaderLine(bytes.subarray(0, nl), side, `open items (${side})`, true);
-        return { ...common, chunk, side, fields: columns.fields, state: true, fileNo: 0, source: { bytes, start: nl + 1 } };
+        return {
+          ...common,
+          chunk,
+          side,
+          fields: columns.fields,
+          state: true,
+          fileNo: 0,
+          source: { bytes, start: nl + 1 },
+        };
       };
       const tasks: { task: ScanTask; plan: FilePlan | null; transfer: ArrayBuffer[] }[] = [];
       const tj = storeTask(openJ, 'journal', OPEN_JOURNAL_CHUNK);
@@ -284,7 +322,16 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         for (const c of plan.chunks) {
           ids.push(chunkId);
           tasks.push({
-            task: { ...common, chunk: chunkId++, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.readPath, start: c.start, end: c.end, eof: c.eof }, copyCheck },
+            task: {
+              ...common,
+              chunk: chunkId++,
+              side: plan.side,
+              fields: plan.columns.fields,
+              state: false,
+              fileNo: plan.fileNo,
+              source: { path: plan.readPath, start: c.start, end: c.end, eof: c.eof },
+              copyCheck,
+            },
             plan,
             transfer: [],
           });
@@ -313,17 +360,31 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         if (ids.length > 1 && ids.some((id) => results.get(id)!.openQuoteAtEnd)) {
           const first = ids[0]!;
           for (const id of ids) results.delete(id);
-          const r = (await pool.run(
-            { ...common, chunk: first, side: plan.side, fields: plan.columns.fields, state: false, fileNo: plan.fileNo, source: { path: plan.readPath, start: plan.dataStart, end: plan.size, eof: true }, copyCheck },
-            { name: 'scan' },
-          ).catch(spillSetting)) as ScanResult;
+          const r = (await pool
+            .run(
+              {
+                ...common,
+                chunk: first,
+                side: plan.side,
+                fields: plan.columns.fields,
+                state: false,
+                fileNo: plan.fileNo,
+                source: { path: plan.readPath, start: plan.dataStart, end: plan.size, eof: true },
+                copyCheck,
+              },
+              { name: 'scan' },
+            )
+            .catch(spillSetting)) as ScanResult;
           results.set(first, r);
           chunksOf.set(plan, [first]);
         }
       }
       for (const id of [OPEN_JOURNAL_CHUNK, OPEN_CLEARING_CHUNK]) {
         const r = results.get(id);
-        if (r && r.rejects.length > 0) throw new Error(`internal: the open-item store holds a row the scanner rejects (line ${r.rejects.line[0]! + 2})`);
+        if (r && r.rejects.length > 0)
+          throw new Error(
+            `internal: the open-item store holds a row the scanner rejects (line ${r.rejects.line[0]! + 2})`,
+          );
       }
 
       // Line numbers: each chunk's first line, from the lines of the chunks before it.
@@ -373,7 +434,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         const storeId = side === 'journal' ? OPEN_JOURNAL_CHUNK : OPEN_CLEARING_CHUNK;
         const s = results.get(storeId);
         if (s) out.push({ id: storeId, r: s });
-        for (const plan of plans) if (plan.side === side) for (const id of chunksOf.get(plan)!) out.push({ id, r: results.get(id)! });
+        for (const plan of plans)
+          if (plan.side === side) for (const id of chunksOf.get(plan)!) out.push({ id, r: results.get(id)! });
         return out;
       };
       const journalChunks = ordered('journal');
@@ -381,7 +443,11 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       // New journal rows may be copies of rows earlier runs closed (re-uploads, late uploads).
       const copies = await findWindowCopies(
         window,
-        journalChunks.map(({ id, r }) => ({ isNew: id !== OPEN_JOURNAL_CHUNK, rows: r.partRows, copyKeys: r.copyKeys })),
+        journalChunks.map(({ id, r }) => ({
+          isNew: id !== OPEN_JOURNAL_CHUNK,
+          rows: r.partRows,
+          copyKeys: r.copyKeys,
+        })),
         partitions,
       );
       const source = (r: ScanResult, p: number): BatchSource => (r.spilled ? r.spilled[p]! : r.batches[p]!);
@@ -407,21 +473,23 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
             amountTolerance: options.amountTolerance,
           };
           const inMemory = [...journal, ...clearing].filter((b): b is RowBatch => !('path' in b));
-          return (pool.run(task, { name: 'join', transferList: transferList(inMemory) }) as Promise<JoinResult>).then((r) => {
-            const segments = r.window;
-            const exceptions = r.exceptions;
-            r.window = [];
-            r.exceptions = new Uint8Array(0);
-            storeWrites = storeWrites.then(async () => {
-              await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [exceptions]);
-              await window.add(r.partition, segments);
-              if (r.partition === 0) await faultPoint('join');
-            });
-            // A failed write is thrown once the joins are done (below), not reported as unhandled now.
-            storeWrites.catch(() => undefined);
-            progress.joined(++joinsDone, partitions);
-            return r;
-          });
+          return (pool.run(task, { name: 'join', transferList: transferList(inMemory) }) as Promise<JoinResult>).then(
+            (r) => {
+              const segments = r.window;
+              const exceptions = r.exceptions;
+              r.window = [];
+              r.exceptions = new Uint8Array(0);
+              storeWrites = storeWrites.then(async () => {
+                await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [exceptions]);
+                await window.add(r.partition, segments);
+                if (r.partition === 0) await faultPoint('join');
+              });
+              // A failed write is thrown once the joins are done (below), not reported as unhandled now.
+              storeWrites.catch(() => undefined);
+              progress.joined(++joinsDone, partitions);
+              return r;
+            },
+          );
         }),
       );
       let joinResults: JoinResult[];
@@ -454,14 +522,19 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         merchants,
         amountTolerance: options.amountTolerance,
       };
-      const settled = (await pool.run(settleTask, { name: 'settle', transferList: transferList([...leftJournal, ...leftClearing]) })) as SettleResult;
+      const settled = (await pool.run(settleTask, {
+        name: 'settle',
+        transferList: transferList([...leftJournal, ...leftClearing]),
+      })) as SettleResult;
       lap('settle');
 
       // Rows-in equation (DESIGN §6): every row ends in exactly one bucket.
       const counts = new Int32Array(COUNTS_LENGTH);
-      for (const r of [...joinResults.map((j) => j.counts), settled.counts]) for (let i = 0; i < COUNTS_LENGTH; i++) counts[i]! += r[i]!;
+      for (const r of [...joinResults.map((j) => j.counts), settled.counts])
+        for (let i = 0; i < COUNTS_LENGTH; i++) counts[i]! += r[i]!;
       const amounts = new Float64Array(COUNTS_LENGTH);
-      for (const r of [...joinResults.map((j) => j.amounts), settled.amounts]) for (let i = 0; i < COUNTS_LENGTH; i++) amounts[i]! += r[i]!;
+      for (const r of [...joinResults.map((j) => j.amounts), settled.amounts])
+        for (let i = 0; i < COUNTS_LENGTH; i++) amounts[i]! += r[i]!;
       const sideCounts = (side: number, sideName: Side): SideCounts => {
         let rowsInSide = 0;
         let rejected = 0;
@@ -484,7 +557,9 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           },
         };
         if (c.reconciled + c.exception + c.open + c.rejected !== c.rowsIn) {
-          throw new Error(`internal: ${sideName} rows do not add up: ${c.rowsIn} in ≠ ${c.reconciled} reconciled + ${c.exception} exception + ${c.open} open + ${c.rejected} rejected`);
+          throw new Error(
+            `internal: ${sideName} rows do not add up: ${c.rowsIn} in ≠ ${c.reconciled} reconciled + ${c.exception} exception + ${c.open} open + ${c.rejected} rejected`,
+          );
         }
         return c;
       };
@@ -496,24 +571,41 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           open: counts[countIndex(side, ORIGIN_CARRIED, OUTCOME_OPEN)]!,
         };
         if (c.reconciled + c.exception + c.open !== c.in) {
-          throw new Error(`internal: carried ${sideName} items do not add up: ${c.in} ≠ ${c.reconciled} + ${c.exception} + ${c.open}`);
+          throw new Error(
+            `internal: carried ${sideName} items do not add up: ${c.in} ≠ ${c.reconciled} + ${c.exception} + ${c.open}`,
+          );
         }
         return c;
       };
       const journal = sideCounts(SIDE_JOURNAL, 'journal');
       const clearing = sideCounts(SIDE_CLEARING, 'clearing');
-      const carried = { journal: carriedCounts(SIDE_JOURNAL, OPEN_JOURNAL_CHUNK, 'journal'), clearing: carriedCounts(SIDE_CLEARING, OPEN_CLEARING_CHUNK, 'clearing') };
+      const carried = {
+        journal: carriedCounts(SIDE_JOURNAL, OPEN_JOURNAL_CHUNK, 'journal'),
+        clearing: carriedCounts(SIDE_CLEARING, OPEN_CLEARING_CHUNK, 'clearing'),
+      };
 
       // 8. commit
       progress.stage('committing');
       await insertInputFiles(
         tx,
         date,
-        plans.map((p, i) => ({ fileNo: p.fileNo, side: p.side, path: p.path, sha256: shas[i]!, bytes: p.size, rows: fileRows.get(p)!.rows, rejected: fileRows.get(p)!.rejected })),
+        plans.map((p, i) => ({
+          fileNo: p.fileNo,
+          side: p.side,
+          path: p.path,
+          sha256: shas[i]!,
+          bytes: p.size,
+          rows: fileRows.get(p)!.rows,
+          rejected: fileRows.get(p)!.rejected,
+        })),
       );
       await tx.copyIn('recon.rejected_row', REJECTED_COLUMNS, [rejectCsv.bytes()]);
       await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [settled.exceptions]);
-      const resolved = await resolveFindings(tx, date, concatInt32([...joinResults.map((r) => r.events), settled.events]));
+      const resolved = await resolveFindings(
+        tx,
+        date,
+        concatInt32([...joinResults.map((r) => r.events), settled.events]),
+      );
       const released = await releaseHolds(
         tx,
         date,
@@ -535,7 +627,14 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         workers: options.workers,
         partitions,
         spilled: mem.spill,
-        files: plans.map((p, i) => ({ side: p.side, path: p.shown, sha256: shas[i]!, bytes: p.size, rows: fileRows.get(p)!.rows, rejected: fileRows.get(p)!.rejected })),
+        files: plans.map((p, i) => ({
+          side: p.side,
+          path: p.shown,
+          sha256: shas[i]!,
+          bytes: p.size,
+          rows: fileRows.get(p)!.rows,
+          rejected: fileRows.get(p)!.rejected,
+        })),
         journal,
         clearing,
         carried,
@@ -597,7 +696,9 @@ function privateDir(spillDir: string | undefined, prefix: string, what: string):
   try {
     return mkdtempSync(join(base, prefix));
   } catch (e) {
-    throw new UsageError(`--spill-dir ${base}: cannot make a directory there ${what} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UsageError(
+      `--spill-dir ${base}: cannot make a directory there ${what} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
 }
 
@@ -625,11 +726,18 @@ export interface MemoryPlan {
  * copies, the store and the window), and if not, how many partitions make a join task's share fit:
  * each of the `workers` concurrent join tasks holds about three times its partition.
  */
-export function memoryPlan(inputBytes: number, options: Pick<FilledRunOptions, 'memoryBytes' | 'partitions' | 'workers'>): MemoryPlan {
+export function memoryPlan(
+  inputBytes: number,
+  options: Pick<FilledRunOptions, 'memoryBytes' | 'partitions' | 'workers'>,
+): MemoryPlan {
   const estimate = Math.round(inputBytes * BATCH_BYTES_PER_INPUT_BYTE);
   if (estimate <= options.memoryBytes / 2) return { estimate, spill: false, partitions: options.partitions };
   const perPartition = options.memoryBytes / 2 / (3 * options.workers);
-  return { estimate, spill: true, partitions: Math.min(256, Math.max(options.partitions, Math.ceil(estimate / perPartition))) };
+  return {
+    estimate,
+    spill: true,
+    partitions: Math.min(256, Math.max(options.partitions, Math.ceil(estimate / perPartition))),
+  };
 }
 
 function formatBytes(n: number): string {
@@ -652,4 +760,3 @@ function concatInt32(parts: readonly Int32Array[]): Int32Array {
   }
   return out;
 }
-

@@ -44,15 +44,30 @@ const AGE_BUCKETS = `case when age <= 1 then '0-1' when age <= 3 then '2-3' when
 
 /** The status of the store, over the last `days` dates up to the latest run. */
 export async function storeStatus(store: Store, days: number): Promise<StatusReport> {
-  const range = await store.query<{ first: string | null; latest: string | null }>('select min(run_date)::text as first, max(run_date)::text as latest from recon.run');
+  const range = await store.query<{ first: string | null; latest: string | null }>(
+    'select min(run_date)::text as first, max(run_date)::text as latest from recon.run',
+  );
   const first = range[0]?.first ?? null;
   const latest = range[0]?.latest ?? null;
-  const report: StatusReport = { store: store.location, first, latest, runs: [], missing: [], openFindings: [], openItems: [] };
+  const report: StatusReport = {
+    store: store.location,
+    first,
+    latest,
+    runs: [],
+    missing: [],
+    openFindings: [],
+    openItems: [],
+  };
   if (latest === null || first === null) return report;
 
   const to = parseIsoDate(latest);
   const from = Math.max(parseIsoDate(first), to - days + 1);
-  const rows = await store.query<{ run_date: string; started_at: string; duration_ms: number; summary: SummaryJson | string }>(
+  const rows = await store.query<{
+    run_date: string;
+    started_at: string;
+    duration_ms: number;
+    summary: SummaryJson | string;
+  }>(
     `select run_date::text, to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as started_at, duration_ms, summary
        from recon.run where run_date between $1::date and $2::date order by run_date`,
     [formatIsoDate(from), latest],
@@ -62,7 +77,18 @@ export async function storeStatus(store: Store, days: number): Promise<StatusRep
     const date = formatIsoDate(d);
     const r = byDate.get(date);
     if (!r) {
-      report.runs.push({ date, status: 'no run', startedAt: null, durationMs: null, journalIn: null, clearingIn: null, rejected: null, findings: null, openJournal: null, openClearing: null });
+      report.runs.push({
+        date,
+        status: 'no run',
+        startedAt: null,
+        durationMs: null,
+        journalIn: null,
+        clearingIn: null,
+        rejected: null,
+        findings: null,
+        openJournal: null,
+        openClearing: null,
+      });
       continue;
     }
     const s = (typeof r.summary === 'string' ? JSON.parse(r.summary) : r.summary) as SummaryJson;
@@ -101,17 +127,28 @@ export async function storeStatus(store: Store, days: number): Promise<StatusRep
         group by side, bucket order by side desc, min(age)`,
       [latest],
     )
-  ).map((r) => ({ side: r.side === 'J' ? 'journal' : 'clearing', ageDays: r.bucket, count: r.count, amount: Number(r.amount) }));
+  ).map((r) => ({
+    side: r.side === 'J' ? 'journal' : 'clearing',
+    ageDays: r.bucket,
+    count: r.count,
+    amount: Number(r.amount),
+  }));
   return report;
 }
 
 const n = (x: number | null): string => (x === null ? '' : x.toLocaleString('en-US'));
-const money = (minor: number): string => (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (minor: number): string =>
+  (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The report as the terminal shows it. */
 export function formatStatus(r: StatusReport): string {
   if (r.latest === null) return `recon status — ${r.store}\n\nno runs yet: run \`recon run --date D\` first\n`;
-  const lines: string[] = [`recon status — ${r.store}`, '', `runs ${r.first}..${r.latest}${r.missing.length ? `; dates with no run: ${r.missing.join(', ')}` : '; no gaps'}`, ''];
+  const lines: string[] = [
+    `recon status — ${r.store}`,
+    '',
+    `runs ${r.first}..${r.latest}${r.missing.length ? `; dates with no run: ${r.missing.join(', ')}` : '; no gaps'}`,
+    '',
+  ];
   lines.push('date        status       journal in   clearing in   rejected   findings   open J / C        took');
   for (const x of r.runs) {
     if (x.status === 'no run') {
@@ -124,9 +161,15 @@ export function formatStatus(r: StatusReport): string {
   }
   lines.push('', 'open findings                 count     amount at stake   raised since');
   if (r.openFindings.length === 0) lines.push('  none');
-  for (const f of r.openFindings) lines.push(`  ${f.kind.padEnd(22)} ${n(f.count).padStart(10)} ${money(f.amountAtStake).padStart(19)}   ${f.oldest}`);
+  for (const f of r.openFindings)
+    lines.push(
+      `  ${f.kind.padEnd(22)} ${n(f.count).padStart(10)} ${money(f.amountAtStake).padStart(19)}   ${f.oldest}`,
+    );
   lines.push('', `open items carried to the run after ${r.latest} (age = days since business date)`);
   if (r.openItems.length === 0) lines.push('  none');
-  for (const o of r.openItems) lines.push(`  ${o.side.padEnd(9)} ${o.ageDays.padStart(5)} days ${n(o.count).padStart(10)} ${money(o.amount).padStart(17)}`);
+  for (const o of r.openItems)
+    lines.push(
+      `  ${o.side.padEnd(9)} ${o.ageDays.padStart(5)} days ${n(o.count).padStart(10)} ${money(o.amount).padStart(17)}`,
+    );
   return `${lines.join('\n')}\n`;
 }

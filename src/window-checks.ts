@@ -14,6 +14,10 @@
  *
  * Both are rare events among millions of rows; the lookups read pages of the stored segments.
  */
+
+import { isCredit } from '../workers/classify.js';
+import { COPY_KEY_WIDTH } from '../workers/scan.js';
+import { STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
 import type { RowBatch } from './core/batch.js';
 import { ByteWriter } from './core/byte-writer.js';
 import { KIND_DUPLICATE_CREDIT } from './core/codes.js';
@@ -21,10 +25,17 @@ import { getI64 } from './core/int64.js';
 import { EXCEPTION_COLUMNS } from './core/store-columns.js';
 import { logChanges } from './store/run-store.js';
 import type { Store } from './store/store.js';
-import { isCredit } from '../workers/classify.js';
-import { STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
-import { COPY_KEY_WIDTH } from '../workers/scan.js';
-import { creditKeys, creditTarget, Int32Tuples, isCredited, JournalWindow, keyList, lateCreditKind, writeWindowFinding, type WindowHit } from './window.js';
+import {
+  creditKeys,
+  creditTarget,
+  Int32Tuples,
+  isCredited,
+  type JournalWindow,
+  keyList,
+  lateCreditKind,
+  type WindowHit,
+  writeWindowFinding,
+} from './window.js';
 
 /** One scan chunk of journal rows, as the copy check sees it. */
 export interface JournalChunk {
@@ -41,7 +52,11 @@ export interface JournalChunk {
  * amount. `chunks` are the journal chunks in task order. Returns, per partition, the ascending row
  * numbers (over its batches in that order) of the copies.
  */
-export async function findWindowCopies(window: JournalWindow, chunks: readonly JournalChunk[], partitions: number): Promise<Int32Array[]> {
+export async function findWindowCopies(
+  window: JournalWindow,
+  chunks: readonly JournalChunk[],
+  partitions: number,
+): Promise<Int32Array[]> {
   const keys = keyList();
   // Per key: partition, row over the partition's batches, type | response << 8, amount (2 words).
   const where = new Int32Tuples(5);
@@ -69,7 +84,13 @@ export async function findWindowCopies(window: JournalWindow, chunks: readonly J
     const typeResponse = where.data[w + 2]!;
     amount[0] = where.data[w + 3]!;
     amount[1] = where.data[w + 4]!;
-    if ((hit.state & STATE_IDENTITY) === 0 || hit.type !== (typeResponse & 0xff) || hit.response !== typeResponse >>> 8 || hit.amount !== getI64(amount, 0)) continue;
+    if (
+      (hit.state & STATE_IDENTITY) === 0 ||
+      hit.type !== (typeResponse & 0xff) ||
+      hit.response !== typeResponse >>> 8 ||
+      hit.amount !== getI64(amount, 0)
+    )
+      continue;
     done[key] = 1;
     copies[where.data[w]!]!.push(where.data[w + 1]!);
   }
@@ -98,7 +119,14 @@ function better(a: WindowHit, b: WindowHit, later: Set<string>): boolean {
  * Settles the left-over credits (`left[p]`: partition p's unmatched clearing rows) against the
  * window, which holds this run's segments so far. Writes the findings; returns what it consumed.
  */
-export async function settleWindowCredits(tx: Store, window: JournalWindow, date: string, runDay: number, left: readonly RowBatch[], zoneOffsetMinutes: number): Promise<CreditSettlement> {
+export async function settleWindowCredits(
+  tx: Store,
+  window: JournalWindow,
+  date: string,
+  runDay: number,
+  left: readonly RowBatch[],
+  zoneOffsetMinutes: number,
+): Promise<CreditSettlement> {
   const result: CreditSettlement = { consumed: left.map(() => new Int32Array(0)), duplicatesGrown: 0 };
   const keys = keyList();
   // Per key: partition, row, pass (1 order key, 2 rrn key).
@@ -133,7 +161,10 @@ export async function settleWindowCredits(tx: Store, window: JournalWindow, date
     const pass = where.data[key * 3 + 2]!;
     const id = creditId(p, c);
     let b = best.get(id);
-    if (!b) best.set(id, (b = [null, null]));
+    if (!b) {
+      b = [null, null];
+      best.set(id, b);
+    }
     const cur = b[pass - 1];
     if (!cur || better(h, cur, later)) b[pass - 1] = h;
   }
@@ -159,7 +190,9 @@ export async function settleWindowCredits(tx: Store, window: JournalWindow, date
     list.sort((a, b) => {
       const A = left[a.p]!;
       const B = left[b.p]!;
-      return A.src_run[a.c]! - B.src_run[b.c]! || A.src_file[a.c]! - B.src_file[b.c]! || A.src_line[a.c]! - B.src_line[b.c]!;
+      return (
+        A.src_run[a.c]! - B.src_run[b.c]! || A.src_file[a.c]! - B.src_file[b.c]! || A.src_line[a.c]! - B.src_line[b.c]!
+      );
     });
     const hit = list[0]!.hit;
     let first = 0;
@@ -177,7 +210,17 @@ export async function settleWindowCredits(tx: Store, window: JournalWindow, date
       let stake = 0;
       for (let k = first; k < list.length; k++) stake += getI64(left[list[k]!.p]!.amount, list[k]!.c);
       const { p, c } = list[first]!;
-      writeWindowFinding(dupW, runDay, KIND_DUPLICATE_CREDIT, hit, left[p]!, c, list.length - first, stake, zoneOffsetMinutes);
+      writeWindowFinding(
+        dupW,
+        runDay,
+        KIND_DUPLICATE_CREDIT,
+        hit,
+        left[p]!,
+        c,
+        list.length - first,
+        stake,
+        zoneOffsetMinutes,
+      );
     }
   }
   const cols = EXCEPTION_COLUMNS.join(', ');
@@ -204,7 +247,9 @@ export async function settleWindowCredits(tx: Store, window: JournalWindow, date
       `update recon.exception e set duplicate_count = e.duplicate_count + d.duplicate_count, amount_at_stake = e.amount_at_stake + d.amount_at_stake
          from recon_dup d where ${match} returning 1`,
     );
-    await tx.query(`insert into recon.exception (${cols}) select ${cols} from recon_dup d where not exists (select 1 from recon.exception e where ${match})`);
+    await tx.query(
+      `insert into recon.exception (${cols}) select ${cols} from recon_dup d where not exists (select 1 from recon.exception e where ${match})`,
+    );
     result.duplicatesGrown = grown.length;
   }
   return result;

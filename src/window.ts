@@ -7,23 +7,14 @@
  * no partition matched (duplicates of credited transactions, late credits of closed sales). A key is
  * looked up in the segments of its partition and of the business dates around it.
  */
-import type { RowBatch } from './core/batch.js';
-import { ByteWriter } from './core/byte-writer.js';
-import { KIND_DECLINED_BUT_SETTLED, KIND_VOIDED_BUT_SETTLED, KIND_NAMES, TYPE_PREAUTH_COMPLETION, TYPE_SALE } from './core/codes.js';
-import { formatIsoDate } from './core/dates.js';
-import { lowerBound, partitionOf } from './core/hash.js';
+
 import { writeKeys } from '../workers/encode.js';
-import { alnumByte } from './core/packed.js';
-import { getI64 } from './core/int64.js';
-import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from './core/keys.js';
-import { decodeBinaryCopy, encodeBinaryCopy, int4, type BinaryValue } from './store/binary-copy.js';
-import type { Store } from './store/store.js';
 import type { CopyCheck } from '../workers/scan.js';
-import { EXCEPTION_COLUMNS } from './core/store-columns.js';
 import {
   AMOUNT_UNKNOWN_HI,
   FENCE_EVERY,
   findInRecords,
+  type KeyHash,
   RECORD_BYTES,
   RECORD_WORDS,
   STATE_CREDITED,
@@ -32,9 +23,25 @@ import {
   STATE_REVERSED,
   STATE_VOIDED,
   WINDOW_PARTS,
-  type KeyHash,
   type WindowSegment,
 } from '../workers/window-records.js';
+import type { RowBatch } from './core/batch.js';
+import type { ByteWriter } from './core/byte-writer.js';
+import {
+  KIND_DECLINED_BUT_SETTLED,
+  KIND_NAMES,
+  KIND_VOIDED_BUT_SETTLED,
+  TYPE_PREAUTH_COMPLETION,
+  TYPE_SALE,
+} from './core/codes.js';
+import { formatIsoDate } from './core/dates.js';
+import { lowerBound, partitionOf } from './core/hash.js';
+import { getI64 } from './core/int64.js';
+import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from './core/keys.js';
+import { alnumByte } from './core/packed.js';
+import { EXCEPTION_COLUMNS } from './core/store-columns.js';
+import { type BinaryValue, decodeBinaryCopy, encodeBinaryCopy, int4 } from './store/binary-copy.js';
+import type { Store } from './store/store.js';
 
 /** A window record found by a lookup, decoded. */
 export interface WindowHit {
@@ -180,11 +187,23 @@ export class JournalWindow {
       { bytes: new Uint8Array(s.fences.buffer, s.fences.byteOffset, s.fences.byteLength) },
       { bytes: new Uint8Array(s.records.buffer, s.records.byteOffset, s.count * RECORD_BYTES) },
     ]);
-    await this.tx.copyIn('recon.window_segment', ['created_by', 'business_date', 'part', 'producer', 'n', 'fences', 'records'], encodeBinaryCopy(rows), 'binary');
+    await this.tx.copyIn(
+      'recon.window_segment',
+      ['created_by', 'business_date', 'part', 'producer', 'n', 'fences', 'records'],
+      encodeBinaryCopy(rows),
+      'binary',
+    );
     for (const s of segments) {
       const key = cell(s.businessDate, s.part);
       const list = this.current.get(key) ?? [];
-      list.push({ createdBy: this.runDay, businessDate: s.businessDate, part: s.part, producer, count: s.count, fences: s.fences });
+      list.push({
+        createdBy: this.runDay,
+        businessDate: s.businessDate,
+        part: s.part,
+        producer,
+        count: s.count,
+        fences: s.fences,
+      });
       this.current.set(key, list);
     }
   }
@@ -317,7 +336,10 @@ export class JournalWindow {
       const [from, to] = pageRange(seg.fences, seg.count, hi);
       if (from >= to) return;
       let bySeg = probes.get(seg);
-      if (!bySeg) probes.set(seg, (bySeg = new Map()));
+      if (!bySeg) {
+        bySeg = new Map();
+        probes.set(seg, bySeg);
+      }
       const p = bySeg.get(from);
       if (p) {
         p.to = Math.max(p.to, to);
@@ -390,7 +412,13 @@ export function creditKeys(C: RowBatch, c: number): { order: KeyHash | null; rrn
   const oe = o.offsets[c + 1]!;
   return {
     order: oe > os ? { hi: hashOrderKey(m, o.bytes, os, oe), lo: hashOrderKey(m, o.bytes, os, oe, KEY_SEED_2) } : null,
-    rrn: C.rrn_hi[c] !== 0 ? { hi: hashRrnKey(m, C.terminal_id[c]!, C.rrn_hi[c]!, C.rrn_lo[c]!), lo: hashRrnKey(m, C.terminal_id[c]!, C.rrn_hi[c]!, C.rrn_lo[c]!, KEY_SEED_2) } : null,
+    rrn:
+      C.rrn_hi[c] !== 0
+        ? {
+            hi: hashRrnKey(m, C.terminal_id[c]!, C.rrn_hi[c]!, C.rrn_lo[c]!),
+            lo: hashRrnKey(m, C.terminal_id[c]!, C.rrn_hi[c]!, C.rrn_lo[c]!, KEY_SEED_2),
+          }
+        : null,
   };
 }
 
@@ -424,7 +452,17 @@ function ref(w: ByteWriter, run: number, file: number, line: number): void {
  * A finding on a window record (journal subject) with the credit row c of C: the journal's keys are
  * the credit's (they matched by them), its stan, time, amount and dates come from the record.
  */
-export function writeWindowFinding(w: ByteWriter, runDay: number, kind: number, h: WindowHit, C: RowBatch, c: number, duplicates: number, stake: number, zoneOffsetMinutes: number): void {
+export function writeWindowFinding(
+  w: ByteWriter,
+  runDay: number,
+  kind: number,
+  h: WindowHit,
+  C: RowBatch,
+  c: number,
+  duplicates: number,
+  stake: number,
+  zoneOffsetMinutes: number,
+): void {
   const enc = (s: string): void => {
     for (let i = 0; i < s.length; i++) w.byte(s.charCodeAt(i));
   };

@@ -46,7 +46,7 @@ import {
   TYPE_SALE,
   TYPE_VOID,
 } from '../src/core/codes.js';
-import { WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
+import { type CalendarSpec, WorkCalendar } from '../src/core/dates.js';
 import { getI64 } from '../src/core/int64.js';
 import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
 import { writeFinding } from './encode.js';
@@ -89,8 +89,6 @@ export function calendarFor(spec: CalendarSpec): WorkCalendar {
   return calendarCache.cal;
 }
 
-
-
 export interface FindingContext {
   runDay: number;
   calendar: CalendarSpec;
@@ -116,8 +114,33 @@ export class Findings {
   }
 
   /** A new finding; marks both rows as having one this run. */
-  raise(kind: number, subjectJournal: boolean, J: RowBatch | null, j: number, C: RowBatch | null, c: number, stake: number, expFee = -1, daysLate = 0, duplicates = 0): void {
-    writeFinding(this.exceptions, this.ctx.runDay, kind, subjectJournal, j >= 0 ? J : null, j, c >= 0 ? C : null, c, expFee, daysLate, duplicates, stake, this.zone);
+  raise(
+    kind: number,
+    subjectJournal: boolean,
+    J: RowBatch | null,
+    j: number,
+    C: RowBatch | null,
+    c: number,
+    stake: number,
+    expFee = -1,
+    daysLate = 0,
+    duplicates = 0,
+  ): void {
+    writeFinding(
+      this.exceptions,
+      this.ctx.runDay,
+      kind,
+      subjectJournal,
+      j >= 0 ? J : null,
+      j,
+      c >= 0 ? C : null,
+      c,
+      expFee,
+      daysLate,
+      duplicates,
+      stake,
+      this.zone,
+    );
     if (J && j >= 0) J.flags[j]! |= FLAG_FINDING;
     if (C && c >= 0) C.flags[c]! |= FLAG_FINDING;
     this.count++;
@@ -187,7 +210,8 @@ export class Findings {
       return;
     }
     const amount = getI64(J.amount, j);
-    if (Math.abs(gross - amount) > this.ctx.amountTolerance) this.raise(KIND_AMOUNT_MISMATCH, true, J, j, C, c, Math.abs(gross - amount));
+    if (Math.abs(gross - amount) > this.ctx.amountTolerance)
+      this.raise(KIND_AMOUNT_MISMATCH, true, J, j, C, c, Math.abs(gross - amount));
     const exp = expectedFee(this.ctx.merchants, J.merchant_ix[j]!, gross);
     const fee = getI64(C.fee, c);
     if (exp >= 0 && Math.abs(fee - exp) > 1) this.raise(KIND_FEE_MISMATCH, true, J, j, C, c, Math.abs(fee - exp), exp);

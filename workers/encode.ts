@@ -3,7 +3,7 @@
  * column order of src/core/store-columns.ts (the COPY statements name the same lists).
  */
 import type { RowBatch, Utf8Column } from '../src/core/batch.js';
-import { ascii, ByteWriter } from '../src/core/byte-writer.js';
+import { ascii, type ByteWriter } from '../src/core/byte-writer.js';
 import { CHANNEL_NAMES, KIND_NAMES, SIDE_LETTERS, STATUS_NAMES, TYPE_NAMES } from '../src/core/codes.js';
 import { getI64 } from '../src/core/int64.js';
 
@@ -125,7 +125,15 @@ function code(w: ByteWriter, names: Uint8Array[], v: number): void {
 }
 
 /** One open item: the row with its source, carried state and derived dates. */
-export function writeOpenItem(w: ByteWriter, runDay: number, B: RowBatch, i: number, journal: boolean, persistedFlags: number, zoneOffsetMinutes: number): void {
+export function writeOpenItem(
+  w: ByteWriter,
+  runDay: number,
+  B: RowBatch,
+  i: number,
+  journal: boolean,
+  persistedFlags: number,
+  zoneOffsetMinutes: number,
+): void {
   w.raw(SIDE_BYTES[journal ? 0 : 1]!);
   w.comma();
   w.date(runDay);

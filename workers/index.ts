@@ -3,14 +3,15 @@
  * Results that carry buffers are returned through `move` with their ArrayBuffers in the transfer
  * list, so they cross threads without a copy (DESIGN §9: move bytes, not objects).
  */
-import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { transferList, type RowBatch } from '../src/core/batch.js';
-import { join as joinPartition, type JoinTask } from './join.js';
-import { scan as scanRange, type ScanTask } from './scan.js';
-import { settle as settleLeftovers, type SettleTask } from './settle.js';
-import { sha256Input } from './hash-file.js';
-import { workerFault } from '../src/fault.js';
+
 import { join as joinPath } from 'node:path';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { type RowBatch, transferList } from '../src/core/batch.js';
+import { workerFault } from '../src/fault.js';
+import { sha256Input } from './hash-file.js';
+import { type JoinTask, join as joinPartition } from './join.js';
+import { type ScanTask, scan as scanRange } from './scan.js';
+import { type SettleTask, settle as settleLeftovers } from './settle.js';
 import type { SpillPiece } from './spill.js';
 
 function moved<T extends object>(value: T, buffers: ArrayBuffer[]): T {
@@ -40,7 +41,18 @@ export async function scan(task: ScanTask) {
     r.batches = [];
   }
   const buffers = transferList(r.batches);
-  viewBuffers([r.rejects.line, r.rejects.column, r.rejects.reason, r.rejects.detail, r.rejects.raw.offsets, r.rejects.raw.bytes, r.copyKeys], buffers);
+  viewBuffers(
+    [
+      r.rejects.line,
+      r.rejects.column,
+      r.rejects.reason,
+      r.rejects.detail,
+      r.rejects.raw.offsets,
+      r.rejects.raw.bytes,
+      r.copyKeys,
+    ],
+    buffers,
+  );
   return moved(r, buffers);
 }
 
@@ -56,17 +68,28 @@ export async function join(request: JoinRequest) {
   const spill = spilled ? await import('./spill.js') : undefined;
   // Synchronous from here: spilled pieces are read into the worker's arena, which its next join
   // task reuses.
-  const [journal, clearing] = spill ? spill.readPieces([request.journal, request.clearing]) : [request.journal as RowBatch[], request.clearing as RowBatch[]];
+  const [journal, clearing] = spill
+    ? spill.readPieces([request.journal, request.clearing])
+    : [request.journal as RowBatch[], request.clearing as RowBatch[]];
   const task: JoinTask = { ...request, journal: journal!, clearing: clearing! };
   const r = joinPartition(task);
   const buffers = transferList([r.leftJournal, r.leftClearing] as RowBatch[]);
-  viewBuffers([r.exceptions, r.releases, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])], buffers);
+  viewBuffers(
+    [r.exceptions, r.releases, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])],
+    buffers,
+  );
   return moved(r, buffers);
 }
 
 export function settle(task: SettleTask) {
   const r = settleLeftovers(task);
-  return moved(r, viewBuffers([r.exceptions, r.openItems, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])], []));
+  return moved(
+    r,
+    viewBuffers(
+      [r.exceptions, r.openItems, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])],
+      [],
+    ),
+  );
 }
 
 export function hashFile(path: string): Promise<string> {

@@ -18,12 +18,12 @@
  * Rows are visited in batch order (carried items first, then new rows in file order), so "first" is
  * deterministic whatever order the scan tasks finished in.
  */
-import { concatBatches, selectRows, type RowBatch } from '../src/core/batch.js';
+import { concatBatches, type RowBatch, selectRows } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
   CHANNEL_QR,
-  countIndex,
   COUNTS_LENGTH,
+  countIndex,
   FLAG_CARRIED,
   FLAG_FINDING,
   FLAG_HELD,
@@ -42,18 +42,18 @@ import {
   SIDE_CLEARING,
   SIDE_JOURNAL,
   STATUS_REJECTED,
-  TYPE_RELEASE,
   TYPE_REFUND,
+  TYPE_RELEASE,
 } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
-import { copyHash, sameCopy } from '../src/core/keys.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
+import { copyHash, sameCopy } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import { strLen } from '../src/core/utf8.js';
 import { Findings, isClearingRefund, isCreditDomain, isCreditLike, isHold, isLink } from './classify.js';
-import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
 import { writeRelease } from './encode.js';
+import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
 import type { WindowSegment } from './window-records.js';
 
 export interface JoinTask {
@@ -124,7 +124,8 @@ export function join(task: JoinTask): JoinResult {
       if (jGone[j] !== 0) continue;
       const h = copyHash(J, j);
       let copyOf = -1;
-      for (let s = t.find(h); s >= 0 && copyOf < 0; s = t.findNext(s, h)) if (sameCopy(J, t.rowAt(s), j)) copyOf = t.rowAt(s);
+      for (let s = t.find(h); s >= 0 && copyOf < 0; s = t.findNext(s, h))
+        if (sameCopy(J, t.rowAt(s), j)) copyOf = t.rowAt(s);
       if (copyOf >= 0) {
         jGone[j] = 2;
         found.raise(KIND_DUPLICATE_JOURNAL, true, J, j, null, -1, getI64(J.amount, j));

@@ -52,7 +52,8 @@ export class PassTables {
     for (let j = 0; j < J.length; j++) {
       if (!include(j)) continue;
       if (strLen(J.order_no, j) > 0) this.byOrder.insert(orderHash(J, j, false), j);
-      if (J.rrn_hi[j] !== 0) this.byRrn.insert(hashRrnKey(J.merchant_id[j]!, J.terminal_id[j]!, J.rrn_hi[j]!, J.rrn_lo[j]!), j);
+      if (J.rrn_hi[j] !== 0)
+        this.byRrn.insert(hashRrnKey(J.merchant_id[j]!, J.terminal_id[j]!, J.rrn_hi[j]!, J.rrn_lo[j]!), j);
     }
   }
 
@@ -69,7 +70,17 @@ export class PassTables {
     for (let s = this.byOrder.find(h); s >= 0; s = this.byOrder.findNext(s, h)) {
       const j = this.byOrder.rowAt(s);
       if (J.merchant_id[j] !== merchant) continue;
-      if (!bytesEqual(J.order_no.bytes, J.order_no.offsets[j]!, J.order_no.offsets[j + 1]!, key.bytes, key.offsets[i]!, key.offsets[i + 1]!)) continue;
+      if (
+        !bytesEqual(
+          J.order_no.bytes,
+          J.order_no.offsets[j]!,
+          J.order_no.offsets[j + 1]!,
+          key.bytes,
+          key.offsets[i]!,
+          key.offsets[i + 1]!,
+        )
+      )
+        continue;
       if (visit(j)) return j;
     }
     return -1;
@@ -91,7 +102,8 @@ export class PassTables {
     const h = hashRrnKey(merchant, terminal, hi, lo);
     for (let s = this.byRrn.find(h); s >= 0; s = this.byRrn.findNext(s, h)) {
       const j = this.byRrn.rowAt(s);
-      if (J.rrn_lo[j] !== lo || J.rrn_hi[j] !== hi || J.terminal_id[j] !== terminal || J.merchant_id[j] !== merchant) continue;
+      if (J.rrn_lo[j] !== lo || J.rrn_hi[j] !== hi || J.terminal_id[j] !== terminal || J.merchant_id[j] !== merchant)
+        continue;
       if (visit(j)) return j;
     }
     return -1;

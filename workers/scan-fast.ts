@@ -147,7 +147,8 @@ export function fastRecord(
           c = buf[++pos]! - 48;
         }
         const len = pos - s;
-        if (f === F_MERCHANT_ID ? len !== 15 : f === F_BATCH_NO || f === F_STAN ? len !== 6 : len === 0 || len > 9) return -1;
+        if (f === F_MERCHANT_ID ? len !== 15 : f === F_BATCH_NO || f === F_STAN ? len !== 6 : len === 0 || len > 9)
+          return -1;
         vals[f] = v;
         break;
       }

@@ -12,18 +12,31 @@
  * a quoted field with a line break spans the cut. A chunk that ends inside quotes reports
  * `openQuoteAtEnd` and the coordinator rescans that file as a single chunk.
  */
-import { openSync, readSync, closeSync } from 'node:fs';
-import { allocWriteBatch, ensureBytes, ensureRows, sealBatch, UTF8_COLUMNS, type RowBatch, type Utf8Column } from '../src/core/batch.js';
-import { FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID, CHANNEL_QR } from '../src/core/codes.js';
-import { CYCLE_T1, daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, WorkCalendar, type CalendarSpec } from '../src/core/dates.js';
-import { hashField, HASH_SEED, lowerBound, partitionOf } from '../src/core/hash.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import {
+  allocWriteBatch,
+  ensureBytes,
+  ensureRows,
+  type RowBatch,
+  sealBatch,
+  UTF8_COLUMNS,
+  type Utf8Column,
+} from '../src/core/batch.js';
+import { CHANNEL_QR, FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID } from '../src/core/codes.js';
+import {
+  type CalendarSpec,
+  CYCLE_T1,
+  daysFromCivil,
+  daysInMonth,
+  END_DAY,
+  FIRST_DAY,
+  WorkCalendar,
+} from '../src/core/dates.js';
+import { HASH_SEED, hashField, lowerBound, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
-import { packAlnum, packDigits } from '../src/core/packed.js';
-import { fastRecord, RRN_LO, VALS_LENGTH, type DateCache, type EnumTable } from './scan-fast.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
-import type { SpillPiece } from './spill.js';
-import { identityKey } from './window-records.js';
+import { packAlnum, packDigits } from '../src/core/packed.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -44,6 +57,7 @@ import {
   type RejectBatch,
 } from '../src/core/reject.js';
 import {
+  type ColumnDef,
   columnsOf,
   F_AMOUNT,
   F_AUTH_CODE,
@@ -70,10 +84,12 @@ import {
   F_TXN_TIME,
   F_TYPE,
   FIELD_COUNT,
-  STATE_COLUMNS,
-  type ColumnDef,
   type Side,
+  STATE_COLUMNS,
 } from '../src/core/schema.js';
+import { type DateCache, type EnumTable, fastRecord, RRN_LO, VALS_LENGTH } from './scan-fast.js';
+import type { SpillPiece } from './spill.js';
+import { identityKey } from './window-records.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -268,7 +284,18 @@ const MAX_RAW_BYTES = 4096;
  * Records a rejected line with its raw text; `panStart`/`panEnd` locate the pan_masked field in
  * `src` when the scanner knows it (an unquoted field of a line with the right field count).
  */
-function pushReject(r: RejectBatch, line: number, column: number, reason: number, detail: number, src: Uint8Array, s: number, e: number, panStart = 0, panEnd = 0): void {
+function pushReject(
+  r: RejectBatch,
+  line: number,
+  column: number,
+  reason: number,
+  detail: number,
+  src: Uint8Array,
+  s: number,
+  e: number,
+  panStart = 0,
+  panEnd = 0,
+): void {
   if (r.length === r.line.length) growRejects(r);
   const i = r.length++;
   r.line[i] = line;
@@ -549,7 +576,6 @@ function appendUtf8(col: Utf8Column, row: number, src: Uint8Array, s: number, e:
   col.offsets[row + 1] = used + n;
 }
 
-
 /** Appends a card number, masking it (first 6 + last 4) when all its digits are visible. */
 function appendPan(col: Utf8Column, row: number, src: Uint8Array, s: number, e: number): boolean {
   const n = e - s;
@@ -566,7 +592,13 @@ function appendPan(col: Utf8Column, row: number, src: Uint8Array, s: number, e: 
  * Scans buf[start, end). `eof` says whether `end` is the end of the input (an unterminated quote is
  * then a rejected line rather than a reason to rescan).
  */
-export function scanBytes(buf: Uint8Array, start: number, end: number, eof: boolean, task: Omit<ScanTask, 'source'>): ScanResult {
+export function scanBytes(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  eof: boolean,
+  task: Omit<ScanTask, 'source'>,
+): ScanResult {
   const journal = task.side === 'journal';
   const rules = rulesFor(task.side, task.fields, task.state);
   const ncols = task.fields.length;
@@ -616,7 +648,9 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
   const te = new Int32Array(FIELD_COUNT);
   const tq = new Uint8Array(FIELD_COUNT);
   const dates: DateCache = { key: -1, day: 0 };
-  const enums: (EnumTable | null)[] = rules.enumBytes.map((names, i) => (names ? { names, codes: rules.enumCodes[i]! } : null));
+  const enums: (EnumTable | null)[] = rules.enumBytes.map((names, i) =>
+    names ? { names, codes: rules.enumCodes[i]! } : null,
+  );
 
   let pos = start;
   let line = 0;
@@ -761,19 +795,63 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     if (nf === 1 && fe[0] === fs[0] && fq[0] === 0) continue;
 
     if (high && !validUtf8(buf, recStart, recEnd)) {
-      pushReject(rejects, recLine, -1, R_UTF8, 0, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
+      pushReject(
+        rejects,
+        recLine,
+        -1,
+        R_UTF8,
+        0,
+        buf,
+        recStart,
+        recEnd,
+        panCol < nf ? rs[panCol]! : 0,
+        panCol < nf ? re[panCol]! : 0,
+      );
       continue;
     }
     if (bad) {
-      pushReject(rejects, recLine, badCol, bad, 0, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
+      pushReject(
+        rejects,
+        recLine,
+        badCol,
+        bad,
+        0,
+        buf,
+        recStart,
+        recEnd,
+        panCol < nf ? rs[panCol]! : 0,
+        panCol < nf ? re[panCol]! : 0,
+      );
       continue;
     }
     if (embeddedNl > 0) {
-      pushReject(rejects, recLine, nlField, R_EMBEDDED_NEWLINE, 0, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
+      pushReject(
+        rejects,
+        recLine,
+        nlField,
+        R_EMBEDDED_NEWLINE,
+        0,
+        buf,
+        recStart,
+        recEnd,
+        panCol < nf ? rs[panCol]! : 0,
+        panCol < nf ? re[panCol]! : 0,
+      );
       continue;
     }
     if (nf !== ncols) {
-      pushReject(rejects, recLine, -1, R_FIELD_COUNT, nf, buf, recStart, recEnd, panCol < nf ? rs[panCol]! : 0, panCol < nf ? re[panCol]! : 0);
+      pushReject(
+        rejects,
+        recLine,
+        -1,
+        R_FIELD_COUNT,
+        nf,
+        buf,
+        recStart,
+        recEnd,
+        panCol < nf ? rs[panCol]! : 0,
+        panCol < nf ? re[panCol]! : 0,
+      );
       continue;
     }
 
@@ -861,7 +939,8 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
           }
           const signed = rules.signed[i] === 1;
           const v = parseInt15(src, s, e, signed);
-          if (Number.isNaN(v)) reason = !signed && src[s] === 45 && !Number.isNaN(parseInt15(src, s, e, true)) ? R_NEGATIVE : R_NUMBER;
+          if (Number.isNaN(v))
+            reason = !signed && src[s] === 45 && !Number.isNaN(parseInt15(src, s, e, true)) ? R_NEGATIVE : R_NUMBER;
           else vals[f] = v;
           break;
         }
@@ -906,7 +985,8 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
       }
     }
     if (bad) continue;
-    if (!emit(recLine)) pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
+    if (!emit(recLine))
+      pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
   }
 
   /**
@@ -943,7 +1023,11 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, eof: bool
     if (link && ge > gs) {
       // The original's kind: the journal's channel; on the clearing side, a card reversal has an rrn.
       if (journal ? channel === CHANNEL_QR : rrnHi === 0) hash = hashOrderKey(merchant, gsrc, gs, ge);
-      else hash = ge - gs === 12 ? hashRrnKey(merchant, terminal, packAlnum(gsrc, gs, gs + 6), packAlnum(gsrc, gs + 6, ge)) : hashTerminalKey(terminal);
+      else
+        hash =
+          ge - gs === 12
+            ? hashRrnKey(merchant, terminal, packAlnum(gsrc, gs, gs + 6), packAlnum(gsrc, gs + 6, ge))
+            : hashTerminalKey(terminal);
     } else if (journal && channel !== CHANNEL_QR && rrnHi !== 0) {
       // A card row is keyed by its rrn even when it carries an order number too.
       hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);

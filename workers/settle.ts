@@ -21,8 +21,8 @@
 import { concatBatches, type RowBatch } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
-  countIndex,
   COUNTS_LENGTH,
+  countIndex,
   FLAG_AMBIGUOUS_RAISED,
   FLAG_CARRIED,
   FLAG_FINDING,
@@ -48,15 +48,23 @@ import {
   TYPE_REFUND,
 } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
-import { finish, hashInt, HASH_SEED } from '../src/core/hash.js';
-import { hashNum } from '../src/core/keys.js';
+import { finish, HASH_SEED, hashInt } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
+import { hashNum } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import { strLen } from '../src/core/utf8.js';
-import { Findings, isCardJournal, isClearingRefund, isCredit, isCreditDomain, isCreditLike, isHold } from './classify.js';
-import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
+import {
+  Findings,
+  isCardJournal,
+  isClearingRefund,
+  isCredit,
+  isCreditDomain,
+  isCreditLike,
+  isHold,
+} from './classify.js';
 import { writeOpenItem } from './encode.js';
+import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
 import type { WindowSegment } from './window-records.js';
 
 /** Largest |Δtxn_time| of a fuzzy match, inclusive (DESIGN §5 pass 4). */
@@ -161,7 +169,19 @@ export function settle(task: SettleTask): SettleResult {
       if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
       else found.creditPair(J, j, C, jCredit[j]!);
     } else if (jHold[j]! >= 0) found.holdPair(J, j, C, jHold[j]!);
-    if (pairs.jDup[j]! > 0) found.raise(KIND_DUPLICATE_CREDIT, true, J, j, C, pairs.jFirstDup[j]!, pairs.jDupGross[j]!, -1, 0, pairs.jDup[j]!);
+    if (pairs.jDup[j]! > 0)
+      found.raise(
+        KIND_DUPLICATE_CREDIT,
+        true,
+        J,
+        j,
+        C,
+        pairs.jFirstDup[j]!,
+        pairs.jDupGross[j]!,
+        -1,
+        0,
+        pairs.jDup[j]!,
+      );
   }
   const openClearing = (c: number): boolean => cState[c] === 0 && isCreditLike(C.type[c]!, C.status[c]!);
 
@@ -191,7 +211,11 @@ export function settle(task: SettleTask): SettleResult {
     const t = new KeyTable(16);
     for (let j = 0; j < nJ; j++) if (openForCredit(j) && J.auth_code[j] !== 0) t.insert(pass4Hash(J, j), j);
     const fits = (j: number, c: number, tc: number): boolean =>
-      openForCredit(j) && sameAmount(J, j, C, c) && J.auth_code[j] === C.auth_code[c] && J.terminal_id[j] === C.terminal_id[c] && Math.abs(getI64(J.txn_time, j) - tc) <= FUZZY_WINDOW_MS;
+      openForCredit(j) &&
+      sameAmount(J, j, C, c) &&
+      J.auth_code[j] === C.auth_code[c] &&
+      J.terminal_id[j] === C.terminal_id[c] &&
+      Math.abs(getI64(J.txn_time, j) - tc) <= FUZZY_WINDOW_MS;
     for (let c = 0; c < nC; c++) {
       if (!openClearing(c) || C.auth_code[c] === 0) continue;
       const h = pass4Hash(C, c);
@@ -209,7 +233,8 @@ export function settle(task: SettleTask): SettleResult {
         pair(only, c);
       } else if (candidates > 1) {
         C.flags[c]! |= FLAG_PROTECTED;
-        for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) if (fits(t.rowAt(s), c, tc)) J.flags[t.rowAt(s)]! |= FLAG_PROTECTED;
+        for (let s = t.find(h); s >= 0; s = t.findNext(s, h))
+          if (fits(t.rowAt(s), c, tc)) J.flags[t.rowAt(s)]! |= FLAG_PROTECTED;
         if (!raised) {
           found.raise(KIND_AMBIGUOUS_MATCH, false, null, -1, C, c, getI64(C.amount, c));
           C.flags[c]! |= FLAG_AMBIGUOUS_RAISED;
@@ -241,7 +266,8 @@ export function settle(task: SettleTask): SettleResult {
       const due = J.deadline[j]! <= runDay && !protectedNow;
       const type = J.type[j]!;
       const owed = (flags & (FLAG_VOIDED | FLAG_REVERSED)) === 0;
-      const expectsMoney = J.response[j] === RESPONSE_APPROVED && ((isCreditDomain(type) && owed) || type === TYPE_REFUND);
+      const expectsMoney =
+        J.response[j] === RESPONSE_APPROVED && ((isCreditDomain(type) && owed) || type === TYPE_REFUND);
       const expired = J.business_date[j]! < task.windowStart;
       if (protectedNow) {
         keep = true; // a candidate of an open ambiguity does not age (rule 7)
@@ -250,13 +276,25 @@ export function settle(task: SettleTask): SettleResult {
       } else if (expectsMoney) {
         keep = !((flags & FLAG_MISSING_RAISED) !== 0 && expired);
         if (due && (flags & FLAG_MISSING_RAISED) === 0) {
-          found.raise(type === TYPE_REFUND ? KIND_REFUND_NOT_DEBITED : KIND_MISSING_CREDIT, true, J, j, null, -1, getI64(J.amount, j));
+          found.raise(
+            type === TYPE_REFUND ? KIND_REFUND_NOT_DEBITED : KIND_MISSING_CREDIT,
+            true,
+            J,
+            j,
+            null,
+            -1,
+            getI64(J.amount, j),
+          );
           J.flags[j]! |= FLAG_MISSING_RAISED;
         }
       } else {
         keep = !due;
       }
-      outcome = keep ? OUTCOME_OPEN : (J.flags[j]! & FLAG_MISSING_RAISED) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
+      outcome = keep
+        ? OUTCOME_OPEN
+        : (J.flags[j]! & FLAG_MISSING_RAISED) !== 0
+          ? OUTCOME_EXCEPTION
+          : OUTCOME_RECONCILED;
       // Leaving the open set without a credit: into the journal window, where a late credit or a copy
       // still finds it.
       if (!keep) found.closed(J, j);
@@ -292,8 +330,10 @@ export function settle(task: SettleTask): SettleResult {
 
   // In the order of the open items' primary key (created_by, side, source): side 'C' before 'J',
   // each by source, so that every insert lands on the index's rightmost page.
-  for (const c of bySource(C, keptC.subarray(0, openClearingItems))) writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
-  for (const j of bySource(J, keptJ.subarray(0, openJournal))) writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
+  for (const c of bySource(C, keptC.subarray(0, openClearingItems)))
+    writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
+  for (const j of bySource(J, keptJ.subarray(0, openJournal)))
+    writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
 
   return {
     exceptions: found.exceptions.bytes(),
@@ -310,5 +350,7 @@ export function settle(task: SettleTask): SettleResult {
 
 /** The rows, sorted in place by their source (src_run, src_file, src_line). */
 function bySource(B: RowBatch, rows: Int32Array): Int32Array {
-  return rows.sort((a, b) => B.src_run[a]! - B.src_run[b]! || B.src_file[a]! - B.src_file[b]! || B.src_line[a]! - B.src_line[b]!);
+  return rows.sort(
+    (a, b) => B.src_run[a]! - B.src_run[b]! || B.src_file[a]! - B.src_file[b]! || B.src_line[a]! - B.src_line[b]!,
+  );
 }

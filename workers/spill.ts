@@ -28,7 +28,9 @@ export function writeSpill(path: string, batches: readonly RowBatch[]): SpillPie
     return write(path, batches);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${SPILL_WRITE_FAILED} ${path}: ${code ?? String(e)}${code === 'ENOSPC' ? ' (free some space, or give --spill-dir on a larger disk, or a larger --memory)' : ''}`);
+    throw new Error(
+      `${SPILL_WRITE_FAILED} ${path}: ${code ?? String(e)}${code === 'ENOSPC' ? ' (free some space, or give --spill-dir on a larger disk, or a larger --memory)' : ''}`,
+    );
   }
 }
 
@@ -98,6 +100,7 @@ function readInto(piece: SpillPiece, bytes: Uint8Array): RowBatch {
     closeSync(fd);
   }
   const batches = RecordBatchReader.from(bytes).readAll();
-  if (batches.length !== 1 || batches[0]!.numRows !== piece.rows) throw new Error(`spill file ${piece.path} at ${piece.offset}: expected one batch of ${piece.rows} rows`);
+  if (batches.length !== 1 || batches[0]!.numRows !== piece.rows)
+    throw new Error(`spill file ${piece.path} at ${piece.offset}: expected one batch of ${piece.rows} rows`);
   return fromArrow(batches[0]!);
 }

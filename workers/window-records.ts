@@ -105,12 +105,26 @@ export class WindowWriter {
     }
     if (J.rrn_hi[j] !== 0) {
       const t = J.terminal_id[j]!;
-      this.record(J, j, credited, !any, hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!), hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2));
+      this.record(
+        J,
+        j,
+        credited,
+        !any,
+        hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!),
+        hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2),
+      );
       any = true;
     }
     if (!any) {
       const t = J.terminal_id[j]!;
-      this.record(J, j, credited, true, hashStanKey(t, J.stan[j]!, J.business_date[j]!), hashStanKey(t, J.stan[j]!, J.business_date[j]!, KEY_SEED_2));
+      this.record(
+        J,
+        j,
+        credited,
+        true,
+        hashStanKey(t, J.stan[j]!, J.business_date[j]!),
+        hashStanKey(t, J.stan[j]!, J.business_date[j]!, KEY_SEED_2),
+      );
     }
   }
 
@@ -119,7 +133,10 @@ export class WindowWriter {
     const part = partitionOf(hi, WINDOW_PARTS);
     const key = bd * 4096 + part;
     let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { bd, part, words: new Int32Array(RECORD_WORDS * 64), n: 0 }));
+    if (!g) {
+      g = { bd, part, words: new Int32Array(RECORD_WORDS * 64), n: 0 };
+      this.groups.set(key, g);
+    }
     if ((g.n + 1) * RECORD_WORDS > g.words.length) {
       const grown = new Int32Array(g.words.length * 2);
       grown.set(g.words);
@@ -227,4 +244,3 @@ export function findInRecords(words: Int32Array, count: number, hashHi: number, 
     if (words[i * RECORD_WORDS + 1]! === (hashLo | 0)) into.push(i);
   }
 }
-

@@ -17,14 +17,18 @@ function side(name: string, c: SideCounts): string {
 export function formatSummary(s: RunSummary): string {
   const lines: string[] = [];
   const secs = s.durationMs / 1000;
-  lines.push(`recon run ${s.date}${s.rerun ? ' (re-run: replaced the earlier run of this date)' : ''} — committed to ${s.store}`);
+  lines.push(
+    `recon run ${s.date}${s.rerun ? ' (re-run: replaced the earlier run of this date)' : ''} — committed to ${s.store}`,
+  );
   lines.push('');
   lines.push('rows');
   lines.push(side('journal', s.journal));
   lines.push(side('clearing', s.clearing));
   const cj = s.carried.journal;
   const cc = s.carried.clearing;
-  lines.push(`  carried   journal ${n(cj.in)} in: ${n(cj.reconciled + cj.exception)} closed, ${n(cj.open)} still open; clearing ${n(cc.in)} in: ${n(cc.reconciled + cc.exception)} closed, ${n(cc.open)} still open`);
+  lines.push(
+    `  carried   journal ${n(cj.in)} in: ${n(cj.reconciled + cj.exception)} closed, ${n(cj.open)} still open; clearing ${n(cc.in)} in: ${n(cc.reconciled + cc.exception)} closed, ${n(cc.open)} still open`,
+  );
   lines.push(`  open items for the next run: journal ${n(s.openItems.journal)}, clearing ${n(s.openItems.clearing)}`);
   lines.push('');
   if (s.findings.length === 0) {
@@ -40,7 +44,8 @@ export function formatSummary(s: RunSummary): string {
     }
     lines.push(`  ${'total'.padEnd(26)} ${n(count).padStart(9)} ${money(stake).padStart(19)}`);
   }
-  if (s.resolved > 0) lines.push(`  earlier findings resolved (late credits and refunds, ambiguities settled): ${n(s.resolved)}`);
+  if (s.resolved > 0)
+    lines.push(`  earlier findings resolved (late credits and refunds, ambiguities settled): ${n(s.resolved)}`);
   if (s.holdsReleased > 0) lines.push(`  risk holds released: ${n(s.holdsReleased)}`);
   if (s.duplicatesGrown > 0) lines.push(`  earlier DUPLICATE_CREDIT with more copies: ${n(s.duplicatesGrown)}`);
   for (const w of s.warnings) lines.push(`warning: ${w}`);
@@ -49,6 +54,8 @@ export function formatSummary(s: RunSummary): string {
   const stages = Object.entries(s.timingsMs)
     .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}s`)
     .join(', ');
-  lines.push(`time ${secs.toFixed(2)}s, ${n(rows)} rows, ${n(s.rowsPerSecond)} rows/s, ${s.workers} worker${s.workers === 1 ? '' : 's'} (${stages})`);
+  lines.push(
+    `time ${secs.toFixed(2)}s, ${n(rows)} rows, ${n(s.rowsPerSecond)} rows/s, ${s.workers} worker${s.workers === 1 ? '' : 's'} (${stages})`,
+  );
   return lines.join('\n');
 }

@@ -7,23 +7,23 @@
 import { writeFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { KIND_NAMES } from '../core/codes.js';
-import { parseIsoDate } from '../core/dates.js';
+import { generate } from '../../data-gen/generate.js';
 import { loadCalendar } from '../calendar.js';
 import { fillRunOptions } from '../config.js';
+import { KIND_NAMES } from '../core/codes.js';
+import { parseIsoDate } from '../core/dates.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { exportExceptions } from '../exceptions-export.js';
-import { formatStatus, storeStatus } from '../status.js';
-import { renderReport, reportData } from '../report.js';
+import { dataDirFiles } from '../inputs.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
-import { runDay } from '../run-day.js';
 import { replay } from '../replay.js';
+import { renderReport, reportData } from '../report.js';
+import { runDay } from '../run-day.js';
+import { formatStatus, storeStatus } from '../status.js';
 import { migrate } from '../store/migrate.js';
 import { openStore, resolveStoreTarget } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { generate } from '../../data-gen/generate.js';
 import { formatSummary } from './format-summary.js';
-import { dataDirFiles } from '../inputs.js';
 
 /** What the CLI takes from the environment, read once by `main`. */
 export interface CliEnv {
@@ -31,7 +31,12 @@ export interface CliEnv {
   debug: boolean;
 }
 
-async function withStore<T>(env: CliEnv, db: string | undefined, fn: (store: Store) => Promise<T>, lean = false): Promise<T> {
+async function withStore<T>(
+  env: CliEnv,
+  db: string | undefined,
+  fn: (store: Store) => Promise<T>,
+  lean = false,
+): Promise<T> {
   const store = await openStore(resolveStoreTarget(db, env.databaseUrl), lean);
   try {
     await migrate(store);
@@ -42,7 +47,8 @@ async function withStore<T>(env: CliEnv, db: string | undefined, fn: (store: Sto
 }
 
 const dbOption = {
-  describe: 'store: a postgres:// URL (server) or a directory (embedded PGlite). Default: $DATABASE_URL, else .recon/db',
+  describe:
+    'store: a postgres:// URL (server) or a directory (embedded PGlite). Default: $DATABASE_URL, else .recon/db',
   type: 'string',
 } as const;
 
@@ -62,7 +68,9 @@ function checkDate(argv: { date?: unknown }): true {
 export function buildCli(argv: string[], env: CliEnv): Argv {
   return yargs(argv)
     .scriptName('recon')
-    .usage('$0 <command> [options]\n\nNightly settlement reconciliation of POS terminal journals against acquirer clearing files.')
+    .usage(
+      '$0 <command> [options]\n\nNightly settlement reconciliation of POS terminal journals against acquirer clearing files.',
+    )
     .command(
       'gen',
       'generate synthetic days (journals, clearing files, merchants) and their ground truth',
@@ -73,14 +81,29 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           .option('rows', { describe: 'journal rows on a full working day', type: 'number', default: 10_000 })
           .option('seed', { describe: 'random seed (same seed, same files)', type: 'number', default: 1 })
           .option('out', { describe: 'output directory', type: 'string', default: 'data' })
-          .option('calendar', { describe: 'calendar JSON (default: the shipped mainland-China calendar)', type: 'string' })
+          .option('calendar', {
+            describe: 'calendar JSON (default: the shipped mainland-China calendar)',
+            type: 'string',
+          })
           .check(checkDate),
       async (a) => {
-        for (const [k, v] of [['--days', a.days], ['--rows', a.rows], ['--seed', a.seed]] as const) {
-          if (!Number.isInteger(v) || v < (k === '--seed' ? 0 : 1)) throw new UsageError(`${k} must be a positive integer, got ${v}`);
+        for (const [k, v] of [
+          ['--days', a.days],
+          ['--rows', a.rows],
+          ['--seed', a.seed],
+        ] as const) {
+          if (!Number.isInteger(v) || v < (k === '--seed' ? 0 : 1))
+            throw new UsageError(`${k} must be a positive integer, got ${v}`);
         }
         const t0 = performance.now();
-        const s = generate({ date: a.date, days: a.days, rows: a.rows, seed: a.seed, out: a.out, calendar: loadCalendar(a.calendar).spec });
+        const s = generate({
+          date: a.date,
+          days: a.days,
+          rows: a.rows,
+          seed: a.seed,
+          out: a.out,
+          calendar: loadCalendar(a.calendar).spec,
+        });
         const secs = (performance.now() - t0) / 1000;
         process.stderr.write(
           `recon gen: ${s.days.length} days (${s.days[0]}..${s.days.at(-1)}) in ${a.out}: ${s.journalRows.toLocaleString('en-US')} journal rows, ${s.clearingRows.toLocaleString('en-US')} clearing rows, ${s.truth.length} planted findings in truth.csv (${secs.toFixed(1)}s)\n`,
@@ -93,20 +116,51 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
       (y) =>
         y
           .option('date', { describe: 'the run date D, YYYY-MM-DD', type: 'string', demandOption: true })
-          .option('data-dir', { describe: 'read DIR/journal/D*.csv, DIR/clearing/D*.csv and DIR/merchants.csv', type: 'string' })
+          .option('data-dir', {
+            describe: 'read DIR/journal/D*.csv, DIR/clearing/D*.csv and DIR/merchants.csv',
+            type: 'string',
+          })
           .option('journal', { describe: 'journal file(s)', type: 'array', string: true })
           .option('clearing', { describe: 'clearing file(s)', type: 'array', string: true })
           .option('merchants', { describe: 'merchants file (cycle, mdr_bps, fee_cap_minor)', type: 'string' })
-          .option('calendar', { describe: 'calendar JSON (default: the shipped mainland-China calendar)', type: 'string' })
+          .option('calendar', {
+            describe: 'calendar JSON (default: the shipped mainland-China calendar)',
+            type: 'string',
+          })
           .option('db', dbOption)
           .option('workers', { describe: 'worker threads (default: available cores)', type: 'number' })
-          .option('grace', { describe: 'working days after the expected settle date before an item ages', type: 'number', default: 1 })
-          .option('amount-tolerance', { describe: 'minor units of |gross − amount| tolerated', type: 'number', default: 0 })
-          .option('max-rejects', { describe: 'rejected rows tolerated: a count (500) or a share (1%)', type: 'string', default: '1%' })
-          .option('force', { describe: 'load files even if their content was loaded before', type: 'boolean', default: false })
-          .option('memory', { describe: 'memory budget for the rows (2g, 512m): beyond half of it they spill to Arrow IPC files', type: 'string', default: '2g' })
+          .option('grace', {
+            describe: 'working days after the expected settle date before an item ages',
+            type: 'number',
+            default: 1,
+          })
+          .option('amount-tolerance', {
+            describe: 'minor units of |gross − amount| tolerated',
+            type: 'number',
+            default: 0,
+          })
+          .option('max-rejects', {
+            describe: 'rejected rows tolerated: a count (500) or a share (1%)',
+            type: 'string',
+            default: '1%',
+          })
+          .option('force', {
+            describe: 'load files even if their content was loaded before',
+            type: 'boolean',
+            default: false,
+          })
+          .option('memory', {
+            describe: 'memory budget for the rows (2g, 512m): beyond half of it they spill to Arrow IPC files',
+            type: 'string',
+            default: '2g',
+          })
           .option('spill-dir', { describe: 'directory for spill files (default: the OS temp dir)', type: 'string' })
-          .option('replay', { describe: 'when later dates exist: redo D with these inputs, then each later date with its recorded inputs, in order', type: 'boolean', default: false })
+          .option('replay', {
+            describe:
+              'when later dates exist: redo D with these inputs, then each later date with its recorded inputs, in order',
+            type: 'boolean',
+            default: false,
+          })
           .option('json', { describe: 'print one JSON summary on stdout', type: 'boolean', default: false })
           .option('quiet', { describe: 'no progress on stderr', type: 'boolean', default: false })
           .conflicts('data-dir', ['journal', 'clearing'])
@@ -120,7 +174,11 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           journal = f.journal;
           clearing = f.clearing;
           merchants ??= f.merchants;
-          if (journal.length === 0 && clearing.length === 0) throw new InputError(a.dataDir, `no input files for ${a.date} (looked for journal/${a.date}*.csv and clearing/${a.date}*.csv)`);
+          if (journal.length === 0 && clearing.length === 0)
+            throw new InputError(
+              a.dataDir,
+              `no input files for ${a.date} (looked for journal/${a.date}*.csv and clearing/${a.date}*.csv)`,
+            );
         }
         const options = fillRunOptions({
           date: a.date,
@@ -137,10 +195,16 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           spillDir: a.spillDir,
         });
         // A terminal gets a live line; a log (cron, CI) a plain line every 10 s; --quiet neither.
-        const progress = a.quiet ? silentProgress : process.stderr.isTTY ? ttyProgress() : logProgress(process.stderr, progressEveryMs());
+        const progress = a.quiet
+          ? silentProgress
+          : process.stderr.isTTY
+            ? ttyProgress()
+            : logProgress(process.stderr, progressEveryMs());
         if (a.replay) {
           const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress }));
-          process.stdout.write(a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`);
+          process.stdout.write(
+            a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`,
+          );
           return;
         }
         const summary = await withStore(env, a.db, (store) => runDay(store, options, { progress }));
@@ -156,25 +220,37 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           .option('kind', { describe: 'only these kinds', type: 'array', string: true, choices: [...KIND_NAMES] })
           .option('status', { describe: 'only open or only resolved', choices: ['open', 'resolved'] as const })
           .option('merchant', { describe: 'only these merchant ids', type: 'array', string: true })
-          .option('min-amount', { describe: 'only findings with at least this amount at stake, in minor units (fen)', type: 'number' })
-          .option('format', { describe: 'csv (with header) or json (one object per line)', choices: ['csv', 'json'] as const, default: 'csv' as const })
+          .option('min-amount', {
+            describe: 'only findings with at least this amount at stake, in minor units (fen)',
+            type: 'number',
+          })
+          .option('format', {
+            describe: 'csv (with header) or json (one object per line)',
+            choices: ['csv', 'json'] as const,
+            default: 'csv' as const,
+          })
           .option('db', dbOption)
           .check(checkDate),
       async (a) => {
-        await withStore(env, a.db, async (store) => {
-          await exportExceptions(
-            store,
-            {
-              date: a.date,
-              kinds: (a.kind ?? []).map(String),
-              merchants: (a.merchant ?? []).map(String),
-              ...(a.status ? { status: a.status } : {}),
-              ...(a.minAmount !== undefined ? { minAmount: a.minAmount } : {}),
-            },
-            a.format,
-            process.stdout,
-          );
-        }, true);
+        await withStore(
+          env,
+          a.db,
+          async (store) => {
+            await exportExceptions(
+              store,
+              {
+                date: a.date,
+                kinds: (a.kind ?? []).map(String),
+                merchants: (a.merchant ?? []).map(String),
+                ...(a.status ? { status: a.status } : {}),
+                ...(a.minAmount !== undefined ? { minAmount: a.minAmount } : {}),
+              },
+              a.format,
+              process.stdout,
+            );
+          },
+          true,
+        );
       },
     )
     .command(
@@ -183,12 +259,17 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
       (y) =>
         y
           .option('date', { describe: 'the run date, YYYY-MM-DD', type: 'string', demandOption: true })
-          .option('days', { describe: 'runs shown in the chart of exceptions per day, up to D', type: 'number', default: 14 })
+          .option('days', {
+            describe: 'runs shown in the chart of exceptions per day, up to D',
+            type: 'number',
+            default: 14,
+          })
           .option('out', { describe: 'the HTML file to write', type: 'string', default: 'report.html' })
           .option('db', dbOption)
           .check(checkDate)
           .check((a) => {
-            if (!Number.isInteger(a.days) || a.days < 1 || a.days > 366) throw new UsageError('--days must be a whole number from 1 to 366');
+            if (!Number.isInteger(a.days) || a.days < 1 || a.days > 366)
+              throw new UsageError('--days must be a whole number from 1 to 366');
             return true;
           }),
       async (a) => {
@@ -196,9 +277,13 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
         try {
           writeFileSync(a.out, renderReport(data));
         } catch (e) {
-          throw new UsageError(`--out ${a.out}: cannot write the report there (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+          throw new UsageError(
+            `--out ${a.out}: cannot write the report there (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+          );
         }
-        process.stderr.write(`recon: wrote ${a.out} (${data.headline.exceptions.toLocaleString('en-US')} exceptions raised on ${a.date}, ${data.headline.openFindings.toLocaleString('en-US')} open)\n`);
+        process.stderr.write(
+          `recon: wrote ${a.out} (${data.headline.exceptions.toLocaleString('en-US')} exceptions raised on ${a.date}, ${data.headline.openFindings.toLocaleString('en-US')} open)\n`,
+        );
       },
     )
     .command(
@@ -228,7 +313,11 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
             const store = await openStore(resolveStoreTarget(a.db, env.databaseUrl));
             try {
               const r = await migrate(store);
-              process.stdout.write(r.applied.length ? `applied ${r.applied.join(', ')}; schema at ${r.current} (${store.location})\n` : `schema up to date at ${r.current} (${store.location})\n`);
+              process.stdout.write(
+                r.applied.length
+                  ? `applied ${r.applied.join(', ')}; schema at ${r.current} (${store.location})\n`
+                  : `schema up to date at ${r.current} (${store.location})\n`,
+              );
             } finally {
               await store.close();
             }
@@ -267,7 +356,11 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     const code = exitCodeOf(e);
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`recon: ${code === EXIT_INTERNAL ? 'internal error: ' : ''}${msg.split('\n')[0]}\n`);
-    if (code === EXIT_USAGE && e instanceof UsageError && /^(Missing required|Unknown argument|Not enough|Invalid values|Arguments .* mutually exclusive)/.test(msg)) {
+    if (
+      code === EXIT_USAGE &&
+      e instanceof UsageError &&
+      /^(Missing required|Unknown argument|Not enough|Invalid values|Arguments .* mutually exclusive)/.test(msg)
+    ) {
       process.stderr.write('recon: see recon --help\n');
     }
     if (env.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);

@@ -3,24 +3,24 @@
  * batch.ts so that the workers, which never need it, do not load apache-arrow.
  */
 import {
+  Utf8 as ArrowUtf8,
+  type Data,
+  type DataType,
+  DateDay,
+  Field,
+  Float64,
+  Int32,
+  Int64,
   makeData,
   RecordBatch,
   Schema,
-  Field,
   Struct,
-  Utf8 as ArrowUtf8,
-  Int64,
-  Int32,
-  Float64,
+  TimestampMillisecond,
   Uint8,
   Uint16,
   Uint32,
-  DateDay,
-  TimestampMillisecond,
-  type DataType,
-  type Data,
 } from 'apache-arrow';
-import { COLUMNS, shapeBatch, type ColumnKind, type FixedName, type RowBatch, type Utf8Name } from './batch.js';
+import { COLUMNS, type ColumnKind, type FixedName, type RowBatch, shapeBatch, type Utf8Name } from './batch.js';
 
 function arrowType(kind: ColumnKind): DataType {
   switch (kind) {
@@ -54,7 +54,9 @@ export function toArrow(b: RowBatch): RecordBatch {
     fields.push(new Field(name, type, false));
     if (kind === 'utf8') {
       const col = b[name as Utf8Name];
-      children.push(makeData({ type: type as ArrowUtf8, length: b.length, valueOffsets: col.offsets, data: col.bytes }));
+      children.push(
+        makeData({ type: type as ArrowUtf8, length: b.length, valueOffsets: col.offsets, data: col.bytes }),
+      );
     } else if (kind === 'i64' || kind === 'time') {
       const words = b[name as FixedName] as Int32Array;
       const data = new BigInt64Array(words.buffer, words.byteOffset, b.length);
@@ -73,7 +75,7 @@ export function fromArrow(rb: RecordBatch): RowBatch {
   const out: Record<string, unknown> = { length: rb.numRows };
   for (const [name, kind] of COLUMNS) {
     const child = rb.getChild(name);
-    if (!child || child.data.length !== 1) throw new Error(`arrow batch: column ${name} missing or chunked`);
+    if (child?.data.length !== 1) throw new Error(`arrow batch: column ${name} missing or chunked`);
     const d = child.data[0]!;
     if (kind === 'utf8') {
       out[name] = { offsets: d.valueOffsets as Int32Array, bytes: d.values as Uint8Array };

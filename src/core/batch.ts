@@ -195,7 +195,7 @@ export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
 export function allocWriteBatch(capacity: number, stringBytes: readonly number[]): RowBatch {
   let size = 0;
   for (const [, kind] of FIXED) size += align8(capacity * width(kind) * elementBytes(kind));
-  UTF8_NAMES.forEach((_, k) => (size += align8((capacity + 1) * 4) + align8(stringBytes[k]!)));
+  for (let k = 0; k < UTF8_NAMES.length; k++) size += align8((capacity + 1) * 4) + align8(stringBytes[k]!);
   const slab = new Slab(size);
   const b: Record<string, unknown> = {};
   for (const [name, kind] of FIXED) b[name] = slab.take(kind, capacity * width(kind));
@@ -464,7 +464,10 @@ class Slab {
     this.buffer = Buffer.allocUnsafeSlow(Math.max(bytes, 8)).buffer as ArrayBuffer;
   }
 
-  take(kind: ColumnKind | 'u8' | 'i32', elements: number): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
+  take(
+    kind: ColumnKind | 'u8' | 'i32',
+    elements: number,
+  ): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
     const at = this.at;
     let view: Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
     switch (kind) {

@@ -12,7 +12,7 @@
  * spaces apart.
  */
 import type { RowBatch } from './batch.js';
-import { finish, hashField, hashInt, HASH_SEED } from './hash.js';
+import { finish, HASH_SEED, hashField, hashInt } from './hash.js';
 import { strEq, strLen } from './utf8.js';
 
 const TAG_ORDER = 1;
@@ -66,7 +66,12 @@ export function hasRrn(b: RowBatch, i: number): boolean {
 
 /** Same rrn key (merchant, terminal, rrn) on row i of a and row j of b. */
 export function sameRrnKey(a: RowBatch, i: number, b: RowBatch, j: number): boolean {
-  return a.rrn_lo[i] === b.rrn_lo[j] && a.rrn_hi[i] === b.rrn_hi[j] && a.terminal_id[i] === b.terminal_id[j] && a.merchant_id[i] === b.merchant_id[j];
+  return (
+    a.rrn_lo[i] === b.rrn_lo[j] &&
+    a.rrn_hi[i] === b.rrn_hi[j] &&
+    a.terminal_id[i] === b.terminal_id[j] &&
+    a.merchant_id[i] === b.merchant_id[j]
+  );
 }
 
 /**
@@ -89,7 +94,13 @@ export function copyHash(J: RowBatch, j: number, seed = HASH_SEED): number {
 
 /** Whether journal rows a and b are copies of each other (same identity as copyHash). */
 export function sameCopy(J: RowBatch, a: number, b: number): boolean {
-  if (J.type[a] !== J.type[b] || J.response[a] !== J.response[b] || J.amount[2 * a] !== J.amount[2 * b] || J.amount[2 * a + 1] !== J.amount[2 * b + 1]) return false;
+  if (
+    J.type[a] !== J.type[b] ||
+    J.response[a] !== J.response[b] ||
+    J.amount[2 * a] !== J.amount[2 * b] ||
+    J.amount[2 * a + 1] !== J.amount[2 * b + 1]
+  )
+    return false;
   if (J.merchant_id[a] !== J.merchant_id[b] || !strEq(J.order_no, a, J.order_no, b)) return false;
   if (strLen(J.order_no, a) > 0) return true;
   if (!sameRrnKey(J, a, J, b)) return false;

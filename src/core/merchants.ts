@@ -16,7 +16,13 @@ export interface MerchantTable {
 }
 
 export function emptyMerchants(): MerchantTable {
-  return { count: 0, ids: new Float64Array(0), cycle: new Uint8Array(0), mdrBps: new Int32Array(0), feeCap: new Float64Array(0) };
+  return {
+    count: 0,
+    ids: new Float64Array(0),
+    cycle: new Uint8Array(0),
+    mdrBps: new Int32Array(0),
+    feeCap: new Float64Array(0),
+  };
 }
 
 /**

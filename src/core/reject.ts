@@ -32,7 +32,12 @@ export interface RejectBatch {
   raw: Utf8Column;
 }
 
-export function describeReject(reason: number, detail: number, columnName: string | undefined, expectedFields: number): string {
+export function describeReject(
+  reason: number,
+  detail: number,
+  columnName: string | undefined,
+  expectedFields: number,
+): string {
   const col = columnName ? `column ${columnName}: ` : '';
   switch (reason) {
     case R_FIELD_COUNT:

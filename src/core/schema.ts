@@ -8,7 +8,7 @@
  * - state columns: src_run, src_file, src_line, flags — present only when the open-item store is
  *   re-read (never accepted in user files).
  */
-import { CLEARING_TYPES, JOURNAL_TYPES, TYPE_NAMES, CHANNEL_NAMES, STATUS_NAMES } from './codes.js';
+import { CHANNEL_NAMES, CLEARING_TYPES, JOURNAL_TYPES, STATUS_NAMES, TYPE_NAMES } from './codes.js';
 
 export const F_TYPE = 0;
 export const F_CHANNEL = 1;
@@ -65,7 +65,12 @@ export interface ColumnDef {
   readonly signed?: boolean;
 }
 
-const id = (min: number, max: number, chars: number, allowEmpty = false): StringRule => ({ min, max, chars, allowEmpty });
+const id = (min: number, max: number, chars: number, allowEmpty = false): StringRule => ({
+  min,
+  max,
+  chars,
+  allowEmpty,
+});
 
 const COMMON_IDS: ColumnDef[] = [
   { name: 'merchant_id', field: F_MERCHANT_ID, rule: id(15, 15, CHARS_DIGITS) },
@@ -186,16 +191,26 @@ export function mapHeader(side: Side, names: readonly string[], allowState = fal
     const name = raw.trim();
     const def = byName.get(name);
     if (!def) {
-      const hint = side === 'journal' && CLEARING_COLUMNS.some((c) => c.name === name) ? ' (is this a clearing file?)' : side === 'clearing' && JOURNAL_COLUMNS.some((c) => c.name === name) ? ' (is this a journal file?)' : '';
+      const hint =
+        side === 'journal' && CLEARING_COLUMNS.some((c) => c.name === name)
+          ? ' (is this a clearing file?)'
+          : side === 'clearing' && JOURNAL_COLUMNS.some((c) => c.name === name)
+            ? ' (is this a journal file?)'
+            : '';
       throw new HeaderError(name, `unknown column "${name}" in the ${side} header${hint}`);
     }
     if (seen.has(name)) throw new HeaderError(name, `column "${name}" appears twice in the header`);
     seen.add(name);
     fields.push(def.field);
   }
-  const missing = columnsOf(side).filter((d) => !seen.has(d.name)).map((d) => d.name);
+  const missing = columnsOf(side)
+    .filter((d) => !seen.has(d.name))
+    .map((d) => d.name);
   if (missing.length > 0) {
-    throw new HeaderError(missing[0], `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the ${side} header`);
+    throw new HeaderError(
+      missing[0],
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the ${side} header`,
+    );
   }
   const state = allowState && STATE_COLUMNS.every((d) => seen.has(d.name));
   return { side, names: names.map((n) => n.trim()), fields, state };

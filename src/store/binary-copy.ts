@@ -55,7 +55,8 @@ export function decodeBinaryCopy(data: Uint8Array): (Uint8Array | null)[][] {
   const rows: (Uint8Array | null)[][] = [];
   if (data.length === 0) return rows;
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let i = 0; i < SIGNATURE.length; i++) if (data[i] !== SIGNATURE[i]) throw new Error('COPY binary: bad signature');
+  for (let i = 0; i < SIGNATURE.length; i++)
+    if (data[i] !== SIGNATURE[i]) throw new Error('COPY binary: bad signature');
   let at = SIGNATURE.length + 4;
   at += 4 + dv.getInt32(at); // header extension
   for (;;) {
@@ -79,7 +80,6 @@ export function decodeBinaryCopy(data: Uint8Array): (Uint8Array | null)[][] {
 
 /** A binary int4 field. */
 export function int4(field: Uint8Array | null): number {
-  if (!field || field.length !== 4) throw new Error('COPY binary: expected an int4');
+  if (field?.length !== 4) throw new Error('COPY binary: expected an int4');
   return new DataView(field.buffer, field.byteOffset, 4).getInt32(0);
 }
-

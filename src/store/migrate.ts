@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StoreError, type Store } from './store.js';
+import { type Store, StoreError } from './store.js';
 
 export interface Migration {
   id: number;
@@ -21,7 +21,11 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ id: Number(f.slice(0, 4)), name: f.replace(/\.sql$/, ''), sql: readFileSync(join(dir, f), 'utf8') }));
+    .map((f) => ({
+      id: Number(f.slice(0, 4)),
+      name: f.replace(/\.sql$/, ''),
+      sql: readFileSync(join(dir, f), 'utf8'),
+    }));
 }
 
 /** Key of the advisory lock that serialises migrations and runs across processes. */
@@ -41,7 +45,9 @@ export async function migrate(store: Store, migrations = loadMigrations()): Prom
     // exists") needs the CREATE right on the database, which that role need not have.
     const schema = await tx.query(`select 1 from pg_namespace where nspname = 'recon'`);
     if (schema.length === 0) await tx.exec('create schema recon');
-    await tx.exec('create table if not exists recon.migration (id integer primary key, name text not null, applied_at timestamptz not null default now())');
+    await tx.exec(
+      'create table if not exists recon.migration (id integer primary key, name text not null, applied_at timestamptz not null default now())',
+    );
   });
   for (const m of migrations) {
     await store.transaction(async (tx) => {
@@ -61,7 +67,9 @@ export async function migrate(store: Store, migrations = loadMigrations()): Prom
   const rows = await store.query<{ id: number }>('select coalesce(max(id), 0)::int as id from recon.migration');
   const current = rows[0]?.id ?? 0;
   if (current > latest) {
-    throw new StoreError(`the store's schema (migration ${current}) is newer than this recon (${latest}); upgrade recon`);
+    throw new StoreError(
+      `the store's schema (migration ${current}) is newer than this recon (${latest}); upgrade recon`,
+    );
   }
   return { applied, current };
 }

@@ -1,11 +1,12 @@
 /**
  * Server store: one node-postgres connection; COPY through pg-copy-streams (DESIGN §7).
  */
-import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { ident, StoreError, type Store } from './store.js';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { ident, type Store, StoreError } from './store.js';
 
 class PgStore implements Store {
   readonly kind = 'server' as const;
@@ -35,7 +36,12 @@ class PgStore implements Store {
     }
   }
 
-  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[], format: 'csv' | 'binary' = 'csv'): Promise<number> {
+  async copyIn(
+    table: string,
+    columns: readonly string[],
+    chunks: readonly Uint8Array[],
+    format: 'csv' | 'binary' = 'csv',
+  ): Promise<number> {
     const parts = chunks.filter((c) => c.length > 0);
     if (parts.length === 0) return 0;
     const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT ${format})`;
@@ -75,7 +81,10 @@ class PgStore implements Store {
       } catch (e) {
         if (this.lost === undefined && !CONNECTION_LOST.test(String(e))) throw this.wrap(e, 'COMMIT');
         // The server may or may not have committed before the connection dropped.
-        throw new StoreError(`lost the connection to PostgreSQL while committing (${reason(this.lost ?? e)}): the run may or may not be committed; re-running the same date is safe either way`, { cause: e });
+        throw new StoreError(
+          `lost the connection to PostgreSQL while committing (${reason(this.lost ?? e)}): the run may or may not be committed; re-running the same date is safe either way`,
+          { cause: e },
+        );
       }
       return result;
     } catch (e) {

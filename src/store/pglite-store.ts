@@ -6,10 +6,11 @@
  * PGlite is one process's database: a lock file beside the data directory keeps a second recon
  * process out while one has it open (it is refused with the holder's pid, never interleaved).
  */
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ident, StoreError, type Store } from './store.js';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { ident, type Store, StoreError } from './store.js';
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>;
 
@@ -50,7 +51,12 @@ class PGliteStore implements Store {
    * to PostgreSQL one byte at a time in JS (about 170 MB/s here, most of the coordinator's time in a
    * run's window segments), an in-memory file in one copy. The path is made here, never from input.
    */
-  async copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[], format: 'csv' | 'binary' = 'csv'): Promise<number> {
+  async copyIn(
+    table: string,
+    columns: readonly string[],
+    chunks: readonly Uint8Array[],
+    format: 'csv' | 'binary' = 'csv',
+  ): Promise<number> {
     const parts = chunks.filter((c) => c.length > 0);
     if (parts.length === 0) return 0;
     const path = `${COPY_DIR}/${process.pid}-${++copySeq}.${format}`;
@@ -143,7 +149,9 @@ function lock(dir: string): () => void {
       const [pidText, start] = readFileSync(path, 'utf8').trim().split(/\s+/);
       const holder = Number(pidText);
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && holderAlive(holder, start)) {
-        throw new StoreError(`the embedded store ${dir} is in use by another recon process (pid ${holder}); wait for it to finish`);
+        throw new StoreError(
+          `the embedded store ${dir} is in use by another recon process (pid ${holder}); wait for it to finish`,
+        );
       }
       rmSync(path, { force: true }); // stale: its process is gone
     }
@@ -166,12 +174,17 @@ export async function openPGlite(dir: string | undefined, lean = false): Promise
   const release = dir ? lock(location) : () => {};
   try {
     if (dir) mkdirSync(location, { recursive: true });
-    const options = lean ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${LEAN_SHARED_BUFFERS}`] } : {};
+    const options = lean
+      ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${LEAN_SHARED_BUFFERS}`] }
+      : {};
     const db = dir ? await PGlite.create(location, options) : await PGlite.create(options);
     return new PGliteStore(db, db, location, release, false);
   } catch (e) {
     release();
     if (e instanceof StoreError) throw e;
-    throw new StoreError(`cannot open the embedded store at ${location}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new StoreError(
+      `cannot open the embedded store at ${location}: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
 }

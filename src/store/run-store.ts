@@ -7,8 +7,9 @@
  * before. `undoRun` takes the latest run's effects back exactly, which is how re-running a date
  * leaves the store as if it had run once (DESIGN §7).
  */
-import { formatIsoDate } from '../core/dates.js';
+
 import { EVENT_REOPEN, EVENT_RESOLVE, KIND_NAMES, SIDE_LETTERS } from '../core/codes.js';
+import { formatIsoDate } from '../core/dates.js';
 import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS, RELEASE_COLUMNS } from '../core/store-columns.js';
 import type { Store } from './store.js';
 
@@ -20,7 +21,10 @@ export async function latestRun(tx: Store): Promise<string | null> {
 }
 
 export async function runDates(tx: Store, from: string): Promise<string[]> {
-  const rows = await tx.query<{ d: string }>('select run_date::text as d from recon.run where run_date >= $1::date order by run_date', [from]);
+  const rows = await tx.query<{ d: string }>(
+    'select run_date::text as d from recon.run where run_date >= $1::date order by run_date',
+    [from],
+  );
   return rows.map((r) => r.d);
 }
 
@@ -58,7 +62,10 @@ export interface LoadedFile {
 /** Files with these fingerprints that earlier runs loaded. */
 export async function findLoadedFiles(tx: Store, shas: readonly string[]): Promise<LoadedFile[]> {
   if (shas.length === 0) return [];
-  return tx.query<LoadedFile>('select sha256, run_date::text as run_date, path from recon.input_file where sha256 = any($1::text[]) order by run_date, file_no', [shas]);
+  return tx.query<LoadedFile>(
+    'select sha256, run_date::text as run_date, path from recon.input_file where sha256 = any($1::text[]) order by run_date, file_no',
+    [shas],
+  );
 }
 
 const TS = `to_char(txn_time at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -123,12 +130,16 @@ export async function resolveFindings(tx: Store, date: string, events: Int32Arra
     }
     if (kinds.length === 0) continue;
     const from = op === EVENT_RESOLVE ? 'open' : 'resolved';
-    const set = op === EVENT_RESOLVE ? `status = 'resolved', resolved_on = $1::date` : `status = 'open', resolved_on = null::date + ($1::date - $1::date)`;
+    const set =
+      op === EVENT_RESOLVE
+        ? `status = 'resolved', resolved_on = $1::date`
+        : `status = 'open', resolved_on = null::date + ($1::date - $1::date)`;
     const rows = `(select distinct * from unnest($2::text[], $3::text[], $4::date[], $5::int[], $6::int[])) as r(kind, side, run, file, line)`;
     const cond = `e.kind = r.kind and e.s_side = r.side and e.s_run = r.run and e.s_file = r.file and e.s_line = r.line and e.status = '${from}'`;
     const params = [date, kinds, sides, runs, files, lines];
     await logChanges(tx, `recon.exception e join ${rows} on ${cond}`, params);
-    changed += (await tx.query(`update recon.exception e set ${set} from ${rows} where ${cond} returning 1`, params)).length;
+    changed += (await tx.query(`update recon.exception e set ${set} from ${rows} where ${cond} returning 1`, params))
+      .length;
   }
   return changed;
 }
@@ -140,7 +151,9 @@ export async function resolveFindings(tx: Store, date: string, events: Int32Arra
 export async function releaseHolds(tx: Store, date: string, releases: readonly Uint8Array[]): Promise<number> {
   if (releases.every((r) => r.length === 0)) return 0;
   await tx.exec('drop table if exists pg_temp.recon_release, pg_temp.recon_released');
-  await tx.exec(`create temp table recon_release (merchant_id text, terminal_id text, rrn text, order_no text, orig_rrn text) on commit drop`);
+  await tx.exec(
+    `create temp table recon_release (merchant_id text, terminal_id text, rrn text, order_no text, orig_rrn text) on commit drop`,
+  );
   await tx.copyIn('recon_release', RELEASE_COLUMNS, releases);
   await tx.exec(`create temp table recon_released on commit drop as
      select e.kind, e.s_side, e.s_run, e.s_file, e.s_line from recon.exception e
@@ -152,7 +165,10 @@ export async function releaseHolds(tx: Store, date: string, releases: readonly U
              or (r.orig_rrn is not null and (r.orig_rrn = e.rrn or r.orig_rrn = e.order_no))))`);
   const cond = `e.kind = x.kind and e.s_side = x.s_side and e.s_run = x.s_run and e.s_file = x.s_file and e.s_line = x.s_line`;
   await logChanges(tx, `recon.exception e join recon_released x on ${cond}`, [date]);
-  const rows = await tx.query(`update recon.exception e set status = 'resolved', resolved_on = $1::date from recon_released x where ${cond} returning 1`, [date]);
+  const rows = await tx.query(
+    `update recon.exception e set status = 'resolved', resolved_on = $1::date from recon_released x where ${cond} returning 1`,
+    [date],
+  );
   return rows.length;
 }
 
@@ -171,7 +187,16 @@ export async function insertInputFiles(tx: Store, date: string, files: readonly 
   await tx.query(
     `insert into recon.input_file (run_date, file_no, side, path, sha256, bytes, rows_in, rejected)
      select $1::date, * from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::int[])`,
-    [date, files.map((f) => f.fileNo), files.map((f) => f.side), files.map((f) => f.path), files.map((f) => f.sha256), files.map((f) => f.bytes), files.map((f) => f.rows), files.map((f) => f.rejected)],
+    [
+      date,
+      files.map((f) => f.fileNo),
+      files.map((f) => f.side),
+      files.map((f) => f.path),
+      files.map((f) => f.sha256),
+      files.map((f) => f.bytes),
+      files.map((f) => f.rows),
+      files.map((f) => f.rejected),
+    ],
   );
 }
 
@@ -179,12 +204,28 @@ export const REJECTED_COLUMNS = ['run_date', 'file_no', 'line', 'column_name', '
 
 export async function insertRun(
   tx: Store,
-  row: { date: string; startedAt: Date; finishedAt: Date; durationMs: number; workers: number; options: unknown; summary: unknown },
+  row: {
+    date: string;
+    startedAt: Date;
+    finishedAt: Date;
+    durationMs: number;
+    workers: number;
+    options: unknown;
+    summary: unknown;
+  },
 ): Promise<void> {
   await tx.query(
     `insert into recon.run (run_date, status, started_at, finished_at, duration_ms, workers, options, summary)
      values ($1::date, 'committed', $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
-    [row.date, row.startedAt.toISOString(), row.finishedAt.toISOString(), row.durationMs, row.workers, JSON.stringify(row.options), JSON.stringify(row.summary)],
+    [
+      row.date,
+      row.startedAt.toISOString(),
+      row.finishedAt.toISOString(),
+      row.durationMs,
+      row.workers,
+      JSON.stringify(row.options),
+      JSON.stringify(row.summary),
+    ],
   );
 }
 

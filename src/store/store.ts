@@ -14,7 +14,12 @@ export interface Store {
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** COPY table (columns) FROM the given bytes: CSV without a header, or COPY binary; returns the rows copied. */
-  copyIn(table: string, columns: readonly string[], chunks: readonly Uint8Array[], format?: 'csv' | 'binary'): Promise<number>;
+  copyIn(
+    table: string,
+    columns: readonly string[],
+    chunks: readonly Uint8Array[],
+    format?: 'csv' | 'binary',
+  ): Promise<number>;
   /** COPY (query) TO CSV with a header row, or to PostgreSQL's binary format; returns the bytes. */
   copyOut(query: string, format?: 'csv' | 'binary'): Promise<Uint8Array>;
   /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */

@@ -2,22 +2,28 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fillRunOptions, type RunOptions } from '../../src/config.js';
-import { parseIsoDate, formatIsoDate } from '../../src/core/dates.js';
+import { type GenSummary, generate, TRUTH_COLUMNS } from '../../data-gen/generate.js';
 import { loadCalendar } from '../../src/calendar.js';
+import { fillRunOptions, type RunOptions } from '../../src/config.js';
+import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { queryExceptions } from '../../src/exceptions-export.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import type { Pool } from '../../src/pool.js';
-import { runDay, type RunSummary } from '../../src/run-day.js';
-import type { Store } from '../../src/store/store.js';
-import { generate, TRUTH_COLUMNS, type GenSummary } from '../../data-gen/generate.js';
+import { type RunSummary, runDay } from '../../src/run-day.js';
 import { parseSmallCsv } from '../../src/small-csv.js';
+import type { Store } from '../../src/store/store.js';
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `recon-${prefix}-`));
 }
 
-export function generateChain(start: string, days: number, rows: number, seed: number, calendar?: string): { dir: string; gen: GenSummary } {
+export function generateChain(
+  start: string,
+  days: number,
+  rows: number,
+  seed: number,
+  calendar?: string,
+): { dir: string; gen: GenSummary } {
   const dir = tempDir(`gen-${seed}`);
   const gen = generate({ date: start, days, rows, seed, out: dir, calendar: loadCalendar(calendar).spec });
   return { dir, gen };
@@ -31,9 +37,26 @@ export function datesFrom(start: string, days: number): string[] {
 /** Small chunks and several partitions so that tests cross chunk cuts and partitions. */
 export const TEST_ENGINE: Partial<RunOptions> = { workers: 2, partitions: 5, chunkBytes: 16 * 1024 };
 
-export async function runDate(store: Store, dir: string, date: string, pool: Pool, extra: Partial<RunOptions> = {}): Promise<RunSummary> {
+export async function runDate(
+  store: Store,
+  dir: string,
+  date: string,
+  pool: Pool,
+  extra: Partial<RunOptions> = {},
+): Promise<RunSummary> {
   const f = dataDirFiles(dir, date);
-  return runDay(store, fillRunOptions({ ...TEST_ENGINE, date, journal: f.journal, clearing: f.clearing, merchants: f.merchants, ...extra }), { pool });
+  return runDay(
+    store,
+    fillRunOptions({
+      ...TEST_ENGINE,
+      date,
+      journal: f.journal,
+      clearing: f.clearing,
+      merchants: f.merchants,
+      ...extra,
+    }),
+    { pool },
+  );
 }
 
 /** The truth columns of every finding raised by the given runs, as sorted CSV-ish lines. */
@@ -50,15 +73,15 @@ export async function foundLines(store: Store, dates: readonly string[]): Promis
 export function truthLines(dir: string): string[] {
   const records = parseSmallCsv(readFileSync(join(dir, 'truth.csv'), 'utf8'));
   const header = records.shift()!.fields;
-  return records
-    .map((r) => TRUTH_COLUMNS.map((c) => r.fields[header.indexOf(c)]).join(','))
-    .sort();
+  return records.map((r) => TRUTH_COLUMNS.map((c) => r.fields[header.indexOf(c)]).join(',')).sort();
 }
 
 /** A table's rows as sorted JSON lines (for store-identity comparisons). */
 export async function tableSnapshot(store: Store, table: string, orderBy: string): Promise<string[]> {
   const rows = await store.query(`select * from ${table} order by ${orderBy}`);
-  return rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : v)));
+  return rows.map((r) =>
+    JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : v)),
+  );
 }
 
 /** The tables a run writes (besides recon.run), with the order that makes their snapshots comparable. */
@@ -71,4 +94,3 @@ export const RUN_TABLES: readonly (readonly [string, string])[] = [
   ['recon.rejected_row', 'run_date, file_no, line'],
   ['recon.input_file', 'run_date, file_no'],
 ];
-

@@ -2,18 +2,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseString } from 'fast-csv';
+import { loadCalendar } from '../../src/calendar.js';
 import { concatBatches, type RowBatch } from '../../src/core/batch.js';
 import { CHANNEL_NAMES, STATUS_NAMES, TYPE_NAMES } from '../../src/core/codes.js';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { getI64 } from '../../src/core/int64.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
+import { alnumText, digitsText, rrnText } from '../../src/core/packed.js';
 import { describeReject } from '../../src/core/reject.js';
 import type { Side } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
-import { alnumText, digitsText, rrnText } from '../../src/core/packed.js';
-import { loadCalendar } from '../../src/calendar.js';
 import { planFile } from '../../src/plan.js';
-import { scan, type ScanResult } from '../../workers/scan.js';
+import { type ScanResult, scan } from '../../workers/scan.js';
 import { tempDir } from './chain.js';
 
 export interface Scanned {
@@ -66,7 +66,9 @@ export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanne
       line: bases[k]! + r.rejects.line[i]!,
       column: r.rejects.column[i]! >= 0 ? plan.columns.names[r.rejects.column[i]!] : undefined,
       reason: describeReject(r.rejects.reason[i]!, r.rejects.detail[i]!, undefined, plan.columns.names.length),
-      raw: new TextDecoder().decode(r.rejects.raw.bytes.subarray(r.rejects.raw.offsets[i]!, r.rejects.raw.offsets[i + 1]!)),
+      raw: new TextDecoder().decode(
+        r.rejects.raw.bytes.subarray(r.rejects.raw.offsets[i]!, r.rejects.raw.offsets[i + 1]!),
+      ),
     })),
   );
   return { batch, results, rejects, names: plan.columns.names };
@@ -91,7 +93,11 @@ export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Re
         out[name] = String.fromCharCode(b.response[i]! >> 8, b.response[i]! & 0xff);
         break;
       case 'currency':
-        out[name] = String.fromCharCode((b.currency[i]! >> 16) & 0xff, (b.currency[i]! >> 8) & 0xff, b.currency[i]! & 0xff);
+        out[name] = String.fromCharCode(
+          (b.currency[i]! >> 16) & 0xff,
+          (b.currency[i]! >> 8) & 0xff,
+          b.currency[i]! & 0xff,
+        );
         break;
       case 'txn_time':
         out[name] = String(getI64(b.txn_time, i));

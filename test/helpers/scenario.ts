@@ -10,9 +10,9 @@ import { CLEARING_HEADER, JOURNAL_HEADER } from '../../src/core/schema.js';
 import { queryExceptions } from '../../src/exceptions-export.js';
 import { packagePath } from '../../src/paths.js';
 import type { Pool } from '../../src/pool.js';
-import { runDay, type RunSummary } from '../../src/run-day.js';
-import { openStore } from '../../src/store/open-store.js';
+import { type RunSummary, runDay } from '../../src/run-day.js';
 import { migrate } from '../../src/store/migrate.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from './chain.js';
 
@@ -21,7 +21,11 @@ export const TERMINAL = '10023456';
 export const FIXTURE_CALENDAR = packagePath('test/fixtures/calendar-autumn-2026.json');
 
 export type JournalRow = Partial<Record<(typeof JOURNAL_HEADER)[number], string>> & { stan: string; txn_time: string };
-export type ClearingRow = Partial<Record<(typeof CLEARING_HEADER)[number], string>> & { stan: string; txn_time: string; settle_date: string };
+export type ClearingRow = Partial<Record<(typeof CLEARING_HEADER)[number], string>> & {
+  stan: string;
+  txn_time: string;
+  settle_date: string;
+};
 
 /** A card rrn made from the STAN, unique per STAN. */
 export function rrnOf(stan: string): string {
@@ -106,7 +110,10 @@ export class Scenario {
 
   /** Clearing rows of the file of `date` (their clearing_date defaults to it). */
   clearing(date: string, ...rows: Record<string, string>[]): this {
-    this.clearings.set(date, [...(this.clearings.get(date) ?? []), ...rows.map((r) => ({ clearing_date: date, ...r }))]);
+    this.clearings.set(date, [
+      ...(this.clearings.get(date) ?? []),
+      ...rows.map((r) => ({ clearing_date: date, ...r })),
+    ]);
     return this;
   }
 
@@ -135,11 +142,15 @@ export class Scenario {
   async runWith(extra: Partial<RunOptions>, ...dates: string[]): Promise<this> {
     const store = await this.open();
     const merchants = this.options.merchants ? join(this.dir, 'merchants.csv') : undefined;
-    if (merchants) writeFileSync(merchants, `merchant_id,cycle,mdr_bps,fee_cap_minor\n${this.options.merchants!.join('\n')}\n`);
+    if (merchants)
+      writeFileSync(merchants, `merchant_id,cycle,mdr_bps,fee_cap_minor\n${this.options.merchants!.join('\n')}\n`);
     for (const date of dates) {
       const write = (side: string, header: readonly string[], rows: Record<string, string>[]): string => {
         const path = join(this.dir, side, `${date}.csv`);
-        writeFileSync(path, `${header.join(',')}\n${rows.map((r) => header.map((h) => r[h] ?? '').join(',') + '\n').join('')}`);
+        writeFileSync(
+          path,
+          `${header.join(',')}\n${rows.map((r) => `${header.map((h) => r[h] ?? '').join(',')}\n`).join('')}`,
+        );
         return path;
       };
       const journal = write('journal', JOURNAL_HEADER, this.journals.get(date) ?? []);
@@ -163,7 +174,9 @@ export class Scenario {
   /** Every finding of the runs so far, one short line each, sorted. */
   async findings(): Promise<string[]> {
     const store = await this.open();
-    const dates = (await store.query<{ d: string }>('select run_date::text as d from recon.run order by run_date')).map((r) => r.d);
+    const dates = (await store.query<{ d: string }>('select run_date::text as d from recon.run order by run_date')).map(
+      (r) => r.d,
+    );
     const out: string[] = [];
     for (const d of dates) {
       for (const e of await queryExceptions(store, { date: d })) {

@@ -3,10 +3,11 @@
  * PostgreSQL server when DATABASE_URL is set (CI always sets it). Each test file gets its own
  * database, dropped afterwards.
  */
-import pg from 'pg';
+
 import { randomBytes } from 'node:crypto';
-import { openStore } from '../../src/store/open-store.js';
+import pg from 'pg';
 import { migrate } from '../../src/store/migrate.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 
 export interface StoreCase {

@@ -2,14 +2,14 @@
  * A run commits everything or nothing (DESIGN §7): a run that fails on its inputs or in the middle of
  * its commit leaves the store exactly as before, and the same run then succeeds.
  */
-import { writeFileSync, readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, StoreError } from '../../src/errors.js';
 import { createPool, type Pool } from '../../src/pool.js';
+import type { Store } from '../../src/store/store.js';
 import { generateChain, RUN_TABLES, runDate, tableSnapshot } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
-import type { Store } from '../../src/store/store.js';
 
 let pool: Pool;
 beforeAll(() => {
@@ -23,7 +23,10 @@ const TABLES = [['recon.run', 'run_date'], ...RUN_TABLES] as const;
 
 async function snapshot(store: Store): Promise<string[][]> {
   const out: string[][] = [];
-  for (const [t, o] of TABLES) out.push((await tableSnapshot(store, t, o)).map((r) => r.replace(/"(started_at|finished_at|duration_ms)":[^,]*,/g, '')));
+  for (const [t, o] of TABLES)
+    out.push(
+      (await tableSnapshot(store, t, o)).map((r) => r.replace(/"(started_at|finished_at|duration_ms)":[^,]*,/g, '')),
+    );
   return out;
 }
 
@@ -42,10 +45,15 @@ for (const sc of storeCases()) {
         const clearing = join(dir, 'clearing', '2026-11-17.csv');
         const good = readFileSync(clearing, 'utf8');
         const lines = good.split('\n');
-        const broken = [lines[0], ...lines.slice(1).map((l, i) => (i % 20 === 0 && l ? l.replace(',SETTLED', ',SETTLED_MAYBE') : l))].join('\n');
+        const broken = [
+          lines[0],
+          ...lines.slice(1).map((l, i) => (i % 20 === 0 && l ? l.replace(',SETTLED', ',SETTLED_MAYBE') : l)),
+        ].join('\n');
         writeFileSync(clearing, broken);
         await expect(runDate(store, dir, '2026-11-17', pool)).rejects.toThrow(InputError);
-        await expect(runDate(store, dir, '2026-11-17', pool)).rejects.toThrow(/too many rejected rows: \d+ of \d+ .* --max-rejects 1%/);
+        await expect(runDate(store, dir, '2026-11-17', pool)).rejects.toThrow(
+          /too many rejected rows: \d+ of \d+ .* --max-rejects 1%/,
+        );
         expect(await snapshot(store)).toEqual(before);
         writeFileSync(clearing, good);
 

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/paths.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { RunSummary } from '../../src/run-day.js';
+import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';
 
 const BIN = packagePath('bin/recon');
@@ -68,7 +68,9 @@ const FULL_PAN_2 = '4367421234560003';
 
 describe('bad rows', () => {
   const cwd = tempDir('bad-rows');
-  expect(recon(cwd, 'gen', '--date', DAY, '--days', '1', '--rows', '2000', '--seed', '12', '--out', 'data').code).toBe(0);
+  expect(recon(cwd, 'gen', '--date', DAY, '--days', '1', '--rows', '2000', '--seed', '12', '--out', 'data').code).toBe(
+    0,
+  );
   const jPath = join(cwd, 'data/journal', `${DAY}.csv`);
   const cPath = join(cwd, 'data/clearing', `${DAY}.csv`);
 
@@ -100,10 +102,14 @@ describe('bad rows', () => {
     ['merchant_id', 'required value is empty', (f) => (f.merchant_id = '')],
     ['stan', 'required value is empty', (f) => (f.stan = '')],
     ['currency', 'not an ISO 4217 alpha code', (f) => (f.currency = 'cny')],
-    ['amount_minor', 'not an integer', (f) => {
-      f.amount_minor = 'x';
-      f.pan_masked = FULL_PAN; // a rejected line's raw text is stored with the card number masked
-    }],
+    [
+      'amount_minor',
+      'not an integer',
+      (f) => {
+        f.amount_minor = 'x';
+        f.pan_masked = FULL_PAN; // a rejected line's raw text is stored with the card number masked
+      },
+    ],
     [null, 'invalid UTF-8', (f) => (f.order_no = 'ORD\u00ff')], // written as the single byte 0xff
     ['order_no', 'line break inside a quoted field', (f) => (f.order_no = '"ORD\nSPLIT"')],
   ];
@@ -115,16 +121,29 @@ describe('bad rows', () => {
   ];
 
   /** Writes the defective file; returns [line, column, reason] of each rejected row, by file line. */
-  function corrupt(path: string, lines: string[], header: string, at: number[], defects: Defect[], tail?: string): { expected: [number, string | null, string][]; records: number } {
+  function corrupt(
+    path: string,
+    lines: string[],
+    header: string,
+    at: number[],
+    defects: Defect[],
+    tail?: string,
+  ): { expected: [number, string | null, string][]; records: number } {
     const out = [...lines];
-    defects.forEach(([, , change], k) => (out[at[k]!] = edit(header, out[at[k]!]!, change)));
-    let text = out.join('\n') + '\n';
+    defects.forEach(([, , change], k) => {
+      out[at[k]!] = edit(header, out[at[k]!]!, change);
+    });
+    let text = `${out.join('\n')}\n`;
     if (tail !== undefined) text += tail;
     writeFileSync(path, encode(text));
     // File line of each record: the quoted line break adds a line after it.
     const split = defects.findIndex(([, reason]) => reason === 'line break inside a quoted field');
     const lineOf = (i: number): number => i + 1 + (split >= 0 && i > at[split]! ? 1 : 0);
-    const expected: [number, string | null, string][] = defects.map(([col, reason], k) => [lineOf(at[k]!), col, reason]);
+    const expected: [number, string | null, string][] = defects.map(([col, reason], k) => [
+      lineOf(at[k]!),
+      col,
+      reason,
+    ]);
     return { expected, records: lines.length - 1 + (tail !== undefined ? 1 : 0) };
   }
 
@@ -146,7 +165,10 @@ describe('bad rows', () => {
     const r = recon(cwd, 'run', '--date', DAY, '--data-dir', 'data', '--db', 'st', '--max-rejects', '50', '--json');
     expect(r.code, r.stderr).toBe(0);
     const s = summaryOf(r.stdout);
-    for (const [side, counts, records, rejected] of [['journal', s.journal, j.records, rejectedJ], ['clearing', s.clearing, c.records, rejectedC]] as const) {
+    for (const [side, counts, records, rejected] of [
+      ['journal', s.journal, j.records, rejectedJ],
+      ['clearing', s.clearing, c.records, rejectedC],
+    ] as const) {
       expect(counts.rowsIn, side).toBe(records);
       expect(counts.rejected, side).toBe(rejected);
       expect(counts.reconciled + counts.open + counts.exception + counts.rejected, side).toBe(counts.rowsIn);
@@ -155,17 +177,43 @@ describe('bad rows', () => {
     expect(s.panMasked).toBe(1);
     expect(s.warnings.join('\n')).toMatch(/1 full card number\(s\) in pan_masked were masked on ingest/);
 
-    const rows = await query<{ file_no: number; line: number; column_name: string | null; reason: string; raw: string }>(join(cwd, 'st'), 'select file_no, line, column_name, reason, raw from recon.rejected_row order by file_no, line');
-    expect(rows.map((x) => [x.file_no, x.line, x.column_name, x.reason])).toEqual([...j.expected.map((e) => [1, ...e]), ...c.expected.map((e) => [2, ...e])]);
+    const rows = await query<{
+      file_no: number;
+      line: number;
+      column_name: string | null;
+      reason: string;
+      raw: string;
+    }>(
+      join(cwd, 'st'),
+      'select file_no, line, column_name, reason, raw from recon.rejected_row order by file_no, line',
+    );
+    expect(rows.map((x) => [x.file_no, x.line, x.column_name, x.reason])).toEqual([
+      ...j.expected.map((e) => [1, ...e]),
+      ...c.expected.map((e) => [2, ...e]),
+    ]);
     const withPan = rows.find((x) => x.raw.includes('622588'))!;
     expect(withPan.raw).toContain('622588******7890');
     expect(rows.find((x) => x.file_no === 1 && x.line === cutLine)!.raw).toBe(cut);
 
     // The human summary prints the same equation.
-    const again = recon(cwd, 'run', '--date', DAY, '--data-dir', 'data', '--db', 'st', '--max-rejects', '50', '--quiet');
+    const again = recon(
+      cwd,
+      'run',
+      '--date',
+      DAY,
+      '--data-dir',
+      'data',
+      '--db',
+      'st',
+      '--max-rejects',
+      '50',
+      '--quiet',
+    );
     expect(again.code, again.stderr).toBe(0);
     const rj = s.journal;
-    expect(again.stdout).toContain(`${rj.rowsIn.toLocaleString('en-US')} in = ${rj.reconciled.toLocaleString('en-US')} reconciled + ${rj.open.toLocaleString('en-US')} open + ${rj.exception.toLocaleString('en-US')} in exceptions + ${rejectedJ} rejected`);
+    expect(again.stdout).toContain(
+      `${rj.rowsIn.toLocaleString('en-US')} in = ${rj.reconciled.toLocaleString('en-US')} reconciled + ${rj.open.toLocaleString('en-US')} open + ${rj.exception.toLocaleString('en-US')} in exceptions + ${rejectedJ} rejected`,
+    );
   });
 
   it('no full card number reaches a table, the summary, a log line or an export', async () => {
@@ -177,7 +225,10 @@ describe('bad rows', () => {
       expect(x.code, x.stderr).toBe(0);
       outputs.push(x.stdout, x.stderr);
     }
-    const tables = await query<{ table_name: string }>(join(cwd, 'st'), `select table_name from information_schema.tables where table_schema = 'recon'`);
+    const tables = await query<{ table_name: string }>(
+      join(cwd, 'st'),
+      `select table_name from information_schema.tables where table_schema = 'recon'`,
+    );
     expect(tables.length).toBeGreaterThan(5);
     let dumped = 0;
     for (const { table_name } of tables) {
@@ -194,7 +245,10 @@ describe('bad rows', () => {
   it('--max-rejects fails the run in one line and commits nothing, as a count and as a share', async () => {
     const fresh = join(tempDir('bad-rows-limit'), 'st');
     const total = j.records + c.records;
-    for (const [limit, shown] of [[String(rejectedJ + rejectedC - 1), String(rejectedJ + rejectedC - 1)], ['0.5%', '0.5%']] as const) {
+    for (const [limit, shown] of [
+      [String(rejectedJ + rejectedC - 1), String(rejectedJ + rejectedC - 1)],
+      ['0.5%', '0.5%'],
+    ] as const) {
       const r = recon(cwd, 'run', '--date', DAY, '--data-dir', 'data', '--db', fresh, '--max-rejects', limit);
       expect(r.code, r.stderr).toBe(3);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -213,7 +267,9 @@ describe('bad rows', () => {
 
 describe('whole-file faults', () => {
   const cwd = tempDir('file-faults');
-  expect(recon(cwd, 'gen', '--date', '2026-11-16', '--days', '2', '--rows', '1500', '--seed', '13', '--out', 'data').code).toBe(0);
+  expect(
+    recon(cwd, 'gen', '--date', '2026-11-16', '--days', '2', '--rows', '1500', '--seed', '13', '--out', 'data').code,
+  ).toBe(0);
   const file = (side: string, date: string): string => join(cwd, 'data', side, `${date}.csv`);
 
   it('names the file and the problem in one line: empty, unknown column, missing column; a header alone is an empty day', () => {
@@ -223,9 +279,24 @@ describe('whole-file faults', () => {
     const body = readFileSync(file('journal', '2026-11-16'), 'utf8').split('\n').slice(1).join('\n');
     const cases: [string, string, number, RegExp][] = [
       ['empty.csv', '', 3, /empty\.csv: empty journal file \(no header line\)$/],
-      ['unknown.csv', `${header.replace('stan', 'stan_no')}\n${body}`, 3, /unknown\.csv, line 1, column stan_no: unknown column "stan_no" in the journal header$/],
-      ['missing.csv', `${header.replace(',rrn', '')}\n${body}`, 3, /missing\.csv, line 1, column rrn: missing column "rrn" in the journal header$/],
-      ['clearing-as-journal.csv', readFileSync(file('clearing', '2026-11-16'), 'utf8'), 3, /column record_type: unknown column "record_type" in the journal header \(is this a clearing file\?\)$/],
+      [
+        'unknown.csv',
+        `${header.replace('stan', 'stan_no')}\n${body}`,
+        3,
+        /unknown\.csv, line 1, column stan_no: unknown column "stan_no" in the journal header$/,
+      ],
+      [
+        'missing.csv',
+        `${header.replace(',rrn', '')}\n${body}`,
+        3,
+        /missing\.csv, line 1, column rrn: missing column "rrn" in the journal header$/,
+      ],
+      [
+        'clearing-as-journal.csv',
+        readFileSync(file('clearing', '2026-11-16'), 'utf8'),
+        3,
+        /column record_type: unknown column "record_type" in the journal header \(is this a clearing file\?\)$/,
+      ],
     ];
     for (const [name, text, code, message] of cases) {
       writeFileSync(join(dir, name), text);
@@ -235,7 +306,17 @@ describe('whole-file faults', () => {
       expect(r.stderr.trim(), name).toMatch(message);
     }
     writeFileSync(join(dir, 'header.csv'), `${header}\n`);
-    const r = recon(cwd, 'run', '--date', '2026-11-16', '--journal', join(dir, 'header.csv'), '--db', join(dir, 'st'), '--json');
+    const r = recon(
+      cwd,
+      'run',
+      '--date',
+      '2026-11-16',
+      '--journal',
+      join(dir, 'header.csv'),
+      '--db',
+      join(dir, 'st'),
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const s = summaryOf(r.stdout);
     expect([s.journal.rowsIn, s.clearing.rowsIn, s.findings.length]).toEqual([0, 0, 0]);
@@ -245,7 +326,8 @@ describe('whole-file faults', () => {
     const gz = join(cwd, 'gz');
     for (const side of ['journal', 'clearing']) {
       mkdirSync(join(gz, side), { recursive: true });
-      for (const d of ['2026-11-16', '2026-11-17']) writeFileSync(join(gz, side, `${d}.csv.gz`), gzipSync(readFileSync(file(side, d))));
+      for (const d of ['2026-11-16', '2026-11-17'])
+        writeFileSync(join(gz, side, `${d}.csv.gz`), gzipSync(readFileSync(file(side, d))));
     }
     copyFileSync(join(cwd, 'data/merchants.csv'), join(gz, 'merchants.csv'));
     const result = (dataDir: string, db: string, date: string): unknown => {
@@ -255,13 +337,27 @@ describe('whole-file faults', () => {
       expect(s.files.every((f) => f.path.endsWith(dataDir === 'gz' ? '.csv.gz' : '.csv'))).toBe(true);
       return [s.journal, s.clearing, s.carried, s.openItems, s.findings, s.files.map((f) => [f.sha256, f.rows])];
     };
-    for (const d of ['2026-11-16', '2026-11-17']) expect(result('gz', 'st-gz', d)).toEqual(result('data', 'st-plain', d));
+    for (const d of ['2026-11-16', '2026-11-17'])
+      expect(result('gz', 'st-gz', d)).toEqual(result('data', 'st-plain', d));
     // The same findings, naming the .csv.gz files as their sources.
-    const exportOf = (db: string): string => recon(cwd, 'exceptions', '--date', '2026-11-17', '--db', db).stdout.replace(/\/gz\/(\w+\/[\d-]+\.csv)\.gz/g, '/data/$1');
+    const exportOf = (db: string): string =>
+      recon(cwd, 'exceptions', '--date', '2026-11-17', '--db', db).stdout.replace(
+        /\/gz\/(\w+\/[\d-]+\.csv)\.gz/g,
+        '/data/$1',
+      );
     expect(exportOf('st-gz')).toEqual(exportOf('st-plain'));
 
     // The same content, compressed or not, is the same file to the already-loaded check.
-    const again = recon(cwd, 'run', '--date', '2026-11-18', '--journal', file('journal', '2026-11-17'), '--db', 'st-gz');
+    const again = recon(
+      cwd,
+      'run',
+      '--date',
+      '2026-11-18',
+      '--journal',
+      file('journal', '2026-11-17'),
+      '--db',
+      'st-gz',
+    );
     expect(again.code).toBe(3);
     expect(again.stderr).toMatch(/already loaded by the run of 2026-11-17 \(as .*2026-11-17\.csv\.gz\); use --force/);
     // A truncated gzip file: one line, nothing committed.
@@ -290,7 +386,17 @@ describe('whole-file faults', () => {
     const lines = readFileSync(file('clearing', '2026-11-16'), 'utf8').trimEnd().split('\n');
     const header = lines[0]!.split(',');
     const col = (l: string, name: string): string => l.split(',')[header.indexOf(name)]!;
-    const resent = lines.slice(1).filter((l) => !l.includes('"') && col(l, 'record_type') === 'SALE' && col(l, 'status') === 'SETTLED' && col(l, 'rrn') !== '' && !flagged.has(col(l, 'rrn'))).slice(0, 10);
+    const resent = lines
+      .slice(1)
+      .filter(
+        (l) =>
+          !l.includes('"') &&
+          col(l, 'record_type') === 'SALE' &&
+          col(l, 'status') === 'SETTLED' &&
+          col(l, 'rrn') !== '' &&
+          !flagged.has(col(l, 'rrn')),
+      )
+      .slice(0, 10);
     expect(resent).toHaveLength(10);
     writeFileSync(join(dir, 'clearing', '2026-11-16-resent.csv'), `${lines[0]}\n${resent.join('\n')}\n`);
     const r = recon(cwd, 'run', '--date', '2026-11-16', '--data-dir', 'resent', '--db', 'st-resent', '--json');
@@ -302,14 +408,27 @@ describe('whole-file faults', () => {
     expect(s.clearing.exception).toBe(b.clearing.exception + 10);
     // Each resent credit turns its sale into a DUPLICATE_CREDIT subject.
     const counts = ({ amounts: _, ...c }: RunSummary['journal']): Omit<RunSummary['journal'], 'amounts'> => c;
-    expect(counts(s.journal)).toEqual({ ...counts(b.journal), reconciled: b.journal.reconciled - 10, exception: b.journal.exception + 10 });
-    expect(s.journal.amounts.reconciled + s.journal.amounts.exception).toBe(b.journal.amounts.reconciled + b.journal.amounts.exception);
-    const after = recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', 'st-resent', '--kind', 'DUPLICATE_CREDIT').stdout.trim().split('\n').slice(1);
+    expect(counts(s.journal)).toEqual({
+      ...counts(b.journal),
+      reconciled: b.journal.reconciled - 10,
+      exception: b.journal.exception + 10,
+    });
+    expect(s.journal.amounts.reconciled + s.journal.amounts.exception).toBe(
+      b.journal.amounts.reconciled + b.journal.amounts.exception,
+    );
+    const after = recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', 'st-resent', '--kind', 'DUPLICATE_CREDIT')
+      .stdout.trim()
+      .split('\n')
+      .slice(1);
     const before = found.slice(1).filter((l) => l.split(',')[1] === 'DUPLICATE_CREDIT');
     const added = after.filter((l) => !before.includes(l));
     expect(added.map((l) => l.split(',')[5]).sort()).toEqual(resent.map((l) => col(l, 'rrn')).sort());
     expect(added.every((l) => l.split(',')[16] === '1')).toBe(true); // duplicate_count: one extra credit
-    const others = (db: string): string[] => recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', db).stdout.trim().split('\n').filter((l) => l.split(',')[1] !== 'DUPLICATE_CREDIT');
+    const others = (db: string): string[] =>
+      recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', db)
+        .stdout.trim()
+        .split('\n')
+        .filter((l) => l.split(',')[1] !== 'DUPLICATE_CREDIT');
     expect(others('st-resent')).toEqual(others('st-resent-base'));
   });
 });

@@ -9,13 +9,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillRunOptions, type RunOptions } from '../../src/config.js';
+import { KIND_NAMES } from '../../src/core/codes.js';
 import { UsageError } from '../../src/errors.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { replay } from '../../src/replay.js';
 import type { Store } from '../../src/store/store.js';
-import { KIND_NAMES } from '../../src/core/codes.js';
-import { datesFrom, foundLines, generateChain, RUN_TABLES, runDate, tableSnapshot, TEST_ENGINE, truthLines } from '../helpers/chain.js';
+import {
+  datesFrom,
+  foundLines,
+  generateChain,
+  RUN_TABLES,
+  runDate,
+  TEST_ENGINE,
+  tableSnapshot,
+  truthLines,
+} from '../helpers/chain.js';
 import { FIXTURE_CALENDAR } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -54,7 +63,15 @@ const CHAINS: ChainCase[] = [
     days: 5,
     rows: 2500,
     seeds: [1, 2, 3],
-    kinds: ['MISSING_CREDIT', 'DELAYED_CREDIT', 'DUPLICATE_CREDIT', 'AMOUNT_MISMATCH', 'UNMATCHED_CLEARING', 'RISK_HOLD', 'DECLINED_BUT_SETTLED'],
+    kinds: [
+      'MISSING_CREDIT',
+      'DELAYED_CREDIT',
+      'DUPLICATE_CREDIT',
+      'AMOUNT_MISMATCH',
+      'UNMATCHED_CLEARING',
+      'RISK_HOLD',
+      'DECLINED_BUT_SETTLED',
+    ],
   },
   {
     name: '10-day chain across a holiday',
@@ -99,8 +116,12 @@ for (const sc of storeCases()) {
             for (const d of dates) {
               const s = await runDate(store, dir, d, pool, extra);
               expect(s.spilled).toBe(chain.run?.memory !== undefined);
-              expect(s.journal.rowsIn).toBe(s.journal.reconciled + s.journal.open + s.journal.exception + s.journal.rejected);
-              expect(s.clearing.rowsIn).toBe(s.clearing.reconciled + s.clearing.open + s.clearing.exception + s.clearing.rejected);
+              expect(s.journal.rowsIn).toBe(
+                s.journal.reconciled + s.journal.open + s.journal.exception + s.journal.rejected,
+              );
+              expect(s.clearing.rowsIn).toBe(
+                s.clearing.reconciled + s.clearing.open + s.clearing.exception + s.clearing.rejected,
+              );
               expect(s.journal.rejected + s.clearing.rejected).toBe(0);
             }
             expect(await foundLines(store, dates)).toEqual(truth);
@@ -109,17 +130,32 @@ for (const sc of storeCases()) {
             const again = await runDate(store, dir, dates.at(-1)!, pool, extra);
             expect(again.rerun).toBe(true);
             const after = await snapshot(store);
-            TABLES.forEach(([t], i) => expect(after[i], t).toEqual(before[i]));
+            TABLES.forEach(([t], i) => {
+              expect(after[i], t).toEqual(before[i]);
+            });
 
             const middle = dates[Math.floor(dates.length / 2)]!;
             const older = runDate(store, dir, middle, pool, extra);
             await expect(older).rejects.toThrow(UsageError);
             await expect(older).rejects.toThrow(/--replay/);
             const f = dataDirFiles(dir, middle);
-            const replayed = await replay(store, fillRunOptions({ ...TEST_ENGINE, ...extra, date: middle, journal: f.journal, clearing: f.clearing, merchants: f.merchants }), { pool });
+            const replayed = await replay(
+              store,
+              fillRunOptions({
+                ...TEST_ENGINE,
+                ...extra,
+                date: middle,
+                journal: f.journal,
+                clearing: f.clearing,
+                merchants: f.merchants,
+              }),
+              { pool },
+            );
             expect(replayed.map((r) => r.date)).toEqual(dates.slice(dates.indexOf(middle)));
             const afterReplay = await snapshot(store);
-            TABLES.forEach(([t], i) => expect(afterReplay[i], `${t} after replay`).toEqual(before[i]));
+            TABLES.forEach(([t], i) => {
+              expect(afterReplay[i], `${t} after replay`).toEqual(before[i]);
+            });
             expect(await foundLines(store, dates)).toEqual(truth);
           } finally {
             await store.close();

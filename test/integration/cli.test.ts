@@ -26,7 +26,20 @@ describe('recon CLI', () => {
   const cwd = tempDir('cli');
 
   it('generates days, runs them into .recon/db, and exports the findings', () => {
-    const gen = recon(cwd, 'gen', '--date', '2026-11-16', '--days', '3', '--rows', '1500', '--seed', '4', '--out', 'data');
+    const gen = recon(
+      cwd,
+      'gen',
+      '--date',
+      '2026-11-16',
+      '--days',
+      '3',
+      '--rows',
+      '1500',
+      '--seed',
+      '4',
+      '--out',
+      'data',
+    );
     expect(gen.code, gen.stderr).toBe(0);
     for (const d of ['2026-11-16', '2026-11-17', '2026-11-18']) {
       const run = recon(cwd, 'run', '--date', d, '--data-dir', 'data');
@@ -44,7 +57,10 @@ describe('recon CLI', () => {
 
     const json = recon(cwd, 'exceptions', '--date', '2026-11-18', '--kind', 'MISSING_CREDIT', '--format', 'json');
     expect(json.code, json.stderr).toBe(0);
-    const objs = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const objs = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(objs.length).toBeGreaterThan(0);
     expect(objs.every((o) => o.kind === 'MISSING_CREDIT' && typeof o.journal_amount_minor === 'number')).toBe(true);
 
@@ -59,26 +75,41 @@ describe('recon CLI', () => {
     const empty = recon(cwd, 'status', '--db', 'status-db');
     expect(empty.code, empty.stderr).toBe(0);
     expect(empty.stdout).toContain('no runs yet');
-    for (const d of ['2026-11-16', '2026-11-18']) expect(recon(cwd, 'run', '--date', d, '--data-dir', 'data', '--db', 'status-db').code).toBe(0);
+    for (const d of ['2026-11-16', '2026-11-18'])
+      expect(recon(cwd, 'run', '--date', d, '--data-dir', 'data', '--db', 'status-db').code).toBe(0);
     const text = recon(cwd, 'status', '--db', 'status-db');
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('runs 2026-11-16..2026-11-18; dates with no run: 2026-11-17');
     expect(text.stdout).toMatch(/^2026-11-17 {2}NO RUN$/m);
     expect(text.stdout).toMatch(/^2026-11-18 {2}committed +[\d,]+ +[\d,]+ +0 +\d+ +[\d,]+ \/ [\d,]+ +[\d.]+ s$/m);
     const json = recon(cwd, 'status', '--db', 'status-db', '--json', '--days', '2');
-    const r = JSON.parse(json.stdout) as { missing: string[]; runs: { date: string; status: string; findings: number | null }[]; openFindings: { kind: string; count: number }[]; openItems: { side: string; count: number }[] };
+    const r = JSON.parse(json.stdout) as {
+      missing: string[];
+      runs: { date: string; status: string; findings: number | null }[];
+      openFindings: { kind: string; count: number }[];
+      openItems: { side: string; count: number }[];
+    };
     expect(r.missing).toEqual(['2026-11-17']);
     expect(r.runs.map((x) => [x.date, x.status])).toEqual([
       ['2026-11-17', 'no run'],
       ['2026-11-18', 'committed'],
     ]);
     // Open findings are those of both runs still open; open items are the latest run's snapshot.
-    const findings = recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', 'status-db', '--status', 'open').stdout.trim().split('\n').length - 1;
-    const later = recon(cwd, 'exceptions', '--date', '2026-11-18', '--db', 'status-db', '--status', 'open').stdout.trim().split('\n').length - 1;
+    const findings =
+      recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', 'status-db', '--status', 'open')
+        .stdout.trim()
+        .split('\n').length - 1;
+    const later =
+      recon(cwd, 'exceptions', '--date', '2026-11-18', '--db', 'status-db', '--status', 'open')
+        .stdout.trim()
+        .split('\n').length - 1;
     expect(r.openFindings.reduce((a, f) => a + f.count, 0)).toBe(findings + later);
-    const run18 = JSON.parse(recon(cwd, 'run', '--date', '2026-11-18', '--data-dir', 'data', '--db', 'status-db', '--json').stdout) as { openItems: { journal: number; clearing: number } };
+    const run18 = JSON.parse(
+      recon(cwd, 'run', '--date', '2026-11-18', '--data-dir', 'data', '--db', 'status-db', '--json').stdout,
+    ) as { openItems: { journal: number; clearing: number } };
     const again = JSON.parse(recon(cwd, 'status', '--db', 'status-db', '--json').stdout) as typeof r;
-    const items = (side: string): number => again.openItems.filter((o) => o.side === side).reduce((a, o) => a + o.count, 0);
+    const items = (side: string): number =>
+      again.openItems.filter((o) => o.side === side).reduce((a, o) => a + o.count, 0);
     expect([items('journal'), items('clearing')]).toEqual([run18.openItems.journal, run18.openItems.clearing]);
   });
 
@@ -106,8 +137,16 @@ describe('recon CLI', () => {
       [['exceptions', '--date', '2026-11-25'], 2, /no run for 2026-11-25/],
       [['frobnicate'], 2, /Unknown argument|frobnicate/],
       [['run', '--date', '2026-11-18', '--data-dir', 'data', '--memory', 'lots'], 2, /--memory must be a size like 2g/],
-      [['run', '--date', '2026-11-18', '--data-dir', 'data', '--db', 'postgres://recon:secret@127.0.0.1:1/settlement'], 4, /^recon: cannot connect to postgres:\/\/recon:\*\*\*@127\.0\.0\.1:1\/settlement: .*ECONNREFUSED/],
-      [['run', '--date', '2026-11-18', '--data-dir', 'data', '--memory', '1m', '--spill-dir', '/nonexistent/spill'], 2, /--spill-dir \/nonexistent\/spill: cannot make a directory there for spill files \(ENOENT\)/],
+      [
+        ['run', '--date', '2026-11-18', '--data-dir', 'data', '--db', 'postgres://recon:secret@127.0.0.1:1/settlement'],
+        4,
+        /^recon: cannot connect to postgres:\/\/recon:\*\*\*@127\.0\.0\.1:1\/settlement: .*ECONNREFUSED/,
+      ],
+      [
+        ['run', '--date', '2026-11-18', '--data-dir', 'data', '--memory', '1m', '--spill-dir', '/nonexistent/spill'],
+        2,
+        /--spill-dir \/nonexistent\/spill: cannot make a directory there for spill files \(ENOENT\)/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       const r = recon(cwd, ...args);

@@ -11,7 +11,7 @@
  * The kill points are RECON_FAULT pause points (src/fault.ts): the run stops there with its
  * transaction open and the test kills it from outside.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,11 @@ interface Exit {
 }
 
 /** Spawns the CLI; `until` resolves once stderr shows `marker` (or the process ends). */
-function start(args: string[], env: NodeJS.ProcessEnv = {}, marker?: string): { child: ChildProcess; reached: Promise<boolean>; done: Promise<Exit> } {
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  marker?: string,
+): { child: ChildProcess; reached: Promise<boolean>; done: Promise<Exit> } {
   const e = { ...process.env, ...env };
   delete e.DATABASE_URL;
   const child = spawn(BIN, args, { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,11 +68,22 @@ async function snapshot(target: StoreTarget): Promise<string[][]> {
   try {
     const out: string[][] = [];
     for (const [t, o] of RUN_TABLES) out.push(await tableSnapshot(store, t, o));
-    const runs = await store.query<{ run_date: string; status: string; summary: unknown }>('select run_date::text, status, summary from recon.run order by run_date');
+    const runs = await store.query<{ run_date: string; status: string; summary: unknown }>(
+      'select run_date::text, status, summary from recon.run order by run_date',
+    );
     out.push(
       runs.map((r) => {
         const s = (typeof r.summary === 'string' ? JSON.parse(r.summary) : r.summary) as Record<string, unknown>;
-        return JSON.stringify([r.run_date, r.status, s.journal, s.clearing, s.carried, s.openItems, s.findings, s.resolved]);
+        return JSON.stringify([
+          r.run_date,
+          r.status,
+          s.journal,
+          s.clearing,
+          s.carried,
+          s.openItems,
+          s.findings,
+          s.resolved,
+        ]);
       }),
     );
     return out;
@@ -94,9 +109,10 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 afterAll(async () => {
-  if (serverUrl) await admin(async (c) => {
-    for (const name of created.splice(0)) await c.query(`drop database if exists ${name} with (force)`);
-  });
+  if (serverUrl)
+    await admin(async (c) => {
+      for (const name of created.splice(0)) await c.query(`drop database if exists ${name} with (force)`);
+    });
 });
 
 const targets: Target[] = [
@@ -128,8 +144,17 @@ const DAY2 = '2026-11-17';
 for (const t of targets) {
   describe(`crashes on the ${t.name} store`, () => {
     const { dir } = generateChain(DAY1, 2, 3000, 31);
-    const run = (db: string, date: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []): ReturnType<typeof start> =>
-      start(['run', '--date', date, '--data-dir', dir, '--db', db, '--workers', '2', '--quiet', ...extra], env, 'recon: fault point');
+    const run = (
+      db: string,
+      date: string,
+      env: NodeJS.ProcessEnv = {},
+      extra: string[] = [],
+    ): ReturnType<typeof start> =>
+      start(
+        ['run', '--date', date, '--data-dir', dir, '--db', db, '--workers', '2', '--quiet', ...extra],
+        env,
+        'recon: fault point',
+      );
     const engine = {};
 
     let reference: string[][];
@@ -166,7 +191,9 @@ for (const t of targets) {
       const before = await snapshot(target);
       const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'worker:throw' }).done;
       expect(r.code).toBe(1);
-      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^recon: internal error: injected fault in the join task/)]);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^recon: internal error: injected fault in the join task/),
+      ]);
       expect(await snapshot(target)).toEqual(before);
     });
 
@@ -176,10 +203,17 @@ for (const t of targets) {
       const before = await snapshot(target);
       const spillDir = join(tempDir('crash-spill'), 'spill');
       mkdirSync(spillDir);
-      const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'spill:enospc' }, ['--memory', '1m', '--spill-dir', spillDir]).done;
+      const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'spill:enospc' }, [
+        '--memory',
+        '1m',
+        '--spill-dir',
+        spillDir,
+      ]).done;
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toEqual([
-        expect.stringMatching(/^recon: cannot write the spill file .*\/chunk-\d+\.arrow: ENOSPC \(free some space, or give --spill-dir on a larger disk, or a larger --memory\)$/),
+        expect.stringMatching(
+          /^recon: cannot write the spill file .*\/chunk-\d+\.arrow: ENOSPC \(free some space, or give --spill-dir on a larger disk, or a larger --memory\)$/,
+        ),
       ]);
       expect(await snapshot(target)).toEqual(before);
       expect(readdirSync(spillDir)).toEqual([]);
@@ -196,12 +230,24 @@ for (const t of targets) {
         const r = run(db, DAY2, { ...engine, RECON_FAULT: 'commit:pause:1500' });
         expect(await r.reached).toBe(true);
         const name = new URL(db).pathname.slice(1);
-        const killed = await admin((c) => c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]));
+        const killed = await admin((c) =>
+          c.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+            [name],
+          ),
+        );
         expect(killed.rowCount).toBeGreaterThan(0);
         const exit = await r.done;
         expect(exit.code, exit.stderr).toBe(4);
-        const lines = exit.stderr.trim().split('\n').filter((l) => !l.startsWith('recon: fault point'));
-        expect(lines).toEqual([expect.stringMatching(/^recon: lost the connection to PostgreSQL \(terminating connection due to administrator command\); nothing of this run was committed$/)]);
+        const lines = exit.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('recon: fault point'));
+        expect(lines).toEqual([
+          expect.stringMatching(
+            /^recon: lost the connection to PostgreSQL \(terminating connection due to administrator command\); nothing of this run was committed$/,
+          ),
+        ]);
         expect(await snapshot(target)).toEqual(before);
         const rerun = await run(db, DAY2, engine).done;
         expect(rerun.code, rerun.stderr).toBe(0);
@@ -228,7 +274,9 @@ for (const t of targets) {
         expect(await first.reached).toBe(true);
         const second = await run(db, DAY2, engine).done;
         expect(second.code).toBe(4);
-        expect(second.stderr.trim()).toMatch(/^recon: the embedded store .* is in use by another recon process \(pid \d+\); wait for it to finish$/);
+        expect(second.stderr.trim()).toMatch(
+          /^recon: the embedded store .* is in use by another recon process \(pid \d+\); wait for it to finish$/,
+        );
         first.child.kill('SIGKILL');
         await first.done;
         // A lock file naming a pid that is alive but is not the recon that wrote it (pid reuse

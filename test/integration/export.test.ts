@@ -7,9 +7,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportExceptions, queryExceptions } from '../../src/exceptions-export.js';
 import { createPool, type Pool } from '../../src/pool.js';
+import type { Store } from '../../src/store/store.js';
 import { generateChain, runDate } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
-import type { Store } from '../../src/store/store.js';
 
 let pool: Pool;
 beforeAll(() => {
@@ -19,7 +19,12 @@ afterAll(async () => {
   await pool.destroy();
 });
 
-async function exported(store: Store, f: Parameters<typeof exportExceptions>[1], fmt: 'csv' | 'json', pageRows?: number): Promise<string> {
+async function exported(
+  store: Store,
+  f: Parameters<typeof exportExceptions>[1],
+  fmt: 'csv' | 'json',
+  pageRows?: number,
+): Promise<string> {
   const parts: Buffer[] = [];
   const out = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -45,13 +50,22 @@ for (const sc of storeCases()) {
         expect(all.length).toBeGreaterThan(10);
         const csv = await exported(store, { date }, 'csv');
         expect(csv.trimEnd().split('\n')).toHaveLength(all.length + 1);
-        for (const size of [1, 7, all.length, all.length + 1]) expect(await exported(store, { date }, 'csv', size)).toBe(csv);
-        const json = (await exported(store, { date }, 'json', 3)).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-        expect(json.map((o) => [o.kind, o.stan, o.journal_source])).toEqual(all.map((r) => [r.kind, r.stan || null, r.journal_source || null]));
+        for (const size of [1, 7, all.length, all.length + 1])
+          expect(await exported(store, { date }, 'csv', size)).toBe(csv);
+        const json = (await exported(store, { date }, 'json', 3))
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(json.map((o) => [o.kind, o.stan, o.journal_source])).toEqual(
+          all.map((r) => [r.kind, r.stan || null, r.journal_source || null]),
+        );
 
         const kinds = [...new Set(all.map((r) => r.kind))].slice(0, 2);
         const merchant = all[Math.floor(all.length / 2)]!.merchant_id;
-        const stake = await store.query<{ kind: string; stan: string | null; amount_at_stake: string }>(`select kind, stan, amount_at_stake::text from recon.exception where raised_on = $1::date`, [date]);
+        const stake = await store.query<{ kind: string; stan: string | null; amount_at_stake: string }>(
+          `select kind, stan, amount_at_stake::text from recon.exception where raised_on = $1::date`,
+          [date],
+        );
         const amounts = stake.map((r) => Number(r.amount_at_stake)).sort((a, b) => a - b);
         const min = amounts[Math.floor(amounts.length / 2)]!;
         const cases: [Parameters<typeof exportExceptions>[1], (r: (typeof all)[number]) => boolean][] = [
@@ -69,7 +83,9 @@ for (const sc of storeCases()) {
         const big = await queryExceptions(store, { date, minAmount: min });
         expect(big.length).toBe(amounts.filter((a) => a >= min).length);
         expect(big.length).toBeLessThan(all.length);
-        await expect(queryExceptions(store, { date, merchants: ['12x'] })).rejects.toThrow(/--merchant 12x is not a merchant id/);
+        await expect(queryExceptions(store, { date, merchants: ['12x'] })).rejects.toThrow(
+          /--merchant 12x is not a merchant id/,
+        );
         await expect(queryExceptions(store, { date, minAmount: -1 })).rejects.toThrow(/--min-amount must be/);
       } finally {
         await store.close();

@@ -12,15 +12,16 @@
  * run. The fuzzy and fallback passes, fees and multi-day chains have their own scenario and chain
  * tests.
  */
-import fc from 'fast-check';
+
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { queryExceptions } from '../../src/exceptions-export.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { credit, FIXTURE_CALENDAR, qrCredit, qrSale, rrnOf, sale, Scenario } from '../helpers/scenario.js';
+import { credit, FIXTURE_CALENDAR, qrCredit, qrSale, rrnOf, Scenario, sale } from '../helpers/scenario.js';
 
 const RUN = '2026-10-09'; // a Friday, after the National Day holiday (Oct 1–7) of the fixture calendar
 const RUN_DAY = parseIsoDate(RUN);
@@ -79,8 +80,14 @@ interface OrphanCase {
   held: boolean;
 }
 
-const defect = fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, fc.constantFrom<Defect>('amount', 'type', 'currency', 'terminal', 'offset'));
-const clearingDefect = fc.oneof({ weight: 12, arbitrary: fc.constant(null) }, fc.constantFrom<ClearingDefect>('status', 'gross', 'settle'));
+const defect = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(null) },
+  fc.constantFrom<Defect>('amount', 'type', 'currency', 'terminal', 'offset'),
+);
+const clearingDefect = fc.oneof(
+  { weight: 12, arbitrary: fc.constant(null) },
+  fc.constantFrom<ClearingDefect>('status', 'gross', 'settle'),
+);
 const saleCase: fc.Arbitrary<SaleCase> = fc.record({
   qr: fc.boolean(),
   approved: fc.oneof({ weight: 8, arbitrary: fc.constant(true) }, fc.constant(false)),
@@ -110,7 +117,8 @@ const orphanCase: fc.Arbitrary<OrphanCase> = fc.record({
 });
 
 const pad6 = (n: number): string => String(n).padStart(6, '0');
-const hms = (s: number): string => [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((x) => String(x).padStart(2, '0')).join(':');
+const hms = (s: number): string =>
+  [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((x) => String(x).padStart(2, '0')).join(':');
 
 /** Local time on the run date stays before the 23:00 cutoff (a later one belongs to tomorrow). */
 function txnTime(dayOffset: number, seconds: number): { time: string; businessDay: number } {
@@ -148,7 +156,8 @@ function build(sales: SaleCase[], orphans: OrphanCase[]): Built {
   const clearing: Record<string, string>[] = [];
   const expected: string[] = [];
   const rejected = { journal: 0, clearing: 0 };
-  const line = (kind: string, stan: string, jAmount: number | '', cAmount: number | '', late = 0, dups = 0): string => `${kind} ${stan} j=${jAmount} c=${cAmount} late=${late} dups=${dups}`;
+  const line = (kind: string, stan: string, jAmount: number | '', cAmount: number | '', late = 0, dups = 0): string =>
+    `${kind} ${stan} j=${jAmount} c=${cAmount} late=${late} dups=${dups}`;
 
   sales.forEach((c, i) => {
     const stan = pad6(i + 1);
@@ -168,7 +177,13 @@ function build(sales: SaleCase[], orphans: OrphanCase[]): Built {
     let voided = false;
     if (voidable) {
       const vStan = pad6(500 + i);
-      const v = sale({ stan: vStan, txn_type: 'VOID', orig_rrn: rrnOf(stan), txn_time: txnTime(c.dayOffset, c.seconds).time, amount_minor: String(c.amount) });
+      const v = sale({
+        stan: vStan,
+        txn_type: 'VOID',
+        orig_rrn: rrnOf(stan),
+        txn_time: txnTime(c.dayOffset, c.seconds).time,
+        amount_minor: String(c.amount),
+      });
       if (c.voidDefect) {
         applyDefect(v, 'amount');
         rejected.journal++;
@@ -206,7 +221,17 @@ function build(sales: SaleCase[], orphans: OrphanCase[]): Built {
     // The acquirer reversed the voided sale it credited: no VOIDED_BUT_SETTLED.
     let reversed = false;
     if (voidable && c.acquirerReversal && c.clearing === 'credit') {
-      clearing.push(credit({ stan: pad6(700 + i), record_type: 'REVERSAL', orig_rrn: rrnOf(stan), txn_time: time, settle_date: settle, gross_minor: String(c.amount), fee_minor: '0' }));
+      clearing.push(
+        credit({
+          stan: pad6(700 + i),
+          record_type: 'REVERSAL',
+          orig_rrn: rrnOf(stan),
+          txn_time: time,
+          settle_date: settle,
+          gross_minor: String(c.amount),
+          fee_minor: '0',
+        }),
+      );
       reversed = true;
     }
 
@@ -215,9 +240,26 @@ function build(sales: SaleCase[], orphans: OrphanCase[]): Built {
       const rStan = pad6(300 + i);
       const rt = txnTime(Math.min(c.dayOffset, c.refundOffset), c.refundSeconds);
       const amount = Math.max(1, Math.floor(c.amount / 2));
-      refunds.push(sale({ stan: rStan, txn_type: 'REFUND', orig_rrn: rrnOf(stan), txn_time: rt.time, amount_minor: String(amount) }));
+      refunds.push(
+        sale({
+          stan: rStan,
+          txn_type: 'REFUND',
+          orig_rrn: rrnOf(stan),
+          txn_time: rt.time,
+          amount_minor: String(amount),
+        }),
+      );
       if (c.refund === 'debited') {
-        clearing.push(credit({ stan: rStan, record_type: 'REFUND', txn_time: rt.time, settle_date: formatIsoDate(expectedSettle(rt.businessDay)), gross_minor: String(amount), fee_minor: '0' }));
+        clearing.push(
+          credit({
+            stan: rStan,
+            record_type: 'REFUND',
+            txn_time: rt.time,
+            settle_date: formatIsoDate(expectedSettle(rt.businessDay)),
+            gross_minor: String(amount),
+            fee_minor: '0',
+          }),
+        );
       } else if (deadline(rt.businessDay) <= RUN_DAY) {
         expected.push(line('REFUND_NOT_DEBITED', rStan, amount, ''));
       }
@@ -225,15 +267,15 @@ function build(sales: SaleCase[], orphans: OrphanCase[]): Built {
 
     if (!saleSurvives) {
       // No journal transaction: each surviving credit is a clearing row with nothing to match.
-      if (businessDay <= RUN_DAY && deadline(businessDay) <= RUN_DAY) for (let k = 0; k < credits; k++) expected.push(line('UNMATCHED_CLEARING', stan, '', gross));
+      if (businessDay <= RUN_DAY && deadline(businessDay) <= RUN_DAY)
+        for (let k = 0; k < credits; k++) expected.push(line('UNMATCHED_CLEARING', stan, '', gross));
       if (held) expected.push(line('RISK_HOLD', stan, '', gross));
       return;
     }
     if (credits > 0) {
       if (voided) {
         if (!reversed) expected.push(line('VOIDED_BUT_SETTLED', stan, c.amount, gross));
-      }
-      else if (!c.approved) expected.push(line('DECLINED_BUT_SETTLED', stan, c.amount, gross));
+      } else if (!c.approved) expected.push(line('DECLINED_BUT_SETTLED', stan, c.amount, gross));
       else {
         if (gross !== c.amount) expected.push(line('AMOUNT_MISMATCH', stan, c.amount, gross));
         const late = daysLate(expectedDay, expectedDay + c.lateDays);
@@ -250,7 +292,14 @@ function build(sales: SaleCase[], orphans: OrphanCase[]): Built {
   orphans.forEach((o, k) => {
     const stan = pad6(900 + k);
     const { time, businessDay } = txnTime(o.dayOffset, o.seconds);
-    const base = { stan, txn_time: time, settle_date: formatIsoDate(expectedSettle(businessDay)), gross_minor: String(o.amount), fee_minor: '0', ...(o.held ? { status: 'HELD' } : {}) };
+    const base = {
+      stan,
+      txn_time: time,
+      settle_date: formatIsoDate(expectedSettle(businessDay)),
+      gross_minor: String(o.amount),
+      fee_minor: '0',
+      ...(o.held ? { status: 'HELD' } : {}),
+    };
     clearing.push(o.qr ? qrCredit(base) : credit(base));
     if (o.held) expected.push(line('RISK_HOLD', stan, '', o.amount));
     else if (deadline(businessDay) <= RUN_DAY) expected.push(line('UNMATCHED_CLEARING', stan, '', o.amount));
@@ -274,20 +323,28 @@ afterAll(async () => {
 describe('engine against the reference on random days', () => {
   it('finds exactly the reference findings, rejects exactly the defective rows and loses none', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(saleCase, { minLength: 1, maxLength: 40 }), fc.array(orphanCase, { maxLength: 5 }), async (sales, orphans) => {
-        const b = build(sales, orphans);
-        const sc = new Scenario(pool, { calendar: FIXTURE_CALENDAR, run: { maxRejects: '1000' } }, store);
-        sc.journal(RUN, ...b.journal).clearing(RUN, ...b.clearing);
-        await sc.run(RUN);
-        const s = sc.summaries[0]!;
-        const found = (await queryExceptions(store, { date: RUN }))
-          .map((e) => `${e.kind} ${e.stan} j=${e.journal_amount_minor ?? ''} c=${e.clearing_amount_minor ?? ''} late=${e.days_late} dups=${e.duplicate_count}`)
-          .sort();
-        expect(found).toEqual(b.expected);
-        expect([s.journal.rowsIn, s.journal.rejected]).toEqual([b.journal.length, b.rejected.journal]);
-        expect([s.clearing.rowsIn, s.clearing.rejected]).toEqual([b.clearing.length, b.rejected.clearing]);
-        for (const side of [s.journal, s.clearing]) expect(side.reconciled + side.open + side.exception + side.rejected).toBe(side.rowsIn);
-      }),
+      fc.asyncProperty(
+        fc.array(saleCase, { minLength: 1, maxLength: 40 }),
+        fc.array(orphanCase, { maxLength: 5 }),
+        async (sales, orphans) => {
+          const b = build(sales, orphans);
+          const sc = new Scenario(pool, { calendar: FIXTURE_CALENDAR, run: { maxRejects: '1000' } }, store);
+          sc.journal(RUN, ...b.journal).clearing(RUN, ...b.clearing);
+          await sc.run(RUN);
+          const s = sc.summaries[0]!;
+          const found = (await queryExceptions(store, { date: RUN }))
+            .map(
+              (e) =>
+                `${e.kind} ${e.stan} j=${e.journal_amount_minor ?? ''} c=${e.clearing_amount_minor ?? ''} late=${e.days_late} dups=${e.duplicate_count}`,
+            )
+            .sort();
+          expect(found).toEqual(b.expected);
+          expect([s.journal.rowsIn, s.journal.rejected]).toEqual([b.journal.length, b.rejected.journal]);
+          expect([s.clearing.rowsIn, s.clearing.rejected]).toEqual([b.clearing.length, b.rejected.clearing]);
+          for (const side of [s.journal, s.clearing])
+            expect(side.reconciled + side.open + side.exception + side.rejected).toBe(side.rowsIn);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { transferList } from '../../src/core/batch.js';
 import { loadCalendar } from '../../src/calendar.js';
+import { transferList } from '../../src/core/batch.js';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
 import { planFile } from '../../src/plan.js';
@@ -25,7 +25,19 @@ describe('worker pool', () => {
       const scanOf = async (side: 'journal' | 'clearing', fileNo: number): Promise<ScanResult> => {
         const plan = planFile(join(dir, side, '2026-11-19.csv'), side, fileNo, 1 << 30);
         const c = plan.chunks[0]!;
-        const task: ScanTask = { chunk: fileNo, side, fields: plan.columns.fields, state: false, fileNo, runDay, partitions: 2, grace: 1, calendar, merchants: emptyMerchants(), source: { path: plan.path, start: c.start, end: c.end, eof: true } };
+        const task: ScanTask = {
+          chunk: fileNo,
+          side,
+          fields: plan.columns.fields,
+          state: false,
+          fileNo,
+          runDay,
+          partitions: 2,
+          grace: 1,
+          calendar,
+          merchants: emptyMerchants(),
+          source: { path: plan.path, start: c.start, end: c.end, eof: true },
+        };
         return (await pool.run(task, { name: 'scan' })) as ScanResult;
       };
       const j = await scanOf('journal', 1);
@@ -38,7 +50,18 @@ describe('worker pool', () => {
       const buffers = transferList([batch, c.batches[0]!]);
       const filled = buffers.filter((b) => b.byteLength > 0);
       expect(filled.length).toBeGreaterThanOrEqual(2);
-      const task: JoinTask = { partition: 0, runDay, journal: [batch], journalLineBase: [2], copies: new Int32Array(0), clearing: [c.batches[0]!], clearingLineBase: [2], calendar, merchants: emptyMerchants(), amountTolerance: 0 };
+      const task: JoinTask = {
+        partition: 0,
+        runDay,
+        journal: [batch],
+        journalLineBase: [2],
+        copies: new Int32Array(0),
+        clearing: [c.batches[0]!],
+        clearingLineBase: [2],
+        calendar,
+        merchants: emptyMerchants(),
+        amountTolerance: 0,
+      };
       const r = (await pool.run(task, { name: 'join', transferList: buffers })) as JoinResult;
       // Moved, not copied: the sender's buffers are detached.
       expect(filled.every((b) => b.byteLength === 0)).toBe(true);

@@ -10,7 +10,7 @@ import { InputError } from '../../src/errors.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { replay } from '../../src/replay.js';
-import { datesFrom, generateChain, runDate, tableSnapshot, TEST_ENGINE } from '../helpers/chain.js';
+import { datesFrom, generateChain, runDate, TEST_ENGINE, tableSnapshot } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
@@ -33,7 +33,18 @@ for (const sc of storeCases()) {
         for (const d of dates) await runDate(store, dir, d, pool);
         const before = await tableSnapshot(store, 'recon.exception', 'kind, s_side, s_run, s_file, s_line');
         const f = dataDirFiles(dir, dates[1]!);
-        const again = (): Promise<unknown> => replay(store, fillRunOptions({ ...TEST_ENGINE, date: dates[1]!, journal: f.journal, clearing: f.clearing, merchants: f.merchants }), { pool });
+        const again = (): Promise<unknown> =>
+          replay(
+            store,
+            fillRunOptions({
+              ...TEST_ENGINE,
+              date: dates[1]!,
+              journal: f.journal,
+              clearing: f.clearing,
+              merchants: f.merchants,
+            }),
+            { pool },
+          );
 
         const merchants = join(dir, 'merchants.csv');
         const original = readFileSync(merchants, 'utf8');

@@ -6,23 +6,27 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../src/pool.js';
 import { packagePath } from '../../src/paths.js';
+import { createPool, type Pool } from '../../src/pool.js';
 import { renderReport, reportData } from '../../src/report.js';
+import type { RunSummary } from '../../src/run-day.js';
 import { datesFrom, generateChain, runDate, tempDir } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
-import type { RunSummary } from '../../src/run-day.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const money = (minor: number): string => (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (minor: number): string =>
+  (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const int = (n: number): string => n.toLocaleString('en-US');
 
 let pool: Pool;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`,
+    );
   pool = createPool(2);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
@@ -48,10 +52,20 @@ for (const sc of storeCases()) {
         writeFileSync(file, renderReport(data));
 
         // What the store says.
-        const kinds = await store.query<{ kind: string; count: number; stake: string }>(`select kind, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception where raised_on = $1::date group by kind`, [date]);
-        const open = await store.query<{ count: number; stake: string }>(`select count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception where status = 'open'`);
-        const perDay = await store.query<{ d: string; count: number }>(`select raised_on::text as d, count(*)::int as count from recon.exception group by 1`);
-        const items = await store.query<{ count: number }>(`select count(*)::int as count from recon.open_item where created_by = $1::date`, [date]);
+        const kinds = await store.query<{ kind: string; count: number; stake: string }>(
+          `select kind, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception where raised_on = $1::date group by kind`,
+          [date],
+        );
+        const open = await store.query<{ count: number; stake: string }>(
+          `select count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception where status = 'open'`,
+        );
+        const perDay = await store.query<{ d: string; count: number }>(
+          `select raised_on::text as d, count(*)::int as count from recon.exception group by 1`,
+        );
+        const items = await store.query<{ count: number }>(
+          `select count(*)::int as count from recon.open_item where created_by = $1::date`,
+          [date],
+        );
         const total = kinds.reduce((n, k) => n + k.count, 0);
         expect(total).toBeGreaterThan(10);
         expect(kinds.length).toBeGreaterThan(5);
@@ -69,15 +83,20 @@ for (const sc of storeCases()) {
           expect(await shown(`kind-count-${k.kind}`)).toBe(int(k.count));
           expect(await shown(`kind-stake-${k.kind}`)).toBe(money(Number(k.stake)));
         }
-        for (const d of dates) expect(await shown(`day-total-${d}`), d).toBe(int(perDay.find((p) => p.d === d)?.count ?? 0));
+        for (const d of dates)
+          expect(await shown(`day-total-${d}`), d).toBe(int(perDay.find((p) => p.d === d)?.count ?? 0));
         let aged = 0;
-        for (const b of ['0-1', '2-3', '4-7', '8-30', '>30']) aged += Number((await shown(`age-${b}`)).replace(/,/g, ''));
+        for (const b of ['0-1', '2-3', '4-7', '8-30', '>30'])
+          aged += Number((await shown(`age-${b}`)).replace(/,/g, ''));
         expect(aged).toBe(items[0]!.count);
 
         // The table: every finding, largest at stake first; search and sort work.
         expect(await shown('table-shown')).toBe(int(total));
         expect(await page.locator('#findings tbody tr').count()).toBe(total);
-        const stakes = async (): Promise<number[]> => (await page.locator('#findings tbody tr td:nth-child(9)').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+        const stakes = async (): Promise<number[]> =>
+          (await page.locator('#findings tbody tr td:nth-child(9)').allTextContents()).map((t) =>
+            Number(t.replace(/,/g, '')),
+          );
         const first = await stakes();
         expect(first).toEqual([...first].sort((a, b) => b - a));
         const someKind = kinds.sort((a, b) => a.kind.localeCompare(b.kind))[0]!;

@@ -6,7 +6,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '../../src/core/hash.js';
 import { JournalWindow, keyList } from '../../src/window.js';
-import { FENCE_EVERY, RECORD_WORDS, sortSegment, STATE_CREDITED, WINDOW_PARTS, type WindowSegment } from '../../workers/window-records.js';
+import {
+  FENCE_EVERY,
+  RECORD_WORDS,
+  STATE_CREDITED,
+  sortSegment,
+  WINDOW_PARTS,
+  type WindowSegment,
+} from '../../workers/window-records.js';
 import { storeCases } from '../helpers/stores.js';
 
 const DAY = 20_000; // 2024-10-04, any epoch day
@@ -34,7 +41,13 @@ interface Planted {
  * A segment of `n` records in partition `part`: hash hi drawn so that it falls in the partition,
  * a run of `same` records sharing one hi (spanning pages), and each record's line = its number.
  */
-function segment(businessDate: number, part: number, n: number, same: number, seed: number): { seg: WindowSegment; planted: Planted[] } {
+function segment(
+  businessDate: number,
+  part: number,
+  n: number,
+  same: number,
+  seed: number,
+): { seg: WindowSegment; planted: Planted[] } {
   const next = rng(seed);
   const words = new Int32Array(n * RECORD_WORDS);
   const planted: Planted[] = [];
@@ -104,7 +117,15 @@ for (const sc of storeCases()) {
           expect(r.keyOf.filter((k) => k >= picks.length)).toEqual([]);
           expect(w.bytesRead - before).toBeLessThan(big.seg.count * RECORD_WORDS * 4);
           const h = r.hits[0]!;
-          expect([h.jRun, h.jFile, h.businessDate, h.expected, h.type, h.state & STATE_CREDITED, h.response]).toEqual([DAY, 1, DAY, DAY + 1, 1, STATE_CREDITED, (48 << 8) | 48]);
+          expect([h.jRun, h.jFile, h.businessDate, h.expected, h.type, h.state & STATE_CREDITED, h.response]).toEqual([
+            DAY,
+            1,
+            DAY,
+            DAY + 1,
+            1,
+            STATE_CREDITED,
+            (48 << 8) | 48,
+          ]);
 
           // Every key of the small segment, a day off: found with spread 1, read whole.
           const every1 = keyList();
@@ -113,7 +134,9 @@ for (const sc of storeCases()) {
           expect(none.hits).toEqual([]);
           const found = await w.lookup(every1, 1);
           const byKey = new Map<number, number[]>();
-          found.keyOf.forEach((k, x) => byKey.set(k, [...(byKey.get(k) ?? []), found.hits[x]!.jLine]));
+          found.keyOf.forEach((k, x) => {
+            byKey.set(k, [...(byKey.get(k) ?? []), found.hits[x]!.jLine]);
+          });
           expect(small.planted.map((_, i) => byKey.get(i))).toEqual(small.planted.map((p) => [p.line]));
 
           // Every key of the big segment: all found, each once.

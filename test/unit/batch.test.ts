@@ -1,13 +1,22 @@
 /** The row batch is Arrow layout: it wraps as an Arrow RecordBatch without copying and survives IPC. */
-import { tableFromIPC, tableToIPC, Table } from 'apache-arrow';
+
+import { join } from 'node:path';
+import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { allocBatch, appendRow, COLUMNS, concatBatches, sealBatch, selectRows, type RowBatch } from '../../src/core/batch.js';
 import { fromArrow, toArrow } from '../../src/core/arrow.js';
+import {
+  allocBatch,
+  appendRow,
+  COLUMNS,
+  concatBatches,
+  type RowBatch,
+  sealBatch,
+  selectRows,
+} from '../../src/core/batch.js';
 import { getI64, setI64 } from '../../src/core/int64.js';
 import { strAt } from '../../src/core/utf8.js';
 import { generateChain } from '../helpers/chain.js';
 import { scanFile } from '../helpers/scan-file.js';
-import { join } from 'node:path';
 
 function sample(): RowBatch {
   const { dir } = generateChain('2026-11-19', 1, 500, 3);
@@ -17,7 +26,17 @@ function sample(): RowBatch {
 describe('Int64 words', () => {
   it('hold every integer up to 2^53 exactly, negative ones too', () => {
     const w = new Int32Array(2);
-    for (const v of [0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1_763_651_890_000]) {
+    for (const v of [
+      0,
+      1,
+      -1,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 32 + 5,
+      Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER,
+      1_763_651_890_000,
+    ]) {
       setI64(w, 0, v);
       expect(getI64(w, 0)).toBe(v);
       expect(new BigInt64Array(w.buffer)[0]).toBe(BigInt(v));

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CYCLE_D1, CYCLE_T0, CYCLE_T1, daysFromCivil, formatIsoDate, parseIsoDate, WorkCalendar, civilFromDays, weekday } from '../../src/core/dates.js';
 import { parseCalendar } from '../../src/calendar.js';
 import { ByteWriter } from '../../src/core/byte-writer.js';
+import {
+  CYCLE_D1,
+  CYCLE_T0,
+  CYCLE_T1,
+  civilFromDays,
+  daysFromCivil,
+  formatIsoDate,
+  parseIsoDate,
+  WorkCalendar,
+  weekday,
+} from '../../src/core/dates.js';
 
 const d = (s: string): number => {
   const v = parseIsoDate(s);
@@ -44,11 +54,13 @@ describe('civil dates', () => {
     const to = parseIsoDate('2099-12-31');
     for (let d = from; d <= to; d++) expect(text(d)).toBe(formatIsoDate(d));
     // Days that share a cache slot, interleaved.
-    for (const d of [from + 5, from + 5 + 64, from + 5, from + 5 + 128, from + 5 + 64]) expect(text(d)).toBe(formatIsoDate(d));
+    for (const d of [from + 5, from + 5 + 64, from + 5, from + 5 + 128, from + 5 + 64])
+      expect(text(d)).toBe(formatIsoDate(d));
   });
 
   it('rejects impossible dates', () => {
-    for (const s of ['2026-02-29', '2026-13-01', '2026-04-31', '26-01-01', '1999-12-31', '2026-1-1']) expect(parseIsoDate(s)).toBeNaN();
+    for (const s of ['2026-02-29', '2026-13-01', '2026-04-31', '26-01-01', '1999-12-31', '2026-1-1'])
+      expect(parseIsoDate(s)).toBeNaN();
   });
 });
 
@@ -103,7 +115,11 @@ describe('calendar files', () => {
   it('names what is wrong', () => {
     expect(() => parseCalendar({ zone: '8', cutoff: '23:00' }, 'c.json')).toThrow(/c\.json: "zone"/);
     expect(() => parseCalendar({ zone: '+08:00', cutoff: '25:00' }, 'c.json')).toThrow(/cutoff/);
-    expect(() => parseCalendar({ zone: '+08:00', cutoff: '23:00', holidays: ['2026-02-30'] }, 'c.json')).toThrow(/holidays.*2026-02-30/);
-    expect(() => parseCalendar({ zone: '+08:00', cutoff: '23:00', weekend: [] }, 'c.json')).toThrow(/unknown key "weekend"/);
+    expect(() => parseCalendar({ zone: '+08:00', cutoff: '23:00', holidays: ['2026-02-30'] }, 'c.json')).toThrow(
+      /holidays.*2026-02-30/,
+    );
+    expect(() => parseCalendar({ zone: '+08:00', cutoff: '23:00', weekend: [] }, 'c.json')).toThrow(
+      /unknown key "weekend"/,
+    );
   });
 });

@@ -1,11 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateChain } from '../helpers/chain.js';
 
 function files(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const sub of ['journal', 'clearing']) for (const f of readdirSync(join(dir, sub))) out[`${sub}/${f}`] = readFileSync(join(dir, sub, f), 'utf8');
+  for (const sub of ['journal', 'clearing'])
+    for (const f of readdirSync(join(dir, sub))) out[`${sub}/${f}`] = readFileSync(join(dir, sub, f), 'utf8');
   for (const f of ['merchants.csv', 'truth.csv']) out[f] = readFileSync(join(dir, f), 'utf8');
   return out;
 }
@@ -21,7 +22,12 @@ describe('recon gen', () => {
 
   it('has the realistic shape: skewed merchants, several terminals, card and QR rows, quieter weekends', () => {
     const { dir, gen } = generateChain('2026-11-20', 3, 4000, 1); // Fri, Sat, Sun
-    const rows = (d: string): string[][] => readFileSync(join(dir, 'journal', `${d}.csv`), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const rows = (d: string): string[][] =>
+      readFileSync(join(dir, 'journal', `${d}.csv`), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','));
     const fri = rows('2026-11-20');
     const sat = rows('2026-11-21');
     expect(sat.length).toBeLessThan(fri.length * 0.8);

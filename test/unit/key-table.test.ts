@@ -34,12 +34,12 @@ describe('KeyTable', () => {
     const t = new KeyTable(2);
     const start = t.capacity;
     const n = 10_000;
-    for (let i = 0; i < n; i++) t.insert((i * 2654435761) % 1000 >>> 0, i);
+    for (let i = 0; i < n; i++) t.insert(((i * 2654435761) % 1000) >>> 0, i);
     expect(t.capacity).toBeGreaterThan(start);
     expect(t.size).toBe(n);
     for (let h = 0; h < 1000; h += 97) {
       const expected = [];
-      for (let i = 0; i < n; i++) if ((i * 2654435761) % 1000 >>> 0 === h) expected.push(i);
+      for (let i = 0; i < n; i++) if (((i * 2654435761) % 1000) >>> 0 === h) expected.push(i);
       expect(rowsFor(t, h)).toEqual(expected);
     }
   });

@@ -1,17 +1,33 @@
 /** A worker keeps its merchant index between tasks; a different merchants table must not reuse it. */
 
 import { describe, expect, it } from 'vitest';
-import { formatIsoDate } from '../../src/core/dates.js';
-import { parseMerchants } from '../../src/merchants-file.js';
-import { JOURNAL_HEADER } from '../../src/core/schema.js';
 import { loadCalendar } from '../../src/calendar.js';
+import { formatIsoDate } from '../../src/core/dates.js';
+import { JOURNAL_HEADER } from '../../src/core/schema.js';
+import { parseMerchants } from '../../src/merchants-file.js';
 import { planFile } from '../../src/plan.js';
 import { scan } from '../../workers/scan.js';
 import { writeTemp } from '../helpers/scan-file.js';
 
 describe('merchant index cache in the scan worker', () => {
   it('follows the merchants table content, not just its size', () => {
-    const row = ['898310148160568', '10023456', '000001', '000001', '632010000001', 'A00001', 'SALE', 'CARD_CHIP', '', '2026-11-20T10:00:00+08:00', '100', 'CNY', '00', '', ''];
+    const row = [
+      '898310148160568',
+      '10023456',
+      '000001',
+      '000001',
+      '632010000001',
+      'A00001',
+      'SALE',
+      'CARD_CHIP',
+      '',
+      '2026-11-20T10:00:00+08:00',
+      '100',
+      'CNY',
+      '00',
+      '',
+      '',
+    ];
     const path = writeTemp('one.csv', `${JOURNAL_HEADER.join(',')}\n${row.join(',')}\n`);
     const plan = planFile(path, 'journal', 1, 1 << 20);
     const expectedWith = (merchantsCsv: string): string => {

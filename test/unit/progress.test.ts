@@ -35,7 +35,9 @@ describe('progress', () => {
     expect(out.text()).toBe(before);
     const lines = before.trim().split('\n');
     expect(lines.every((l) => /^recon: progress \[\+\d+ s\] /.test(l))).toBe(true);
-    expect(lines.some((l) => /scanning 50\/200 MB \(25%\), 400,000 rows, [\d,]+ rows\/s, ETA \d+ s$/.test(l))).toBe(true);
+    expect(lines.some((l) => /scanning 50\/200 MB \(25%\), 400,000 rows, [\d,]+ rows\/s, ETA \d+ s$/.test(l))).toBe(
+      true,
+    );
     expect(lines.at(-1)).toMatch(/joining: 3\/16 partitions$/);
   });
 
@@ -47,9 +49,14 @@ describe('progress', () => {
     p.stage('joining');
     p.joined(16, 16);
     p.done();
-    const frames = out.text().split('\r\x1b[2K').filter((f) => f !== '');
+    const frames = out
+      .text()
+      .split('\r\x1b[2K')
+      .filter((f) => f !== '');
     expect(frames[0]).toMatch(/^recon: scanning \[\d+ s\]$/);
-    expect(frames).toContainEqual(expect.stringMatching(/^recon: scanning 100\/100 MB \(100%\), 1,000,000 rows, [\d,]+ rows\/s \[\d+ s\]$/));
+    expect(frames).toContainEqual(
+      expect.stringMatching(/^recon: scanning 100\/100 MB \(100%\), 1,000,000 rows, [\d,]+ rows\/s \[\d+ s\]$/),
+    );
     expect(frames.at(-1)).toMatch(/^recon: joining: 16\/16 partitions \[\d+ s\]$/);
     expect(out.text().endsWith('\r\x1b[2K')).toBe(true);
   });

@@ -17,7 +17,8 @@ async function expectAgreement(path: string, side: 'journal' | 'clearing', chunk
   const s = scanFile(path, side, chunkBytes);
   expect(s.rejects).toEqual([]);
   expect(s.batch.length).toBe(reference.length);
-  for (let i = 0; i < s.batch.length; i++) expect(rowStrings(s.batch, i, s.names), `row ${i + 1}`).toEqual(reference[i]);
+  for (let i = 0; i < s.batch.length; i++)
+    expect(rowStrings(s.batch, i, s.names), `row ${i + 1}`).toEqual(reference[i]);
   return s.batch.length;
 }
 
@@ -110,7 +111,7 @@ describe('scanner rejects bad lines and goes on', () => {
       J({ stan: '000013', currency: 'cny' }).join(','), // 15
       good('000014'), // 16
     ];
-    const bytes = Buffer.concat([Buffer.from(lines.join('\n') + '\n'), Buffer.from([0x41, 0xff, 0x0a])]); // line 17: invalid UTF-8
+    const bytes = Buffer.concat([Buffer.from(`${lines.join('\n')}\n`), Buffer.from([0x41, 0xff, 0x0a])]); // line 17: invalid UTF-8
     const path = writeTemp('bad.csv', bytes);
     const s = scanFile(path, 'journal');
     expect(s.rejects.map((r) => [r.line, r.column ?? null, r.reason])).toEqual([
@@ -130,14 +131,26 @@ describe('scanner rejects bad lines and goes on', () => {
     expect(strAt(s.batch.pan_masked, 2)).toBe('622588******1234');
     expect(s.results[0]!.panMasked).toBe(1);
     // the raw text of a rejected line is kept, with card numbers masked
-    const withPan = scanFile(writeTemp('pan.csv', `${JOURNAL_HEADER.join(',')}\n${J({ pan_masked: '6225881234561234', amount_minor: 'x' }).join(',')}\n`), 'journal');
+    const withPan = scanFile(
+      writeTemp(
+        'pan.csv',
+        `${JOURNAL_HEADER.join(',')}\n${J({ pan_masked: '6225881234561234', amount_minor: 'x' }).join(',')}\n`,
+      ),
+      'journal',
+    );
     expect(withPan.rejects[0]!.raw).toContain('622588******1234');
     expect(withPan.rejects[0]!.raw).not.toContain('6225881234561234');
   });
 
   it('rejects the one line of a quote that never closes, and reads the lines after it', () => {
     const good = (stan: string): string => J({ stan, rrn: `0935120${stan.slice(1)}` }).join(',');
-    const lines = [JOURNAL_HEADER.join(','), good('000001'), J({ stan: '000002', order_no: '"POS1' }).join(','), good('000003'), good('000004')];
+    const lines = [
+      JOURNAL_HEADER.join(','),
+      good('000001'),
+      J({ stan: '000002', order_no: '"POS1' }).join(','),
+      good('000003'),
+      good('000004'),
+    ];
     const path = writeTemp('open-quote.csv', `${lines.join('\n')}\n`);
     for (const chunk of [undefined, 200]) {
       const s = scanFile(path, 'journal', chunk);

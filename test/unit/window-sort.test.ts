@@ -16,7 +16,10 @@ function expectSorted(his: number[]): void {
   const seg = sortSegment(7, 3, records(his), his.length);
   const want = his.map((hi, i) => ({ hi: hi >>> 0, i })).sort((a, b) => a.hi - b.hi || a.i - b.i);
   expect(seg.count).toBe(his.length);
-  const got = Array.from({ length: his.length }, (_, r) => ({ hi: seg.records[r * RECORD_WORDS]! >>> 0, i: seg.records[r * RECORD_WORDS + 1]! }));
+  const got = Array.from({ length: his.length }, (_, r) => ({
+    hi: seg.records[r * RECORD_WORDS]! >>> 0,
+    i: seg.records[r * RECORD_WORDS + 1]!,
+  }));
   expect(got).toEqual(want);
   // Every word travels with its record.
   for (let r = 0; r < his.length; r++) {
@@ -39,7 +42,7 @@ describe('window segment sort', () => {
   it('handles a shared top digit (one partition), one record and none', () => {
     let s = 99;
     const next = (): number => (s = (Math.imul(s, 1103515245) + 12345) | 0);
-    expectSorted(Array.from({ length: 4000 }, () => (0xa0000000 | (next() & 0x0fffffff)) | 0));
+    expectSorted(Array.from({ length: 4000 }, () => 0xa0000000 | (next() & 0x0fffffff) | 0));
     expectSorted(Array.from({ length: 100 }, () => 0x12345678));
     expectSorted([42]);
     expectSorted([]);
