@@ -4,13 +4,14 @@
  * system; COPY TO writes to its /dev/blob device.
  *
  * PGlite is one process's database: a lock file beside the data directory keeps a second recon
- * process out while one has it open (it is refused with the holder's pid, never interleaved).
+ * process out while one has it open (store-lock.ts).
  */
 
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { ident, type Store, StoreError } from './store.js';
+import { errorText, ident, type Store, StoreError } from './store.js';
+import { lockStore } from './store-lock.js';
 
 type Queryable = Pick<Transaction, 'query' | 'exec'>;
 
@@ -98,65 +99,7 @@ class PGliteStore implements Store {
 }
 
 function wrap(e: unknown, sql: string): StoreError {
-  const msg = e instanceof Error ? e.message : String(e);
-  return new StoreError(`embedded store: ${msg} (in: ${sql.split('\n')[0]!.slice(0, 120)})`, { cause: e });
-}
-
-/**
- * A process's start time (clock ticks since boot, /proc/PID/stat field 22) and whether it is a
- * zombie; null where /proc is not there (not Linux) or the process is gone.
- */
-function procStat(pid: number): { start: string; zombie: boolean } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid …": comm may hold spaces and parentheses; fields follow the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { start: fields[19] ?? '', zombie: fields[0] === 'Z' };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Whether the process that wrote a lock (pid, and its start time when recorded) still runs. A pid
- * that now belongs to another process (reused after a crash or a reboot) or to a zombie does not.
- */
-function holderAlive(pid: number, start: string | undefined): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const st = procStat(pid);
-  if (st === null) return true;
-  if (st.zombie) return false;
-  return start === undefined || start === st.start;
-}
-
-/** Takes the directory's lock file; refuses while another live process holds it. */
-function lock(dir: string): () => void {
-  const path = `${dir}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
-  const self = procStat(process.pid);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, self ? `${process.pid} ${self.start}` : String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const [pidText, start] = readFileSync(path, 'utf8').trim().split(/\s+/);
-      const holder = Number(pidText);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && holderAlive(holder, start)) {
-        throw new StoreError(
-          `the embedded store ${dir} is in use by another recon process (pid ${holder}); wait for it to finish`,
-        );
-      }
-      rmSync(path, { force: true }); // stale: its process is gone
-    }
-  }
-  throw new StoreError(`could not lock the embedded store ${dir}`);
+  return new StoreError(`embedded store: ${errorText(e)} (in: ${sql.split('\n')[0]!.slice(0, 120)})`, { cause: e });
 }
 
 /**
@@ -171,7 +114,7 @@ const LEAN_SHARED_BUFFERS = '16MB';
  */
 export async function openPGlite(dir: string | undefined, lean = false): Promise<Store> {
   const location = dir ? resolve(dir) : 'memory://';
-  const release = dir ? lock(location) : () => {};
+  const release = dir ? lockStore(location) : () => {};
   try {
     if (dir) mkdirSync(location, { recursive: true });
     const options = lean
@@ -182,9 +125,6 @@ export async function openPGlite(dir: string | undefined, lean = false): Promise
   } catch (e) {
     release();
     if (e instanceof StoreError) throw e;
-    throw new StoreError(
-      `cannot open the embedded store at ${location}: ${e instanceof Error ? e.message : String(e)}`,
-      { cause: e },
-    );
+    throw new StoreError(`cannot open the embedded store at ${location}: ${errorText(e)}`, { cause: e });
   }
 }

@@ -38,6 +38,25 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * The text of a thrown value for a one-line message. PGlite and Emscripten may throw plain objects
+ * (an exit status, `{ message }`), which String() would print as "[object Object]".
+ */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  if (typeof e === 'object' && e !== null) {
+    const o = e as { message?: unknown; status?: unknown; name?: unknown };
+    if (typeof o.message === 'string' && o.message) return o.message;
+    if (typeof o.name === 'string' && o.status !== undefined) return `${o.name} ${String(o.status)}`;
+    try {
+      return JSON.stringify(e);
+    } catch {
+      return Object.prototype.toString.call(e);
+    }
+  }
+  return String(e);
+}
+
 /** Quotes an identifier that comes from code (never from input). */
 export function ident(name: string): string {
   if (!/^[a-z_][a-z0-9_.]*$/.test(name)) throw new Error(`bad identifier ${name}`);

@@ -275,7 +275,7 @@ for (const t of targets) {
         const second = await run(db, DAY2, engine).done;
         expect(second.code).toBe(4);
         expect(second.stderr.trim()).toMatch(
-          /^recon: the embedded store .* is in use by another recon process \(pid \d+\); wait for it to finish$/,
+          /^recon: the embedded store .* is in use by another recon process \(pid \d+, recon run --date 2026-11-17 .*, since \d{4}-.*\); wait for it to finish$/,
         );
         first.child.kill('SIGKILL');
         await first.done;
@@ -284,6 +284,24 @@ for (const t of targets) {
         writeFileSync(`${db}.lock`, `${process.pid} 1`);
         const rerun = await run(db, DAY2, engine).done;
         expect(rerun.code, rerun.stderr).toBe(0);
+        expect(await snapshot(target)).toEqual(reference);
+      });
+      it('runs started at the same moment after a stale lock: each completes or is refused naming a holder; the store is one clean run', async () => {
+        const { db, target } = await t.fresh();
+        expect((await run(db, DAY1, engine).done).code).toBe(0);
+        // A lock left by a run that was killed, then four runs of the next date at once.
+        const dead = start(['--version']);
+        await dead.done;
+        writeFileSync(`${db}.lock`, JSON.stringify({ pid: dead.child.pid, start: '1', command: 'recon run' }));
+        const runs = await Promise.all(Array.from({ length: 4 }, () => run(db, DAY2, engine).done));
+        const done = runs.filter((r) => r.code === 0);
+        expect(done.length).toBeGreaterThanOrEqual(1);
+        for (const r of runs.filter((x) => x.code !== 0)) {
+          expect(r.code, r.stderr).toBe(4);
+          expect(r.stderr.trim()).toMatch(
+            /^recon: the embedded store .* is in use by another recon process \(pid \d+, recon run --date 2026-11-17 /,
+          );
+        }
         expect(await snapshot(target)).toEqual(reference);
       });
     }
