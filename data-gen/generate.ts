@@ -22,6 +22,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CalendarNeed, outsideCalendar } from '../src/calendar.js';
 import {
   type CalendarSpec,
   CYCLE_D1,
@@ -46,6 +47,8 @@ export interface GenOptions {
   seed: number;
   out: string;
   calendar: CalendarSpec;
+  /** The calendar's file, for the message when a date the generator needs is outside it. */
+  calendarPath?: string;
   /** The grace the truth assumes (the engine's default is 1). */
   grace?: number;
   /** Write every file in the canonical layout (no BOM, LF, header order, no quotes). Default false. */
@@ -247,6 +250,46 @@ class FileSink {
   }
 }
 
+/**
+ * The generator's calendar: every date it derives (business dates, expected settle dates,
+ * deadlines, settle dates) must lie in the span the calendar covers, as in a run (DESIGN §3.3), or
+ * the truth it writes would rest on a guess.
+ */
+class CoveredCalendar extends WorkCalendar {
+  constructor(
+    private readonly spec: CalendarSpec,
+    private readonly path: string,
+  ) {
+    super(spec);
+  }
+
+  private need(day: number, what: CalendarNeed): number {
+    if (!this.covers(day)) throw outsideCalendar(day, what, this.spec, this.path, 'recon gen');
+    return day;
+  }
+
+  override isWorkingDay(day: number): boolean {
+    return super.isWorkingDay(this.need(day, 'business date'));
+  }
+
+  override nextWorkingDay(day: number): number {
+    return this.need(super.nextWorkingDay(this.need(day, 'business date')), 'expected settle date or deadline');
+  }
+
+  override expectedSettle(businessDate: number, cycle: number): number {
+    const e = super.expectedSettle(this.need(businessDate, 'business date'), cycle);
+    return this.need(e, 'expected settle date or deadline');
+  }
+
+  override deadline(expected: number, grace: number): number {
+    return this.need(super.deadline(expected, grace), 'expected settle date or deadline');
+  }
+
+  override daysLate(expected: number, settle: number): number {
+    return super.daysLate(expected, this.need(settle, 'settle date'));
+  }
+}
+
 /** Characters buffered per output file before a write. */
 const BUFFER_CHARS = 1 << 20;
 
@@ -255,7 +298,7 @@ export function generate(o: GenOptions): GenSummary {
   if (Number.isNaN(start)) throw new Error(`bad start date ${o.date}`);
   const end = start + o.days - 1;
   const grace = o.grace ?? 1;
-  const cal = new WorkCalendar(o.calendar);
+  const cal = new CoveredCalendar(o.calendar, o.calendarPath ?? 'given to the generator');
   const zone = o.calendar.zoneOffsetMinutes;
   const rng = new Rng(o.seed);
 

@@ -1,10 +1,11 @@
 /**
  * Reads a calendar file (DESIGN §3.3): `{ "zone": "+08:00", "cutoff": "23:00", "holidays": […],
- * "workdays": […] }`. The project ships one for mainland China (calendars/cn-mainland.json).
+ * "workdays": […], "covers": [first, last] }`. The project ships one for mainland China
+ * (calendars/cn-mainland.json); a date a run needs outside `covers` stops the run (outsideCalendar).
  */
 import { readFileSync } from 'node:fs';
-import { type CalendarSpec, parseIsoDate } from './core/dates.js';
-import { InputError } from './errors.js';
+import { type CalendarSpec, formatIsoDate, parseIsoDate } from './core/dates.js';
+import { InputError, UsageError } from './errors.js';
 import { packagePath } from './paths.js';
 
 export const DEFAULT_CALENDAR = 'calendars/cn-mainland.json';
@@ -36,7 +37,7 @@ export function parseCalendar(json: unknown, file: string): CalendarSpec {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail('a calendar is a JSON object');
   const o = json as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (!['zone', 'cutoff', 'holidays', 'workdays', 'name', 'source'].includes(k)) fail(`unknown key "${k}"`);
+    if (!['zone', 'cutoff', 'holidays', 'workdays', 'covers', 'name', 'source'].includes(k)) fail(`unknown key "${k}"`);
   }
   const zone = typeof o.zone === 'string' ? parseZone(o.zone) : NaN;
   if (Number.isNaN(zone)) fail('"zone" must be a UTC offset such as "+08:00"');
@@ -54,7 +55,27 @@ export function parseCalendar(json: unknown, file: string): CalendarSpec {
       return day;
     });
   };
-  return { zoneOffsetMinutes: zone, cutoffSeconds, holidays: days('holidays'), workdays: days('workdays') };
+  const holidays = days('holidays');
+  const workdays = days('workdays');
+  if (o.covers === undefined) {
+    fail(
+      '"covers" is missing: give the first and last date whose holidays and make-up working days the file lists, such as ["2025-01-01", "2026-12-31"]',
+    );
+  }
+  const covers = days('covers');
+  if (covers.length !== 2 || covers[0]! > covers[1]!) {
+    fail('"covers" must be two dates, the first and the last the file lists holidays for, in order');
+  }
+  const [first, last] = covers as [number, number];
+  for (const [key, list] of [
+    ['holidays', holidays],
+    ['workdays', workdays],
+  ] as const) {
+    const out = list.find((d) => d < first || d > last);
+    if (out !== undefined)
+      fail(`"${key}" holds ${formatIsoDate(out)}, outside "covers" (${formatIsoDate(first)}..${formatIsoDate(last)})`);
+  }
+  return { zoneOffsetMinutes: zone, cutoffSeconds, holidays, workdays, covers: [first, last] };
 }
 
 export function loadCalendar(file: string | undefined): { spec: CalendarSpec; path: string } {
@@ -72,4 +93,29 @@ export function loadCalendar(file: string | undefined): { spec: CalendarSpec; pa
     throw new InputError(path, `not valid JSON: ${(e as Error).message}`, undefined, undefined, { cause: e });
   }
   return { spec: parseCalendar(json, path), path };
+}
+
+/** What a run or the generator needed a date for, in messages. */
+export type CalendarNeed = 'business date' | 'expected settle date or deadline' | 'settle date';
+
+/**
+ * The error of a date a run (or the generator) needs outside the calendar's covered span: the run
+ * stops before anything is committed (exit 2), naming the calendar and how to extend it.
+ */
+export function outsideCalendar(
+  day: number,
+  need: CalendarNeed,
+  spec: CalendarSpec,
+  path: string,
+  who = 'the run',
+): UsageError {
+  const [first, last] = spec.covers;
+  const year = formatIsoDate(day).slice(0, 4);
+  const how =
+    day > last
+      ? `add the ${year} public holidays and make-up working days to it and move the end of "covers" to ${year}-12-31`
+      : `add the ${year} public holidays and make-up working days to it and move the start of "covers" to ${year}-01-01`;
+  return new UsageError(
+    `${who} needs ${formatIsoDate(day)} (${/^[aeiou]/.test(need) ? 'an' : 'a'} ${need}), outside the calendar ${path}, which covers ${formatIsoDate(first)}..${formatIsoDate(last)}: ${how}, or pass --calendar with a file that does (README "Calendars")`,
+  );
 }

@@ -28,7 +28,7 @@ import type { BatchSource, JoinRequest } from '../workers/index.js';
 import type { JoinResult } from '../workers/join.js';
 import type { ScanResult, ScanTask } from '../workers/scan.js';
 import type { SettleResult, SettleTask } from '../workers/settle.js';
-import { loadCalendar } from './calendar.js';
+import { loadCalendar, outsideCalendar } from './calendar.js';
 import type { FilledRunOptions } from './config.js';
 import { type RowBatch, transferList } from './core/batch.js';
 import { ByteWriter } from './core/byte-writer.js';
@@ -43,6 +43,7 @@ import {
   SIDE_CLEARING,
   SIDE_JOURNAL,
 } from './core/codes.js';
+import type { CalendarSpec } from './core/dates.js';
 import { emptyMerchants } from './core/merchants.js';
 import { describeReject, type RejectBatch } from './core/reject.js';
 import type { Side } from './core/schema.js';
@@ -191,7 +192,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
 
   // 1. plan (a gzip input is decompressed first, into a private temp directory)
   progress.stage('checking inputs');
-  const calendar = loadCalendar(options.calendar).spec;
+  const { spec: calendar, path: calendarPath } = loadCalendar(options.calendar);
   const merchants = options.merchants ? loadMerchants(options.merchants) : emptyMerchants();
   const plans: FilePlan[] = [];
   let gunzipDir: string | undefined;
@@ -416,6 +417,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         rejectedTotal += rejected;
         acceptedTotal += rows;
       }
+      checkCalendarNeeds([...results.values()], calendar, calendarPath);
       const rowsIn = acceptedTotal + rejectedTotal;
       const limit = options.maxRejects;
       if ('count' in limit ? rejectedTotal > limit.count : rejectedTotal * 100 > limit.percent * rowsIn) {
@@ -759,4 +761,20 @@ function concatInt32(parts: readonly Int32Array[]): Int32Array {
     at += p.length;
   }
   return out;
+}
+
+/** Stops the run when a row needs a date outside the calendar's covered span (DESIGN §3.3). */
+function checkCalendarNeeds(results: readonly ScanResult[], calendar: CalendarSpec, path: string): void {
+  const [first, last] = calendar.covers;
+  let firstBusinessDate = Number.POSITIVE_INFINITY;
+  let lastDeadline = Number.NEGATIVE_INFINITY;
+  let lastSettle = Number.NEGATIVE_INFINITY;
+  for (const { needs } of results) {
+    firstBusinessDate = Math.min(firstBusinessDate, needs.firstBusinessDate);
+    lastDeadline = Math.max(lastDeadline, needs.lastDeadline);
+    lastSettle = Math.max(lastSettle, needs.lastSettle);
+  }
+  if (firstBusinessDate < first) throw outsideCalendar(firstBusinessDate, 'business date', calendar, path);
+  if (lastDeadline > last) throw outsideCalendar(lastDeadline, 'expected settle date or deadline', calendar, path);
+  if (lastSettle > last) throw outsideCalendar(lastSettle, 'settle date', calendar, path);
 }

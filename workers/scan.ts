@@ -22,7 +22,14 @@ import {
   UTF8_COLUMNS,
   type Utf8Column,
 } from '../src/core/batch.js';
-import { CHANNEL_QR, FLAG_CARRIED, FLAG_PERSISTED, TYPE_REVERSAL, TYPE_VOID } from '../src/core/codes.js';
+import {
+  CHANNEL_QR,
+  FLAG_CARRIED,
+  FLAG_PERSISTED,
+  STATUS_REJECTED,
+  TYPE_REVERSAL,
+  TYPE_VOID,
+} from '../src/core/codes.js';
 import {
   type CalendarSpec,
   CYCLE_T1,
@@ -159,6 +166,12 @@ export interface ScanResult {
   rejects: RejectBatch;
   /** Full card numbers found in pan_masked and masked on ingest. */
   panMasked: number;
+  /**
+   * The calendar dates this chunk's rows need (DESIGN §3.3): the earliest business date, and the
+   * latest deadline or settle date of a clearing row that may be credited (status not REJECTED).
+   * The coordinator checks them against the calendar's `covers`. [Infinity, -Infinity] when no rows.
+   */
+  needs: { firstBusinessDate: number; lastDeadline: number; lastSettle: number };
   /** The chunk ended inside a quoted field: the file must be rescanned as one chunk. */
   openQuoteAtEnd: boolean;
   /** Identity keys of the rows to look up in the journal window (COPY_KEY_WIDTH words each). */
@@ -656,6 +669,9 @@ export function scanBytes(
   let line = 0;
   let rows = 0;
   let panMasked = 0;
+  let firstBusinessDate = Number.POSITIVE_INFINITY;
+  let lastDeadline = Number.NEGATIVE_INFINITY;
+  let lastSettle = Number.NEGATIVE_INFINITY;
   let openQuoteAtEnd = false;
   // Copy keys, with the partition row they belong to.
   const check = journal && !task.state ? task.copyCheck : undefined;
@@ -1010,6 +1026,10 @@ export function scanBytes(
     const cycle = merchantIx >= 0 ? cycles[merchantIx]! : CYCLE_T1;
     const expected = cal.expectedSettle(businessDate, cycle);
     const deadline = cal.deadline(expected, grace);
+    if (businessDate < firstBusinessDate) firstBusinessDate = businessDate;
+    if (deadline > lastDeadline) lastDeadline = deadline;
+    if (!journal && vals[F_STATUS] !== STATUS_REJECTED && vals[F_SETTLE_DATE]! > lastSettle)
+      lastSettle = vals[F_SETTLE_DATE]!;
 
     // Primary key hash → partition.
     const osrc = tq[F_ORDER_NO] ? qbuf : buf;
@@ -1115,6 +1135,7 @@ export function scanBytes(
     partRows: batches.map((b) => b.length),
     rejects,
     panMasked,
+    needs: { firstBusinessDate, lastDeadline, lastSettle },
     openQuoteAtEnd,
     copyKeys: copyKeys.slice(0, copyCount * COPY_KEY_WIDTH),
   };

@@ -96,13 +96,15 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
             throw new UsageError(`${k} must be a positive integer, got ${v}`);
         }
         const t0 = performance.now();
+        const calendar = loadCalendar(a.calendar);
         const s = generate({
           date: a.date,
           days: a.days,
           rows: a.rows,
           seed: a.seed,
           out: a.out,
-          calendar: loadCalendar(a.calendar).spec,
+          calendar: calendar.spec,
+          calendarPath: calendar.path,
         });
         const secs = (performance.now() - t0) / 1000;
         process.stderr.write(

@@ -86,6 +86,12 @@ export interface CalendarSpec {
   readonly holidays: readonly number[];
   /** Epoch days that are working days although they fall on Sat/Sun (make-up working days). */
   readonly workdays: readonly number[];
+  /**
+   * First and last epoch day (inclusive) whose holidays and make-up working days the calendar
+   * lists. Outside it a weekday is not known to be a working day: a date a run needs there is an
+   * error, never a guess (DESIGN §3.3).
+   */
+  readonly covers: readonly [number, number];
 }
 
 /** Settlement cycle of a merchant (DESIGN §3.3). Codes are stored in Uint8 columns. */
@@ -103,8 +109,13 @@ export class WorkCalendar {
   readonly prefix: Int32Array;
   /** First working epoch day strictly after d (END_DAY when none is covered). */
   readonly next: Int32Array;
+  /** The span the calendar covers (CalendarSpec.covers), inclusive epoch days. */
+  readonly first: number;
+  readonly last: number;
 
   constructor(spec: CalendarSpec) {
+    this.first = spec.covers[0];
+    this.last = spec.covers[1];
     this.zoneOffsetMs = spec.zoneOffsetMinutes * 60_000;
     this.cutoffMs = spec.cutoffSeconds * 1000;
     const span = END_DAY - FIRST_DAY;
@@ -130,6 +141,15 @@ export class WorkCalendar {
     this.isWork = isWork;
     this.prefix = prefix;
     this.next = next;
+  }
+
+  /**
+   * Whether a date derived with this calendar is right: lookups inside the covered span are exact,
+   * and a result (next working day, expected settle date, deadline, days late up to a settle date)
+   * that stays inside it was derived from covered days only.
+   */
+  covers(day: number): boolean {
+    return day >= this.first && day <= this.last;
   }
 
   isWorkingDay(day: number): boolean {

@@ -28,6 +28,7 @@ const cal = new WorkCalendar(
       cutoff: '23:00',
       holidays: ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'],
       workdays: ['2026-09-20', '2026-10-10'],
+      covers: ['2026-09-01', '2026-12-31'],
     },
     'fixture',
   ),
@@ -121,5 +122,33 @@ describe('calendar files', () => {
     expect(() => parseCalendar({ zone: '+08:00', cutoff: '23:00', weekend: [] }, 'c.json')).toThrow(
       /unknown key "weekend"/,
     );
+  });
+});
+
+describe('the span a calendar covers', () => {
+  const base = { zone: '+08:00', cutoff: '23:00', holidays: ['2026-10-01'], workdays: [] };
+  it('is required, in order, and holds every listed holiday and make-up working day', () => {
+    expect(() => parseCalendar(base, 'c.json')).toThrow(/c\.json: "covers" is missing/);
+    expect(() => parseCalendar({ ...base, covers: ['2026-12-31', '2026-01-01'] }, 'c.json')).toThrow(
+      /"covers" must be two dates/,
+    );
+    expect(() => parseCalendar({ ...base, covers: ['2026-01-01'] }, 'c.json')).toThrow(/"covers" must be two dates/);
+    expect(() => parseCalendar({ ...base, covers: ['2026-11-01', '2026-12-31'] }, 'c.json')).toThrow(
+      /"holidays" holds 2026-10-01, outside "covers" \(2026-11-01\.\.2026-12-31\)/,
+    );
+    const spec = parseCalendar({ ...base, covers: ['2026-01-01', '2026-12-31'] }, 'c.json');
+    expect(spec.covers).toEqual([d('2026-01-01'), d('2026-12-31')]);
+  });
+
+  it('tells which derived dates can be trusted: a deadline past the end is not', () => {
+    expect([cal.covers(d('2026-09-01')), cal.covers(d('2026-12-31')), cal.covers(d('2027-01-01'))]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(cal.covers(d('2026-08-31'))).toBe(false);
+    // Thu 2026-12-31, T1: expected Fri 2027-01-01 by the weekday rule alone, which the calendar cannot vouch for.
+    expect(cal.covers(cal.expectedSettle(d('2026-12-31'), CYCLE_T1))).toBe(false);
+    expect(cal.covers(cal.deadline(cal.expectedSettle(d('2026-12-29'), CYCLE_T1), 1))).toBe(true);
   });
 });
