@@ -1,21 +1,21 @@
 /**
- * The morning report in a real browser (Debian's chromium, driven by playwright-core): after a
+ * The morning report in a real browser (headless Chromium from npm, test/helpers/browser.ts, driven by playwright-core): after a
  * generated 5-day chain, the numbers the page shows — headline, per kind, per day, open items by
  * age, the table with its search and sort — equal the store's. A screenshot is kept as a test
  * artefact in test-output/.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/paths.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { renderReport, reportData } from '../../src/report.js';
 import type { RunSummary } from '../../src/run-day.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { datesFrom, generateChain, runDate, tempDir } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const money = (minor: number): string =>
   (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const int = (n: number): string => n.toLocaleString('en-US');
@@ -23,12 +23,8 @@ const int = (n: number): string => n.toLocaleString('en-US');
 let pool: Pool;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`,
-    );
   pool = createPool(2);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
