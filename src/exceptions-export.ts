@@ -176,14 +176,7 @@ function exportWriter(fmt: 'csv' | 'json', out: Writable): ExportWriter {
         const o: Record<string, string | number | null> = {};
         for (const c of EXPORT_COLUMNS) {
           const v = r[c];
-          o[c] =
-            numeric(c)
-              ? v === ''
-                ? null
-                : Number(v)
-              : v === ''
-                ? null
-                : v;
+          o[c] = numeric(c) ? (v === '' ? null : Number(v)) : v === '' ? null : v;
         }
         if (!out.write(`${JSON.stringify(o)}\n`)) await drained(out);
       },

@@ -5,6 +5,7 @@
  * RECON_DEBUG=1.
  */
 import { writeFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { generate } from '../../data-gen/generate.js';
@@ -15,6 +16,7 @@ import { parseIsoDate } from '../core/dates.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { exportExceptions } from '../exceptions-export.js';
 import { dataDirFiles } from '../inputs.js';
+import type { Pool } from '../pool.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { replay } from '../replay.js';
 import { renderReport, reportData } from '../report.js';
@@ -29,6 +31,37 @@ import { formatSummary } from './format-summary.js';
 export interface CliEnv {
   databaseUrl: string | undefined;
   debug: boolean;
+  /** Interval of the plain progress lines (RECON_PROGRESS_SECONDS, default 10 s). */
+  progressEveryMs: number;
+}
+
+/**
+ * Where the CLI writes and what environment it reads: the process's by default (bin/recon);
+ * tests run commands in-process with their own streams and environment.
+ */
+export interface CliIo {
+  stdout: Writable & { columns?: number };
+  stderr: Writable & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * A worker pool for `run` to use instead of starting its own (a program that embeds recon, or
+   * tests running many commands); its size stands for --workers, and its owner destroys it.
+   */
+  pool?: Pool;
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** Reads the environment once (STYLE 4): DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS. */
+export function cliEnv(env: CliIo['env']): CliEnv {
+  const s = Number(env.RECON_PROGRESS_SECONDS ?? 10);
+  return {
+    databaseUrl: env.DATABASE_URL,
+    debug: env.RECON_DEBUG === '1',
+    progressEveryMs: Number.isFinite(s) && s > 0 ? s * 1000 : 10_000,
+  };
 }
 
 async function withStore<T>(
@@ -52,12 +85,6 @@ const dbOption = {
   type: 'string',
 } as const;
 
-/** Interval of the plain progress lines: RECON_PROGRESS_SECONDS (default 10). */
-function progressEveryMs(): number {
-  const s = Number(process.env.RECON_PROGRESS_SECONDS ?? 10);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 10_000;
-}
-
 function checkDate(argv: { date?: unknown }): true {
   if (typeof argv.date !== 'string' || Number.isNaN(parseIsoDate(argv.date))) {
     throw new UsageError(`--date must be a date YYYY-MM-DD between 2000 and 2099, got "${String(argv.date)}"`);
@@ -65,7 +92,7 @@ function checkDate(argv: { date?: unknown }): true {
   return true;
 }
 
-export function buildCli(argv: string[], env: CliEnv): Argv {
+export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)): Argv {
   return yargs(argv)
     .scriptName('recon')
     .usage(
@@ -107,7 +134,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           calendarPath: calendar.path,
         });
         const secs = (performance.now() - t0) / 1000;
-        process.stderr.write(
+        io.stderr.write(
           `recon gen: ${s.days.length} days (${s.days[0]}..${s.days.at(-1)}) in ${a.out}: ${s.journalRows.toLocaleString('en-US')} journal rows, ${s.clearingRows.toLocaleString('en-US')} clearing rows, ${s.truth.length} planted findings in truth.csv (${secs.toFixed(1)}s)\n`,
         );
       },
@@ -199,18 +226,19 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
         // A terminal gets a live line; a log (cron, CI) a plain line every 10 s; --quiet neither.
         const progress = a.quiet
           ? silentProgress
-          : process.stderr.isTTY
-            ? ttyProgress()
-            : logProgress(process.stderr, progressEveryMs());
+          : io.stderr.isTTY
+            ? ttyProgress(io.stderr as NodeJS.WriteStream)
+            : logProgress(io.stderr, env.progressEveryMs);
+        const pooled = io.pool ? { pool: io.pool } : {};
         if (a.replay) {
-          const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress }));
-          process.stdout.write(
+          const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress, ...pooled }));
+          io.stdout.write(
             a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`,
           );
           return;
         }
-        const summary = await withStore(env, a.db, (store) => runDay(store, options, { progress }));
-        process.stdout.write(a.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+        const summary = await withStore(env, a.db, (store) => runDay(store, options, { progress, ...pooled }));
+        io.stdout.write(a.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
       },
     )
     .command(
@@ -248,7 +276,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
                 ...(a.minAmount !== undefined ? { minAmount: a.minAmount } : {}),
               },
               a.format,
-              process.stdout,
+              io.stdout,
             );
           },
           true,
@@ -283,7 +311,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
             `--out ${a.out}: cannot write the report there (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
           );
         }
-        process.stderr.write(
+        io.stderr.write(
           `recon: wrote ${a.out} (${data.headline.exceptions.toLocaleString('en-US')} exceptions raised on ${a.date}, ${data.headline.openFindings.toLocaleString('en-US')} open)\n`,
         );
       },
@@ -302,7 +330,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
           }),
       async (a) => {
         const report = await withStore(env, a.db, (store) => storeStatus(store, a.days), true);
-        process.stdout.write(a.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
+        io.stdout.write(a.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
       },
     )
     .command('db', 'store maintenance', (y) =>
@@ -315,7 +343,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
             const store = await openStore(resolveStoreTarget(a.db, env.databaseUrl));
             try {
               const r = await migrate(store);
-              process.stdout.write(
+              io.stdout.write(
                 r.applied.length
                   ? `applied ${r.applied.join(', ')}; schema at ${r.current} (${store.location})\n`
                   : `schema up to date at ${r.current} (${store.location})\n`,
@@ -331,7 +359,7 @@ export function buildCli(argv: string[], env: CliEnv): Argv {
     .strict()
     .help()
     .version(false)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
@@ -344,28 +372,30 @@ function exitCodeOf(e: unknown): number {
   return EXIT_INTERNAL;
 }
 
-export async function main(argv = hideBin(process.argv)): Promise<number> {
-  const env: CliEnv = { databaseUrl: process.env.DATABASE_URL, debug: process.env.RECON_DEBUG === '1' };
-  // A reader that stops early (`recon exceptions … | head`) is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+export async function main(argv = hideBin(process.argv), io: CliIo = processIo()): Promise<number> {
+  const env = cliEnv(io.env);
+  if (io.stdout === process.stdout) {
+    // A reader that stops early (`recon exceptions … | head`) is not an error.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   try {
-    await buildCli(argv, env).parseAsync();
+    await buildCli(argv, io, env).parseAsync();
     return 0;
   } catch (e) {
     const code = exitCodeOf(e);
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`recon: ${code === EXIT_INTERNAL ? 'internal error: ' : ''}${msg.split('\n')[0]}\n`);
+    io.stderr.write(`recon: ${code === EXIT_INTERNAL ? 'internal error: ' : ''}${msg.split('\n')[0]}\n`);
     if (
       code === EXIT_USAGE &&
       e instanceof UsageError &&
       /^(Missing required|Unknown argument|Not enough|Invalid values|Arguments .* mutually exclusive)/.test(msg)
     ) {
-      process.stderr.write('recon: see recon --help\n');
+      io.stderr.write('recon: see recon --help\n');
     }
-    if (env.debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (env.debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return code;
   }
 }

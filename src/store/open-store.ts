@@ -9,7 +9,11 @@ import type { Store } from './store.js';
 
 export const DEFAULT_EMBEDDED_DIR = '.recon/db';
 
-export type StoreTarget = { kind: 'server'; url: string } | { kind: 'embedded'; dir: string | undefined };
+/**
+ * A server by URL, or an embedded store in a directory; `dir` undefined is an in-memory embedded
+ * store (tests), empty or started from `image`, a data directory dumped by PGlite (dumpDataDir).
+ */
+export type StoreTarget = { kind: 'server'; url: string } | { kind: 'embedded'; dir: string | undefined; image?: Blob };
 
 export function isPostgresUrl(s: string): boolean {
   return /^postgres(ql)?:\/\//i.test(s);
@@ -27,7 +31,7 @@ export function resolveStoreTarget(db: string | undefined, databaseUrl: string |
 
 /** Opens the store; `lean` asks an embedded store for little memory (commands that stream). */
 export async function openStore(target: StoreTarget, lean = false): Promise<Store> {
-  const store = target.kind === 'server' ? await openPg(target.url) : await openPGlite(target.dir, lean);
+  const store = target.kind === 'server' ? await openPg(target.url) : await openPGlite(target.dir, lean, target.image);
   await store.exec(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'`);
   return store;
 }

@@ -109,10 +109,11 @@ function wrap(e: unknown, sql: string): StoreError {
 const LEAN_SHARED_BUFFERS = '16MB';
 
 /**
- * Opens (creating if needed) an embedded store in `dir`; `dir` undefined = in memory (tests).
- * `lean` opens it with small shared buffers, for commands that stream through it.
+ * Opens (creating if needed) an embedded store in `dir`; `dir` undefined = in memory (tests), from
+ * the dumped data directory `image` when given. `lean` opens it with small shared buffers, for
+ * commands that stream through it.
  */
-export async function openPGlite(dir: string | undefined, lean = false): Promise<Store> {
+export async function openPGlite(dir: string | undefined, lean = false, image?: Blob): Promise<Store> {
   const location = dir ? resolve(dir) : 'memory://';
   const release = dir ? lockStore(location) : () => {};
   try {
@@ -120,7 +121,9 @@ export async function openPGlite(dir: string | undefined, lean = false): Promise
     const options = lean
       ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${LEAN_SHARED_BUFFERS}`] }
       : {};
-    const db = dir ? await PGlite.create(location, options) : await PGlite.create(options);
+    const db = dir
+      ? await PGlite.create(location, options)
+      : await PGlite.create(image ? { ...options, loadDataDir: image } : options);
     return new PGliteStore(db, db, location, release, false);
   } catch (e) {
     release();

@@ -25,5 +25,7 @@ export async function launchBrowser(): Promise<Browser> {
     return chromium.launch({ executablePath: configured, args: SYSTEM_ARGS });
   }
   const { default: packaged } = await import('@sparticuz/chromium');
-  return chromium.launch({ executablePath: await packaged.executablePath(), args: packaged.args, headless: true });
+  // Its flags are made for AWS Lambda; in one process the browser ends with its first page.
+  const args = packaged.args.filter((a) => a !== '--single-process');
+  return chromium.launch({ executablePath: await packaged.executablePath(), args, headless: true });
 }

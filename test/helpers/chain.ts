@@ -1,7 +1,7 @@
 /** Running generated chains through the engine in-process, and reading back what it found. */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { type GenSummary, generate, TRUTH_COLUMNS } from '../../data-gen/generate.js';
 import { loadCalendar } from '../../src/calendar.js';
 import { fillRunOptions, type RunOptions } from '../../src/config.js';
@@ -13,8 +13,9 @@ import { type RunSummary, runDay } from '../../src/run-day.js';
 import { parseSmallCsv } from '../../src/small-csv.js';
 import type { Store } from '../../src/store/store.js';
 
+/** A new temporary directory inside the test run's directory (removed after the run). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `recon-${prefix}-`));
+  return mkdtempSync(join(inject('testRoot'), `${prefix}-`));
 }
 
 export function generateChain(
@@ -35,7 +36,7 @@ export function datesFrom(start: string, days: number): string[] {
 }
 
 /** Small chunks and several partitions so that tests cross chunk cuts and partitions. */
-export const TEST_ENGINE: Partial<RunOptions> = { workers: 2, partitions: 5, chunkBytes: 16 * 1024 };
+export const TEST_ENGINE: Partial<RunOptions> = { workers: 2, partitions: 5, chunkBytes: 64 * 1024 };
 
 export async function runDate(
   store: Store,

@@ -12,9 +12,9 @@ import { packagePath } from '../../src/paths.js';
 import type { Pool } from '../../src/pool.js';
 import { type RunSummary, runDay } from '../../src/run-day.js';
 import { migrate } from '../../src/store/migrate.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from './chain.js';
+import { openMemoryStore } from './stores.js';
 
 export const MERCHANT = '898310148160568';
 export const TERMINAL = '10023456';
@@ -127,7 +127,7 @@ export class Scenario {
       return this.shared;
     }
     if (!this.store) {
-      this.store = await openStore({ kind: 'embedded', dir: undefined });
+      this.store = await openMemoryStore();
       await migrate(this.store);
     }
     return this.store;

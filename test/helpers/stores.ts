@@ -1,62 +1,88 @@
 /**
- * Stores for integration tests: always an in-memory PGlite; also a private database on the
- * PostgreSQL server when DATABASE_URL is set (CI always sets it). Each test file gets its own
- * database, dropped afterwards.
+ * Stores for integration tests: always an embedded PGlite store; also a private database on the
+ * PostgreSQL server when DATABASE_URL is set (CI always sets it). Each store is a copy of a migrated
+ * template made once by test/global-setup.ts (a directory, or a server template database), and is
+ * dropped by `dispose`.
  */
-
 import { randomBytes } from 'node:crypto';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
-import { migrate } from '../../src/store/migrate.js';
-import { openStore } from '../../src/store/open-store.js';
+import { inject } from 'vitest';
+import { openStore, type StoreTarget } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { tempDir } from './chain.js';
 
 export interface StoreCase {
   name: string;
   /** A fresh, migrated, empty store. */
   open(): Promise<Store>;
-  /** Drops what `open` created. */
+  /**
+   * A fresh, migrated, empty store, as its --db value and its target (for CLI tests); with `from`,
+   * a copy of that store instead (a directory, or a database name on the server) that no one has open.
+   */
+  fresh(from?: string): Promise<{ db: string; target: StoreTarget }>;
+  /** Drops what `open` and `fresh` created. */
   dispose(): Promise<void>;
 }
 
 const serverUrl = process.env.DATABASE_URL;
 
-function pgliteCase(): StoreCase {
+let image: Blob | undefined;
+
+/** A fresh, migrated, empty in-memory embedded store (started from the run's dumped template). */
+export async function openMemoryStore(): Promise<Store> {
+  image ??= new Blob([readFileSync(inject('embeddedImage'))]);
+  return openStore({ kind: 'embedded', dir: undefined, image });
+}
+
+function embeddedCase(): StoreCase {
+  const created: string[] = [];
+  const fresh = async (from?: string): Promise<{ db: string; target: StoreTarget }> => {
+    const dir = join(tempDir('store'), 'db');
+    cpSync(from ?? inject('embeddedTemplate'), dir, { recursive: true });
+    created.push(dir);
+    return { db: dir, target: { kind: 'embedded', dir } };
+  };
   return {
     name: 'pglite',
-    async open() {
-      const s = await openStore({ kind: 'embedded', dir: undefined });
-      await migrate(s);
-      return s;
+    fresh,
+    open: openMemoryStore,
+    async dispose() {
+      for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
-    async dispose() {},
   };
+}
+
+export async function serverAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
 function serverCase(url: string): StoreCase {
   const created: string[] = [];
-  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
+  const fresh = async (from?: string): Promise<{ db: string; target: StoreTarget }> => {
+    const name = `recon_test_${randomBytes(6).toString('hex')}`;
+    const template = from === undefined ? inject('serverTemplate') : new URL(from).pathname.slice(1);
+    await serverAdmin(url, (c) => c.query(`create database ${name} template ${template}`));
+    created.push(name);
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return { db: u.toString(), target: { kind: 'server', url: u.toString() } };
   };
   return {
     name: 'server',
+    fresh,
     async open() {
-      const name = `recon_test_${randomBytes(6).toString('hex')}`;
-      await admin((c) => c.query(`create database ${name}`));
-      created.push(name);
-      const u = new URL(url);
-      u.pathname = `/${name}`;
-      const s = await openStore({ kind: 'server', url: u.toString() });
-      await migrate(s);
-      return s;
+      return openStore((await fresh()).target);
     },
     async dispose() {
-      await admin(async (c) => {
+      await serverAdmin(url, async (c) => {
         for (const name of created.splice(0)) await c.query(`drop database if exists ${name} with (force)`);
       });
     },
@@ -65,5 +91,5 @@ function serverCase(url: string): StoreCase {
 
 /** The stores every store test runs on. */
 export function storeCases(): StoreCase[] {
-  return serverUrl ? [pgliteCase(), serverCase(serverUrl)] : [pgliteCase()];
+  return serverUrl ? [embeddedCase(), serverCase(serverUrl)] : [embeddedCase()];
 }

@@ -1,23 +1,16 @@
 /**
- * The command line as users run it (bin/recon in a child process, embedded store in a temp
- * directory): the documented commands work, the exceptions export has the §8 columns, and every
- * failure is one line with its exit code, never a stack trace.
+ * The command line as users run it: the main journey through bin/recon in child processes (gen,
+ * run into .recon/db, export), the rest through the CLI's `main` in this process (test/helpers/cli.ts),
+ * on an embedded store in a temp directory. The documented commands work, the exceptions export has
+ * the §8 columns, and every failure is one line with its exit code, never a stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packagePath } from '../../src/paths.js';
 import { tempDir } from '../helpers/chain.js';
+import { recon, reconProcess, templateStoreAt, useSharedPool } from '../helpers/cli.js';
 
-const BIN = packagePath('bin/recon');
-
-function recon(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const env = { ...process.env };
-  delete env.DATABASE_URL; // the embedded store, as on a fresh machine
-  const r = spawnSync(BIN, args, { cwd, env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+useSharedPool();
 
 const HEADER =
   'business_date,kind,status,merchant_id,terminal_id,rrn,stan,order_no,txn_time,journal_amount_minor,clearing_amount_minor,fee_minor,expected_fee_minor,expected_settle_date,settle_date,days_late,duplicate_count,journal_source,clearing_source';
@@ -25,9 +18,8 @@ const HEADER =
 describe('recon CLI', () => {
   const cwd = tempDir('cli');
 
-  it('generates days, runs them into .recon/db, and exports the findings', () => {
-    const gen = recon(
-      cwd,
+  it('generates days, runs them into .recon/db, and exports the findings', async () => {
+    const gen = await reconProcess(cwd, [
       'gen',
       '--date',
       '2026-11-16',
@@ -39,15 +31,15 @@ describe('recon CLI', () => {
       '4',
       '--out',
       'data',
-    );
+    ]);
     expect(gen.code, gen.stderr).toBe(0);
     for (const d of ['2026-11-16', '2026-11-17', '2026-11-18']) {
-      const run = recon(cwd, 'run', '--date', d, '--data-dir', 'data');
+      const run = await reconProcess(cwd, ['run', '--date', d, '--data-dir', 'data']);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`recon run ${d}`));
       expect(run.stdout).toMatch(/journal +[\d,]+ in = /);
     }
-    const csv = recon(cwd, 'exceptions', '--date', '2026-11-18');
+    const csv = await reconProcess(cwd, ['exceptions', '--date', '2026-11-18']);
     expect(csv.code, csv.stderr).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toBe(HEADER);
@@ -55,7 +47,16 @@ describe('recon CLI', () => {
     expect(lines.slice(1).every((l) => l.startsWith('2026-11-18,'))).toBe(true);
     expect(lines.some((l) => l.includes(',MISSING_CREDIT,'))).toBe(true);
 
-    const json = recon(cwd, 'exceptions', '--date', '2026-11-18', '--kind', 'MISSING_CREDIT', '--format', 'json');
+    // The rest of the journey in this process (the same main, without a process start).
+    const json = await recon(cwd, [
+      'exceptions',
+      '--date',
+      '2026-11-18',
+      '--kind',
+      'MISSING_CREDIT',
+      '--format',
+      'json',
+    ]);
     expect(json.code, json.stderr).toBe(0);
     const objs = json.stdout
       .trim()
@@ -64,25 +65,36 @@ describe('recon CLI', () => {
     expect(objs.length).toBeGreaterThan(0);
     expect(objs.every((o) => o.kind === 'MISSING_CREDIT' && typeof o.journal_amount_minor === 'number')).toBe(true);
 
-    const summary = recon(cwd, 'run', '--date', '2026-11-18', '--data-dir', 'data', '--json');
+    const summary = await recon(cwd, ['run', '--date', '2026-11-18', '--data-dir', 'data', '--json']);
     expect(summary.code, summary.stderr).toBe(0);
     const s = JSON.parse(summary.stdout) as { rerun: boolean; journal: { rowsIn: number } };
     expect(s.rerun).toBe(true);
     expect(s.journal.rowsIn).toBeGreaterThan(1000);
   });
 
-  it('shows the chain of runs, the dates with no run and what is open', () => {
-    const empty = recon(cwd, 'status', '--db', 'status-db');
+  it('shows the chain of runs, the dates with no run and what is open', async () => {
+    templateStoreAt(join(cwd, 'status-db'));
+    const empty = await recon(cwd, ['status', '--db', 'status-db']);
     expect(empty.code, empty.stderr).toBe(0);
     expect(empty.stdout).toContain('no runs yet');
-    for (const d of ['2026-11-16', '2026-11-18'])
-      expect(recon(cwd, 'run', '--date', d, '--data-dir', 'data', '--db', 'status-db').code).toBe(0);
-    const text = recon(cwd, 'status', '--db', 'status-db');
+    expect((await recon(cwd, ['run', '--date', '2026-11-16', '--data-dir', 'data', '--db', 'status-db'])).code).toBe(0);
+    const run18 = await recon(cwd, [
+      'run',
+      '--date',
+      '2026-11-18',
+      '--data-dir',
+      'data',
+      '--db',
+      'status-db',
+      '--json',
+    ]);
+    expect(run18.code, run18.stderr).toBe(0);
+    const text = await recon(cwd, ['status', '--db', 'status-db']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('runs 2026-11-16..2026-11-18; dates with no run: 2026-11-17');
     expect(text.stdout).toMatch(/^2026-11-17 {2}NO RUN$/m);
     expect(text.stdout).toMatch(/^2026-11-18 {2}committed +[\d,]+ +[\d,]+ +0 +\d+ +[\d,]+ \/ [\d,]+ +[\d.]+ s$/m);
-    const json = recon(cwd, 'status', '--db', 'status-db', '--json', '--days', '2');
+    const json = await recon(cwd, ['status', '--db', 'status-db', '--json', '--days', '2']);
     const r = JSON.parse(json.stdout) as {
       missing: string[];
       runs: { date: string; status: string; findings: number | null }[];
@@ -96,40 +108,36 @@ describe('recon CLI', () => {
     ]);
     // Open findings are those of both runs still open; open items are the latest run's snapshot.
     const findings =
-      recon(cwd, 'exceptions', '--date', '2026-11-16', '--db', 'status-db', '--status', 'open')
-        .stdout.trim()
+      (await recon(cwd, ['exceptions', '--date', '2026-11-16', '--db', 'status-db', '--status', 'open'])).stdout
+        .trim()
         .split('\n').length - 1;
     const later =
-      recon(cwd, 'exceptions', '--date', '2026-11-18', '--db', 'status-db', '--status', 'open')
-        .stdout.trim()
+      (await recon(cwd, ['exceptions', '--date', '2026-11-18', '--db', 'status-db', '--status', 'open'])).stdout
+        .trim()
         .split('\n').length - 1;
     expect(r.openFindings.reduce((a, f) => a + f.count, 0)).toBe(findings + later);
-    const run18 = JSON.parse(
-      recon(cwd, 'run', '--date', '2026-11-18', '--data-dir', 'data', '--db', 'status-db', '--json').stdout,
-    ) as { openItems: { journal: number; clearing: number } };
-    const again = JSON.parse(recon(cwd, 'status', '--db', 'status-db', '--json').stdout) as typeof r;
-    const items = (side: string): number =>
-      again.openItems.filter((o) => o.side === side).reduce((a, o) => a + o.count, 0);
-    expect([items('journal'), items('clearing')]).toEqual([run18.openItems.journal, run18.openItems.clearing]);
+    const latest = JSON.parse(run18.stdout) as { openItems: { journal: number; clearing: number } };
+    const items = (side: string): number => r.openItems.filter((o) => o.side === side).reduce((a, o) => a + o.count, 0);
+    expect([items('journal'), items('clearing')]).toEqual([latest.openItems.journal, latest.openItems.clearing]);
   });
 
-  it('refuses a file loaded before unless --force, and an older date with a pointer to --replay', () => {
+  it('refuses a file loaded before unless --force, and an older date with a pointer to --replay', async () => {
     const other = join(cwd, 'again');
     mkdirSync(join(other, 'journal'), { recursive: true });
     mkdirSync(join(other, 'clearing'), { recursive: true });
     copyFileSync(join(cwd, 'data/journal/2026-11-18.csv'), join(other, 'journal/2026-11-19.csv'));
     copyFileSync(join(cwd, 'data/clearing/2026-11-18.csv'), join(other, 'clearing/2026-11-19.csv'));
-    const twice = recon(cwd, 'run', '--date', '2026-11-19', '--data-dir', 'again');
+    const twice = await recon(cwd, ['run', '--date', '2026-11-19', '--data-dir', 'again']);
     expect(twice.code).toBe(3);
     expect(twice.stderr).toMatch(/already loaded by the run of 2026-11-18.*--force/);
     expect(twice.stderr.trim().split('\n')).toHaveLength(1);
 
-    const older = recon(cwd, 'run', '--date', '2026-11-17', '--data-dir', 'data');
+    const older = await recon(cwd, ['run', '--date', '2026-11-17', '--data-dir', 'data']);
     expect(older.code).toBe(2);
     expect(older.stderr).toMatch(/refused: runs up to 2026-11-18 exist.*--replay/);
   });
 
-  it('says what is wrong in one line with an exit code', () => {
+  it('says what is wrong in one line with an exit code', async () => {
     const cases: [string[], number, RegExp][] = [
       [['run', '--date', '2026-13-01', '--data-dir', 'data'], 2, /--date must be a date/],
       [['run', '--date', '2026-11-20', '--journal', 'nope.csv'], 3, /nope\.csv: journal file not found/],
@@ -149,7 +157,7 @@ describe('recon CLI', () => {
       ],
     ];
     for (const [args, code, message] of cases) {
-      const r = recon(cwd, ...args);
+      const r = await recon(cwd, args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -19,9 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { queryExceptions } from '../../src/exceptions-export.js';
 import { createPool, type Pool } from '../../src/pool.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { credit, FIXTURE_CALENDAR, qrCredit, qrSale, rrnOf, Scenario, sale } from '../helpers/scenario.js';
+import { openMemoryStore } from '../helpers/stores.js';
 
 const RUN = '2026-10-09'; // a Friday, after the National Day holiday (Oct 1–7) of the fixture calendar
 const RUN_DAY = parseIsoDate(RUN);
@@ -313,7 +313,7 @@ let pool: Pool;
 let store: Store;
 beforeAll(async () => {
   pool = createPool(2);
-  store = await openStore({ kind: 'embedded', dir: undefined });
+  store = await openMemoryStore();
 });
 afterAll(async () => {
   await store.close();

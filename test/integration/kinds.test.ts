@@ -4,12 +4,12 @@
  * Mon 23), and September 2026 on a fixture calendar (Sun 20 a make-up working day, Fri 25 – Sun 27
  * the Mid-Autumn holiday). A T1 sale of Monday the 16th is expected on Tuesday and ages on Wednesday.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '../../src/core/hash.js';
 import { hashOrderKey, hashRrnKey } from '../../src/core/keys.js';
 import { packAlnum } from '../../src/core/packed.js';
 import { createPool, type Pool } from '../../src/pool.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import {
   credit,
@@ -23,13 +23,14 @@ import {
   sale,
   TERMINAL,
 } from '../helpers/scenario.js';
+import { openMemoryStore } from '../helpers/stores.js';
 
 let pool: Pool;
 /** One embedded store for the file; each scenario starts it empty. */
 let store: Store;
 beforeAll(async () => {
   pool = createPool(2);
-  store = await openStore({ kind: 'embedded', dir: undefined });
+  store = await openMemoryStore();
 });
 afterAll(async () => {
   await pool.destroy();

@@ -1,0 +1,182 @@
+/**
+ * Acceptance on generated chains: run day by day, the engine reports exactly the planted findings
+ * (kind, keys, amounts, days_late, duplicate_count, status) — no more, no less — on every seed on
+ * the embedded store, and on the first seed of each chain on the server (the seeds vary the data;
+ * the store's part is the same for each). On the first seed of each chain, re-running the latest
+ * date leaves the store identical; an older date is refused, and --replay from it leaves the store
+ * identical to the clean chain.
+ *
+ * Run per store by test/integration/chain.test.ts (embedded) and chain-server.test.ts, side by side.
+ *
+ * Chains: five working days (Mon–Fri) on the shipped calendar, and ten days across the Mid-Autumn
+ * holiday and a make-up working day on a fixture calendar.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillRunOptions, type RunOptions } from '../../src/config.js';
+import { KIND_NAMES } from '../../src/core/codes.js';
+import { UsageError } from '../../src/errors.js';
+import { dataDirFiles } from '../../src/inputs.js';
+import { createPool, type Pool } from '../../src/pool.js';
+import { replay } from '../../src/replay.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  datesFrom,
+  foundLines,
+  generateChain,
+  RUN_TABLES,
+  runDate,
+  TEST_ENGINE,
+  tableSnapshot,
+  truthLines,
+} from './chain.js';
+import { FIXTURE_CALENDAR } from './scenario.js';
+import { type StoreCase, storeCases } from './stores.js';
+
+const TABLES = RUN_TABLES;
+
+async function snapshot(store: Store): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const [t, o] of TABLES) out.push(await tableSnapshot(store, t, o));
+  return out;
+}
+
+interface ChainCase {
+  name: string;
+  start: string;
+  days: number;
+  rows: number;
+  seeds: number[];
+  calendar?: string;
+  kinds: readonly string[];
+  /** Run options on top of TEST_ENGINE. */
+  run?: Partial<RunOptions>;
+}
+
+const CHAINS: ChainCase[] = [
+  {
+    name: '5-day chain (Mon–Fri)',
+    start: '2026-11-16',
+    days: 5,
+    rows: 2500,
+    seeds: [1, 2, 3],
+    kinds: [
+      'MISSING_CREDIT',
+      'DELAYED_CREDIT',
+      'DUPLICATE_CREDIT',
+      'AMOUNT_MISMATCH',
+      'UNMATCHED_CLEARING',
+      'RISK_HOLD',
+      'DECLINED_BUT_SETTLED',
+    ],
+  },
+  {
+    name: '10-day chain across a holiday',
+    start: '2026-09-19',
+    days: 10,
+    rows: 2500,
+    seeds: [1, 2, 3, 4, 5],
+    calendar: FIXTURE_CALENDAR,
+    kinds: KIND_NAMES,
+  },
+  {
+    // A budget far below the rows: every run spills its batches to Arrow IPC files.
+    name: '10-day chain spilled to disk (--memory 1m)',
+    start: '2026-09-19',
+    days: 10,
+    rows: 2500,
+    seeds: [6],
+    calendar: FIXTURE_CALENDAR,
+    kinds: KIND_NAMES,
+    run: { memory: '1m' },
+  },
+];
+
+/** The chains on the embedded store or on the server (none when DATABASE_URL is not set). */
+export function chainSuite(store: 'pglite' | 'server'): void {
+  let pool: Pool;
+  beforeAll(() => {
+    pool = createPool(2);
+  });
+  afterAll(async () => {
+    await pool.destroy();
+  });
+  for (const sc of storeCases().filter((c) => c.name === store)) chains(sc, () => pool);
+}
+
+function chains(sc: StoreCase, poolOf: () => Pool): void {
+  for (const chain of CHAINS) {
+    describe(`${chain.name} on ${sc.name}`, () => {
+      afterAll(() => sc.dispose());
+
+      for (const seed of sc.name === 'server' ? chain.seeds.slice(0, 1) : chain.seeds) {
+        // Every seed checks the findings; the first of each chain also re-runs and replays.
+        const again = seed === chain.seeds[0];
+        const title = again
+          ? 'exactly the planted findings; a re-run and a replay change nothing'
+          : 'exactly the planted findings';
+        it(`seed ${seed}: ${title}`, async () => {
+          const pool = poolOf();
+          const { dir } = generateChain(chain.start, chain.days, chain.rows, seed, chain.calendar);
+          const truth = truthLines(dir);
+          const kinds = new Set(truth.map((l) => l.split(',')[1]));
+          for (const k of chain.kinds) expect(kinds, `the truth plants ${k}`).toContain(k);
+          expect(truth.some((l) => l.includes(',MISSING_CREDIT,resolved,'))).toBe(true);
+          expect(truth.some((l) => l.includes(',MISSING_CREDIT,open,'))).toBe(true);
+          const extra: Partial<RunOptions> = { ...(chain.calendar ? { calendar: chain.calendar } : {}), ...chain.run };
+
+          const store = await sc.open();
+          try {
+            const dates = datesFrom(chain.start, chain.days);
+            for (const d of dates) {
+              const s = await runDate(store, dir, d, pool, extra);
+              expect(s.spilled).toBe(chain.run?.memory !== undefined);
+              expect(s.journal.rowsIn).toBe(
+                s.journal.reconciled + s.journal.open + s.journal.exception + s.journal.rejected,
+              );
+              expect(s.clearing.rowsIn).toBe(
+                s.clearing.reconciled + s.clearing.open + s.clearing.exception + s.clearing.rejected,
+              );
+              expect(s.journal.rejected + s.clearing.rejected).toBe(0);
+            }
+            expect(await foundLines(store, dates)).toEqual(truth);
+            if (!again) return;
+
+            const before = await snapshot(store);
+            const rerun = await runDate(store, dir, dates.at(-1)!, pool, extra);
+            expect(rerun.rerun).toBe(true);
+            const after = await snapshot(store);
+            TABLES.forEach(([t], i) => {
+              expect(after[i], t).toEqual(before[i]);
+            });
+
+            const middle = dates[Math.floor(dates.length / 2)]!;
+            const older = runDate(store, dir, middle, pool, extra);
+            await expect(older).rejects.toThrow(UsageError);
+            await expect(older).rejects.toThrow(/--replay/);
+            const f = dataDirFiles(dir, middle);
+            const replayed = await replay(
+              store,
+              fillRunOptions({
+                ...TEST_ENGINE,
+                ...extra,
+                date: middle,
+                journal: f.journal,
+                clearing: f.clearing,
+                merchants: f.merchants,
+              }),
+              { pool },
+            );
+            expect(replayed.map((r) => r.date)).toEqual(dates.slice(dates.indexOf(middle)));
+            const afterReplay = await snapshot(store);
+            TABLES.forEach(([t], i) => {
+              expect(afterReplay[i], `${t} after replay`).toEqual(before[i]);
+            });
+            expect(await foundLines(store, dates)).toEqual(truth);
+          } finally {
+            await store.close();
+          }
+        });
+      }
+    });
+  }
+}

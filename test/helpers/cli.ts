@@ -1,0 +1,148 @@
+/**
+ * Running recon commands from tests, on the embedded store unless a test says otherwise:
+ * - `recon`: in this process, through the CLI's `main` with captured stdout and stderr, the way
+ *   bin/recon calls it (the same parsing, messages and exit codes) without a process start,
+ *   a WASM compile and module loading per command;
+ * - `reconProcess`: bin/recon as a child process, asynchronously, for what only a process shows
+ *   (the binary itself, signals, fault points, locks between processes).
+ */
+import { spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { packagePath } from '../../src/paths.js';
+import { createPool, type Pool } from '../../src/pool.js';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export const BIN = packagePath('bin/recon');
+
+/**
+ * Node flags of the child processes: `--liftoff-only` keeps V8 from optimising PGlite's WASM with
+ * TurboFan in the background, which a test's short run never earns back (it costs about a third of
+ * a small run's CPU on this 2-core machine). It changes when code is compiled, not what it does.
+ */
+export const NODE_FLAGS = ['--liftoff-only'];
+
+/** Flags whose values are paths: relative ones are taken from `cwd`, as a shell in that directory would. */
+const PATH_FLAGS = new Set([
+  '--data-dir',
+  '--journal',
+  '--clearing',
+  '--merchants',
+  '--calendar',
+  '--db',
+  '--out',
+  '--spill-dir',
+]);
+
+/** Path flags whose defaults are relative to the working directory, by command. */
+const RELATIVE_DEFAULTS: Record<string, [flag: string, value: string][]> = {
+  gen: [['--out', 'data']],
+  run: [['--db', '.recon/db']],
+  exceptions: [['--db', '.recon/db']],
+  status: [['--db', '.recon/db']],
+  report: [
+    ['--db', '.recon/db'],
+    ['--out', 'report.html'],
+  ],
+  db: [['--db', '.recon/db']],
+};
+
+function absolute(cwd: string, args: readonly string[]): string[] {
+  const out: string[] = [];
+  let flag = '';
+  for (const a of args) {
+    if (a.startsWith('--')) flag = a;
+    else if (PATH_FLAGS.has(flag) && !isAbsolute(a) && !a.startsWith('postgres')) {
+      out.push(join(cwd, a));
+      continue;
+    }
+    out.push(a);
+  }
+  const given = new Set(args.filter((a) => a.startsWith('--')));
+  for (const [flag, value] of RELATIVE_DEFAULTS[args[0] ?? ''] ?? []) {
+    if (!given.has(flag)) out.push(flag, join(cwd, value));
+  }
+  return out;
+}
+
+class Collect extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/** The environment of a command: this process's, without DATABASE_URL (the embedded store), plus `env`. */
+function environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env };
+  delete e.DATABASE_URL;
+  return { ...e, ...env };
+}
+
+/**
+ * Runs `recon <args>` in this process as a shell in `cwd` would: relative paths in path flags, and
+ * the defaults that are relative paths (.recon/db, data, report.html), are taken from `cwd`.
+ */
+export async function recon(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const stdout = new Collect();
+  const stderr = new Collect();
+  const code = await main(absolute(cwd, args), {
+    stdout,
+    stderr,
+    env: environment(env),
+    ...(shared ? { pool: shared } : {}),
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+let shared: Pool | undefined;
+
+/**
+ * Gives this file's in-process commands one worker pool, started before its tests and destroyed
+ * after them, instead of a new pool (threads, module loading, cold code) for every `run`.
+ */
+export function useSharedPool(): void {
+  beforeAll(() => {
+    shared = createPool(2);
+  });
+  afterAll(async () => {
+    await shared?.destroy();
+    shared = undefined;
+  });
+}
+
+/** Runs bin/recon in a child process in `cwd`. */
+export function reconProcess(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
+      cwd,
+      env: environment(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Puts a fresh, migrated, empty embedded store at `path` (a copy of the run's template). */
+export function templateStoreAt(path: string): string {
+  cpSync(inject('embeddedTemplate'), path, { recursive: true });
+  return path;
+}
