@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { packagePath } from '../src/paths.js';
 import { migrate } from '../src/store/migrate.js';
 import { openStore } from '../src/store/open-store.js';
+import { serverAdmin as admin } from './helpers/server-admin.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -49,16 +49,6 @@ async function build(): Promise<void> {
     throw new Error(`the build failed (tsc -p tsconfig.json):\n${out || String(e)}`);
   }
   await run(process.execPath, [packagePath('scripts/copy-assets.mjs')]);
-}
-
-async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

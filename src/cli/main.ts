@@ -1,8 +1,9 @@
 /**
  * The `recon` command line (DESIGN §8): yargs commands that read flags into typed options and call
- * the library; the environment (DATABASE_URL, RECON_DEBUG) is read here, once. Every failure ends
- * as one line on stderr and an exit code (README "Exit codes"), never a stack trace unless
- * RECON_DEBUG=1.
+ * the library; the environment (DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS) is read here,
+ * once (cliEnv). Every failure ends as one line on stderr and an exit code (README "Exit codes"),
+ * never a stack trace unless RECON_DEBUG=1. `main` writes to the streams it is given (CliIo):
+ * bin/recon gives the process's, tests their own.
  */
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';

@@ -21,7 +21,8 @@ import { openStore, type StoreTarget } from '../../src/store/open-store.js';
 import { readHolder } from '../../src/store/store-lock.js';
 import { generateChain, RUN_TABLES, tableSnapshot, tempDir } from './chain.js';
 import { BIN, NODE_FLAGS, recon } from './cli.js';
-import { type StoreCase, serverAdmin, storeCases } from './stores.js';
+import { serverAdmin } from './server-admin.js';
+import { type StoreCase, storeCases } from './stores.js';
 
 const serverUrl = process.env.DATABASE_URL;
 

@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { openStore, type StoreTarget } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from './chain.js';
+import { serverAdmin } from './server-admin.js';
 
 export interface StoreCase {
   name: string;
@@ -52,16 +52,6 @@ function embeddedCase(): StoreCase {
       for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export async function serverAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 function serverCase(url: string): StoreCase {

@@ -4,32 +4,13 @@
  * export. A server-only concern (PGlite has no roles): this file runs when DATABASE_URL is set,
  * which CI always does.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packagePath } from '../../src/paths.js';
 import { generateChain } from '../helpers/chain.js';
+import { recon } from '../helpers/cli.js';
+import { serverAdmin as as } from '../helpers/server-admin.js';
 
 const serverUrl = process.env.DATABASE_URL;
-const BIN = packagePath('bin/recon');
-
-function recon(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  const r = spawnSync(BIN, args, { env, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function as<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 describe.runIf(serverUrl)('a least-privilege PostgreSQL role', () => {
   const suffix = randomBytes(5).toString('hex');
@@ -61,14 +42,24 @@ describe.runIf(serverUrl)('a least-privilege PostgreSQL role', () => {
     });
     const url = at(role, db);
     const { dir } = generateChain('2026-11-16', 2, 1500, 41);
-    expect(recon('db', 'migrate', '--db', url).code).toBe(0);
+    expect((await recon(dir, ['db', 'migrate', '--db', url])).code).toBe(0);
     for (const d of ['2026-11-16', '2026-11-17', '2026-11-17']) {
-      const r = recon('run', '--date', d, '--data-dir', dir, '--db', url, '--quiet');
+      const r = await recon(dir, ['run', '--date', d, '--data-dir', dir, '--db', url, '--quiet']);
       expect(r.code, r.stderr).toBe(0);
     }
-    const replay = recon('run', '--date', '2026-11-16', '--data-dir', dir, '--db', url, '--quiet', '--replay');
+    const replay = await recon(dir, [
+      'run',
+      '--date',
+      '2026-11-16',
+      '--data-dir',
+      dir,
+      '--db',
+      url,
+      '--quiet',
+      '--replay',
+    ]);
     expect(replay.code, replay.stderr).toBe(0);
-    const x = recon('exceptions', '--date', '2026-11-17', '--db', url);
+    const x = await recon(dir, ['exceptions', '--date', '2026-11-17', '--db', url]);
     expect(x.code, x.stderr).toBe(0);
     expect(x.stdout.trim().split('\n').length).toBeGreaterThan(5);
     // …and the role really has no more than that.
