@@ -33,8 +33,12 @@ describe('recon CLI', () => {
       'data',
     ]);
     expect(gen.code, gen.stderr).toBe(0);
+    // The first run makes .recon/db (a fresh store: initdb and the migrations) in a process of its own.
     for (const d of ['2026-11-16', '2026-11-17', '2026-11-18']) {
-      const run = await reconProcess(cwd, ['run', '--date', d, '--data-dir', 'data']);
+      const run =
+        d === '2026-11-16'
+          ? await reconProcess(cwd, ['run', '--date', d, '--data-dir', 'data'])
+          : await recon(cwd, ['run', '--date', d, '--data-dir', 'data']);
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`recon run ${d}`));
       expect(run.stdout).toMatch(/journal +[\d,]+ in = /);
