@@ -258,7 +258,7 @@ describe('bad rows', () => {
 
 describe('whole-file faults', () => {
   const cwd = tempDir('file-faults');
-  generateInto(cwd, '2026-11-16', 2, 1500, 13);
+  generateInto(cwd, '2026-11-16', 2, 800, 13);
   const file = (side: string, date: string): string => join(cwd, 'data', side, `${date}.csv`);
 
   it('names the file and the problem in one line: empty, unknown column, missing column; a header alone is an empty day', async () => {
