@@ -117,7 +117,7 @@ function crashTests(t: StoreCase): void {
       extra: string[] = [],
     ): ReturnType<typeof start> =>
       start(
-        ['run', '--date', date, '--data-dir', dir, '--db', db, '--workers', '2', '--quiet', ...extra],
+        ['run', '--date', date, '--data-dir', dir, '--db', db, '--workers', '1', '--quiet', ...extra],
         env,
         'recon: fault point',
       );
@@ -131,7 +131,7 @@ function crashTests(t: StoreCase): void {
       // In this process (the same CLI and options, without a process start): the runs below are
       // compared with it.
       const { db, target } = await t.fresh();
-      const args = (date: string): string[] => ['run', '--date', date, '--data-dir', dir, '--db', db, '--workers', '2'];
+      const args = (date: string): string[] => ['run', '--date', date, '--data-dir', dir, '--db', db, '--workers', '1'];
       const first = await recon(dir, [...args(DAY1), '--quiet']);
       expect(first.code, first.stderr).toBe(0);
       day1 = (await t.fresh(db)).db;
