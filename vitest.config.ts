@@ -1,18 +1,24 @@
 import { defineConfig } from 'vitest/config';
+import { LongFirstSequencer } from './test/sequencer.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Builds dist/ (the worker pool and bin/recon run it) and makes the template stores, once.
     globalSetup: ['test/global-setup.ts'],
-    // Worker pools and PGlite instances live in the test process: isolate files in forks.
+    // Worker pools and PGlite instances live in the test process: forks, not threads.
     pool: 'forks',
+    // Files that run in the same fork share its loaded modules (each still makes its own pools and
+    // stores, and closes them): the module loading is not repeated for every file.
     isolate: false,
     // Test runs are short: PGlite's WASM is not worth optimising (TurboFan) in them (test/helpers/cli.ts).
     execArgv: ['--liftoff-only'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
-    // The integration files each run many chains; keep the machine's two cores for their pools.
+    // Three files at a time on the two cores: each waits part of the time (for child processes, the
+    // server, its worker pool).
     maxWorkers: 3,
+    // The long files first (test/sequencer.ts).
+    sequence: { sequencer: LongFirstSequencer },
   },
 });
