@@ -141,119 +141,123 @@ function crashTests(t: StoreCase): void {
       expect(reference[0]!.length).toBeGreaterThan(10); // findings were made
     });
 
-    it('kill -9 during scan, join and commit leaves the store as before; the rerun gives the reference', async () => {
-      const { db, target } = await afterDay1();
-      const before = await snapshot(target);
-      for (const point of ['scan', 'join', 'commit']) {
-        const r = run(db, DAY2, { ...engine, RECON_FAULT: `${point}:pause` });
-        expect(await r.reached, `never reached ${point}`).toBe(true);
-        r.child.kill('SIGKILL');
-        const exit = await r.done;
-        expect(exit.signal).toBe('SIGKILL');
-        expect(await snapshot(target), `store changed by a run killed at ${point}`).toEqual(before);
-      }
-      const rerun = await run(db, DAY2, engine).done;
-      expect(rerun.code, rerun.stderr).toBe(0);
-      expect(await snapshot(target)).toEqual(reference);
-    });
-
-    it('a worker that throws fails the run in one line, closes the pool and writes nothing', async () => {
-      const { db, target } = await afterDay1();
-      const before = await snapshot(target);
-      const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'worker:throw' }).done;
-      expect(r.code).toBe(1);
-      expect(r.stderr.trim().split('\n')).toEqual([
-        expect.stringMatching(/^recon: internal error: injected fault in the join task/),
-      ]);
-      expect(await snapshot(target)).toEqual(before);
-    });
-
-    it('a spill file that cannot be written (a full disk) fails the run in one line naming the settings, exit 2, nothing written, no spill left behind', async () => {
-      const { db, target } = await afterDay1();
-      const before = await snapshot(target);
-      const spillDir = join(tempDir('crash-spill'), 'spill');
-      mkdirSync(spillDir);
-      const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'spill:enospc' }, [
-        '--memory',
-        '1m',
-        '--spill-dir',
-        spillDir,
-      ]).done;
-      expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr.trim().split('\n')).toEqual([
-        expect.stringMatching(
-          /^recon: cannot write the spill file .*\/chunk-\d+\.arrow: ENOSPC \(free some space, or give --spill-dir on a larger disk, or a larger --memory\)$/,
-        ),
-      ]);
-      // The store is as it was before the run, which the kill test shows reruns to the reference.
-      expect(await snapshot(target)).toEqual(before);
-      expect(readdirSync(spillDir)).toEqual([]);
-    });
-
-    if (!embedded) {
-      it('PostgreSQL going away in the middle of the commit: one line, exit 4, nothing written', async () => {
+    // Each starts from its own copy of the store after DAY1: they run side by side (their work is
+    // in child processes).
+    describe.concurrent('from the store after the first day', () => {
+      it('kill -9 during scan, join and commit leaves the store as before; the rerun gives the reference', async () => {
         const { db, target } = await afterDay1();
         const before = await snapshot(target);
-        const r = run(db, DAY2, { ...engine, RECON_FAULT: 'commit:pause:1500' });
-        expect(await r.reached).toBe(true);
-        const name = new URL(db).pathname.slice(1);
-        const killed = await serverAdmin(serverUrl!, (c) =>
-          c.query(
-            'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-            [name],
-          ),
-        );
-        expect(killed.rowCount).toBeGreaterThan(0);
-        const exit = await r.done;
-        expect(exit.code, exit.stderr).toBe(4);
-        const lines = exit.stderr
-          .trim()
-          .split('\n')
-          .filter((l) => !l.startsWith('recon: fault point'));
-        expect(lines).toEqual([
-          expect.stringMatching(
-            /^recon: lost the connection to PostgreSQL \(terminating connection due to administrator command\); nothing of this run was committed$/,
-          ),
+        for (const point of ['scan', 'join', 'commit']) {
+          const r = run(db, DAY2, { ...engine, RECON_FAULT: `${point}:pause` });
+          expect(await r.reached, `never reached ${point}`).toBe(true);
+          r.child.kill('SIGKILL');
+          const exit = await r.done;
+          expect(exit.signal).toBe('SIGKILL');
+          expect(await snapshot(target), `store changed by a run killed at ${point}`).toEqual(before);
+        }
+        const rerun = await run(db, DAY2, engine).done;
+        expect(rerun.code, rerun.stderr).toBe(0);
+        expect(await snapshot(target)).toEqual(reference);
+      });
+
+      it('a worker that throws fails the run in one line, closes the pool and writes nothing', async () => {
+        const { db, target } = await afterDay1();
+        const before = await snapshot(target);
+        const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'worker:throw' }).done;
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(/^recon: internal error: injected fault in the join task/),
         ]);
-        // As before the run, which the kill test shows reruns to the reference.
         expect(await snapshot(target)).toEqual(before);
       });
 
-      it('two runs of the same date at once are serialised: both complete, the store is as if it ran once', async () => {
+      it('a spill file that cannot be written (a full disk) fails the run in one line naming the settings, exit 2, nothing written, no spill left behind', async () => {
         const { db, target } = await afterDay1();
-        // The first holds the lock (paused before its commit ends) while the second starts.
-        const first = run(db, DAY2, { ...engine, RECON_FAULT: 'commit:pause:2000' });
-        expect(await first.reached).toBe(true);
-        const second = run(db, DAY2, engine);
-        const [a, b] = await Promise.all([first.done, second.done]);
-        expect(a.code, a.stderr).toBe(0);
-        expect(b.code, b.stderr).toBe(0);
-        expect(await snapshot(target)).toEqual(reference);
+        const before = await snapshot(target);
+        const spillDir = join(tempDir('crash-spill'), 'spill');
+        mkdirSync(spillDir);
+        const r = await run(db, DAY2, { ...engine, RECON_FAULT: 'spill:enospc' }, [
+          '--memory',
+          '1m',
+          '--spill-dir',
+          spillDir,
+        ]).done;
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            /^recon: cannot write the spill file .*\/chunk-\d+\.arrow: ENOSPC \(free some space, or give --spill-dir on a larger disk, or a larger --memory\)$/,
+          ),
+        ]);
+        // The store is as it was before the run, which the kill test shows reruns to the reference.
+        expect(await snapshot(target)).toEqual(before);
+        expect(readdirSync(spillDir)).toEqual([]);
       });
-    } else {
-      it('a second process is refused naming the holder; after it is killed, runs started at the same moment take its stale lock one at a time: the store is one clean run', async () => {
-        const { db, target } = await afterDay1();
-        const first = run(db, DAY2, { ...engine, RECON_FAULT: 'join:pause' });
-        expect(await first.reached).toBe(true);
-        const second = await run(db, DAY2, engine).done;
-        expect(second.code).toBe(4);
-        expect(second.stderr.trim()).toMatch(
-          /^recon: the embedded store .* is in use by another recon process \(pid \d+, recon run --date 2026-11-17 .*, since \d{4}-.*\); wait for it to finish$/,
-        );
-        // Killed, it leaves its lock behind; three runs start at once.
-        first.child.kill('SIGKILL');
-        await first.done;
-        expect(readHolder(`${db}.lock`)?.pid).toBe(first.child.pid);
-        const runs = await Promise.all(Array.from({ length: 3 }, () => run(db, DAY2, engine).done));
-        expect(runs.filter((r) => r.code === 0).length).toBeGreaterThanOrEqual(1);
-        for (const r of runs.filter((x) => x.code !== 0)) {
-          expect(r.code, r.stderr).toBe(4);
-          expect(r.stderr.trim()).toMatch(
-            /^recon: the embedded store .* is in use by another recon process \(pid \d+, recon run --date 2026-11-17 /,
+
+      if (!embedded) {
+        it('PostgreSQL going away in the middle of the commit: one line, exit 4, nothing written', async () => {
+          const { db, target } = await afterDay1();
+          const before = await snapshot(target);
+          const r = run(db, DAY2, { ...engine, RECON_FAULT: 'commit:pause:1500' });
+          expect(await r.reached).toBe(true);
+          const name = new URL(db).pathname.slice(1);
+          const killed = await serverAdmin(serverUrl!, (c) =>
+            c.query(
+              'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+              [name],
+            ),
           );
-        }
-        expect(await snapshot(target)).toEqual(reference);
-      });
-    }
+          expect(killed.rowCount).toBeGreaterThan(0);
+          const exit = await r.done;
+          expect(exit.code, exit.stderr).toBe(4);
+          const lines = exit.stderr
+            .trim()
+            .split('\n')
+            .filter((l) => !l.startsWith('recon: fault point'));
+          expect(lines).toEqual([
+            expect.stringMatching(
+              /^recon: lost the connection to PostgreSQL \(terminating connection due to administrator command\); nothing of this run was committed$/,
+            ),
+          ]);
+          // As before the run, which the kill test shows reruns to the reference.
+          expect(await snapshot(target)).toEqual(before);
+        });
+
+        it('two runs of the same date at once are serialised: both complete, the store is as if it ran once', async () => {
+          const { db, target } = await afterDay1();
+          // The first holds the lock (paused before its commit ends) while the second starts.
+          const first = run(db, DAY2, { ...engine, RECON_FAULT: 'commit:pause:2000' });
+          expect(await first.reached).toBe(true);
+          const second = run(db, DAY2, engine);
+          const [a, b] = await Promise.all([first.done, second.done]);
+          expect(a.code, a.stderr).toBe(0);
+          expect(b.code, b.stderr).toBe(0);
+          expect(await snapshot(target)).toEqual(reference);
+        });
+      } else {
+        it('a second process is refused naming the holder; after it is killed, runs started at the same moment take its stale lock one at a time: the store is one clean run', async () => {
+          const { db, target } = await afterDay1();
+          const first = run(db, DAY2, { ...engine, RECON_FAULT: 'join:pause' });
+          expect(await first.reached).toBe(true);
+          const second = await run(db, DAY2, engine).done;
+          expect(second.code).toBe(4);
+          expect(second.stderr.trim()).toMatch(
+            /^recon: the embedded store .* is in use by another recon process \(pid \d+, recon run --date 2026-11-17 .*, since \d{4}-.*\); wait for it to finish$/,
+          );
+          // Killed, it leaves its lock behind; three runs start at once.
+          first.child.kill('SIGKILL');
+          await first.done;
+          expect(readHolder(`${db}.lock`)?.pid).toBe(first.child.pid);
+          const runs = await Promise.all(Array.from({ length: 3 }, () => run(db, DAY2, engine).done));
+          expect(runs.filter((r) => r.code === 0).length).toBeGreaterThanOrEqual(1);
+          for (const r of runs.filter((x) => x.code !== 0)) {
+            expect(r.code, r.stderr).toBe(4);
+            expect(r.stderr.trim()).toMatch(
+              /^recon: the embedded store .* is in use by another recon process \(pid \d+, recon run --date 2026-11-17 /,
+            );
+          }
+          expect(await snapshot(target)).toEqual(reference);
+        });
+      }
+    });
   });
 }
