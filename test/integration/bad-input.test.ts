@@ -67,7 +67,7 @@ const FULL_PAN_2 = '4367421234560003';
 
 describe('bad rows', () => {
   const cwd = tempDir('bad-rows');
-  generateInto(cwd, DAY, 1, 2000, 12);
+  generateInto(cwd, DAY, 1, 1200, 12);
   templateStoreAt(join(cwd, 'st'));
   const jPath = join(cwd, 'data/journal', `${DAY}.csv`);
   const cPath = join(cwd, 'data/clearing', `${DAY}.csv`);
@@ -161,7 +161,7 @@ describe('bad rows', () => {
 
   let summary: RunSummary;
   it('quarantines each defective row with file, line, column, reason and masked raw text; every row is accounted for', async () => {
-    // The default --max-rejects (1%) lets this day through: 21 of ~4000 rows.
+    // The default --max-rejects (1%) lets this day through: 21 of ~2400 rows.
     const r = await recon(cwd, ['run', '--date', DAY, '--data-dir', 'data', '--db', 'st', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const s = summaryOf(r.stdout);
@@ -192,8 +192,8 @@ describe('bad rows', () => {
       ...j.expected.map((e) => [1, ...e]),
       ...c.expected.map((e) => [2, ...e]),
     ]);
-    const withPan = rows.find((x) => x.raw.includes('622588'))!;
-    expect(withPan.raw).toContain('622588******7890');
+    // The rejected line that carried a full card number keeps its raw text with the number masked.
+    expect(rows.filter((x) => x.raw.includes('622588******7890'))).toHaveLength(1);
     expect(rows.find((x) => x.file_no === 1 && x.line === cutLine)!.raw).toBe(cut);
   });
 
