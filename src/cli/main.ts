@@ -24,7 +24,7 @@ import { renderReport, reportData } from '../report.js';
 import { runDay } from '../run-day.js';
 import { formatStatus, storeStatus } from '../status.js';
 import { migrate } from '../store/migrate.js';
-import { openStore, resolveStoreTarget } from '../store/open-store.js';
+import { isMemorySetting, openStore, resolveStoreTarget, type StoreTarget } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { formatSummary } from './format-summary.js';
 
@@ -34,6 +34,8 @@ export interface CliEnv {
   debug: boolean;
   /** Interval of the plain progress lines (RECON_PROGRESS_SECONDS, default 10 s). */
   progressEveryMs: number;
+  /** shared_buffers of an embedded store (RECON_SHARED_BUFFERS, e.g. 16MB); PostgreSQL's default when unset. */
+  sharedBuffers: string | undefined;
 }
 
 /**
@@ -55,14 +57,23 @@ function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-/** Reads the environment once (STYLE 4): DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS. */
+/** Reads the environment once (STYLE 4): DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS, RECON_SHARED_BUFFERS. */
 export function cliEnv(env: CliIo['env']): CliEnv {
   const s = Number(env.RECON_PROGRESS_SECONDS ?? 10);
   return {
     databaseUrl: env.DATABASE_URL,
     debug: env.RECON_DEBUG === '1',
     progressEveryMs: Number.isFinite(s) && s > 0 ? s * 1000 : 10_000,
+    sharedBuffers: env.RECON_SHARED_BUFFERS || undefined,
   };
+}
+
+/** The store of --db and the environment; a bad RECON_SHARED_BUFFERS is a usage error. */
+function storeTarget(env: CliEnv, db: string | undefined): StoreTarget {
+  if (env.sharedBuffers !== undefined && !isMemorySetting(env.sharedBuffers)) {
+    throw new UsageError(`RECON_SHARED_BUFFERS must be a size such as 16MB or 128MB, got "${env.sharedBuffers}"`);
+  }
+  return resolveStoreTarget(db, env.databaseUrl, env.sharedBuffers);
 }
 
 async function withStore<T>(
@@ -71,7 +82,7 @@ async function withStore<T>(
   fn: (store: Store) => Promise<T>,
   lean = false,
 ): Promise<T> {
-  const store = await openStore(resolveStoreTarget(db, env.databaseUrl), lean);
+  const store = await openStore(storeTarget(env, db), lean);
   try {
     await migrate(store);
     return await fn(store);
@@ -341,7 +352,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           'create or upgrade the store schema (recon run does it too)',
           (yy) => yy.option('db', dbOption),
           async (a) => {
-            const store = await openStore(resolveStoreTarget(a.db, env.databaseUrl));
+            const store = await openStore(storeTarget(env, a.db));
             try {
               const r = await migrate(store);
               io.stdout.write(

@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type StoreTarget } from '../../src/store/open-store.js';
 import { readHolder } from '../../src/store/store-lock.js';
 import { generateChain, RUN_TABLES, tableSnapshot, tempDir } from './chain.js';
-import { BIN, NODE_FLAGS, recon } from './cli.js';
+import { BIN, environment, NODE_FLAGS, recon } from './cli.js';
 import { serverAdmin } from './server-admin.js';
 import { type StoreCase, storeCases } from './stores.js';
 
@@ -39,8 +39,7 @@ function start(
   env: NodeJS.ProcessEnv = {},
   marker?: string,
 ): { child: ChildProcess; reached: Promise<boolean>; done: Promise<Exit> } {
-  const e = { ...process.env, ...env };
-  delete e.DATABASE_URL;
+  const e = environment(env);
   const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -166,5 +166,10 @@ describe('recon CLI', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+    const buffers = await recon(cwd, ['status'], { RECON_SHARED_BUFFERS: 'lots' });
+    expect([buffers.code, buffers.stderr.trim()]).toEqual([
+      2,
+      'recon: RECON_SHARED_BUFFERS must be a size such as 16MB or 128MB, got "lots"',
+    ]);
   });
 });
