@@ -94,7 +94,7 @@ import {
   type Side,
   STATE_COLUMNS,
 } from '../src/core/schema.js';
-import { type DateCache, type EnumTable, fastRecord, RRN_LO, VALS_LENGTH } from './scan-fast.js';
+import { compileRowParser, type EnumTable, newDateCache, type RowParser, RRN_LO, VALS_LENGTH } from './scan-gen.js';
 import type { SpillPiece } from './spill.js';
 import { identityKey } from './window-records.js';
 
@@ -137,6 +137,8 @@ export interface ScanTask {
   copyCheck?: CopyCheck;
   /** A directory: write the partition batches to a spill file there instead of returning them. */
   spill?: string;
+  /** Every record on the careful path (tests compare it with the generated fast path). */
+  carefulOnly?: boolean;
 }
 
 /**
@@ -447,6 +449,22 @@ function rulesFor(side: Side, fields: readonly number[], state: boolean): FieldR
   return r;
 }
 
+/** The generated row function of each file layout this worker has scanned (scan-gen.ts). */
+const rowParsers = new Map<string, RowParser>();
+
+function rowParserFor(side: Side, fields: readonly number[], state: boolean, rules: FieldRules): RowParser {
+  const key = `${side}:${state}:${fields.join(',')}`;
+  let parser = rowParsers.get(key);
+  if (!parser) {
+    const enums: (EnumTable | null)[] = rules.enumBytes.map((names, i) =>
+      names ? { names, codes: rules.enumCodes[i]! } : null,
+    );
+    parser = compileRowParser(fields, rules.signed, enums);
+    rowParsers.set(key, parser);
+  }
+  return parser;
+}
+
 /** Parses an optionally signed decimal integer of at most 15 digits; NaN when malformed. */
 function parseInt15(b: Uint8Array, s: number, e: number, signed: boolean): number {
   if (s >= e) return NaN;
@@ -660,10 +678,9 @@ export function scanBytes(
   const ts = new Int32Array(FIELD_COUNT);
   const te = new Int32Array(FIELD_COUNT);
   const tq = new Uint8Array(FIELD_COUNT);
-  const dates: DateCache = { key: -1, day: 0 };
-  const enums: (EnumTable | null)[] = rules.enumBytes.map((names, i) =>
-    names ? { names, codes: rules.enumCodes[i]! } : null,
-  );
+  const dates = newDateCache();
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const fast = task.carefulOnly ? null : rowParserFor(task.side, task.fields, task.state, rules);
 
   let pos = start;
   let line = 0;
@@ -682,7 +699,7 @@ export function scanBytes(
   records: while (pos < end) {
     const recStart = pos;
     const recLine = line;
-    const next = fastRecord(buf, pos, end, rules.field, enums, rules.signed, vals, ts, te, dates);
+    const next = fast === null ? -1 : fast(buf, dv, pos, end, vals, ts, te, dates);
     if (next >= 0) {
       tq[F_ORDER_NO] = 0;
       tq[F_ORIG_RRN] = 0;
