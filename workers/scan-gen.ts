@@ -253,7 +253,7 @@ function fieldCode(f: number, signed: boolean, enums: EnumTable | null): string 
         const conds: string[] = [];
         let x = 0;
         for (; x + 4 <= name.length; x += 4) {
-          const word = (name[x]! | (name[x + 1]! << 8) | (name[x + 2]! << 16) | (name[x + 3]! << 24)) | 0;
+          const word = name[x]! | (name[x + 1]! << 8) | (name[x + 2]! << 16) | (name[x + 3]! << 24) | 0;
           conds.push(`dv.getInt32(p + ${x}, true) === ${word}`);
         }
         for (; x < name.length; x++) conds.push(`B[p + ${x}] === ${name[x]}`);
