@@ -52,7 +52,7 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
     merchants,
   };
   const scanOnce = (partitions: number): RowBatch[] =>
-    scanBytes(body, 0, body.length, true, { ...scanTask, partitions }).batches;
+    scanBytes(body, 0, body.length, { ...scanTask, partitions }).batches;
   const batch = scanOnce(1)[0]!;
   const rows = batch.length;
 

@@ -11,7 +11,6 @@ import { CsvSyntaxError, parseSmallCsv } from './small-csv.js';
 export interface Chunk {
   start: number;
   end: number;
-  eof: boolean;
 }
 
 export interface FilePlan {
@@ -123,7 +122,7 @@ export function planFile(
     while (start < size) {
       let end = start + chunkBytes >= size ? size : nextLineStart(fd, start + chunkBytes, size);
       if (end <= start) end = size;
-      chunks.push({ start, end, eof: end === size });
+      chunks.push({ start, end });
       start = end;
     }
     return { fileNo, side, path: abs, readPath: src, shown: path, size, columns, dataStart, chunks };

@@ -330,7 +330,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
               fields: plan.columns.fields,
               state: false,
               fileNo: plan.fileNo,
-              source: { path: plan.readPath, start: c.start, end: c.end, eof: c.eof },
+              source: { path: plan.readPath, start: c.start, end: c.end },
               copyCheck,
             },
             plan,
@@ -355,31 +355,6 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
           }
         }),
       );
-      // A quoted field with a line break across a chunk cut: rescan that file as one chunk.
-      for (const plan of plans) {
-        const ids = chunksOf.get(plan)!;
-        if (ids.length > 1 && ids.some((id) => results.get(id)!.openQuoteAtEnd)) {
-          const first = ids[0]!;
-          for (const id of ids) results.delete(id);
-          const r = (await pool
-            .run(
-              {
-                ...common,
-                chunk: first,
-                side: plan.side,
-                fields: plan.columns.fields,
-                state: false,
-                fileNo: plan.fileNo,
-                source: { path: plan.readPath, start: plan.dataStart, end: plan.size, eof: true },
-                copyCheck,
-              },
-              { name: 'scan' },
-            )
-            .catch(spillSetting)) as ScanResult;
-          results.set(first, r);
-          chunksOf.set(plan, [first]);
-        }
-      }
       for (const id of [OPEN_JOURNAL_CHUNK, OPEN_CLEARING_CHUNK]) {
         const r = results.get(id);
         if (r && r.rejects.length > 0)

@@ -8,9 +8,9 @@
  * batch, and records rejected lines (file line, column, reason, raw text with card numbers masked).
  * No JS object or string is made per row.
  *
- * Records and chunks: the planner cuts files at line ends, so a chunk starts at a record start unless
- * a quoted field with a line break spans the cut. A chunk that ends inside quotes reports
- * `openQuoteAtEnd` and the coordinator rescans that file as a single chunk.
+ * Records and chunks: a record is one physical line (DESIGN §3), even inside quotes: a line that
+ * ends inside a quoted field is rejected alone and the next line is a record of its own. So any
+ * line end is a safe place to cut a file into chunks, and the planner cuts at line ends.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
@@ -110,8 +110,6 @@ export interface FileRange {
   /** Byte offset of the first record (after the header for the first chunk). */
   start: number;
   end: number;
-  /** Whether `end` is the end of the file. */
-  eof: boolean;
 }
 
 export interface InlineBytes {
@@ -174,8 +172,6 @@ export interface ScanResult {
    * The coordinator checks them against the calendar's `covers`. [Infinity, -Infinity] when no rows.
    */
   needs: { firstBusinessDate: number; lastDeadline: number; lastSettle: number };
-  /** The chunk ended inside a quoted field: the file must be rescanned as one chunk. */
-  openQuoteAtEnd: boolean;
   /** Identity keys of the rows to look up in the journal window (COPY_KEY_WIDTH words each). */
   copyKeys: Int32Array;
   /** Rows per partition. */
@@ -233,7 +229,6 @@ export function scan(task: ScanTask): ScanResult {
   let buf: Uint8Array;
   let start: number;
   let end: number;
-  let eof: boolean;
   if ('path' in task.source) {
     const { path, start: s, end: e } = task.source;
     if (readBuffer.length < e - s) readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(e - s).buffer, 0, e - s);
@@ -252,14 +247,12 @@ export function scan(task: ScanTask): ScanResult {
     }
     start = 0;
     end = buf.length;
-    eof = task.source.eof;
   } else {
     buf = task.source.bytes;
     start = task.source.start;
     end = buf.length;
-    eof = true;
   }
-  return scanBytes(buf, start, end, eof, task);
+  return scanBytes(buf, start, end, task);
 }
 
 function newRejects(): RejectBatch {
@@ -619,17 +612,8 @@ function appendPan(col: Utf8Column, row: number, src: Uint8Array, s: number, e: 
   return true;
 }
 
-/**
- * Scans buf[start, end). `eof` says whether `end` is the end of the input (an unterminated quote is
- * then a rejected line rather than a reason to rescan).
- */
-export function scanBytes(
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  eof: boolean,
-  task: Omit<ScanTask, 'source'>,
-): ScanResult {
+/** Scans the records of buf[start, end), which starts at a line start. */
+export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omit<ScanTask, 'source'>): ScanResult {
   const journal = task.side === 'journal';
   const rules = rulesFor(task.side, task.fields, task.state);
   const ncols = task.fields.length;
@@ -689,7 +673,6 @@ export function scanBytes(
   let firstBusinessDate = Number.POSITIVE_INFINITY;
   let lastDeadline = Number.NEGATIVE_INFINITY;
   let lastSettle = Number.NEGATIVE_INFINITY;
-  let openQuoteAtEnd = false;
   // Copy keys, with the partition row they belong to.
   const check = journal && !task.state ? task.copyCheck : undefined;
   let copyKeys = new Int32Array(check ? 64 * COPY_KEY_WIDTH : 0);
@@ -712,8 +695,6 @@ export function scanBytes(
       // Out of the supported span: the careful path rejects it with its reason.
     }
     let nf = 0;
-    let embeddedNl = 0;
-    let nlField = -1;
     let bad = 0;
     let badCol = -1;
     let high = false;
@@ -741,24 +722,27 @@ export function scanBytes(
             j++;
             break;
           }
-          if (b === NL) {
-            embeddedNl++;
-            if (nlField < 0) nlField = nf;
-          } else if (b >= 0x80) high = true;
+          if (b === NL) break; // a record is one line (DESIGN §3), even inside quotes
+          if (b >= 0x80) high = true;
           if (qpos >= qbuf.length) qbuf = growBuf(qbuf);
           qbuf[qpos++] = b;
           j++;
         }
         if (!closed) {
-          if (!eof) {
-            openQuoteAtEnd = true;
-            break records;
-          }
-          // A quote never closed: reject this line alone and read on from the next one.
-          const nl = buf.indexOf(NL, recStart);
-          const lineEnd = nl < 0 || nl >= end ? end : nl + 1;
+          // The line (or the input) ends inside the quotes: that line alone is rejected, and the
+          // next line is a record of its own. One stray quote costs exactly its line.
+          const lineEnd = j < end ? j + 1 : end;
           line += 1;
-          pushReject(rejects, recLine, nf, R_QUOTE, 0, buf, recStart, trimEol(buf, recStart, lineEnd));
+          pushReject(
+            rejects,
+            recLine,
+            nf,
+            j < end ? R_EMBEDDED_NEWLINE : R_QUOTE,
+            0,
+            buf,
+            recStart,
+            trimEol(buf, recStart, lineEnd),
+          );
           pos = lineEnd;
           continue records;
         }
@@ -821,7 +805,7 @@ export function scanBytes(
       pos = j + 1;
       if (c === NL) break;
     }
-    line += 1 + embeddedNl;
+    line += 1;
     const recEnd = trimEol(buf, recStart, pos);
 
     // A blank line is not a row.
@@ -848,21 +832,6 @@ export function scanBytes(
         recLine,
         badCol,
         bad,
-        0,
-        buf,
-        recStart,
-        recEnd,
-        panCol < nf ? rs[panCol]! : 0,
-        panCol < nf ? re[panCol]! : 0,
-      );
-      continue;
-    }
-    if (embeddedNl > 0) {
-      pushReject(
-        rejects,
-        recLine,
-        nlField,
-        R_EMBEDDED_NEWLINE,
         0,
         buf,
         recStart,
@@ -1153,7 +1122,6 @@ export function scanBytes(
     rejects,
     panMasked,
     needs: { firstBusinessDate, lastDeadline, lastSettle },
-    openQuoteAtEnd,
     copyKeys: copyKeys.slice(0, copyCount * COPY_KEY_WIDTH),
   };
 }

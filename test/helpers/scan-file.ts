@@ -34,7 +34,7 @@ export function writeTemp(name: string, content: string | Uint8Array): string {
 export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanned {
   const plan = planFile(path, side, 1, chunkBytes);
   const calendar = loadCalendar(undefined).spec;
-  const task = (start: number, end: number, eof: boolean, chunk: number): ScanResult =>
+  const task = (start: number, end: number, chunk: number): ScanResult =>
     scan({
       chunk,
       side,
@@ -46,11 +46,9 @@ export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanne
       grace: 1,
       calendar,
       merchants: emptyMerchants(),
-      source: { path: plan.path, start, end, eof },
+      source: { path: plan.path, start, end },
     });
-  let results = plan.chunks.map((c, i) => task(c.start, c.end, c.eof, i));
-  // As a run does: a quoted line break across a chunk cut means one chunk for the whole file.
-  if (results.some((r) => r.openQuoteAtEnd)) results = [task(plan.dataStart, plan.size, true, 0)];
+  const results = plan.chunks.map((c, i) => task(c.start, c.end, i));
   const bases: number[] = [];
   let base = 2;
   for (const r of results) {

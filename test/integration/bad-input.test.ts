@@ -134,7 +134,8 @@ describe('bad rows', () => {
     let text = `${out.join('\n')}\n`;
     if (tail !== undefined) text += tail;
     writeFileSync(path, encode(text));
-    // File line of each record: the quoted line break adds a line after it.
+    // File line of each record: the quoted line break adds a line after it, a record of its own
+    // (a record is one line): the rest of the split field and the fields after it, too few.
     const split = defects.findIndex(([, reason]) => reason === 'line break inside a quoted field');
     const lineOf = (i: number): number => i + 1 + (split >= 0 && i > at[split]! ? 1 : 0);
     const expected: [number, string | null, string][] = defects.map(([col, reason], k) => [
@@ -142,7 +143,13 @@ describe('bad rows', () => {
       col,
       reason,
     ]);
-    return { expected, records: lines.length - 1 + (tail !== undefined ? 1 : 0) };
+    if (split >= 0) {
+      const names = header.replace(/^\uFEFF/, '').split(',');
+      const after = names.length - names.indexOf(defects[split]![0]!);
+      expected.splice(split + 1, 0, [lineOf(at[split]!) + 1, null, `expected ${names.length} fields, found ${after}`]);
+    }
+    const records = lines.length - 1 + (split >= 0 ? 1 : 0) + (tail !== undefined ? 1 : 0);
+    return { expected, records };
   }
 
   // One accepted row carries a full card number: masked on ingest, counted as a warning.

@@ -36,7 +36,7 @@ describe('worker pool', () => {
           grace: 1,
           calendar,
           merchants: emptyMerchants(),
-          source: { path: plan.path, start: c.start, end: c.end, eof: true },
+          source: { path: plan.path, start: c.start, end: c.end },
         };
         return (await pool.run(task, { name: 'scan' })) as ScanResult;
       };

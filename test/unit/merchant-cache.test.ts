@@ -42,7 +42,7 @@ describe('merchant index cache in the scan worker', () => {
         grace: 1,
         calendar: loadCalendar(undefined).spec,
         merchants: parseMerchants(merchantsCsv, 'm.csv'),
-        source: { path: plan.path, start: plan.chunks[0]!.start, end: plan.chunks[0]!.end, eof: true },
+        source: { path: plan.path, start: plan.chunks[0]!.start, end: plan.chunks[0]!.end },
       });
       return formatIsoDate(r.batches[0]!.expected[0]!);
     };

@@ -110,7 +110,7 @@ describe('scanner rejects bad lines and goes on', () => {
       J({ stan: '000007', txn_type: 'SALES' }).join(','), // 8
       J({ stan: '000008', terminal_id: '1002345' }).join(','), // 9
       J({ stan: '000009', merchant_id: '' }).join(','), // 10
-      J({ stan: '000010', order_no: '"line one\nline two"' }).join(','), // 11–12
+      J({ stan: '000010', order_no: '"line one\nline two"' }).join(','), // 11, and 12: a record is one line
       good('000011'), // 13
       J({ stan: '000012', pan_masked: '6225881234561234' }).join(','), // 14: accepted, masked
       J({ stan: '000013', currency: 'cny' }).join(','), // 15
@@ -129,6 +129,7 @@ describe('scanner rejects bad lines and goes on', () => {
       [9, 'terminal_id', 'wrong length (7 characters)'],
       [10, 'merchant_id', 'required value is empty'],
       [11, 'order_no', 'line break inside a quoted field'],
+      [12, null, 'expected 15 fields, found 7'],
       [15, 'currency', 'not an ISO 4217 alpha code'],
       [17, null, 'invalid UTF-8'],
     ]);
@@ -147,20 +148,28 @@ describe('scanner rejects bad lines and goes on', () => {
     expect(withPan.rejects[0]!.raw).not.toContain('6225881234561234');
   });
 
-  it('rejects the one line of a quote that never closes, and reads the lines after it', () => {
+  it('rejects only the line of a stray quote, whatever comes after it (a record is one line)', () => {
     const good = (stan: string): string => J({ stan, rrn: `0935120${stan.slice(1)}` }).join(',');
+    // Line 3 opens a quote it never closes; line 5 has one too. Read across lines, the quote of
+    // line 3 would close at line 5 and swallow the valid line 4 (rows in would still balance).
     const lines = [
       JOURNAL_HEADER.join(','),
       good('000001'),
       J({ stan: '000002', order_no: '"POS1' }).join(','),
       good('000003'),
-      good('000004'),
+      J({ stan: '000004', order_no: 'POS2"', pan_masked: '"622588******1234' }).join(','),
+      good('000005'),
+      `${J({ stan: '000006', order_no: '"POS3' }).join(',')}`, // the last line, no line end: the input ends inside quotes
     ];
-    const path = writeTemp('open-quote.csv', `${lines.join('\n')}\n`);
-    for (const chunk of [undefined, 200]) {
+    const path = writeTemp('stray-quote.csv', lines.join('\n'));
+    for (const chunk of [undefined, 200, 300]) {
       const s = scanFile(path, 'journal', chunk);
-      expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[3, 'malformed quoted field']]);
-      expect(Array.from(s.batch.src_line)).toEqual([2, 4, 5]);
+      expect(s.rejects.map((r) => [r.line, r.column ?? null, r.reason])).toEqual([
+        [3, 'order_no', 'line break inside a quoted field'],
+        [5, 'pan_masked', 'line break inside a quoted field'],
+        [7, 'order_no', 'malformed quoted field'],
+      ]);
+      expect(Array.from(s.batch.src_line)).toEqual([2, 4, 6]);
     }
   });
 
@@ -197,7 +206,7 @@ describe('the generated fast path and the careful path', () => {
     fields: readonly number[],
     carefulOnly: boolean,
   ): unknown => {
-    const r = scanBytes(bytes, 0, bytes.length, true, {
+    const r = scanBytes(bytes, 0, bytes.length, {
       chunk: 0,
       side,
       fields,
