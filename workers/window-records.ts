@@ -17,6 +17,15 @@
  * order number, the rrn key (merchant, terminal, rrn) when it has an rrn — a row with both gets a
  * record under each — else the stan key (terminal, stan, business date). The row's identity key is
  * the first of these it has.
+ *
+ * Equal keys are recognised by their 64-bit hash alone (both words: findInRecords), not by the key's
+ * bytes, which a record has no room for. The bound on a false match: a run looks up only the few
+ * keys no partition settled (unmatched credits, journal rows of earlier business dates), each in one
+ * of WINDOW_PARTS partitions of the business dates around its own. With L keys a night against N
+ * records each, a false hit is expected L·N/2^64 times: at 5M rows a night, L = 50,000 (1%) and
+ * N = 7 days × 5M / 16 ≈ 2.2M give 6·10⁻⁹ a night, about one in 450,000 years of nightly runs. A
+ * false hit would need equal 64-bit hashes of two different keys of the same merchant's partition
+ * and dates.
  */
 import type { RowBatch } from '../src/core/batch.js';
 import { FLAG_REVERSED, FLAG_VOIDED, RESPONSE_APPROVED } from '../src/core/codes.js';

@@ -31,8 +31,8 @@ export interface RowBatch {
   channel: Uint8Array;
   /** Clearing status (STATUS_* codes); 0 on journal rows. */
   status: Uint8Array;
-  /** Carried state bits (FLAG_*). */
-  flags: Uint8Array;
+  /** Carried state bits (FLAG_*: FLAG_BITS of them fit). */
+  flags: Uint16Array;
   /** Journal response code, two ASCII bytes packed (c0 << 8 | c1); 0 on clearing rows. */
   response: Uint16Array;
   /** ISO 4217 alpha code, three ASCII bytes packed. */
@@ -86,7 +86,7 @@ export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKin
   ['type', 'u8'],
   ['channel', 'u8'],
   ['status', 'u8'],
-  ['flags', 'u8'],
+  ['flags', 'u16'],
   ['response', 'u16'],
   ['currency', 'u32'],
   ['merchant_id', 'f64'],

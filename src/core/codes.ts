@@ -32,7 +32,12 @@ export const STATUS_NAMES = ['', 'SETTLED', 'HELD', 'REJECTED'] as const;
 /** Response code "00" packed as two ASCII bytes: approved. */
 export const RESPONSE_APPROVED = (0x30 << 8) | 0x30;
 
-/** State bits of a row, persisted with open items (recon.open_item.flags) unless noted. */
+/**
+ * State bits of a row, persisted with open items (recon.open_item.flags) unless noted. The batch's
+ * `flags` column holds FLAG_BITS of them (a Uint16Array); a test checks that every flag fits and
+ * that no two share a bit, so a new flag cannot be truncated silently.
+ */
+export const FLAG_BITS = 16;
 /** The row was loaded from the open-item store (set on load, never persisted). */
 export const FLAG_CARRIED = 1;
 /** MISSING_CREDIT (a sale) or REFUND_NOT_DEBITED (a refund) has been raised for this journal item. */

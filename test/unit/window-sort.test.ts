@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FENCE_EVERY, RECORD_WORDS, sortSegment } from '../../workers/window-records.js';
+import { FENCE_EVERY, findInRecords, RECORD_WORDS, sortSegment } from '../../workers/window-records.js';
 
 /** Records whose hash hi is drawn from `his` and whose second word numbers them (to check stability). */
 function records(his: number[]): Int32Array {
@@ -46,5 +46,24 @@ describe('window segment sort', () => {
     expectSorted(Array.from({ length: 100 }, () => 0x12345678));
     expectSorted([42]);
     expectSorted([]);
+  });
+});
+
+describe('a window lookup', () => {
+  it('matches a key only on both words of its 64-bit hash (the bound of window-records.ts rests on it)', () => {
+    // Many records share the first word; the second word tells them apart.
+    const his = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 0x7fff1234 : i * 7919));
+    const seg = sortSegment(7, 3, records(his), his.length);
+    const at = (i: number): number[] => {
+      const out: number[] = [];
+      findInRecords(seg.records, seg.count, his[i]!, i, out);
+      return out.map((r) => seg.records[r * RECORD_WORDS + 1]!);
+    };
+    for (const i of [0, 3, 99, 198]) expect(at(i)).toEqual([i]);
+    const none: number[] = [];
+    findInRecords(seg.records, seg.count, 0x7fff1234, 1000, none);
+    expect(none).toEqual([]);
+    findInRecords(seg.records, seg.count, 0x7fff1235, 0, none);
+    expect(none).toEqual([]);
   });
 });
