@@ -14,9 +14,10 @@ import { parseIsoDate } from '../src/core/dates.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashRrnKey } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
-import { mapHeader } from '../src/core/schema.js';
+import { columnsOf, FIELD_COUNT, mapHeader } from '../src/core/schema.js';
 import { writeOpenItem } from '../workers/encode.js';
 import { scanBytes } from '../workers/scan.js';
+import { compileRowParser, newDateCache, VALS_LENGTH } from '../workers/scan-gen.js';
 import { WindowWriter } from '../workers/window-records.js';
 
 export interface MicroResult {
@@ -68,8 +69,42 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
     });
   let travelling: RowBatch = concatBatches([batch]);
 
+  // The generated row function alone (DESIGN §9 step 2): parse every record, write nothing.
+  const defs = new Map(columnsOf('journal').map((d) => [d.field, d]));
+  const parse = compileRowParser(
+    columns.fields,
+    Uint8Array.from(columns.fields, (f) => (defs.get(f)!.signed ? 1 : 0)),
+    columns.fields.map((f) => {
+      const d = defs.get(f)!;
+      return d.enumCodes && d.enumNames
+        ? { names: d.enumCodes.map((c) => new TextEncoder().encode(d.enumNames![c])), codes: [...d.enumCodes] }
+        : null;
+    }),
+  );
+  const vals = new Float64Array(VALS_LENGTH);
+  const ts = new Int32Array(FIELD_COUNT);
+  const te = new Int32Array(FIELD_COUNT);
+  const dates = newDateCache();
+  const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const parseAll = (): number => {
+    let p = 0;
+    let careful = 0;
+    while (p < body.length) {
+      const next = parse(body, dv, p, body.length, vals, ts, te, dates);
+      if (next < 0) {
+        careful++;
+        const nl = body.indexOf(10, p);
+        p = nl < 0 ? body.length : nl + 1;
+      } else p = next;
+    }
+    return careful;
+  };
+
   const bench = new Bench({ time: quick ? 100 : 1500, warmupTime: quick ? 20 : 300 });
   bench
+    .add('scan row function alone (journal, parse only)', () => {
+      if (parseAll() > rows / 100) throw new Error('most rows went to the careful path');
+    })
     .add('scan (journal bytes → 16 partitions)', () => {
       scanOnce(16);
     })
@@ -111,6 +146,7 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
   port2.close();
 
   const perRun: Record<string, [number, string]> = {
+    'scan row function alone (journal, parse only)': [body.length / 1e6, 'MB/s'],
     'scan (journal bytes → 16 partitions)': [body.length / 1e6, 'MB/s'],
     'key hashing (merchant, terminal, rrn)': [rows, 'rows/s'],
     'hash table build + probe': [rows, 'rows/s'],
