@@ -33,7 +33,9 @@ describe('recon CLI', () => {
       'data',
     ]);
     expect(gen.code, gen.stderr).toBe(0);
-    // The first run makes .recon/db (a fresh store: initdb and the migrations) in a process of its own.
+    // .recon/db as a fresh store (migrated; test/global-setup.ts made the template the same way, through
+    // openStore and migrate); the first run, in a process of its own, finds it where a user's would be.
+    templateStoreAt(join(cwd, '.recon/db'));
     for (const d of ['2026-11-16', '2026-11-17', '2026-11-18']) {
       const run =
         d === '2026-11-16'
