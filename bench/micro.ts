@@ -14,10 +14,10 @@ import { parseIsoDate } from '../src/core/dates.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashRrnKey } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
-import { columnsOf, FIELD_COUNT, mapHeader } from '../src/core/schema.js';
+import { FIELD_COUNT, mapHeader } from '../src/core/schema.js';
 import { writeOpenItem } from '../workers/encode.js';
-import { scanBytes } from '../workers/scan.js';
-import { compileRowParser, newDateCache, VALS_LENGTH } from '../workers/scan-gen.js';
+import { rowParserFor, scanBytes } from '../workers/scan.js';
+import { newDateCache, VALS_LENGTH } from '../workers/scan-gen.js';
 import { WindowWriter } from '../workers/window-records.js';
 
 export interface MicroResult {
@@ -70,17 +70,7 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
   let travelling: RowBatch = concatBatches([batch]);
 
   // The generated row function alone (DESIGN §9 step 2): parse every record, write nothing.
-  const defs = new Map(columnsOf('journal').map((d) => [d.field, d]));
-  const parse = compileRowParser(
-    columns.fields,
-    Uint8Array.from(columns.fields, (f) => (defs.get(f)!.signed ? 1 : 0)),
-    columns.fields.map((f) => {
-      const d = defs.get(f)!;
-      return d.enumCodes && d.enumNames
-        ? { names: d.enumCodes.map((c) => new TextEncoder().encode(d.enumNames![c])), codes: [...d.enumCodes] }
-        : null;
-    }),
-  );
+  const parse = rowParserFor('journal', columns.fields, false);
   const vals = new Float64Array(VALS_LENGTH);
   const ts = new Int32Array(FIELD_COUNT);
   const te = new Int32Array(FIELD_COUNT);

@@ -445,10 +445,12 @@ function rulesFor(side: Side, fields: readonly number[], state: boolean): FieldR
 /** The generated row function of each file layout this worker has scanned (scan-gen.ts). */
 const rowParsers = new Map<string, RowParser>();
 
-function rowParserFor(side: Side, fields: readonly number[], state: boolean, rules: FieldRules): RowParser {
+/** The fast path of a file whose i-th column holds field `fields[i]`, compiled once per worker. */
+export function rowParserFor(side: Side, fields: readonly number[], state: boolean): RowParser {
   const key = `${side}:${state}:${fields.join(',')}`;
   let parser = rowParsers.get(key);
   if (!parser) {
+    const rules = rulesFor(side, fields, state);
     const enums: (EnumTable | null)[] = rules.enumBytes.map((names, i) =>
       names ? { names, codes: rules.enumCodes[i]! } : null,
     );
@@ -664,7 +666,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
   const tq = new Uint8Array(FIELD_COUNT);
   const dates = newDateCache();
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const fast = task.carefulOnly ? null : rowParserFor(task.side, task.fields, task.state, rules);
+  const fast = task.carefulOnly ? null : rowParserFor(task.side, task.fields, task.state);
 
   let pos = start;
   let line = 0;
