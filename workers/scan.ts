@@ -94,7 +94,15 @@ import {
   type Side,
   STATE_COLUMNS,
 } from '../src/core/schema.js';
-import { compileRowParser, type EnumTable, newDateCache, type RowParser, RRN_LO, VALS_LENGTH } from './scan-gen.js';
+import {
+  compileRowParser,
+  type DateCache,
+  type EnumTable,
+  newDateCache,
+  type RowParser,
+  RRN_LO,
+  VALS_LENGTH,
+} from './scan-gen.js';
 import type { SpillPiece } from './spill.js';
 import { identityKey } from './window-records.js';
 
@@ -614,6 +622,202 @@ function appendPan(col: Utf8Column, row: number, src: Uint8Array, s: number, e: 
   return true;
 }
 
+/**
+ * What emitRow needs of one scanBytes call: the batches, the current record's values (vals, ts/te,
+ * tq), and what the chunk's rows add up to. One object of a fixed shape, so that the row functions
+ * below are small top-level functions the compiler optimises once per worker, not a closure
+ * recompiled with every chunk.
+ */
+class Emitter {
+  readonly state: boolean;
+  readonly runDay: number;
+  readonly fileNo: number;
+  readonly partitions: number;
+  readonly grace: number;
+  readonly cycles: Uint8Array;
+  /** Physical lines consumed so far (fastRun advances it). */
+  line = 0;
+  rows = 0;
+  panMasked = 0;
+  firstBusinessDate = Number.POSITIVE_INFINITY;
+  lastDeadline = Number.NEGATIVE_INFINITY;
+  lastSettle = Number.NEGATIVE_INFINITY;
+  copyKeys: Int32Array;
+  copyCount = 0;
+  readonly identity = new Int32Array(2);
+
+  constructor(
+    task: Omit<ScanTask, 'source'>,
+    readonly journal: boolean,
+    readonly cal: WorkCalendar,
+    readonly merchants: MerchantIndex,
+    readonly outs: RowBatch[],
+    readonly vals: Float64Array,
+    readonly ts: Int32Array,
+    readonly te: Int32Array,
+    readonly tq: Uint8Array,
+    readonly buf: Uint8Array,
+    /** The careful path's unescaped field bytes (it may replace the buffer when it grows). */
+    public qbuf: Uint8Array,
+    readonly check: CopyCheck | undefined,
+  ) {
+    this.state = task.state;
+    this.runDay = task.runDay;
+    this.fileNo = task.fileNo;
+    this.partitions = task.partitions;
+    this.grace = task.grace;
+    this.cycles = task.merchants.cycle;
+    this.copyKeys = new Int32Array(check ? 64 * COPY_KEY_WIDTH : 0);
+  }
+}
+
+/**
+ * The fast path over buf[pos, end): each record the generated row function takes is appended, until
+ * one it does not take (or that emitRow refuses); returns where that record starts, or end.
+ */
+function fastRun(st: Emitter, fast: RowParser, dv: DataView, pos: number, end: number, dates: DateCache): number {
+  const buf = st.buf;
+  const vals = st.vals;
+  const ts = st.ts;
+  const te = st.te;
+  const tq = st.tq;
+  tq[F_ORDER_NO] = 0;
+  tq[F_ORIG_RRN] = 0;
+  tq[F_PAN] = 0;
+  let line = st.line;
+  while (pos < end) {
+    const next = fast(buf, dv, pos, end, vals, ts, te, dates);
+    if (next < 0 || !emitRow(st, line)) break;
+    pos = next;
+    line++;
+  }
+  st.line = line;
+  return pos;
+}
+
+/**
+ * Appends the record in vals/ts/te to its partition's batch; false when its business date is out
+ * of the supported span (the caller rejects it).
+ */
+function emitRow(st: Emitter, recLine: number): boolean {
+  const vals = st.vals;
+  const ts = st.ts;
+  const te = st.te;
+  const tq = st.tq;
+  const cal = st.cal;
+  const journal = st.journal;
+
+  const time = vals[F_TXN_TIME]!;
+  const businessDate = cal.businessDate(time);
+  if (businessDate < FIRST_DAY || businessDate >= END_DAY - 60) {
+    // Only the careful path can get here with such a date; the fast path's dates are in range.
+    return false;
+  }
+  const type = vals[F_TYPE]!;
+  const channel = vals[F_CHANNEL]!;
+  const merchant = vals[F_MERCHANT_ID]!;
+  const terminal = vals[F_TERMINAL_ID]!;
+  const rrnHi = vals[F_RRN]!;
+  const rrnLo = vals[RRN_LO]!;
+  const merchantIx = st.merchants.lookup(merchant);
+  const cycle = merchantIx >= 0 ? st.cycles[merchantIx]! : CYCLE_T1;
+  const expected = cal.expectedSettle(businessDate, cycle);
+  const deadline = cal.deadline(expected, st.grace);
+  if (businessDate < st.firstBusinessDate) st.firstBusinessDate = businessDate;
+  if (deadline > st.lastDeadline) st.lastDeadline = deadline;
+  if (!journal && vals[F_STATUS] !== STATUS_REJECTED && vals[F_SETTLE_DATE]! > st.lastSettle)
+    st.lastSettle = vals[F_SETTLE_DATE]!;
+
+  // Primary key hash → partition.
+  const osrc = tq[F_ORDER_NO] ? st.qbuf : st.buf;
+  const gsrc = tq[F_ORIG_RRN] ? st.qbuf : st.buf;
+  const os = ts[F_ORDER_NO]!;
+  const oe = te[F_ORDER_NO]!;
+  const gs = ts[F_ORIG_RRN]!;
+  const ge = te[F_ORIG_RRN]!;
+  let hash: number;
+  const link = type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
+  if (link && ge > gs) {
+    // The original's kind: the journal's channel; on the clearing side, a card reversal has an rrn.
+    if (journal ? channel === CHANNEL_QR : rrnHi === 0) hash = hashOrderKey(merchant, gsrc, gs, ge);
+    else
+      hash =
+        ge - gs === 12
+          ? hashRrnKey(merchant, terminal, packAlnum(gsrc, gs, gs + 6), packAlnum(gsrc, gs + 6, ge))
+          : hashTerminalKey(terminal);
+  } else if (journal && channel !== CHANNEL_QR && rrnHi !== 0) {
+    // A card row is keyed by its rrn even when it carries an order number too.
+    hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
+  } else if (oe > os) hash = hashOrderKey(merchant, osrc, os, oe);
+  else if (rrnHi !== 0) hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
+  else hash = hashTerminalKey(terminal);
+
+  const p = partitionOf(hash, st.partitions);
+  const b = st.outs[p]!;
+  const r = b.length;
+  if (r === b.type.length) ensureRows(b, r + 1);
+  b.type[r] = type;
+  b.merchant_id[r] = merchant;
+  b.terminal_id[r] = terminal;
+  b.stan[r] = vals[F_STAN]!;
+  b.rrn_hi[r] = rrnHi;
+  b.rrn_lo[r] = rrnLo;
+  b.auth_code[r] = vals[F_AUTH_CODE]!;
+  b.response[r] = vals[F_RESPONSE]!;
+  b.currency[r] = vals[F_CURRENCY]!;
+  b.flags[r] = st.state ? (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED : 0;
+  b.channel[r] = channel;
+  b.batch_no[r] = vals[F_BATCH_NO]!;
+  b.status[r] = vals[F_STATUS]!;
+  setI64(b.fee, r, vals[F_FEE]!);
+  setI64(b.net, r, vals[F_NET]!);
+  b.clearing_date[r] = vals[F_CLEARING_DATE]!;
+  b.settle_date[r] = vals[F_SETTLE_DATE]!;
+  setI64(b.txn_time, r, time);
+  setI64(b.amount, r, vals[F_AMOUNT]!);
+  b.business_date[r] = businessDate;
+  b.expected[r] = expected;
+  b.deadline[r] = deadline;
+  b.src_run[r] = st.state ? vals[F_SRC_RUN]! : st.runDay;
+  b.src_file[r] = st.state ? vals[F_SRC_FILE]! : st.fileNo;
+  b.src_line[r] = st.state ? vals[F_SRC_LINE]! : recLine;
+  b.merchant_ix[r] = merchantIx;
+  appendUtf8(b.order_no, r, osrc, os, oe);
+  appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
+  if (appendPan(b.pan_masked, r, tq[F_PAN] ? st.qbuf : st.buf, ts[F_PAN]!, te[F_PAN]!)) st.panMasked++;
+  b.length = r + 1;
+  st.rows++;
+  const check = st.check;
+  if (check) {
+    const d = businessDate - check.from;
+    const mode = d >= 0 && d < check.days.length ? check.days[d]! : 0;
+    if (mode !== 0) {
+      // The key the window records a row's identity under (the row is in the batch by now).
+      identityKey(b, r, st.identity);
+      const hi = st.identity[0]!;
+      const lo = st.identity[1]!;
+      if (mode === 1 || sortedHas(check.hashes, hi >>> 0)) {
+        if ((st.copyCount + 1) * COPY_KEY_WIDTH > st.copyKeys.length) {
+          const g = new Int32Array(st.copyKeys.length * 2);
+          g.set(st.copyKeys);
+          st.copyKeys = g;
+        }
+        const copyKeys = st.copyKeys;
+        const k = st.copyCount++ * COPY_KEY_WIDTH;
+        copyKeys[k] = p;
+        copyKeys[k + 1] = r;
+        copyKeys[k + 2] = hi;
+        copyKeys[k + 3] = lo;
+        copyKeys[k + 4] = businessDate;
+        copyKeys[k + 5] = type | (b.response[r]! << 8);
+        copyKeys[k + 6] = b.amount[2 * r]!;
+        copyKeys[k + 7] = b.amount[2 * r + 1]!;
+      }
+    }
+  }
+  return true;
+}
+
 /** Scans the records of buf[start, end), which starts at a line start. */
 export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omit<ScanTask, 'source'>): ScanResult {
   const journal = task.side === 'journal';
@@ -621,9 +825,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
   const ncols = task.fields.length;
   const cal = calendarFor(task.calendar);
   const merchants = merchantIndexFor(task.merchants);
-  const cycles = task.merchants.cycle;
   const P = task.partitions;
-  const grace = task.grace;
 
   // Each row goes straight to its partition's batch (rows keep their file order there). The
   // batches are sized from what this worker's earlier chunks held per input byte, with a small
@@ -670,32 +872,23 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
 
   let pos = start;
   let line = 0;
-  let rows = 0;
-  let panMasked = 0;
-  let firstBusinessDate = Number.POSITIVE_INFINITY;
-  let lastDeadline = Number.NEGATIVE_INFINITY;
-  let lastSettle = Number.NEGATIVE_INFINITY;
   // Copy keys, with the partition row they belong to.
   const check = journal && !task.state ? task.copyCheck : undefined;
-  let copyKeys = new Int32Array(check ? 64 * COPY_KEY_WIDTH : 0);
-  let copyCount = 0;
-  const identity = new Int32Array(2);
+  const st = new Emitter(task, journal, cal, merchants, outs, vals, ts, te, tq, buf, qbuf, check);
 
   records: while (pos < end) {
+    if (fast !== null) {
+      // The fast path takes every row it can; it stops at a row it cannot take or at the end.
+      st.line = line;
+      pos = fastRun(st, fast, dv, pos, end, dates);
+      line = st.line;
+      if (pos >= end) break;
+      // This record goes the careful way: one the fast path does not take (a quote to unescape, a
+      // field it cannot convert), or one out of the supported span, which the careful path rejects
+      // with its reason.
+    }
     const recStart = pos;
     const recLine = line;
-    const next = fast === null ? -1 : fast(buf, dv, pos, end, vals, ts, te, dates);
-    if (next >= 0) {
-      tq[F_ORDER_NO] = 0;
-      tq[F_ORIG_RRN] = 0;
-      tq[F_PAN] = 0;
-      if (emit(recLine)) {
-        pos = next;
-        line++;
-        continue;
-      }
-      // Out of the supported span: the careful path rejects it with its reason.
-    }
     let nf = 0;
     let bad = 0;
     let badCol = -1;
@@ -989,125 +1182,13 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
       }
     }
     if (bad) continue;
-    if (!emit(recLine))
+    st.qbuf = qbuf;
+    if (!emitRow(st, recLine))
       pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
   }
 
-  /**
-   * Appends the record in vals/ts/te to its partition's batch; false when its business date is out
-   * of the supported span (the caller rejects it).
-   */
-  function emit(recLine: number): boolean {
-    const time = vals[F_TXN_TIME]!;
-    const businessDate = cal.businessDate(time);
-    if (businessDate < FIRST_DAY || businessDate >= END_DAY - 60) {
-      // Only the careful path can get here with such a date; the fast path's dates are in range.
-      return false;
-    }
-    const type = vals[F_TYPE]!;
-    const channel = vals[F_CHANNEL]!;
-    const merchant = vals[F_MERCHANT_ID]!;
-    const terminal = vals[F_TERMINAL_ID]!;
-    const rrnHi = vals[F_RRN]!;
-    const rrnLo = vals[RRN_LO]!;
-    const merchantIx = merchants.lookup(merchant);
-    const cycle = merchantIx >= 0 ? cycles[merchantIx]! : CYCLE_T1;
-    const expected = cal.expectedSettle(businessDate, cycle);
-    const deadline = cal.deadline(expected, grace);
-    if (businessDate < firstBusinessDate) firstBusinessDate = businessDate;
-    if (deadline > lastDeadline) lastDeadline = deadline;
-    if (!journal && vals[F_STATUS] !== STATUS_REJECTED && vals[F_SETTLE_DATE]! > lastSettle)
-      lastSettle = vals[F_SETTLE_DATE]!;
-
-    // Primary key hash → partition.
-    const osrc = tq[F_ORDER_NO] ? qbuf : buf;
-    const gsrc = tq[F_ORIG_RRN] ? qbuf : buf;
-    const os = ts[F_ORDER_NO]!;
-    const oe = te[F_ORDER_NO]!;
-    const gs = ts[F_ORIG_RRN]!;
-    const ge = te[F_ORIG_RRN]!;
-    let hash: number;
-    const link = type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
-    if (link && ge > gs) {
-      // The original's kind: the journal's channel; on the clearing side, a card reversal has an rrn.
-      if (journal ? channel === CHANNEL_QR : rrnHi === 0) hash = hashOrderKey(merchant, gsrc, gs, ge);
-      else
-        hash =
-          ge - gs === 12
-            ? hashRrnKey(merchant, terminal, packAlnum(gsrc, gs, gs + 6), packAlnum(gsrc, gs + 6, ge))
-            : hashTerminalKey(terminal);
-    } else if (journal && channel !== CHANNEL_QR && rrnHi !== 0) {
-      // A card row is keyed by its rrn even when it carries an order number too.
-      hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
-    } else if (oe > os) hash = hashOrderKey(merchant, osrc, os, oe);
-    else if (rrnHi !== 0) hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
-    else hash = hashTerminalKey(terminal);
-
-    const p = partitionOf(hash, P);
-    const b = outs[p]!;
-    const r = b.length;
-    if (r === b.type.length) ensureRows(b, r + 1);
-    b.type[r] = type;
-    b.merchant_id[r] = merchant;
-    b.terminal_id[r] = terminal;
-    b.stan[r] = vals[F_STAN]!;
-    b.rrn_hi[r] = rrnHi;
-    b.rrn_lo[r] = rrnLo;
-    b.auth_code[r] = vals[F_AUTH_CODE]!;
-    b.response[r] = vals[F_RESPONSE]!;
-    b.currency[r] = vals[F_CURRENCY]!;
-    b.flags[r] = task.state ? (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED : 0;
-    b.channel[r] = channel;
-    b.batch_no[r] = vals[F_BATCH_NO]!;
-    b.status[r] = vals[F_STATUS]!;
-    setI64(b.fee, r, vals[F_FEE]!);
-    setI64(b.net, r, vals[F_NET]!);
-    b.clearing_date[r] = vals[F_CLEARING_DATE]!;
-    b.settle_date[r] = vals[F_SETTLE_DATE]!;
-    setI64(b.txn_time, r, time);
-    setI64(b.amount, r, vals[F_AMOUNT]!);
-    b.business_date[r] = businessDate;
-    b.expected[r] = expected;
-    b.deadline[r] = deadline;
-    b.src_run[r] = task.state ? vals[F_SRC_RUN]! : task.runDay;
-    b.src_file[r] = task.state ? vals[F_SRC_FILE]! : task.fileNo;
-    b.src_line[r] = task.state ? vals[F_SRC_LINE]! : recLine;
-    b.merchant_ix[r] = merchantIx;
-    appendUtf8(b.order_no, r, osrc, os, oe);
-    appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
-    if (appendPan(b.pan_masked, r, tq[F_PAN] ? qbuf : buf, ts[F_PAN]!, te[F_PAN]!)) panMasked++;
-    b.length = r + 1;
-    rows++;
-    if (check) {
-      const d = businessDate - check.from;
-      const mode = d >= 0 && d < check.days.length ? check.days[d]! : 0;
-      if (mode !== 0) {
-        // The key the window records a row's identity under (the row is in the batch by now).
-        identityKey(b, r, identity);
-        const hi = identity[0]!;
-        const lo = identity[1]!;
-        if (mode === 1 || sortedHas(check.hashes, hi >>> 0)) {
-          if ((copyCount + 1) * COPY_KEY_WIDTH > copyKeys.length) {
-            const g = new Int32Array(copyKeys.length * 2);
-            g.set(copyKeys);
-            copyKeys = g;
-          }
-          const k = copyCount++ * COPY_KEY_WIDTH;
-          copyKeys[k] = p;
-          copyKeys[k + 1] = r;
-          copyKeys[k + 2] = hi;
-          copyKeys[k + 3] = lo;
-          copyKeys[k + 4] = businessDate;
-          copyKeys[k + 5] = type | (b.response[r]! << 8);
-          copyKeys[k + 6] = b.amount[2 * r]!;
-          copyKeys[k + 7] = b.amount[2 * r + 1]!;
-        }
-      }
-    }
-    return true;
-  }
-
   const batches = outs.map(sealBatch);
+  const rows = st.rows;
   if (!task.state && rows >= 1000) {
     shape = {
       bytesPerRow: (end - start) / rows,
@@ -1122,9 +1203,9 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
     batches,
     partRows: batches.map((b) => b.length),
     rejects,
-    panMasked,
-    needs: { firstBusinessDate, lastDeadline, lastSettle },
-    copyKeys: copyKeys.slice(0, copyCount * COPY_KEY_WIDTH),
+    panMasked: st.panMasked,
+    needs: { firstBusinessDate: st.firstBusinessDate, lastDeadline: st.lastDeadline, lastSettle: st.lastSettle },
+    copyKeys: st.copyKeys.slice(0, st.copyCount * COPY_KEY_WIDTH),
   };
 }
 
