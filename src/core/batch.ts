@@ -15,7 +15,9 @@
  *
  * Batches travel between threads as their typed arrays with the underlying ArrayBuffers in the
  * transfer list (`transferList`), never as row objects; `toArrow` (arrow.ts) wraps the same buffers
- * as an apache-arrow RecordBatch without copying, for IPC and for inspection.
+ * as an apache-arrow RecordBatch without copying, for IPC and for inspection. The scan's batches
+ * live in one SharedArrayBuffer each (allocWriteBatch): shared, not transferred, and so not counted
+ * as external memory by the threads that pass them on (see allocWriteBatch).
  */
 
 export interface Utf8Column {
@@ -188,15 +190,22 @@ export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
 }
 
 /**
- * An empty batch with room for `capacity` rows in one uninitialised buffer (one transferable), for
- * a writer that sets every column of every row it appends (the scan). `stringBytes[k]` is the room
- * for the k-th Utf8 column (order_no, orig_rrn, pan_masked). Only the Utf8 offsets' first entry is set.
+ * An empty batch with room for `capacity` rows in one buffer, for a writer that sets every column
+ * of every row it appends (the scan). `stringBytes[k]` is the room for the k-th Utf8 column
+ * (order_no, orig_rrn, pan_masked). Only the Utf8 offsets' first entry is set.
+ *
+ * The buffer is a SharedArrayBuffer. A transferred ArrayBuffer counts as external memory in every
+ * thread it passes through, and V8 answers external memory with full garbage collections: in a 2M
+ * run the coordinator, which holds every scan batch until the joins take them, ran ~24 of them
+ * during the scan (~180 ms of pauses plus the marking around them) on the cores the workers scan
+ * on. Shared memory is not counted so (its owner must not write a batch it has sent: the scan
+ * writes a batch only before it returns it, and reuses only spilled batches, which it never sends).
  */
 export function allocWriteBatch(capacity: number, stringBytes: readonly number[]): RowBatch {
   let size = 0;
   for (const [, kind] of FIXED) size += align8(capacity * width(kind) * elementBytes(kind));
   for (let k = 0; k < UTF8_NAMES.length; k++) size += align8((capacity + 1) * 4) + align8(stringBytes[k]!);
-  const slab = new Slab(size);
+  const slab = new Slab(size, true);
   const b: Record<string, unknown> = {};
   for (const [name, kind] of FIXED) b[name] = slab.take(kind, capacity * width(kind));
   UTF8_NAMES.forEach((name, k) => {
@@ -243,11 +252,11 @@ export function ensureBytes(col: Utf8Column, used: number, extra: number): Uint8
   return grown;
 }
 
-/** The distinct ArrayBuffers behind a batch, for a transfer list. */
+/** The distinct ArrayBuffers behind a batch, for a transfer list (shared buffers are not transferred). */
 export function transferList(batches: Iterable<RowBatch>, into: ArrayBuffer[] = []): ArrayBuffer[] {
   const seen = new Set<ArrayBufferLike>(into);
   const add = (a: ArrayBufferView): void => {
-    if (!seen.has(a.buffer)) {
+    if (!seen.has(a.buffer) && !(a.buffer instanceof SharedArrayBuffer)) {
       seen.add(a.buffer);
       into.push(a.buffer as ArrayBuffer);
     }
@@ -455,13 +464,18 @@ function elementBytes(kind: ColumnKind): number {
   }
 }
 
-/** Typed-array views carved out of one uninitialised ArrayBuffer, 8-byte aligned. */
+/**
+ * Typed-array views carved out of one buffer, 8-byte aligned: an uninitialised ArrayBuffer, or a
+ * (zeroed) SharedArrayBuffer.
+ */
 class Slab {
-  private readonly buffer: ArrayBuffer;
+  private readonly buffer: ArrayBuffer | SharedArrayBuffer;
   private at = 0;
 
-  constructor(bytes: number) {
-    this.buffer = Buffer.allocUnsafeSlow(Math.max(bytes, 8)).buffer as ArrayBuffer;
+  constructor(bytes: number, shared = false) {
+    this.buffer = shared
+      ? new SharedArrayBuffer(Math.max(bytes, 8))
+      : (Buffer.allocUnsafeSlow(Math.max(bytes, 8)).buffer as ArrayBuffer);
   }
 
   take(

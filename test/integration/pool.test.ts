@@ -1,12 +1,13 @@
 /**
- * Threads exchange transferable buffers (DESIGN §9): a batch sent to a worker is moved (the sender's
- * buffers are detached, nothing is copied), and the worker's results come back as typed arrays.
+ * Threads exchange buffers, never rows (DESIGN §9): the scan's batches are shared memory, handed on
+ * as they are; other batches sent to a worker are moved (the sender's buffers are detached, nothing
+ * is copied), and the worker's results come back as typed arrays.
  * A task that throws fails cleanly and the pool closes.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../src/calendar.js';
-import { transferList } from '../../src/core/batch.js';
+import { selectRows, transferList } from '../../src/core/batch.js';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
 import { planFile } from '../../src/plan.js';
@@ -46,14 +47,27 @@ describe('worker pool', () => {
       expect(j.batches[0]!.order_no.bytes).toBeInstanceOf(Uint8Array);
       expect(j.batches[0]!.length + j.batches[1]!.length).toBe(j.rows);
 
+      // The scan's batches are shared memory: postMessage hands the same memory on, and they stay
+      // out of transfer lists.
       const batch = j.batches[0]!;
-      const buffers = transferList([batch, c.batches[0]!]);
+      for (const b of [batch, c.batches[0]!]) {
+        expect(b.merchant_id.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(b.order_no.bytes.buffer).toBe(b.merchant_id.buffer);
+      }
+      expect(transferList([batch, c.batches[0]!])).toEqual([]);
+      // A batch in ordinary buffers (a grown one, the join's left-overs) is transferred.
+      const grown = selectRows(
+        batch,
+        Int32Array.from({ length: batch.length }, (_, i) => i),
+        batch.length,
+      );
+      const buffers = transferList([grown]);
       const filled = buffers.filter((b) => b.byteLength > 0);
-      expect(filled.length).toBeGreaterThanOrEqual(2);
+      expect(filled.length).toBe(1);
       const task: JoinTask = {
         partition: 0,
         runDay,
-        journal: [batch],
+        journal: [grown],
         journalLineBase: [2],
         copies: new Int32Array(0),
         clearing: [c.batches[0]!],
