@@ -190,49 +190,45 @@ const RADIX = 1 << RADIX_BITS;
 
 /**
  * Sorts n records by hash hi (stable: equal hashes keep their order) and computes their fences.
- * LSD radix sort of (hash hi, record number) pairs: each pass reads the keys in order and moves
- * them with their record numbers, so no pass reaches into the records at random.
+ * LSD radix sort that moves whole records: each pass reads the records in order and appends each to
+ * its digit's run, so both sides of a pass are sequential (RADIX write heads stay in cache). Sorting
+ * (hash, record number) pairs and gathering the records at the end was cheaper in passes but its
+ * gather read every record at random: two thirds of this function's time in a 5M run.
  */
 export function sortSegment(businessDate: number, part: number, words: Int32Array, n: number): WindowSegment {
-  let keys = new Uint32Array(n);
-  let order = new Int32Array(n);
-  let keys2 = new Uint32Array(n);
-  let order2 = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    keys[i] = words[i * RECORD_WORDS]! >>> 0;
-    order[i] = i;
-  }
   const count = new Int32Array(RADIX);
+  let from = words;
+  let to: Int32Array | null = null;
   for (let shift = 0; shift < 32; shift += RADIX_BITS) {
     count.fill(0);
-    for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & (RADIX - 1)]!++;
+    for (let i = 0; i < n; i++) count[(from[i * RECORD_WORDS]! >>> shift) & (RADIX - 1)]!++;
     // A digit every key shares needs no pass (the partition bits, the high bits of small spans).
-    if (count[(keys[0]! >>> shift) & (RADIX - 1)] === n) continue;
+    if (n === 0 || count[(from[0]! >>> shift) & (RADIX - 1)] === n) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = count[d]!;
       count[d] = sum;
       sum += c;
     }
+    const out: Int32Array = to ?? new Int32Array(n * RECORD_WORDS);
+    // RECORD_WORDS (8) words a record, copied word by word.
     for (let i = 0; i < n; i++) {
-      const k = keys[i]!;
-      const at = count[(k >>> shift) & (RADIX - 1)]!++;
-      keys2[at] = k;
-      order2[at] = order[i]!;
+      const f = i * RECORD_WORDS;
+      const t = count[(from[f]! >>> shift) & (RADIX - 1)]!++ * RECORD_WORDS;
+      out[t] = from[f]!;
+      out[t + 1] = from[f + 1]!;
+      out[t + 2] = from[f + 2]!;
+      out[t + 3] = from[f + 3]!;
+      out[t + 4] = from[f + 4]!;
+      out[t + 5] = from[f + 5]!;
+      out[t + 6] = from[f + 6]!;
+      out[t + 7] = from[f + 7]!;
     }
-    const tk = keys;
-    keys = keys2;
-    keys2 = tk;
-    const to = order;
-    order = order2;
-    order2 = to;
+    // The caller's words are read, never written: the second pass writes to a buffer of its own.
+    to = from === words ? null : from;
+    from = out;
   }
-  const records = new Int32Array(n * RECORD_WORDS);
-  for (let i = 0; i < n; i++) {
-    const from = order[i]! * RECORD_WORDS;
-    const to = i * RECORD_WORDS;
-    for (let k = 0; k < RECORD_WORDS; k++) records[to + k] = words[from + k]!;
-  }
+  const records = from === words ? words.slice(0, n * RECORD_WORDS) : from;
   const fences = new Uint32Array(Math.ceil(n / FENCE_EVERY));
   for (let k = 0; k < fences.length; k++) fences[k] = records[k * FENCE_EVERY * RECORD_WORDS]! >>> 0;
   return { businessDate, part, count: n, records, fences };
