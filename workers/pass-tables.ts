@@ -41,16 +41,22 @@ export class PassTables {
     readonly J: RowBatch,
     include: (j: number) => boolean,
   ) {
+    // The tables are sized for the rows of the domain, not of the batch: the refund domain is a few
+    // rows of a partition, and a table sized for all of them is megabytes allocated for nothing.
+    const rows = new Int32Array(J.length);
+    let n = 0;
     let orders = 0;
     let rrns = 0;
     for (let j = 0; j < J.length; j++) {
+      if (!include(j)) continue;
+      rows[n++] = j;
       if (strLen(J.order_no, j) > 0) orders++;
       if (J.rrn_hi[j] !== 0) rrns++;
     }
     this.byOrder = new KeyTable(orders);
     this.byRrn = new KeyTable(rrns);
-    for (let j = 0; j < J.length; j++) {
-      if (!include(j)) continue;
+    for (let k = 0; k < n; k++) {
+      const j = rows[k]!;
       if (strLen(J.order_no, j) > 0) this.byOrder.insert(orderHash(J, j, false), j);
       if (J.rrn_hi[j] !== 0)
         this.byRrn.insert(hashRrnKey(J.merchant_id[j]!, J.terminal_id[j]!, J.rrn_hi[j]!, J.rrn_lo[j]!), j);
