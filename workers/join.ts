@@ -18,7 +18,7 @@
  * Rows are visited in batch order (carried items first, then new rows in file order), so "first" is
  * deterministic whatever order the scan tasks finished in.
  */
-import { concatBatches, type RowBatch, selectRows } from '../src/core/batch.js';
+import { Arena, concatBatches, type RowBatch, selectRows } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
   CHANNEL_QR,
@@ -99,9 +99,29 @@ export interface JoinResult {
 /** A sale held by an earlier run and carried open: both bits. */
 const FLAG_CARRIED_HELD = FLAG_CARRIED | FLAG_HELD;
 
+/**
+ * The worker's arenas for the partition's concatenated sides, reused from join task to join task
+ * (batch.ts Arena): the join runs synchronously and returns only copies (left-overs by selectRows,
+ * findings and window records as bytes), so nothing outlives the task that built them.
+ */
+const journalArena = new Arena();
+const clearingArena = new Arena();
+
 export function join(task: JoinTask): JoinResult {
-  const J = concatBatches(task.journal, task.journalLineBase);
-  const C = concatBatches(task.clearing, task.clearingLineBase);
+  // A join that started while another was in progress on this thread (none does: the task is
+  // synchronous) would get fresh memory rather than overwrite the other's rows.
+  const reuse = !journalArena.busy;
+  journalArena.busy = clearingArena.busy = true;
+  try {
+    return joinIn(task, reuse ? journalArena : undefined, reuse ? clearingArena : undefined);
+  } finally {
+    if (reuse) journalArena.busy = clearingArena.busy = false;
+  }
+}
+
+function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Arena | undefined): JoinResult {
+  const J = concatBatches(task.journal, task.journalLineBase, journalInto);
+  const C = concatBatches(task.clearing, task.clearingLineBase, clearingInto);
   const nJ = J.length;
   const nC = C.length;
   const found = new Findings(task);
