@@ -2,12 +2,19 @@
  * The worker pool: Piscina over the compiled worker module (dist/workers/index.js), whose named
  * exports are the tasks (scan, join, settle, hashFile).
  */
+import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
 import { workerModulePath } from './paths.js';
 
 export type Pool = Piscina;
 
 export function createPool(workers: number): Pool {
+  // Optimise hot functions on the thread that runs them, not in V8's background compiler: with every
+  // core busy scanning or joining, a background compile waits for a core while the function keeps
+  // running unoptimised. V8 flags are per process; the workers' isolates, created below, take it.
+  // Measured on a 2M day (2 cores, alternating, 3 pairs): wall median 10.8 -> 9.8 s, user CPU
+  // 16.9-18.0 -> 14.0-16.3 s, the 16 join tasks 6.6-7.7 -> 5.1-6.3 s in all; with 1 worker no worse.
+  setFlagsFromString('--no-concurrent-recompilation');
   return new Piscina({
     filename: workerModulePath(),
     minThreads: workers,
