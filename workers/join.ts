@@ -106,16 +106,18 @@ const FLAG_CARRIED_HELD = FLAG_CARRIED | FLAG_HELD;
  */
 const journalArena = new Arena();
 const clearingArena = new Arena();
+/** Set while a join uses the arenas. */
+let arenasInUse = false;
 
 export function join(task: JoinTask): JoinResult {
   // A join that started while another was in progress on this thread (none does: the task is
   // synchronous) would get fresh memory rather than overwrite the other's rows.
-  const reuse = !journalArena.busy;
-  journalArena.busy = clearingArena.busy = true;
+  if (arenasInUse) return joinIn(task, undefined, undefined);
+  arenasInUse = true;
   try {
-    return joinIn(task, reuse ? journalArena : undefined, reuse ? clearingArena : undefined);
+    return joinIn(task, journalArena, clearingArena);
   } finally {
-    if (reuse) journalArena.busy = clearingArena.busy = false;
+    arenasInUse = false;
   }
 }
 

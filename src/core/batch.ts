@@ -202,10 +202,7 @@ export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
  * writes a batch only before it returns it, and reuses only spilled batches, which it never sends).
  */
 export function allocWriteBatch(capacity: number, stringBytes: readonly number[]): RowBatch {
-  let size = 0;
-  for (const [, kind] of FIXED) size += align8(capacity * width(kind) * elementBytes(kind));
-  for (let k = 0; k < UTF8_NAMES.length; k++) size += align8((capacity + 1) * 4) + align8(stringBytes[k]!);
-  const slab = new Slab(size, true);
+  const slab = Slab.shared(slabBytes(capacity, stringBytes));
   const b: Record<string, unknown> = {};
   for (const [name, kind] of FIXED) b[name] = slab.take(kind, capacity * width(kind));
   UTF8_NAMES.forEach((name, k) => {
@@ -291,21 +288,17 @@ export function sealBatch(b: RowBatch): RowBatch {
 export function concatBatches(batches: readonly RowBatch[], lineBase?: readonly number[], arena?: Arena): RowBatch {
   let rows = 0;
   for (const b of batches) rows += b.length;
+  const utf8Bytes = UTF8_NAMES.map((name) => {
+    let bytes = 0;
+    for (const b of batches) bytes += b[name].offsets[b.length]!;
+    return bytes;
+  });
+  const size = slabBytes(rows, utf8Bytes);
+  const slab = arena ? arena.slab(size) : Slab.fresh(size);
   const out: Record<string, unknown> = { length: rows };
-  let slab: Slab | undefined;
-  if (arena) {
-    let size = 0;
-    for (const [, kind] of FIXED) size += align8(rows * width(kind) * elementBytes(kind));
-    for (const name of UTF8_NAMES) {
-      let bytes = 0;
-      for (const b of batches) bytes += b[name].offsets[b.length]!;
-      size += align8((rows + 1) * 4) + align8(bytes);
-    }
-    slab = arena.slab(size);
-  }
   for (const [name, kind] of FIXED) {
     const w = width(kind);
-    const dst = slab ? slab.take(kind, rows * w) : allocFixed(kind, rows);
+    const dst = slab.take(kind, rows * w);
     let at = 0;
     for (const b of batches) {
       dst.set((b[name] as Int32Array).subarray(0, b.length * w), at);
@@ -313,11 +306,9 @@ export function concatBatches(batches: readonly RowBatch[], lineBase?: readonly 
     }
     out[name] = dst;
   }
-  for (const name of UTF8_NAMES) {
-    let bytes = 0;
-    for (const b of batches) bytes += b[name].offsets[b.length]!;
-    const offsets = slab ? (slab.take('i32', rows + 1) as Int32Array) : new Int32Array(rows + 1);
-    const data = slab ? (slab.take('u8', bytes) as Uint8Array) : new Uint8Array(bytes);
+  UTF8_NAMES.forEach((name, k) => {
+    const offsets = slab.take('i32', rows + 1) as Int32Array;
+    const data = slab.take('u8', utf8Bytes[k]!) as Uint8Array;
     offsets[0] = 0;
     let row = 0;
     let base = 0;
@@ -330,7 +321,7 @@ export function concatBatches(batches: readonly RowBatch[], lineBase?: readonly 
       base += used;
     }
     out[name] = { offsets, bytes: data };
-  }
+  });
   const batch = shapeBatch(rows, out);
   if (lineBase) {
     let row = 0;
@@ -405,12 +396,7 @@ export function selectRows(src: RowBatch, rows: Int32Array, n: number): RowBatch
     for (let k = 0; k < n; k++) bytes += o[rows[k]! + 1]! - o[rows[k]!]!;
     return bytes;
   });
-  let size = 0;
-  for (const [, kind] of FIXED) size += align8(n * width(kind) * elementBytes(kind));
-  UTF8_NAMES.forEach((_, k) => {
-    size += align8((n + 1) * 4) + align8(utf8Bytes[k]!);
-  });
-  const slab = new Slab(size);
+  const slab = Slab.fresh(slabBytes(n, utf8Bytes));
   const out: Record<string, unknown> = {};
   for (const [name, kind] of FIXED) {
     const from = src[name];
@@ -484,32 +470,40 @@ function elementBytes(kind: ColumnKind): number {
  */
 export class Arena {
   private buffer: ArrayBuffer = new ArrayBuffer(0);
-  /** Set while a batch built in the arena is in use: a second user gets fresh memory instead. */
-  busy = false;
 
   /** A slab of `bytes`, uninitialised, valid until the next call. */
   slab(bytes: number): Slab {
-    if (this.buffer.byteLength < bytes)
-      this.buffer = Buffer.allocUnsafeSlow(Math.ceil(bytes * 1.25) + 8).buffer as ArrayBuffer;
+    if (this.buffer.byteLength < bytes) this.buffer = uninitialised(Math.ceil(bytes * 1.25) + 8);
     return new Slab(this.buffer);
   }
 }
 
-/**
- * Typed-array views carved out of one buffer, 8-byte aligned: an uninitialised ArrayBuffer, a
- * (zeroed) SharedArrayBuffer, or an arena's buffer.
- */
+function uninitialised(bytes: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+}
+
+/** Bytes of a slab holding `rows` rows, `utf8Bytes[k]` of text in the k-th Utf8 column. */
+function slabBytes(rows: number, utf8Bytes: readonly number[]): number {
+  let size = 0;
+  for (const [, kind] of FIXED) size += align8(rows * width(kind) * elementBytes(kind));
+  for (let k = 0; k < UTF8_NAMES.length; k++) size += align8((rows + 1) * 4) + align8(utf8Bytes[k]!);
+  return Math.max(size, 8);
+}
+
+/** Typed-array views carved out of one buffer, 8-byte aligned. */
 class Slab {
-  private readonly buffer: ArrayBuffer | SharedArrayBuffer;
   private at = 0;
 
-  constructor(bytes: number | ArrayBuffer, shared = false) {
-    this.buffer =
-      typeof bytes !== 'number'
-        ? bytes
-        : shared
-          ? new SharedArrayBuffer(Math.max(bytes, 8))
-          : (Buffer.allocUnsafeSlow(Math.max(bytes, 8)).buffer as ArrayBuffer);
+  constructor(private readonly buffer: ArrayBuffer | SharedArrayBuffer) {}
+
+  /** Over fresh, uninitialised memory. */
+  static fresh(bytes: number): Slab {
+    return new Slab(uninitialised(bytes));
+  }
+
+  /** Over a (zeroed) SharedArrayBuffer: see allocWriteBatch. */
+  static shared(bytes: number): Slab {
+    return new Slab(new SharedArrayBuffer(bytes));
   }
 
   take(
