@@ -162,6 +162,19 @@ function dateCode(at: number): string {
     }`;
 }
 
+/**
+ * Code packing the 6 alphanumerics at p + at into `into` (6 bits each); the first byte's check is
+ * left out when the caller has already made it.
+ */
+function alnum6Code(at: number, into: string, firstChecked: boolean): string {
+  const checked = firstChecked ? 'a1 - 1' : 'a0 - 1 | a1 - 1';
+  return `
+          a0 = ALNUM[B[p + ${at}]]; a1 = ALNUM[B[p + ${at + 1}]]; a2 = ALNUM[B[p + ${at + 2}]];
+          a3 = ALNUM[B[p + ${at + 3}]]; a4 = ALNUM[B[p + ${at + 4}]]; a5 = ALNUM[B[p + ${at + 5}]];
+          if ((${checked} | a2 - 1 | a3 - 1 | a4 - 1 | a5 - 1) < 0) return -1;
+          ${into} = ((((a0 * 64 + a1) * 64 + a2) * 64 + a3) * 64 + a4) * 64 + a5;`;
+}
+
 /** Code for one column's value, from p at the field's first byte to p after its last. */
 function fieldCode(f: number, signed: boolean, enums: EnumTable | null): string {
   switch (f) {
@@ -195,24 +208,12 @@ function fieldCode(f: number, signed: boolean, enums: EnumTable | null): string 
         p += 8;`;
     case F_AUTH_CODE:
       return `
-        if (p + 6 <= end && ALNUM[B[p]] !== 0) {
-          a0 = ALNUM[B[p]]; a1 = ALNUM[B[p + 1]]; a2 = ALNUM[B[p + 2]];
-          a3 = ALNUM[B[p + 3]]; a4 = ALNUM[B[p + 4]]; a5 = ALNUM[B[p + 5]];
-          if ((a1 - 1 | a2 - 1 | a3 - 1 | a4 - 1 | a5 - 1) < 0) return -1;
-          vals[${f}] = ((((a0 * 64 + a1) * 64 + a2) * 64 + a3) * 64 + a4) * 64 + a5;
+        if (p + 6 <= end && ALNUM[B[p]] !== 0) {${alnum6Code(0, `vals[${f}]`, true)}
           p += 6;
         } else vals[${f}] = 0;`;
     case F_RRN:
       return `
-        if (p + 12 <= end && ALNUM[B[p]] !== 0) {
-          a0 = ALNUM[B[p]]; a1 = ALNUM[B[p + 1]]; a2 = ALNUM[B[p + 2]];
-          a3 = ALNUM[B[p + 3]]; a4 = ALNUM[B[p + 4]]; a5 = ALNUM[B[p + 5]];
-          if ((a1 - 1 | a2 - 1 | a3 - 1 | a4 - 1 | a5 - 1) < 0) return -1;
-          vals[${F_RRN}] = ((((a0 * 64 + a1) * 64 + a2) * 64 + a3) * 64 + a4) * 64 + a5;
-          a0 = ALNUM[B[p + 6]]; a1 = ALNUM[B[p + 7]]; a2 = ALNUM[B[p + 8]];
-          a3 = ALNUM[B[p + 9]]; a4 = ALNUM[B[p + 10]]; a5 = ALNUM[B[p + 11]];
-          if ((a0 - 1 | a1 - 1 | a2 - 1 | a3 - 1 | a4 - 1 | a5 - 1) < 0) return -1;
-          vals[${RRN_LO}] = ((((a0 * 64 + a1) * 64 + a2) * 64 + a3) * 64 + a4) * 64 + a5;
+        if (p + 12 <= end && ALNUM[B[p]] !== 0) {${alnum6Code(0, `vals[${F_RRN}]`, true)}${alnum6Code(6, `vals[${RRN_LO}]`, false)}
           p += 12;
         } else {
           vals[${F_RRN}] = 0;
