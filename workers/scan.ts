@@ -18,6 +18,7 @@ import {
   ensureBytes,
   ensureRows,
   type RowBatch,
+  SharedRegion,
   sealBatch,
   UTF8_COLUMNS,
   type Utf8Column,
@@ -204,6 +205,9 @@ let shape: RowShape = FIRST_GUESS;
  * garbage to collect) is only needed for batches that travel to the coordinator.
  */
 let spillBatches: RowBatch[] = [];
+
+/** Where this worker's scan batches live (shared, sent on, never reused; see SharedRegion). */
+const region = new SharedRegion(64 << 20);
 
 /** Per-worker cache of the derived tables, keyed by the objects' content identity. */
 let calendarCache: { key: string; cal: WorkCalendar } | undefined;
@@ -842,7 +846,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
     const perPart = Math.ceil(expectRows * 1.08) + 32;
     const stringBytes = est.stringBytesPerRow.map((b) => Math.ceil(b * expectRows * 1.08) + 256);
     outs = [];
-    for (let p = 0; p < P; p++) outs.push(allocWriteBatch(perPart, stringBytes));
+    for (let p = 0; p < P; p++) outs.push(allocWriteBatch(perPart, stringBytes, region));
     if (task.spill !== undefined) spillBatches = outs;
   }
   const rejects = newRejects();

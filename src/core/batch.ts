@@ -194,15 +194,16 @@ export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
  * of every row it appends (the scan). `stringBytes[k]` is the room for the k-th Utf8 column
  * (order_no, orig_rrn, pan_masked). Only the Utf8 offsets' first entry is set.
  *
- * The buffer is a SharedArrayBuffer. A transferred ArrayBuffer counts as external memory in every
- * thread it passes through, and V8 answers external memory with full garbage collections: in a 2M
- * run the coordinator, which holds every scan batch until the joins take them, ran ~24 of them
- * during the scan (~180 ms of pauses plus the marking around them) on the cores the workers scan
- * on. Shared memory is not counted so (its owner must not write a batch it has sent: the scan
- * writes a batch only before it returns it, and reuses only spilled batches, which it never sends).
+ * The buffer is shared memory, carved out of `region` (see SharedRegion). A transferred
+ * ArrayBuffer counts as external memory in every thread it passes through, and V8 answers external
+ * memory with full garbage collections: in a 2M run the coordinator, which holds every scan batch
+ * until the joins take them, ran ~24 of them during the scan (~180 ms of pauses plus the marking
+ * around them) on the cores the workers scan on. Shared memory is not counted so (its owner must
+ * not write a batch it has sent: the scan writes a batch only before it returns it, and reuses
+ * only spilled batches, which it never sends).
  */
-export function allocWriteBatch(capacity: number, stringBytes: readonly number[]): RowBatch {
-  const slab = Slab.shared(slabBytes(capacity, stringBytes));
+export function allocWriteBatch(capacity: number, stringBytes: readonly number[], region: SharedRegion): RowBatch {
+  const slab = region.slab(slabBytes(capacity, stringBytes));
   const b: Record<string, unknown> = {};
   for (const [name, kind] of FIXED) b[name] = slab.take(kind, capacity * width(kind));
   UTF8_NAMES.forEach((name, k) => {
@@ -478,6 +479,35 @@ export class Arena {
   }
 }
 
+/**
+ * Shared memory handed out in slabs from large regions, never reused: what a thread builds here
+ * and sends on stays valid for as long as anyone holds it (a region is freed when the last view of
+ * it is). Large regions because fresh memory is what the scan pays most for. On this VM a fresh
+ * 4 KB page costs ~11 µs to fault in and zero, and the scan of a 2M day touches ~800 MB of them
+ * (~2.3 s of CPU); a region of many megabytes is one mapping that the kernel can back with 2 MB
+ * pages where transparent huge pages are on for it (bin/recon asks glibc for them, see its
+ * header), and that costs about half as much per byte here.
+ */
+export class SharedRegion {
+  private buffer: SharedArrayBuffer | null = null;
+  private at = 0;
+
+  constructor(private readonly regionBytes: number) {}
+
+  /** A slab of `bytes` (zeroed), disjoint from every other slab this region handed out. */
+  slab(bytes: number): Slab {
+    const need = align8(bytes);
+    if (need > this.regionBytes / 4) return Slab.shared(need);
+    if (this.buffer === null || this.at + need > this.buffer.byteLength) {
+      this.buffer = new SharedArrayBuffer(this.regionBytes);
+      this.at = 0;
+    }
+    const slab = new Slab(this.buffer, this.at);
+    this.at += need;
+    return slab;
+  }
+}
+
 function uninitialised(bytes: number): ArrayBuffer {
   return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
 }
@@ -492,9 +522,10 @@ function slabBytes(rows: number, utf8Bytes: readonly number[]): number {
 
 /** Typed-array views carved out of one buffer, 8-byte aligned. */
 class Slab {
-  private at = 0;
-
-  constructor(private readonly buffer: ArrayBuffer | SharedArrayBuffer) {}
+  constructor(
+    private readonly buffer: ArrayBuffer | SharedArrayBuffer,
+    private at = 0,
+  ) {}
 
   /** Over fresh, uninitialised memory. */
   static fresh(bytes: number): Slab {

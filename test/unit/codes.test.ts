@@ -1,6 +1,6 @@
 /** The state bits of a row (FLAG_*): each its own bit, and all within the batch's flags column. */
 import { describe, expect, it } from 'vitest';
-import { allocWriteBatch } from '../../src/core/batch.js';
+import { allocWriteBatch, SharedRegion } from '../../src/core/batch.js';
 import * as codes from '../../src/core/codes.js';
 
 describe('row state flags', () => {
@@ -17,7 +17,7 @@ describe('row state flags', () => {
       expect(seen & bit, `${name} shares a bit`).toBe(0);
       seen |= bit;
     }
-    const batch = allocWriteBatch(4, [8, 8, 8]);
+    const batch = allocWriteBatch(4, [8, 8, 8], new SharedRegion(1 << 16));
     expect(batch.flags.BYTES_PER_ELEMENT * 8).toBeGreaterThanOrEqual(codes.FLAG_BITS);
     // The column keeps the highest flag.
     const top = Math.max(...flags.map(([, bit]) => bit));
