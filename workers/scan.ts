@@ -197,7 +197,12 @@ interface RowShape {
 
 /** Before any chunk: rows of ~110 bytes with an order number or a card number each. */
 const FIRST_GUESS: RowShape = { bytesPerRow: 110, stringBytesPerRow: [24, 4, 16] };
-let shape: RowShape = FIRST_GUESS;
+/**
+ * Per side: a journal row is shorter than a clearing row (126 against 145 bytes in the generated
+ * files), and sizing a journal chunk's batches by a clearing chunk's rows made most of them grow
+ * (a copy into fresh memory) before the task ended.
+ */
+const shapes: Record<Side, RowShape> = { journal: FIRST_GUESS, clearing: FIRST_GUESS };
 
 /**
  * The partition batches of a worker's spilling tasks, reused from task to task: their rows go to a
@@ -243,7 +248,9 @@ export function scan(task: ScanTask): ScanResult {
   let end: number;
   if ('path' in task.source) {
     const { path, start: s, end: e } = task.source;
-    if (readBuffer.length < e - s) readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(e - s).buffer, 0, e - s);
+    // With room to spare: chunks differ by a few bytes, and a buffer of the exact size would be
+    // replaced (fresh memory again) by most chunks that are larger than the last.
+    if (readBuffer.length < e - s) readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(Math.ceil((e - s) * 1.125)).buffer);
     buf = readBuffer.subarray(0, e - s); // every byte is read into
     const fd = openSync(path, 'r');
     try {
@@ -841,10 +848,14 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
     outs = spillBatches;
     for (const b of outs) b.length = 0;
   } else {
-    const est = task.state ? FIRST_GUESS : shape;
+    const est = task.state ? FIRST_GUESS : shapes[task.side];
     const expectRows = (end - start) / est.bytesPerRow / P;
-    const perPart = Math.ceil(expectRows * 1.08) + 32;
-    const stringBytes = est.stringBytesPerRow.map((b) => Math.ceil(b * expectRows * 1.08) + 256);
+    // A partition's share of a chunk varies by a few standard deviations (√n) around n, and a
+    // batch that overflows grows by a copy into fresh memory; room that is never written costs
+    // little (the region's pages are faulted in when first written).
+    const margin = 1.05 * expectRows + 4 * Math.sqrt(expectRows) + 32;
+    const perPart = Math.ceil(margin);
+    const stringBytes = est.stringBytesPerRow.map((b) => Math.ceil(b * margin * 1.1) + 256);
     outs = [];
     for (let p = 0; p < P; p++) outs.push(allocWriteBatch(perPart, stringBytes, region));
     if (task.spill !== undefined) spillBatches = outs;
@@ -1194,7 +1205,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
   const batches = outs.map(sealBatch);
   const rows = st.rows;
   if (!task.state && rows >= 1000) {
-    shape = {
+    shapes[task.side] = {
       bytesPerRow: (end - start) / rows,
       stringBytesPerRow: UTF8_COLUMNS.map((name) => batches.reduce((s, b) => s + b[name].offsets[b.length]!, 0) / rows),
     };
