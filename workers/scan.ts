@@ -250,7 +250,8 @@ export function scan(task: ScanTask): ScanResult {
     const { path, start: s, end: e } = task.source;
     // With room to spare: chunks differ by a few bytes, and a buffer of the exact size would be
     // replaced (fresh memory again) by most chunks that are larger than the last.
-    if (readBuffer.length < e - s) readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(Math.ceil((e - s) * 1.125)).buffer);
+    if (readBuffer.length < e - s)
+      readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(Math.ceil((e - s) * 1.125)).buffer);
     buf = readBuffer.subarray(0, e - s); // every byte is read into
     const fd = openSync(path, 'r');
     try {
