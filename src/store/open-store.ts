@@ -3,8 +3,6 @@
  * (an embedded store there); without it, DATABASE_URL picks a server; otherwise the embedded store
  * lives in .recon/db under the current directory.
  */
-import { openPg } from './pg-store.js';
-import { openPGlite } from './pglite-store.js';
 import type { Store } from './store.js';
 
 export const DEFAULT_EMBEDDED_DIR = '.recon/db';
@@ -46,10 +44,12 @@ export function isMemorySetting(s: string): boolean {
 
 /** Opens the store; `lean` asks an embedded store for little memory (commands that stream). */
 export async function openStore(target: StoreTarget, lean = false): Promise<Store> {
+  // Each kind's client is loaded only when it is used: a run against a server does not pay for
+  // loading the embedded PostgreSQL, nor an embedded run for the network client.
   const store =
     target.kind === 'server'
-      ? await openPg(target.url)
-      : await openPGlite(target.dir, lean, target.image, target.sharedBuffers);
+      ? await (await import('./pg-store.js')).openPg(target.url)
+      : await (await import('./pglite-store.js')).openPGlite(target.dir, lean, target.image, target.sharedBuffers);
   await store.exec(`SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'`);
   return store;
 }
