@@ -17,6 +17,7 @@ import {
   type KeyHash,
   RECORD_BYTES,
   RECORD_WORDS,
+  ROW_RECORDS,
   STATE_CREDITED,
   STATE_DECLINED,
   STATE_IDENTITY,
@@ -178,19 +179,35 @@ export class JournalWindow {
    */
   async add(producer: number, segments: readonly WindowSegment[]): Promise<void> {
     if (segments.length === 0) return;
-    const rows: BinaryValue[][] = segments.map((s) => [
-      { date: this.runDay },
-      { date: s.businessDate },
-      { int4: s.part },
-      { int4: producer },
-      { int4: s.count },
-      { bytes: new Uint8Array(s.fences.buffer, s.fences.byteOffset, s.fences.byteLength) },
-      { bytes: new Uint8Array(s.records.buffer, s.records.byteOffset, s.count * RECORD_BYTES) },
-    ]);
+    const described: BinaryValue[][] = [];
+    const pages: BinaryValue[][] = [];
+    for (const s of segments) {
+      const head: BinaryValue[] = [
+        { date: this.runDay },
+        { date: s.businessDate },
+        { int4: s.part },
+        { int4: producer },
+      ];
+      described.push([
+        ...head,
+        { int4: s.count },
+        { bytes: new Uint8Array(s.fences.buffer, s.fences.byteOffset, s.fences.byteLength) },
+      ]);
+      const records = new Uint8Array(s.records.buffer, s.records.byteOffset, s.count * RECORD_BYTES);
+      const rowBytes = ROW_RECORDS * RECORD_BYTES;
+      for (let k = 0; k * rowBytes < records.length; k++)
+        pages.push([...head, { int4: k }, { bytes: records.subarray(k * rowBytes, (k + 1) * rowBytes) }]);
+    }
     await this.tx.copyIn(
       'recon.window_segment',
-      ['created_by', 'business_date', 'part', 'producer', 'n', 'fences', 'records'],
-      encodeBinaryCopy(rows),
+      ['created_by', 'business_date', 'part', 'producer', 'n', 'fences'],
+      encodeBinaryCopy(described),
+      'binary',
+    );
+    await this.tx.copyIn(
+      'recon.window_page',
+      ['created_by', 'business_date', 'part', 'producer', 'chunk', 'records'],
+      encodeBinaryCopy(pages),
       'binary',
     );
     for (const s of segments) {
@@ -239,7 +256,7 @@ export class JournalWindow {
     if (small.length > 0) {
       const segs = decodeBinaryCopy(
         await this.tx.copyOut(
-          `select records from recon.window_segment
+          `select records from recon.window_page
             where business_date = any(array(select date '1970-01-01' + d from unnest(${intArray(small)}) as d)) and created_by < date '1970-01-01' + ${this.runDay}`,
           'binary',
         ),
@@ -364,26 +381,34 @@ export class JournalWindow {
         reads.push({ seg, from: 0, to: seg.count, keys: [...bySeg.values()].flatMap((p) => p.keys) });
       } else reads.push(...bySeg.values());
     }
+    // Each read takes the rows of recon.window_page that hold its records, in order: the records
+    // from the first of them on are a sorted run of the segment's records, which the probe searches
+    // (records outside [from, to) cannot equal the key but do no harm).
     const BATCH = 20_000;
     for (let b = 0; b < reads.length; b += BATCH) {
       const batch = reads.slice(b, b + BATCH);
       const rows = decodeBinaryCopy(
         await this.tx.copyOut(
-          `select r.i, substring(s.records from r.off for r.len)
+          `select r.i, p.records
              from unnest(${intArray(batch.map((_, n) => n))}, ${intArray(batch.map((r) => r.seg.createdBy))}, ${intArray(batch.map((r) => r.seg.businessDate))},
-                         ${intArray(batch.map((r) => r.seg.part))}, ${intArray(batch.map((r) => r.seg.producer))}, ${intArray(batch.map((r) => r.from * RECORD_BYTES + 1))},
-                         ${intArray(batch.map((r) => (r.to - r.from) * RECORD_BYTES))}) as r(i, created_by, business_date, part, producer, off, len)
-             join recon.window_segment s
-               on s.created_by = date '1970-01-01' + r.created_by and s.business_date = date '1970-01-01' + r.business_date
-              and s.part = r.part and s.producer = r.producer`,
+                         ${intArray(batch.map((r) => r.seg.part))}, ${intArray(batch.map((r) => r.seg.producer))}, ${intArray(batch.map((r) => Math.floor(r.from / ROW_RECORDS)))},
+                         ${intArray(batch.map((r) => Math.floor((r.to - 1) / ROW_RECORDS)))}) as r(i, created_by, business_date, part, producer, first, last)
+             join recon.window_page p
+               on p.created_by = date '1970-01-01' + r.created_by and p.business_date = date '1970-01-01' + r.business_date
+              and p.part = r.part and p.producer = r.producer and p.chunk between r.first and r.last
+            order by r.i, p.chunk`,
           'binary',
         ),
       );
-      for (const row of rows) {
-        const r = batch[int4(row[0]!)]!;
-        const words = bytesToWords(row[1]!);
+      let k = 0;
+      while (k < rows.length) {
+        const i = int4(rows[k]![0]!);
+        const parts: Uint8Array[] = [];
+        for (; k < rows.length && int4(rows[k]![0]!) === i; k++) parts.push(rows[k]![1]!);
+        const r = batch[i]!;
+        const words = bytesToWords(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
         this.bytesRead += words.byteLength;
-        for (const i of r.keys) probe(words, words.length / RECORD_WORDS, i, r.seg.createdBy, r.seg.businessDate);
+        for (const key of r.keys) probe(words, words.length / RECORD_WORDS, key, r.seg.createdBy, r.seg.businessDate);
       }
     }
     return out;

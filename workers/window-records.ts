@@ -39,6 +39,11 @@ export const RECORD_WORDS = 8;
 export const RECORD_BYTES = RECORD_WORDS * 4;
 /** One fence (the hash hi of a record) every FENCE_EVERY records: a page is that many records. */
 export const FENCE_EVERY = 32;
+/**
+ * Records a row of recon.window_page holds (seven pages, 7 KB): small enough to stay in line in a
+ * heap page, so the store writes no TOAST chunks (migration 0003 cuts existing segments the same way).
+ */
+export const ROW_RECORDS = 7 * FENCE_EVERY;
 
 /**
  * Window segments are grouped by a partition of their key's hash: a fixed number, independent of

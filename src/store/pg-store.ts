@@ -47,7 +47,7 @@ class PgStore implements Store {
     const sql = `COPY ${ident(table)} (${columns.map(ident).join(', ')}) FROM STDIN WITH (FORMAT ${format})`;
     try {
       const stream = this.client.query(copyFrom(sql));
-      for (const part of parts) {
+      for (const part of coalesce(parts, COPY_MESSAGE_BYTES)) {
         if (!stream.write(part)) await once(stream, 'drain');
       }
       stream.end();
@@ -146,4 +146,27 @@ export async function openPg(url: string): Promise<Store> {
     throw new StoreError(`cannot connect to ${redactUrl(url)}: ${reason(e)}`, { cause: e });
   }
   return store;
+}
+
+/**
+ * Bytes of one COPY data message at most when small parts are joined: each written part is a
+ * message and a socket write of its own, and a binary COPY comes in many small pieces (a 2M-row
+ * night's window pages are ~27,000 of them).
+ */
+const COPY_MESSAGE_BYTES = 1 << 20;
+
+/** `parts` with runs of small consecutive parts joined into pieces of at most `max` bytes. */
+function* coalesce(parts: readonly Uint8Array[], max: number): Generator<Uint8Array> {
+  let run: Uint8Array[] = [];
+  let bytes = 0;
+  for (const p of parts) {
+    if (bytes + p.length > max && run.length > 0) {
+      yield run.length === 1 ? run[0]! : Buffer.concat(run, bytes);
+      run = [];
+      bytes = 0;
+    }
+    run.push(p);
+    bytes += p.length;
+  }
+  if (run.length > 0) yield run.length === 1 ? run[0]! : Buffer.concat(run, bytes);
 }

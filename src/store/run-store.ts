@@ -44,6 +44,7 @@ export async function undoRun(tx: Store, date: string): Promise<void> {
     'delete from recon.exception where raised_on = $1::date',
     'delete from recon.open_item where created_by = $1::date',
     'delete from recon.window_segment where created_by = $1::date',
+    'delete from recon.window_page where created_by = $1::date',
     'delete from recon.window_credit where run_date = $1::date',
     'delete from recon.rejected_row where run_date = $1::date',
     'delete from recon.input_file where run_date = $1::date',

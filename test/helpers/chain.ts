@@ -91,6 +91,7 @@ export const RUN_TABLES: readonly (readonly [string, string])[] = [
   ['recon.exception_change', 'run_date, kind, s_side, s_run, s_file, s_line'],
   ['recon.open_item', 'side, src_run, src_file, src_line, created_by'],
   ['recon.window_segment', 'created_by, business_date, part, producer'],
+  ['recon.window_page', 'created_by, business_date, part, producer, chunk'],
   ['recon.window_credit', 'j_run, j_file, j_line'],
   ['recon.rejected_row', 'run_date, file_no, line'],
   ['recon.input_file', 'run_date, file_no'],

@@ -4,11 +4,14 @@
  * page boundaries, and only in the business dates and partitions it should.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatIsoDate } from '../../src/core/dates.js';
 import { partitionOf } from '../../src/core/hash.js';
+import { migrate } from '../../src/store/migrate.js';
 import { JournalWindow, keyList } from '../../src/window.js';
 import {
   FENCE_EVERY,
   RECORD_WORDS,
+  ROW_RECORDS,
   STATE_CREDITED,
   sortSegment,
   WINDOW_PARTS,
@@ -144,6 +147,70 @@ for (const sc of storeCases()) {
           for (const p of big.planted) every.push(p.hi, p.lo, DAY);
           const e = await w.lookup(every, 0);
           expect(e.hits.length).toBe(big.planted.length);
+          expect(e.hits.map((x, i) => x.jLine - 2 === e.keyOf[i]).every(Boolean)).toBe(true);
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('finds a key whose run of equal hashes spans several stored rows', async () => {
+      const store = await sc.open();
+      try {
+        // 2.5 rows' worth of records share one hash hi: the pages a lookup reads cross row ends.
+        const same = Math.floor(ROW_RECORDS * 2.5);
+        const wide = segment(DAY, 4, 8 * ROW_RECORDS, same, 11);
+        await store.transaction(async (tx) => {
+          await new JournalWindow(tx, DAY, DAY - 30).add(0, [wide.seg]);
+        });
+        const rows = await store.query<{ n: number }>('select count(*)::int as n from recon.window_page');
+        expect(rows[0]!.n).toBe(8);
+        await store.transaction(async (tx) => {
+          const w = new JournalWindow(tx, DAY + 1, DAY - 29);
+          const picks = [0, ROW_RECORDS - 1, ROW_RECORDS, same - 1, same, 8 * ROW_RECORDS - 1];
+          const keys = keyList();
+          for (const k of picks) keys.push(wide.planted[k]!.hi, wide.planted[k]!.lo, DAY);
+          const r = await w.lookup(keys, 0);
+          const lines = picks.map((_, i) => r.hits.filter((_, x) => r.keyOf[x] === i).map((h) => h.jLine));
+          expect(lines).toEqual(picks.map((k) => [k + 2]));
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps the window of a store written before migration 0003 (records in the segment row)', async () => {
+      const store = await sc.open();
+      try {
+        // The store as 0002 left it: records in window_segment, no window_page.
+        await store.exec(`drop table recon.window_page;
+          alter table recon.window_segment add column records bytea;
+          delete from recon.migration where id = 3`);
+        const old = segment(DAY, 5, 3 * ROW_RECORDS + 17, 40, 12);
+        const empty = segment(DAY, 6, 0, 0, 13);
+        for (const s of [old.seg, empty.seg]) {
+          await store.query(
+            `insert into recon.window_segment (created_by, business_date, part, producer, n, fences, records)
+             values ($1::date, $2::date, $3, 0, $4, $5, $6)`,
+            [
+              formatIsoDate(DAY),
+              formatIsoDate(s.businessDate),
+              s.part,
+              s.count,
+              new Uint8Array(s.fences.buffer, s.fences.byteOffset, s.fences.byteLength),
+              new Uint8Array(s.records.buffer, s.records.byteOffset, s.count * RECORD_WORDS * 4),
+            ],
+          );
+        }
+        expect((await migrate(store)).applied).toEqual(['0003_window_pages']);
+        const rows = await store.query<{ n: number }>('select count(*)::int as n from recon.window_page');
+        expect(rows[0]!.n).toBe(4);
+        await store.transaction(async (tx) => {
+          const w = new JournalWindow(tx, DAY + 1, DAY - 29);
+          const every = keyList();
+          for (const p of old.planted) every.push(p.hi, p.lo, DAY);
+          const e = await w.lookup(every, 0);
+          expect(e.hits.length).toBe(old.planted.length);
           expect(e.hits.map((x, i) => x.jLine - 2 === e.keyOf[i]).every(Boolean)).toBe(true);
         });
       } finally {
