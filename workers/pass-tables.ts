@@ -7,7 +7,7 @@ import type { RowBatch } from '../src/core/batch.js';
 import { bytesEqual } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
-import { hashOrderKey, hashRrnKey } from '../src/core/keys.js';
+import { hashOrderKey, hashRrnKey, orderKeyHash, rrnKeyHash } from '../src/core/keys.js';
 import { packAlnum } from '../src/core/packed.js';
 import { strLen } from '../src/core/utf8.js';
 
@@ -57,9 +57,8 @@ export class PassTables {
     this.byRrn = new KeyTable(rrns);
     for (let k = 0; k < n; k++) {
       const j = rows[k]!;
-      if (strLen(J.order_no, j) > 0) this.byOrder.insert(orderHash(J, j, false), j);
-      if (J.rrn_hi[j] !== 0)
-        this.byRrn.insert(hashRrnKey(J.merchant_id[j]!, J.terminal_id[j]!, J.rrn_hi[j]!, J.rrn_lo[j]!), j);
+      if (strLen(J.order_no, j) > 0) this.byOrder.insert(orderKeyHash(J, j), j);
+      if (J.rrn_hi[j] !== 0) this.byRrn.insert(rrnKeyHash(J, j), j);
     }
   }
 
@@ -70,8 +69,9 @@ export class PassTables {
   findOrder(B: RowBatch, i: number, viaOrig: boolean, visit: (j: number) => boolean): number {
     if (this.byOrder.size === 0) return -1;
     const J = this.J;
-    const h = orderHash(B, i, viaOrig);
     const key = viaOrig ? B.orig_rrn : B.order_no;
+    if (!viaOrig && strLen(key, i) === 0) return -1; // no order number: no pass-1 key
+    const h = viaOrig ? orderHash(B, i, true) : orderKeyHash(B, i);
     const merchant = B.merchant_id[i]!;
     for (let s = this.byOrder.find(h); s >= 0; s = this.byOrder.findNext(s, h)) {
       const j = this.byOrder.rowAt(s);
@@ -105,7 +105,8 @@ export class PassTables {
     }
     const merchant = B.merchant_id[i]!;
     const terminal = B.terminal_id[i]!;
-    const h = hashRrnKey(merchant, terminal, hi, lo);
+    if (hi === 0) return -1; // no rrn: no pass-2 key
+    const h = viaOrig ? hashRrnKey(merchant, terminal, hi, lo) : rrnKeyHash(B, i);
     for (let s = this.byRrn.find(h); s >= 0; s = this.byRrn.findNext(s, h)) {
       const j = this.byRrn.rowAt(s);
       if (J.rrn_lo[j] !== lo || J.rrn_hi[j] !== hi || J.terminal_id[j] !== terminal || J.merchant_id[j] !== merchant)

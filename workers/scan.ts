@@ -42,7 +42,7 @@ import {
 } from '../src/core/dates.js';
 import { HASH_SEED, hashField, lowerBound, partitionOf } from '../src/core/hash.js';
 import { setI64 } from '../src/core/int64.js';
-import { hashOrderKey, hashRrnKey, hashTerminalKey } from '../src/core/keys.js';
+import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
 import {
@@ -748,6 +748,8 @@ function emitRow(st: Emitter, recLine: number): boolean {
   const gs = ts[F_ORIG_RRN]!;
   const ge = te[F_ORIG_RRN]!;
   let hash: number;
+  // The row's own identity key hash (keys.ts ownKeyHash), where the partition key is that key.
+  let own = -1;
   const link = type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
   if (link && ge > gs) {
     // The original's kind: the journal's channel; on the clearing side, a card reversal has an rrn.
@@ -760,9 +762,11 @@ function emitRow(st: Emitter, recLine: number): boolean {
   } else if (journal && channel !== CHANNEL_QR && rrnHi !== 0) {
     // A card row is keyed by its rrn even when it carries an order number too.
     hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
-  } else if (oe > os) hash = hashOrderKey(merchant, osrc, os, oe);
-  else if (rrnHi !== 0) hash = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
+    if (oe <= os) own = hash;
+  } else if (oe > os) hash = own = hashOrderKey(merchant, osrc, os, oe);
+  else if (rrnHi !== 0) hash = own = hashRrnKey(merchant, terminal, rrnHi, rrnLo);
   else hash = hashTerminalKey(terminal);
+  if (own < 0) own = ownKeyHash(merchant, terminal, rrnHi, rrnLo, osrc, os, oe, vals[F_STAN]!, businessDate);
 
   const p = partitionOf(hash, st.partitions);
   const b = st.outs[p]!;
@@ -794,6 +798,7 @@ function emitRow(st: Emitter, recLine: number): boolean {
   b.src_file[r] = st.state ? vals[F_SRC_FILE]! : st.fileNo;
   b.src_line[r] = st.state ? vals[F_SRC_LINE]! : recLine;
   b.merchant_ix[r] = merchantIx;
+  b.key_hash[r] = own;
   appendUtf8(b.order_no, r, osrc, os, oe);
   appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
   if (appendPan(b.pan_masked, r, tq[F_PAN] ? st.qbuf : st.buf, ts[F_PAN]!, te[F_PAN]!)) st.panMasked++;

@@ -33,7 +33,6 @@ import { partitionOf } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashStanKey, KEY_SEED_2 } from '../src/core/keys.js';
 import { alnumCode } from '../src/core/packed.js';
-import { strLen } from '../src/core/utf8.js';
 
 export const RECORD_WORDS = 8;
 export const RECORD_BYTES = RECORD_WORDS * 4;
@@ -86,18 +85,11 @@ export function identityKey(J: RowBatch, j: number, out: Int32Array): void {
   const o = J.order_no;
   const s = o.offsets[j]!;
   const e = o.offsets[j + 1]!;
-  if (e > s) {
-    out[0] = hashOrderKey(m, o.bytes, s, e);
-    out[1] = hashOrderKey(m, o.bytes, s, e, KEY_SEED_2);
-  } else if (J.rrn_hi[j] !== 0) {
-    const t = J.terminal_id[j]!;
-    out[0] = hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!);
-    out[1] = hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2);
-  } else {
-    const t = J.terminal_id[j]!;
-    out[0] = hashStanKey(t, J.stan[j]!, J.business_date[j]!);
-    out[1] = hashStanKey(t, J.stan[j]!, J.business_date[j]!, KEY_SEED_2);
-  }
+  // The first word is the row's own key hash (the scan's key_hash); the second hashes it again.
+  out[0] = J.key_hash[j]!;
+  if (e > s) out[1] = hashOrderKey(m, o.bytes, s, e, KEY_SEED_2);
+  else if (J.rrn_hi[j] !== 0) out[1] = hashRrnKey(m, J.terminal_id[j]!, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2);
+  else out[1] = hashStanKey(J.terminal_id[j]!, J.stan[j]!, J.business_date[j]!, KEY_SEED_2);
 }
 
 /** Collects the records of one task and returns them as sorted segments. */
@@ -109,36 +101,28 @@ export class WindowWriter {
   /** Journal row j of J leaves the open set; `credited` when a credit (or refund debit) took it. */
   add(J: RowBatch, j: number, credited: boolean): void {
     const m = J.merchant_id[j]!;
-    let any = false;
-    if (strLen(J.order_no, j) > 0) {
-      const o = J.order_no;
-      const s = o.offsets[j]!;
-      const e = o.offsets[j + 1]!;
-      this.record(J, j, credited, true, hashOrderKey(m, o.bytes, s, e), hashOrderKey(m, o.bytes, s, e, KEY_SEED_2));
-      any = true;
-    }
-    if (J.rrn_hi[j] !== 0) {
-      const t = J.terminal_id[j]!;
-      this.record(
-        J,
-        j,
-        credited,
-        !any,
-        hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!),
-        hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2),
-      );
-      any = true;
-    }
-    if (!any) {
-      const t = J.terminal_id[j]!;
-      this.record(
-        J,
-        j,
-        credited,
-        true,
-        hashStanKey(t, J.stan[j]!, J.business_date[j]!),
-        hashStanKey(t, J.stan[j]!, J.business_date[j]!, KEY_SEED_2),
-      );
+    // key_hash is the hash of the row's first key (its identity key); a row with an order number
+    // and an rrn gets a record under its rrn key too.
+    const own = J.key_hash[j]!;
+    const o = J.order_no;
+    const s = o.offsets[j]!;
+    const e = o.offsets[j + 1]!;
+    const t = J.terminal_id[j]!;
+    if (e > s) {
+      this.record(J, j, credited, true, own, hashOrderKey(m, o.bytes, s, e, KEY_SEED_2));
+      if (J.rrn_hi[j] !== 0)
+        this.record(
+          J,
+          j,
+          credited,
+          false,
+          hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!),
+          hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2),
+        );
+    } else if (J.rrn_hi[j] !== 0) {
+      this.record(J, j, credited, true, own, hashRrnKey(m, t, J.rrn_hi[j]!, J.rrn_lo[j]!, KEY_SEED_2));
+    } else {
+      this.record(J, j, credited, true, own, hashStanKey(t, J.stan[j]!, J.business_date[j]!, KEY_SEED_2));
     }
   }
 

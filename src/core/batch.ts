@@ -75,6 +75,12 @@ export interface RowBatch {
   src_line: Int32Array;
   /** Index into the run's merchant table, −1 when the merchant is not listed. */
   merchant_ix: Int32Array;
+  /**
+   * Hash of the row's own identity key (keys.ts ownKeyHash: its order key when it has an order
+   * number, else its rrn key, else its stan key), computed once by the scan: the join's tables,
+   * copy checks and window records start from it instead of hashing the key's bytes again.
+   */
+  key_hash: Uint32Array;
 }
 
 export type ColumnKind = 'u8' | 'u16' | 'u32' | 'i32' | 'f64' | 'date' | 'i64' | 'time' | 'utf8';
@@ -114,6 +120,7 @@ export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKin
   ['src_file', 'i32'],
   ['src_line', 'i32'],
   ['merchant_ix', 'i32'],
+  ['key_hash', 'u32'],
 ];
 
 const UTF8_NAMES = COLUMNS.filter(([, k]) => k === 'utf8').map(([n]) => n) as Utf8Name[];
@@ -156,6 +163,7 @@ export function shapeBatch(length: number, c: Record<string, unknown>): RowBatch
     src_file: c.src_file as RowBatch['src_file'],
     src_line: c.src_line as RowBatch['src_line'],
     merchant_ix: c.merchant_ix as RowBatch['merchant_ix'],
+    key_hash: c.key_hash as RowBatch['key_hash'],
   };
 }
 

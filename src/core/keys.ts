@@ -75,21 +75,46 @@ export function sameRrnKey(a: RowBatch, i: number, b: RowBatch, j: number): bool
 }
 
 /**
- * Hash of a journal row's identity for DUPLICATE_JOURNAL (DESIGN §6.1 rule 8): type, response code,
- * amount and its own match key (order key, else rrn key, else terminal + stan + business date). The
- * response code is part of it: a declined attempt and the approved retry under the same order
- * number are two records, not a copy.
+ * The hash of a row's own identity key: its order key (merchant, order_no) when it has an order
+ * number, else its rrn key (merchant, terminal, rrn), else its stan key (terminal, stan, business
+ * date). The scan stores it in RowBatch.key_hash; it is each of those key hashes where the row has
+ * that key first, so tables of order keys and of rrn keys can take it as it is.
  */
-export function copyHash(J: RowBatch, j: number, seed = HASH_SEED): number {
-  let h = hashInt(hashInt(hashInt(seed, J.type[j]!), J.response[j]!), J.amount[2 * j]!);
-  h = hashNum(hashInt(h, J.amount[2 * j + 1]!), J.merchant_id[j]!);
-  if (strLen(J.order_no, j) > 0) {
-    const o = J.order_no;
-    return finish(hashField(h, o.bytes, o.offsets[j]!, o.offsets[j + 1]!));
-  }
-  h = hashNum(h, J.terminal_id[j]!);
-  if (J.rrn_hi[j] !== 0) return finish(hashNum(hashNum(h, J.rrn_hi[j]!), J.rrn_lo[j]!));
-  return finish(hashInt(hashInt(h, J.stan[j]!), J.business_date[j]!));
+export function ownKeyHash(
+  merchant: number,
+  terminal: number,
+  rrnHi: number,
+  rrnLo: number,
+  o: Uint8Array,
+  os: number,
+  oe: number,
+  stan: number,
+  businessDate: number,
+): number {
+  if (oe > os) return hashOrderKey(merchant, o, os, oe);
+  if (rrnHi !== 0) return hashRrnKey(merchant, terminal, rrnHi, rrnLo);
+  return hashStanKey(terminal, stan, businessDate);
+}
+
+/** Order key hash of row i, from key_hash (row i has an order number). */
+export function orderKeyHash(b: RowBatch, i: number): number {
+  return b.key_hash[i]!;
+}
+
+/** Rrn key hash of row i (which has an rrn): key_hash unless the row's own key is its order key. */
+export function rrnKeyHash(b: RowBatch, i: number): number {
+  return strLen(b.order_no, i) > 0 ? rrnKeyOf(b, i) : b.key_hash[i]!;
+}
+
+/**
+ * Hash of a journal row's identity for DUPLICATE_JOURNAL (DESIGN §6.1 rule 8): type, response code,
+ * amount and its own match key (order key, else rrn key, else terminal + stan + business date: the
+ * key key_hash holds). The response code is part of it: a declined attempt and the approved retry
+ * under the same order number are two records, not a copy.
+ */
+export function copyHash(J: RowBatch, j: number): number {
+  const h = hashInt(hashInt(hashInt(J.key_hash[j]!, J.type[j]!), J.response[j]!), J.amount[2 * j]!);
+  return finish(hashInt(h, J.amount[2 * j + 1]!));
 }
 
 /** Whether journal rows a and b are copies of each other (same identity as copyHash). */

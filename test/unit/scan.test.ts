@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCalendar } from '../../src/calendar.js';
 import { parseIsoDate } from '../../src/core/dates.js';
+import { hashOrderKey, hashRrnKey, hashStanKey } from '../../src/core/keys.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
 import { JOURNAL_HEADER, mapHeader } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
@@ -93,6 +94,66 @@ describe('scanner agrees with fast-csv', () => {
     expect(Array.from(cut.batch.src_line)).toEqual(Array.from(whole.batch.src_line));
     expect(whole.batch.src_line[0]).toBe(2);
     expect(whole.batch.src_line[whole.batch.length - 1]).toBe(whole.batch.length + 1);
+  });
+});
+
+describe('the key hash the scan stores', () => {
+  it("is each row's own identity key hash: its order key, else its rrn key, else its stan key", () => {
+    const { dir, gen } = generateChain('2026-11-19', 1, 3000, 23);
+    const day = gen.days[0]!;
+    const kinds = [0, 0, 0];
+    for (const side of ['journal', 'clearing'] as const) {
+      const { batch: b } = scanFile(join(dir, side, `${day}.csv`), side, 64 << 10);
+      for (let i = 0; i < b.length; i++) {
+        const o = b.order_no;
+        const os = o.offsets[i]!;
+        const oe = o.offsets[i + 1]!;
+        const m = b.merchant_id[i]!;
+        const t = b.terminal_id[i]!;
+        const want =
+          oe > os
+            ? hashOrderKey(m, o.bytes, os, oe)
+            : b.rrn_hi[i] !== 0
+              ? hashRrnKey(m, t, b.rrn_hi[i]!, b.rrn_lo[i]!)
+              : hashStanKey(t, b.stan[i]!, b.business_date[i]!);
+        kinds[oe > os ? 0 : b.rrn_hi[i] !== 0 ? 1 : 2]!++;
+        if (b.key_hash[i] !== want) expect([side, i, b.key_hash[i]]).toEqual([side, i, want]);
+      }
+    }
+    // Rows of both kinds were seen: orders (QR) and rrns (cards).
+    expect(kinds.map((k) => k > 0)).toEqual([true, true, false]);
+
+    // A card row with neither (no rrn, no order number) and one with both, fast and careful path.
+    const text = `${[
+      JOURNAL_HEADER.join(','),
+      J({ rrn: '' }).join(','),
+      J({ order_no: 'ORD-77' }).join(','),
+      J({ rrn: '', stan: '"004513"' }).join(','),
+    ].join('\n')}\n`;
+    const bytes = new TextEncoder().encode(text);
+    const body = bytes.subarray(text.indexOf('\n') + 1);
+    const r = scanBytes(body, 0, body.length, {
+      chunk: 0,
+      side: 'journal',
+      fields: mapHeader('journal', [...JOURNAL_HEADER]).fields,
+      state: false,
+      fileNo: 1,
+      runDay: parseIsoDate('2026-11-20'),
+      partitions: 1,
+      grace: 1,
+      calendar: loadCalendar(undefined).spec,
+      merchants: emptyMerchants(),
+    });
+    const b = r.batches[0]!;
+    expect(b.length).toBe(3);
+    const m = b.merchant_id[0]!;
+    const t = b.terminal_id[0]!;
+    const order = new TextEncoder().encode('ORD-77');
+    expect([...b.key_hash]).toEqual([
+      hashStanKey(t, 4512, b.business_date[0]!),
+      hashOrderKey(m, order, 0, order.length),
+      hashStanKey(t, 4513, b.business_date[2]!),
+    ]);
   });
 });
 
