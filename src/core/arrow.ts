@@ -6,7 +6,6 @@ import {
   Utf8 as ArrowUtf8,
   type Data,
   type DataType,
-  DateDay,
   Field,
   Float64,
   Int32,
@@ -35,7 +34,8 @@ function arrowType(kind: ColumnKind): DataType {
     case 'f64':
       return new Float64();
     case 'date':
-      return new DateDay();
+      // Epoch days as batch.ts keeps them (Uint16): a plain unsigned column to Arrow.
+      return new Uint16();
     case 'i64':
       return new Int64();
     case 'time':

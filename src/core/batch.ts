@@ -9,7 +9,8 @@
  *   hashes and compares numbers, not bytes.
  * - Int64 column: Arrow Int64 layout kept in an Int32Array of 2·length (little-endian lo, hi words),
  *   so that integers up to 2^53 are written and read without BigInt allocation (see int64.ts).
- * - Date32 column: Int32 epoch days.
+ * - date column: epoch days in a Uint16 (dates are checked to lie in [FIRST_DAY, END_DAY), below
+ *   2^16): half the bytes of Arrow's Date32, in every batch of every row.
  * - source (`src_run`, `src_file`, `src_line`): where the row came from: the run that loaded the file,
  *   the file's number within that run, the 1-based line. It is the row's identity across runs.
  *
@@ -63,14 +64,14 @@ export interface RowBatch {
   fee: Int32Array;
   /** Clearing net_minor (Int64 layout). */
   net: Int32Array;
-  clearing_date: Int32Array;
-  settle_date: Int32Array;
-  business_date: Int32Array;
+  clearing_date: Uint16Array;
+  settle_date: Uint16Array;
+  business_date: Uint16Array;
   /** Expected settle date under the merchant's cycle (journal: the pair's; clearing: its own). */
-  expected: Int32Array;
+  expected: Uint16Array;
   /** expected + grace working days: the run at or after which an unmatched row ages. */
-  deadline: Int32Array;
-  src_run: Int32Array;
+  deadline: Uint16Array;
+  src_run: Uint16Array;
   src_file: Int32Array;
   src_line: Int32Array;
   /** Index into the run's merchant table, −1 when the merchant is not listed. */
@@ -177,6 +178,7 @@ function allocFixed(kind: ColumnKind, n: number): Uint8Array | Uint16Array | Uin
     case 'u8':
       return new Uint8Array(n);
     case 'u16':
+    case 'date':
       return new Uint16Array(n);
     case 'u32':
       return new Uint32Array(n);
@@ -416,6 +418,7 @@ export function selectRows(src: RowBatch, rows: Int32Array, n: number): RowBatch
         gatherU8(from as Uint8Array, to as Uint8Array, rows, n);
         break;
       case 'u16':
+      case 'date':
         gatherU16(from as Uint16Array, to as Uint16Array, rows, n);
         break;
       case 'u32':
@@ -463,6 +466,7 @@ function elementBytes(kind: ColumnKind): number {
     case 'u8':
       return 1;
     case 'u16':
+    case 'date':
       return 2;
     case 'f64':
       return 8;
@@ -556,6 +560,7 @@ class Slab {
         view = new Uint8Array(this.buffer, at, elements);
         break;
       case 'u16':
+      case 'date':
         view = new Uint16Array(this.buffer, at, elements);
         break;
       case 'u32':
