@@ -129,7 +129,7 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
   const found = new Findings(task);
   const approved = (j: number): boolean => J.response[j] === RESPONSE_APPROVED;
   const pairs = new Pairing(J, C, approved, true);
-  const { jCredit, jHold, jDup, jFirstDup, cState, cPair } = pairs;
+  const { jCredit, jHold, cState, cPair } = pairs;
 
   /** Journal rows taken out before matching: 2 a copy, 3 a void or reversal done with. */
   const jGone = new Uint8Array(nJ);
@@ -140,20 +140,7 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
   }
 
   // 1. Copies of journal rows within the run (copies of earlier runs' rows came in task.copies).
-  {
-    const t = new KeyTable(nJ);
-    for (let j = 0; j < nJ; j++) {
-      if (jGone[j] !== 0) continue;
-      const h = copyHash(J, j);
-      let copyOf = -1;
-      for (let s = t.find(h); s >= 0 && copyOf < 0; s = t.findNext(s, h))
-        if (sameCopy(J, t.rowAt(s), j)) copyOf = t.rowAt(s);
-      if (copyOf >= 0) {
-        jGone[j] = 2;
-        found.raise(KIND_DUPLICATE_JOURNAL, true, J, j, null, -1, getI64(J.amount, j));
-      } else t.insert(h, j);
-    }
-  }
+  markCopies(J, jGone, found);
 
   const credit = new PassTables(J, (j) => jGone[j] === 0 && isCreditDomain(J.type[j]!));
 
@@ -215,19 +202,7 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
   );
 
   // 4. Findings.
-  for (let j = 0; j < nJ; j++) {
-    const c = jCredit[j]!;
-    if (c >= 0) {
-      if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
-      else found.creditPair(J, j, C, c);
-    } else if (jHold[j]! >= 0) {
-      found.holdPair(J, j, C, jHold[j]!);
-    }
-  }
-  for (let j = 0; j < nJ; j++) {
-    if (jDup[j] === 0) continue;
-    found.raise(KIND_DUPLICATE_CREDIT, true, J, j, C, jFirstDup[j]!, pairs.jDupGross[j]!, -1, 0, jDup[j]!);
-  }
+  pairFindings(J, C, pairs, found);
   const releases = new ByteWriter(256);
   for (let c = 0; c < nC; c++) {
     if ((C.flags[c]! & FLAG_CARRIED) !== 0) continue;
@@ -244,32 +219,9 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
   const counts = new Int32Array(COUNTS_LENGTH);
   const amounts = new Float64Array(COUNTS_LENGTH);
   const leftJ = new Int32Array(nJ);
-  let nLeftJ = 0;
-  for (let j = 0; j < nJ; j++) {
-    const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
-    if (jGone[j] === 0 && jCredit[j]! < 0) {
-      leftJ[nLeftJ++] = j;
-    } else {
-      const outcome = jGone[j] === 2 || (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
-      const k = countIndex(SIDE_JOURNAL, origin, outcome);
-      counts[k]!++;
-      amounts[k]! += getI64(J.amount, j);
-    }
-  }
+  const nLeftJ = journalOutcomes(J, jGone, jCredit, counts, amounts, leftJ);
   const leftC = new Int32Array(nC);
-  let nLeftC = 0;
-  for (let c = 0; c < nC; c++) {
-    const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
-    const state = cState[c]!;
-    if (state === 0) {
-      leftC[nLeftC++] = c;
-    } else {
-      const outcome = state === 2 || (C.flags[c]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
-      const k = countIndex(SIDE_CLEARING, origin, outcome);
-      counts[k]!++;
-      amounts[k]! += getI64(C.amount, c);
-    }
-  }
+  const nLeftC = clearingOutcomes(C, cState, counts, amounts, leftC);
 
   return {
     partition: task.partition,
@@ -283,4 +235,94 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
     amounts,
     findings: found.count,
   };
+}
+
+/**
+ * Marks (jGone = 2) and reports every journal row that is a copy of an earlier one (DESIGN §6.1
+ * rule 8). A function of its own, as each phase of the join should be: inside joinIn the compiler
+ * ran out of inlining budget and this loop called the table's methods and the hash per row.
+ */
+function markCopies(J: RowBatch, jGone: Uint8Array, found: Findings): void {
+  const nJ = J.length;
+  const t = new KeyTable(nJ);
+  for (let j = 0; j < nJ; j++) {
+    if (jGone[j] !== 0) continue;
+    const h = copyHash(J, j);
+    let copyOf = -1;
+    for (let s = t.find(h); s >= 0 && copyOf < 0; s = t.findNext(s, h))
+      if (sameCopy(J, t.rowAt(s), j)) copyOf = t.rowAt(s);
+    if (copyOf >= 0) {
+      jGone[j] = 2;
+      found.raise(KIND_DUPLICATE_JOURNAL, true, J, j, null, -1, getI64(J.amount, j));
+    } else t.insert(h, j);
+  }
+}
+
+/** The findings on the pairs passes 1 and 2 made: credits, refunds, holds, duplicate credits. */
+function pairFindings(J: RowBatch, C: RowBatch, pairs: Pairing, found: Findings): void {
+  const { jCredit, jHold, jDup, jFirstDup, jDupGross } = pairs;
+  for (let j = 0; j < J.length; j++) {
+    const c = jCredit[j]!;
+    if (c >= 0) {
+      if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
+      else found.creditPair(J, j, C, c);
+    } else if (jHold[j]! >= 0) {
+      found.holdPair(J, j, C, jHold[j]!);
+    }
+  }
+  for (let j = 0; j < J.length; j++) {
+    if (jDup[j] === 0) continue;
+    found.raise(KIND_DUPLICATE_CREDIT, true, J, j, C, jFirstDup[j]!, jDupGross[j]!, -1, 0, jDup[j]!);
+  }
+}
+
+/**
+ * Counts the journal rows finished here by origin and outcome, and lists the rest (no credit, not
+ * taken out) in `left`; returns how many it listed.
+ */
+function journalOutcomes(
+  J: RowBatch,
+  jGone: Uint8Array,
+  jCredit: Int32Array,
+  counts: Int32Array,
+  amounts: Float64Array,
+  left: Int32Array,
+): number {
+  let n = 0;
+  for (let j = 0; j < J.length; j++) {
+    const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
+    if (jGone[j] === 0 && jCredit[j]! < 0) {
+      left[n++] = j;
+    } else {
+      const outcome = jGone[j] === 2 || (J.flags[j]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
+      const k = countIndex(SIDE_JOURNAL, origin, outcome);
+      counts[k]!++;
+      amounts[k]! += getI64(J.amount, j);
+    }
+  }
+  return n;
+}
+
+/** The clearing side of journalOutcomes: rows still open (state 0) are listed in `left`. */
+function clearingOutcomes(
+  C: RowBatch,
+  cState: Uint8Array,
+  counts: Int32Array,
+  amounts: Float64Array,
+  left: Int32Array,
+): number {
+  let n = 0;
+  for (let c = 0; c < C.length; c++) {
+    const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
+    const state = cState[c]!;
+    if (state === 0) {
+      left[n++] = c;
+    } else {
+      const outcome = state === 2 || (C.flags[c]! & FLAG_FINDING) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
+      const k = countIndex(SIDE_CLEARING, origin, outcome);
+      counts[k]!++;
+      amounts[k]! += getI64(C.amount, c);
+    }
+  }
+  return n;
 }
