@@ -173,22 +173,32 @@ export class WindowWriter {
   }
 }
 
-/** Digits of the radix sort: three passes of 11 bits cover the 32-bit hash hi. */
-const RADIX_BITS = 11;
-const RADIX = 1 << RADIX_BITS;
+/**
+ * Digits of the radix sort. Small segments: three passes of 11 bits cover the 32-bit hash hi. Large
+ * ones: 14 bits, so that two passes cover bits 0–27 and the third digit is the top 4 bits, which
+ * are the segment's window partition (partitionOf(hi, WINDOW_PARTS) = hi >>> 28): the same for
+ * every record, so that pass is skipped. A pass moves every 32-byte record; the larger count
+ * array costs its 16K entries a pass, worth it from a few thousand records on.
+ */
+const SMALL_BITS = 11;
+const LARGE_BITS = 14;
+const LARGE_FROM = 4096;
+const counts = new Int32Array(1 << LARGE_BITS);
 
 /**
  * Sorts n records by hash hi (stable: equal hashes keep their order) and computes their fences.
  * LSD radix sort that moves whole records: each pass reads the records in order and appends each to
- * its digit's run, so both sides of a pass are sequential (RADIX write heads stay in cache). Sorting
+ * its digit's run, so both sides of a pass are sequential (the write heads stay in cache). Sorting
  * (hash, record number) pairs and gathering the records at the end was cheaper in passes but its
  * gather read every record at random: two thirds of this function's time in a 5M run.
  */
 export function sortSegment(businessDate: number, part: number, words: Int32Array, n: number): WindowSegment {
-  const count = new Int32Array(RADIX);
+  const bits = n >= LARGE_FROM ? LARGE_BITS : SMALL_BITS;
+  const RADIX = 1 << bits;
+  const count = counts.subarray(0, RADIX);
   let from = words;
   let to: Int32Array | null = null;
-  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+  for (let shift = 0; shift < 32; shift += bits) {
     count.fill(0);
     for (let i = 0; i < n; i++) count[(from[i * RECORD_WORDS]! >>> shift) & (RADIX - 1)]!++;
     // A digit every key shares needs no pass (the partition bits, the high bits of small spans).

@@ -43,6 +43,8 @@ describe('window segment sort', () => {
     let s = 99;
     const next = (): number => (s = (Math.imul(s, 1103515245) + 12345) | 0);
     expectSorted(Array.from({ length: 4000 }, () => 0xa0000000 | (next() & 0x0fffffff) | 0));
+    // Large enough for the 14-bit digits: two passes, the shared top digit skipped.
+    expectSorted(Array.from({ length: 6000 }, () => 0xa0000000 | (next() & 0x0fffffff) | 0));
     expectSorted(Array.from({ length: 100 }, () => 0x12345678));
     expectSorted([42]);
     expectSorted([]);
