@@ -7,8 +7,8 @@
  *
  * Loaded only by runs that spill (it brings in apache-arrow).
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { RecordBatchReader, RecordBatchStreamWriter } from 'apache-arrow';
+import { closeSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { AsyncByteQueue, RecordBatchReader, RecordBatchStreamWriter } from 'apache-arrow';
 import { fromArrow, toArrow } from '../src/core/arrow.js';
 import type { RowBatch } from '../src/core/batch.js';
 import { SPILL_WRITE_FAILED } from '../src/errors.js';
@@ -41,19 +41,64 @@ function write(path: string, batches: readonly RowBatch[]): SpillPiece[] {
   let offset = 0;
   try {
     for (const b of batches) {
+      const sink = new ChunkSink();
       const w = new RecordBatchStreamWriter();
+      w.reset(sink);
       w.write(toArrow(b));
       w.finish();
-      const bytes = w.toUint8Array(true);
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      pieces.push({ path, offset, length: bytes.length, rows: b.length });
-      offset += bytes.length;
+      const length = writeChunks(fd, sink.chunks);
+      pieces.push({ path, offset, length, rows: b.length });
+      offset += length;
     }
   } finally {
     closeSync(fd);
   }
   return pieces;
+}
+
+/**
+ * Where the stream writer puts its bytes: the chunks as it makes them (its metadata, and views of
+ * the batch's own column buffers), kept for one gathered write instead of joined into one buffer, a
+ * copy of every spilled byte.
+ */
+class ChunkSink extends AsyncByteQueue<Uint8Array> {
+  readonly chunks: Uint8Array[] = [];
+
+  override write(value: ArrayBufferView | ArrayBuffer | string): void {
+    const bytes =
+      typeof value === 'string'
+        ? Buffer.from(value)
+        : ArrayBuffer.isView(value)
+          ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+          : new Uint8Array(value);
+    if (bytes.byteLength > 0) this.chunks.push(bytes);
+  }
+}
+
+/** Chunks a gathered write takes at most (the system's limit is 1024). */
+const GATHER = 512;
+
+/** Writes the chunks at the file's position, in order, in gathered writes; returns their bytes. */
+function writeChunks(fd: number, chunks: readonly Uint8Array[]): number {
+  let total = 0;
+  for (let g = 0; g < chunks.length; g += GATHER) {
+    const group = chunks.slice(g, g + GATHER);
+    let bytes = 0;
+    for (const c of group) bytes += c.byteLength;
+    let done = writevSync(fd, group);
+    // A short write (rare for a file) goes on chunk by chunk from where it stopped.
+    for (const c of group) {
+      if (done >= c.byteLength) {
+        done -= c.byteLength;
+        continue;
+      }
+      let at = done;
+      done = 0;
+      while (at < c.byteLength) at += writeSync(fd, c, at, c.byteLength - at);
+    }
+    total += bytes;
+  }
+  return total;
 }
 
 /**
