@@ -377,6 +377,18 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
     });
 }
 
+/**
+ * yargs renders a command's whole help text before running its handler, to have it ready should
+ * the handler fail; recon reports a failure in one line (.fail above) and never shows that text.
+ * Rendering `run`'s help took ~60 ms of every run's start (string widths of each option line).
+ * This reaches into yargs' usage object (not public API): where it is not there, nothing changes.
+ */
+function skipHelpCache(cli: Argv): void {
+  type Internal = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (cli as unknown as Internal).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError) return EXIT_USAGE;
   if (e instanceof InputError) return EXIT_INPUT;
@@ -394,7 +406,9 @@ export async function main(argv = hideBin(process.argv), io: CliIo = processIo()
     });
   }
   try {
-    await buildCli(argv, io, env).parseAsync();
+    const cli = buildCli(argv, io, env);
+    skipHelpCache(cli);
+    await cli.parseAsync();
     return 0;
   } catch (e) {
     const code = exitCodeOf(e);
