@@ -3,26 +3,23 @@
  * the library; the environment (DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS) is read here,
  * once (cliEnv). Every failure ends as one line on stderr and an exit code (README "Exit codes"),
  * never a stack trace unless RECON_DEBUG=1. `main` writes to the streams it is given (CliIo):
- * bin/recon gives the process's, tests their own.
+ * bin/recon gives the process's, tests their own. Each command's own modules (the generator, the
+ * report, the export, replay, status) are loaded by its handler: `recon run`, every night, does not
+ * pay for compiling the others.
  */
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { generate } from '../../data-gen/generate.js';
 import { loadCalendar } from '../calendar.js';
 import { fillRunOptions } from '../config.js';
 import { KIND_NAMES } from '../core/codes.js';
 import { parseIsoDate } from '../core/dates.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
-import { exportExceptions } from '../exceptions-export.js';
 import { dataDirFiles } from '../inputs.js';
 import type { Pool } from '../pool.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
-import { replay } from '../replay.js';
-import { renderReport, reportData } from '../report.js';
 import { runDay } from '../run-day.js';
-import { formatStatus, storeStatus } from '../status.js';
 import { migrate } from '../store/migrate.js';
 import { isMemorySetting, openStore, resolveStoreTarget, type StoreTarget } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -136,6 +133,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
         }
         const t0 = performance.now();
         const calendar = loadCalendar(a.calendar);
+        const { generate } = await import('../../data-gen/generate.js');
         const s = generate({
           date: a.date,
           days: a.days,
@@ -243,6 +241,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             : logProgress(io.stderr, env.progressEveryMs);
         const pooled = io.pool ? { pool: io.pool } : {};
         if (a.replay) {
+          const { replay } = await import('../replay.js');
           const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress, ...pooled }));
           io.stdout.write(
             a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`,
@@ -278,6 +277,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           env,
           a.db,
           async (store) => {
+            const { exportExceptions } = await import('../exceptions-export.js');
             await exportExceptions(
               store,
               {
@@ -315,6 +315,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             return true;
           }),
       async (a) => {
+        const { renderReport, reportData } = await import('../report.js');
         const data = await withStore(env, a.db, (store) => reportData(store, a.date, a.days), true);
         try {
           writeFileSync(a.out, renderReport(data));
@@ -341,6 +342,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             return true;
           }),
       async (a) => {
+        const { formatStatus, storeStatus } = await import('../status.js');
         const report = await withStore(env, a.db, (store) => storeStatus(store, a.days), true);
         io.stdout.write(a.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
       },
