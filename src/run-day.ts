@@ -55,6 +55,7 @@ import { loadMerchants } from './merchants-file.js';
 import { type FilePlan, parseHeaderLine, planFile } from './plan.js';
 import { createPool, type Pool, settleAll } from './pool.js';
 import { type Progress, silentProgress } from './progress.js';
+import { binaryCopyHeader, binaryCopyTrailer } from './store/binary-copy.js';
 import { RECON_LOCK_KEY } from './store/migrate.js';
 import {
   findingsByKind,
@@ -589,7 +590,13 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         joinResults.map((r) => r.releases),
       );
       lap('commit');
-      await tx.copyIn('recon.open_item', OPEN_ITEM_COLUMNS, [settled.openItems]);
+      // COPY binary: the settle task wrote the tuples (encode.ts writeOpenItem).
+      await tx.copyIn(
+        'recon.open_item',
+        OPEN_ITEM_COLUMNS,
+        [binaryCopyHeader(), settled.openItems, binaryCopyTrailer()],
+        'binary',
+      );
       lap('open items');
       // Window segments: the join tasks' (producer = partition) and the settle task's.
       await window.add(partitions, settled.window);

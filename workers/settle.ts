@@ -131,7 +131,6 @@ export function settle(task: SettleTask): SettleResult {
   const nJ = J.length;
   const nC = C.length;
   const found = new Findings(task);
-  const zone = found.zone;
   const pairs = new Pairing(J, C, (j) => J.response[j] === RESPONSE_APPROVED, false);
   const { jCredit, jHold, cState } = pairs;
 
@@ -332,9 +331,9 @@ export function settle(task: SettleTask): SettleResult {
   // In the order of the open items' primary key (created_by, side, source): side 'C' before 'J',
   // each by source, so that every insert lands on the index's rightmost page.
   for (const c of bySource(C, keptC.subarray(0, openClearingItems)))
-    writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, zone);
+    writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED);
   for (const j of bySource(J, keptJ.subarray(0, openJournal)))
-    writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, zone);
+    writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED);
 
   return {
     exceptions: found.exceptions.bytes(),

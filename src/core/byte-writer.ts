@@ -1,6 +1,8 @@
 /**
  * A growable byte buffer that writes CSV for PostgreSQL COPY (FORMAT csv) straight from columns:
- * integers, dates and timestamps are formatted digit by digit, strings are copied from Utf8 bytes.
+ * integers, dates and timestamps are formatted digit by digit, strings are copied from Utf8 bytes;
+ * and the fields of COPY (FORMAT binary) tuples (the open items, whose dates, timestamps and
+ * integers the server then takes as they are instead of parsing text).
  * No JS strings are created per row. Growth is geometric (doubling), as in pg-protocol's writer.
  *
  * CSV conventions (PostgreSQL COPY csv): an unquoted empty field is NULL; a field holding a comma,
@@ -9,6 +11,8 @@
 import { civilFromDays, MS_PER_DAY } from './dates.js';
 import { unpackAlnum, unpackDigits } from './packed.js';
 
+/** Days from 1970-01-01 to 2000-01-01, PostgreSQL's epoch for binary dates and timestamps. */
+const PG_EPOCH_DAY = 10_957;
 const COMMA = 44;
 const QUOTE = 34;
 const NL = 10;
@@ -146,6 +150,81 @@ export class ByteWriter {
     const b = this.buf;
     b[this.pos++] = 48 + Math.floor(v / 10);
     b[this.pos++] = 48 + (v % 10);
+  }
+
+  // COPY (FORMAT binary) fields: big-endian integers, each field its byte count first (−1: NULL).
+
+  /** A 16-bit integer, big-endian (a binary tuple's field count). */
+  int16be(v: number): void {
+    if (this.pos + 2 > this.buf.length) this.grow(2);
+    const b = this.buf;
+    b[this.pos++] = (v >>> 8) & 0xff;
+    b[this.pos++] = v & 0xff;
+  }
+
+  /** A 32-bit integer, big-endian. */
+  int32be(v: number): void {
+    if (this.pos + 4 > this.buf.length) this.grow(4);
+    const b = this.buf;
+    b[this.pos++] = (v >>> 24) & 0xff;
+    b[this.pos++] = (v >>> 16) & 0xff;
+    b[this.pos++] = (v >>> 8) & 0xff;
+    b[this.pos++] = v & 0xff;
+  }
+
+  /** A binary int4 field (its length, then the value). */
+  int4Field(v: number): void {
+    this.int32be(4);
+    this.int32be(v);
+  }
+
+  /** A binary int8 field (exact for |v| ≤ 2^53). */
+  int8Field(v: number): void {
+    const hi = Math.floor(v / 4_294_967_296);
+    this.int32be(8);
+    this.int32be(hi | 0);
+    this.int32be((v - hi * 4_294_967_296) | 0);
+  }
+
+  /** A binary date field: days since PostgreSQL's epoch, 2000-01-01. */
+  dateField(day: number): void {
+    this.int4Field(day - PG_EPOCH_DAY);
+  }
+
+  /** A binary timestamptz field: microseconds since 2000-01-01T00:00Z. */
+  timestampField(epochMs: number): void {
+    this.int8Field((epochMs - PG_EPOCH_DAY * MS_PER_DAY) * 1000);
+  }
+
+  /** A binary NULL field. */
+  nullField(): void {
+    this.int32be(-1);
+  }
+
+  /** Starts a binary text field whose bytes the caller writes next (`textEnd` closes it). */
+  textStart(): number {
+    const at = this.pos;
+    this.int32be(0);
+    return at;
+  }
+
+  /** Closes the text field `textStart` opened: its byte count, or NULL when it is empty (as CSV's empty field). */
+  textEnd(at: number): void {
+    const n = this.pos - at - 4;
+    const b = this.buf;
+    const v = n === 0 ? -1 : n;
+    b[at] = (v >>> 24) & 0xff;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
+  }
+
+  /** Bytes of a range as they are (a binary text field's content). */
+  rawRange(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    for (let i = 0; i < n; i++) this.buf[this.pos + i] = src[start + i]!;
+    this.pos += n;
   }
 
   /** `YYYY-MM-DD` of an epoch day (from a small cache: the dates of a run's rows are few). */

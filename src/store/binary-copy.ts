@@ -11,10 +11,7 @@ export type BinaryValue = { date: number } | { int4: number } | { bytes: Uint8Ar
 
 /** Encodes rows (each a list of typed values) as one COPY binary stream. */
 export function encodeBinaryCopy(rows: readonly (readonly BinaryValue[])[]): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  const header = new Uint8Array(SIGNATURE.length + 8);
-  header.set(SIGNATURE);
-  parts.push(header);
+  const parts: Uint8Array[] = [binaryCopyHeader()];
   for (const row of rows) {
     let fixed = 2;
     for (const v of row) fixed += 4 + ('bytes' in v ? 0 : 4);
@@ -43,7 +40,7 @@ export function encodeBinaryCopy(rows: readonly (readonly BinaryValue[])[]): Uin
     if (at > 0) tail.push(piece.subarray(0, at));
     parts.push(...tail);
   }
-  parts.push(Uint8Array.from([0xff, 0xff]));
+  parts.push(binaryCopyTrailer());
   return parts;
 }
 
@@ -82,4 +79,16 @@ export function decodeBinaryCopy(data: Uint8Array): (Uint8Array | null)[][] {
 export function int4(field: Uint8Array | null): number {
   if (field?.length !== 4) throw new Error('COPY binary: expected an int4');
   return new DataView(field.buffer, field.byteOffset, 4).getInt32(0);
+}
+
+/** The header of a COPY binary stream (signature, flags, no extension). */
+export function binaryCopyHeader(): Uint8Array {
+  const header = new Uint8Array(SIGNATURE.length + 8);
+  header.set(SIGNATURE);
+  return header;
+}
+
+/** The trailer of a COPY binary stream. */
+export function binaryCopyTrailer(): Uint8Array {
+  return Uint8Array.from([0xff, 0xff]);
 }
