@@ -32,7 +32,11 @@ export interface RunOptions {
   windowDays?: number;
   /** Hash partitions of the join. Default 16. */
   partitions?: number;
-  /** Target size of a scan chunk in bytes. Default 8 MiB. */
+  /**
+   * Target size of a scan chunk in bytes. Default 16 MiB: against 8 MiB, 4 of 4 paired 2M runs were
+   * 0.13–0.5 s faster (half the tasks, half the batches the joins concatenate); 32 MiB was no
+   * faster and held ~50 MB more.
+   */
   chunkBytes?: number;
   /**
    * Memory budget for the rows of a run: "2g", "512m", or bytes. A run whose rows would take more
@@ -73,7 +77,7 @@ export const RUN_DEFAULTS = Object.freeze({
   maxRejects: '1%',
   windowDays: 30,
   partitions: 16,
-  chunkBytes: 8 << 20,
+  chunkBytes: 16 << 20,
   memory: '2g',
 });
 
