@@ -13,7 +13,7 @@ import { hashOrderKey, hashRrnKey, hashStanKey } from '../../src/core/keys.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
 import { JOURNAL_HEADER, mapHeader } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
-import { scanBytes } from '../../workers/scan.js';
+import { type ScanResult, scanBytes } from '../../workers/scan.js';
 import { generateChain } from '../helpers/chain.js';
 import { canonical, fastCsvRows, rowStrings, scanFile, writeTemp } from '../helpers/scan-file.js';
 
@@ -49,6 +49,28 @@ const J = (over: Partial<Record<(typeof JOURNAL_HEADER)[number], string>> = {}):
   };
   return JOURNAL_HEADER.map((h) => base[h]!);
 };
+
+/** One chunk of bytes scanned into one partition, as a run of 2026-11-20 would (no merchants listed). */
+function scanOne(
+  bytes: Uint8Array,
+  side: 'journal' | 'clearing',
+  fields: readonly number[],
+  carefulOnly = false,
+): ScanResult {
+  return scanBytes(bytes, 0, bytes.length, {
+    chunk: 0,
+    side,
+    fields,
+    state: false,
+    fileNo: 1,
+    runDay: parseIsoDate('2026-11-20'),
+    partitions: 1,
+    grace: 1,
+    calendar: loadCalendar(undefined).spec,
+    merchants: emptyMerchants(),
+    carefulOnly,
+  });
+}
 
 describe('scanner agrees with fast-csv', () => {
   it('on every row of generated journal and clearing files, in one chunk and in many', async () => {
@@ -132,18 +154,7 @@ describe('the key hash the scan stores', () => {
     ].join('\n')}\n`;
     const bytes = new TextEncoder().encode(text);
     const body = bytes.subarray(text.indexOf('\n') + 1);
-    const r = scanBytes(body, 0, body.length, {
-      chunk: 0,
-      side: 'journal',
-      fields: mapHeader('journal', [...JOURNAL_HEADER]).fields,
-      state: false,
-      fileNo: 1,
-      runDay: parseIsoDate('2026-11-20'),
-      partitions: 1,
-      grace: 1,
-      calendar: loadCalendar(undefined).spec,
-      merchants: emptyMerchants(),
-    });
+    const r = scanOne(body, 'journal', mapHeader('journal', [...JOURNAL_HEADER]).fields);
     const b = r.batches[0]!;
     expect(b.length).toBe(3);
     const m = b.merchant_id[0]!;
@@ -267,19 +278,7 @@ describe('the generated fast path and the careful path', () => {
     fields: readonly number[],
     carefulOnly: boolean,
   ): unknown => {
-    const r = scanBytes(bytes, 0, bytes.length, {
-      chunk: 0,
-      side,
-      fields,
-      state: false,
-      fileNo: 1,
-      runDay: parseIsoDate('2026-11-20'),
-      partitions: 1,
-      grace: 1,
-      calendar: loadCalendar(undefined).spec,
-      merchants: emptyMerchants(),
-      carefulOnly,
-    });
+    const r = scanOne(bytes, side, fields, carefulOnly);
     const b = r.batches[0]!;
     const columns = Object.entries(b)
       .filter(([k]) => k !== 'length')
