@@ -26,7 +26,7 @@ import {
   WINDOW_PARTS,
   type WindowSegment,
 } from '../workers/window-records.js';
-import type { RowBatch } from './core/batch.js';
+import { type RowBatch, withRoom } from './core/batch.js';
 import type { ByteWriter } from './core/byte-writer.js';
 import {
   KIND_DECLINED_BUT_SETTLED,
@@ -72,11 +72,7 @@ export class Int32Tuples {
   }
 
   push(a: number, b: number, c = 0, d = 0, e = 0): void {
-    if ((this.n + 1) * this.width > this.data.length) {
-      const g = new Int32Array(this.data.length * 2);
-      g.set(this.data);
-      this.data = g;
-    }
+    this.data = withRoom(this.data, (this.n + 1) * this.width);
     const at = this.n++ * this.width;
     const v = this.data;
     v[at] = a;

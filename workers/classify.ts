@@ -12,7 +12,7 @@
  * - refund domain: journal REFUND rows and clearing REFUND rows (not REJECTED); they match each other
  *   by their own keys only (rule 4).
  */
-import type { RowBatch } from '../src/core/batch.js';
+import { type RowBatch, withRoom } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
   CHANNEL_QR,
@@ -157,11 +157,7 @@ export class Findings {
   }
 
   private event(op: number, kind: number, journal: boolean, B: RowBatch, i: number): void {
-    if (this.eventCount + EVENT_WIDTH > this.events.length) {
-      const g = new Int32Array(this.events.length * 2);
-      g.set(this.events);
-      this.events = g;
-    }
+    this.events = withRoom(this.events, this.eventCount + EVENT_WIDTH);
     const r = this.events;
     let k = this.eventCount;
     r[k++] = op;

@@ -11,9 +11,9 @@ import { hashOrderKey, hashRrnKey, orderKeyHash, rrnKeyHash } from '../src/core/
 import { packAlnum } from '../src/core/packed.js';
 import { strLen } from '../src/core/utf8.js';
 
-/** Order key of a row, or of the original a link row names (its orig_rrn read as an order_no). */
-function orderHash(B: RowBatch, i: number, viaOrig: boolean): number {
-  const o = viaOrig ? B.orig_rrn : B.order_no;
+/** Order key of the original a link row names (its orig_rrn read as an order_no); a row's own is its key_hash. */
+function origOrderHash(B: RowBatch, i: number): number {
+  const o = B.orig_rrn;
   return hashOrderKey(B.merchant_id[i]!, o.bytes, o.offsets[i]!, o.offsets[i + 1]!);
 }
 
@@ -71,7 +71,7 @@ export class PassTables {
     const J = this.J;
     const key = viaOrig ? B.orig_rrn : B.order_no;
     if (!viaOrig && strLen(key, i) === 0) return -1; // no order number: no pass-1 key
-    const h = viaOrig ? orderHash(B, i, true) : orderKeyHash(B, i);
+    const h = viaOrig ? origOrderHash(B, i) : orderKeyHash(B, i);
     const merchant = B.merchant_id[i]!;
     for (let s = this.byOrder.find(h); s >= 0; s = this.byOrder.findNext(s, h)) {
       const j = this.byOrder.rowAt(s);
@@ -101,7 +101,6 @@ export class PassTables {
       origRrn(B, i, this.orig);
       hi = this.orig[0]!;
       lo = this.orig[1]!;
-      if (hi === 0) return -1;
     }
     const merchant = B.merchant_id[i]!;
     const terminal = B.terminal_id[i]!;

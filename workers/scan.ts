@@ -22,6 +22,7 @@ import {
   sealBatch,
   UTF8_COLUMNS,
   type Utf8Column,
+  withRoom,
 } from '../src/core/batch.js';
 import {
   CHANNEL_QR,
@@ -814,12 +815,8 @@ function emitRow(st: Emitter, recLine: number): boolean {
       const hi = st.identity[0]!;
       const lo = st.identity[1]!;
       if (mode === 1 || sortedHas(check.hashes, hi >>> 0)) {
-        if ((st.copyCount + 1) * COPY_KEY_WIDTH > st.copyKeys.length) {
-          const g = new Int32Array(st.copyKeys.length * 2);
-          g.set(st.copyKeys);
-          st.copyKeys = g;
-        }
-        const copyKeys = st.copyKeys;
+        const copyKeys = withRoom(st.copyKeys, (st.copyCount + 1) * COPY_KEY_WIDTH);
+        st.copyKeys = copyKeys;
         const k = st.copyCount++ * COPY_KEY_WIDTH;
         copyKeys[k] = p;
         copyKeys[k + 1] = r;

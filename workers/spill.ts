@@ -10,7 +10,7 @@
 import { closeSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { AsyncByteQueue, RecordBatchReader, RecordBatchStreamWriter } from 'apache-arrow';
 import { fromArrow, toArrow } from '../src/core/arrow.js';
-import { COLUMNS, type RowBatch, shapeBatch } from '../src/core/batch.js';
+import { COLUMNS, columnView, type RowBatch, shapeBatch } from '../src/core/batch.js';
 import { SPILL_WRITE_FAILED } from '../src/errors.js';
 import { spillFault } from '../src/fault.js';
 
@@ -223,28 +223,4 @@ function table(dv: DataView, at: number): (i: number) => number {
   const vt = at - dv.getInt32(at, true);
   const size = dv.getUint16(vt, true);
   return (i) => (4 + 2 * i < size ? dv.getUint16(vt + 4 + 2 * i, true) : 0);
-}
-
-function columnView(
-  kind: (typeof COLUMNS)[number][1],
-  buffer: ArrayBuffer,
-  at: number,
-  rows: number,
-): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
-  switch (kind) {
-    case 'u8':
-      return new Uint8Array(buffer, at, rows);
-    case 'u16':
-    case 'date':
-      return new Uint16Array(buffer, at, rows);
-    case 'u32':
-      return new Uint32Array(buffer, at, rows);
-    case 'f64':
-      return new Float64Array(buffer, at, rows);
-    case 'i64':
-    case 'time':
-      return new Int32Array(buffer, at, rows * 2);
-    default:
-      return new Int32Array(buffer, at, rows);
-  }
 }

@@ -27,7 +27,7 @@
  * false hit would need equal 64-bit hashes of two different keys of the same merchant's partition
  * and dates.
  */
-import type { RowBatch } from '../src/core/batch.js';
+import { type RowBatch, withRoom } from '../src/core/batch.js';
 import { FLAG_REVERSED, FLAG_VOIDED, RESPONSE_APPROVED } from '../src/core/codes.js';
 import { partitionOf } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
@@ -135,11 +135,7 @@ export class WindowWriter {
       g = { bd, part, words: new Int32Array(RECORD_WORDS * 64), n: 0 };
       this.groups.set(key, g);
     }
-    if ((g.n + 1) * RECORD_WORDS > g.words.length) {
-      const grown = new Int32Array(g.words.length * 2);
-      grown.set(g.words);
-      g.words = grown;
-    }
+    g.words = withRoom(g.words, (g.n + 1) * RECORD_WORDS);
     const w = g.words;
     const at = g.n++ * RECORD_WORDS;
     const amount = getI64(J.amount, j);

@@ -260,6 +260,16 @@ export function ensureBytes(col: Utf8Column, used: number, extra: number): Uint8
   return grown;
 }
 
+/** `a`, or a copy of it with room for at least `need` words (geometric growth) for a growing list. */
+export function withRoom<T extends Int32Array>(a: T, need: number): T {
+  if (need <= a.length) return a;
+  let next = Math.max(a.length * 2, 16);
+  while (next < need) next *= 2;
+  const grown = new Int32Array(next);
+  grown.set(a);
+  return grown as T;
+}
+
 /** The distinct ArrayBuffers behind a batch, for a transfer list (shared buffers are not transferred). */
 export function transferList(batches: Iterable<RowBatch>, into: ArrayBuffer[] = []): ArrayBuffer[] {
   const seen = new Set<ArrayBufferLike>(into);
@@ -554,25 +564,32 @@ class Slab {
     elements: number,
   ): Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array {
     const at = this.at;
-    let view: Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
-    switch (kind) {
-      case 'u8':
-        view = new Uint8Array(this.buffer, at, elements);
-        break;
-      case 'u16':
-      case 'date':
-        view = new Uint16Array(this.buffer, at, elements);
-        break;
-      case 'u32':
-        view = new Uint32Array(this.buffer, at, elements);
-        break;
-      case 'f64':
-        view = new Float64Array(this.buffer, at, elements);
-        break;
-      default:
-        view = new Int32Array(this.buffer, at, elements);
-    }
+    const view = typedView(kind, this.buffer, at, elements);
     this.at = at + align8(view.byteLength);
     return view;
   }
+}
+
+type FixedView = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+
+/** A view of `elements` elements of a column kind's array type over `buffer` from byte `at`. */
+function typedView(kind: ColumnKind | 'u8' | 'i32', buffer: ArrayBufferLike, at: number, elements: number): FixedView {
+  switch (kind) {
+    case 'u8':
+      return new Uint8Array(buffer, at, elements);
+    case 'u16':
+    case 'date':
+      return new Uint16Array(buffer, at, elements);
+    case 'u32':
+      return new Uint32Array(buffer, at, elements);
+    case 'f64':
+      return new Float64Array(buffer, at, elements);
+    default:
+      return new Int32Array(buffer, at, elements);
+  }
+}
+
+/** A fixed-width column of `rows` rows over `buffer` from byte `at` (an Int64 column is 2 words a row). */
+export function columnView(kind: ColumnKind, buffer: ArrayBufferLike, at: number, rows: number): FixedView {
+  return typedView(kind, buffer, at, rows * width(kind));
 }

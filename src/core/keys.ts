@@ -48,20 +48,9 @@ export function hashTerminalKey(terminal: number): number {
   return finish(hashNum(hashInt(HASH_SEED, TAG_TERMINAL), terminal));
 }
 
-/** Order key hash of row i of a batch (pass 1). */
-export function orderKeyOf(b: RowBatch, i: number): number {
-  const o = b.order_no;
-  return hashOrderKey(b.merchant_id[i]!, o.bytes, o.offsets[i]!, o.offsets[i + 1]!);
-}
-
 /** Rrn key hash of row i of a batch (pass 2). */
 export function rrnKeyOf(b: RowBatch, i: number): number {
   return hashRrnKey(b.merchant_id[i]!, b.terminal_id[i]!, b.rrn_hi[i]!, b.rrn_lo[i]!);
-}
-
-/** Whether row i carries an rrn. */
-export function hasRrn(b: RowBatch, i: number): boolean {
-  return b.rrn_hi[i] !== 0;
 }
 
 /** Same rrn key (merchant, terminal, rrn) on row i of a and row j of b. */
