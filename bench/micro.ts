@@ -54,7 +54,9 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
   };
   const scanOnce = (partitions: number): RowBatch[] =>
     scanBytes(body, 0, body.length, { ...scanTask, partitions }).batches;
-  const batch = scanOnce(1)[0]!;
+  const once = scanBytes(body, 0, body.length, { ...scanTask, partitions: 1, extras: true });
+  const batch = once.batches[0]!;
+  const extras = once.extras!;
   const rows = batch.length;
 
   const keys = new Float64Array(rows);
@@ -128,7 +130,7 @@ export async function runMicro(sample: Uint8Array, merchants: MerchantTable, qui
     // COPY encoding: the rows as COPY binary tuples of recon.open_item (the widest table a run writes).
     .add('COPY encoding (open items, binary)', () => {
       const w = new ByteWriter(1 << 20);
-      for (let i = 0; i < rows; i++) writeOpenItem(w, runDay, batch, i, true, 0);
+      for (let i = 0; i < rows; i++) writeOpenItem(w, runDay, batch, i, true, 0, extras, i);
       if (w.bytes().length === 0) throw new Error('nothing encoded');
     });
   await bench.run();

@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RowSources } from '../workers/extras.js';
 import type { BatchSource, JoinRequest } from '../workers/index.js';
 import type { JoinResult } from '../workers/join.js';
 import type { ScanResult, ScanTask } from '../workers/scan.js';
@@ -132,9 +133,15 @@ export interface RunDeps {
 const OPEN_JOURNAL_CHUNK = 0;
 const OPEN_CLEARING_CHUNK = 1;
 
-function copyBytes(b: Uint8Array): Uint8Array {
-  // A private buffer, safe to transfer (pg's Buffer.concat may sit in Node's shared pool).
-  return new Uint8Array(b);
+/**
+ * The open-item store's rows in shared memory: the scan reads them, and the settle task reads the
+ * lines of those that stay open again (workers/extras.ts). (pg's Buffer.concat may sit in Node's
+ * shared pool, which is neither transferable nor shareable.)
+ */
+function sharedBytes(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(b.length));
+  out.set(b);
+  return out;
 }
 
 function rejectsToCsv(w: ByteWriter, date: string, plan: FilePlan, r: RejectBatch, lineBase: number): void {
@@ -271,8 +278,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         }
       }
       progress.stage('loading open items');
-      const openJ = copyBytes(await loadOpenItems(tx, 'journal', runDay));
-      const openC = copyBytes(await loadOpenItems(tx, 'clearing', runDay));
+      const openJ = sharedBytes(await loadOpenItems(tx, 'journal', runDay));
+      const openC = sharedBytes(await loadOpenItems(tx, 'clearing', runDay));
       // The journal window of earlier runs: which new journal rows the scan returns keys of, to be
       // checked for copies before matching.
       const window = new JournalWindow(tx, runDay, runDay - options.windowDays);
@@ -314,9 +321,17 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       };
       const tasks: { task: ScanTask; plan: FilePlan | null; transfer: ArrayBuffer[] }[] = [];
       const tj = storeTask(openJ, 'journal', OPEN_JOURNAL_CHUNK);
-      if (tj) tasks.push({ task: tj, plan: null, transfer: [openJ.buffer as ArrayBuffer] });
+      if (tj) tasks.push({ task: tj, plan: null, transfer: [] });
       const tc = storeTask(openC, 'clearing', OPEN_CLEARING_CHUNK);
-      if (tc) tasks.push({ task: tc, plan: null, transfer: [openC.buffer as ArrayBuffer] });
+      if (tc) tasks.push({ task: tc, plan: null, transfer: [] });
+      // Where each side's rows come from, for the open items' columns batches do not carry.
+      const sourcesOf = (side: Side, store: ScanTask | null): RowSources => ({
+        files: plans
+          .filter((p) => p.side === side)
+          .map((p) => ({ fileNo: p.fileNo, path: p.readPath, fields: p.columns.fields })),
+        store: store && 'bytes' in store.source ? { bytes: store.source.bytes, fields: store.fields } : null,
+      });
+      const rowSources = { journal: sourcesOf('journal', tj), clearing: sourcesOf('clearing', tc) };
       let chunkId = 2;
       const chunksOf = new Map<FilePlan, number[]>();
       for (const plan of plans) {
@@ -499,6 +514,8 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
         calendar,
         merchants,
         amountTolerance: options.amountTolerance,
+        grace: options.grace,
+        sources: rowSources,
       };
       const settled = (await pool.run(settleTask, {
         name: 'settle',
@@ -695,8 +712,11 @@ function isGzipInput(path: string): boolean {
   }
 }
 
-/** In-memory bytes of the batches per byte of CSV (measured on generated days: ~180 B a row). */
-const BATCH_BYTES_PER_INPUT_BYTE = 1.4;
+/**
+ * In-memory bytes of the batches per byte of CSV: narrow rows are ~130 bytes (batch.ts) against
+ * 126–145 bytes of CSV a row in generated files, and the scan sizes its batches with a margin.
+ */
+export const BATCH_BYTES_PER_INPUT_BYTE = 1.1;
 
 export interface MemoryPlan {
   /** Estimated bytes of the run's row batches. */

@@ -14,8 +14,12 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
+  allocExtras,
   allocWriteBatch,
+  appendExtras,
+  type ExtraColumns,
   ensureBytes,
+  ensureExtras,
   ensureRows,
   type RowBatch,
   SharedRegion,
@@ -42,7 +46,7 @@ import {
   WorkCalendar,
 } from '../src/core/dates.js';
 import { HASH_SEED, hashField, lowerBound, partitionOf } from '../src/core/hash.js';
-import { setI64 } from '../src/core/int64.js';
+import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
@@ -147,6 +151,11 @@ export interface ScanTask {
   spill?: string;
   /** Every record on the careful path (tests compare it with the generated fast path). */
   carefulOnly?: boolean;
+  /**
+   * Also return the columns only open items store (ExtraColumns), one entry per accepted row in
+   * line order: for rows read back by their locator (workers/extras.ts).
+   */
+  extras?: boolean;
 }
 
 /**
@@ -188,6 +197,8 @@ export interface ScanResult {
   partRows: number[];
   /** With ScanTask.spill: where each partition's batch went (`batches` is then empty). */
   spilled?: SpillPiece[];
+  /** With ScanTask.extras: the accepted rows' open-item-only columns, in line order. */
+  extras?: ExtraColumns;
 }
 
 /** Input bytes per row and Utf8 bytes per row of each string column, as the last chunk had them. */
@@ -197,7 +208,7 @@ interface RowShape {
 }
 
 /** Before any chunk: rows of ~110 bytes with an order number or a card number each. */
-const FIRST_GUESS: RowShape = { bytesPerRow: 110, stringBytesPerRow: [24, 4, 16] };
+const FIRST_GUESS: RowShape = { bytesPerRow: 110, stringBytesPerRow: [24, 4] };
 /**
  * Per side: a journal row is shorter than a clearing row (126 against 145 bytes in the generated
  * files), and sizing a journal chunk's batches by a clearing chunk's rows made most of them grow
@@ -216,23 +227,26 @@ let spillBatches: RowBatch[] = [];
 const region = new SharedRegion(64 << 20);
 
 /** Per-worker cache of the derived tables, keyed by the objects' content identity. */
-let calendarCache: { key: string; cal: WorkCalendar } | undefined;
-let merchantCache: { key: string; index: MerchantIndex } | undefined;
+let calendarCache: { spec: CalendarSpec; key: string; cal: WorkCalendar } | undefined;
+let merchantCache: { table: MerchantTable; key: string; index: MerchantIndex } | undefined;
 
 function calendarFor(spec: CalendarSpec): WorkCalendar {
+  if (calendarCache?.spec === spec) return calendarCache.cal;
   const key = JSON.stringify(spec);
-  if (calendarCache?.key !== key) calendarCache = { key, cal: new WorkCalendar(spec) };
+  calendarCache = { spec, key, cal: calendarCache?.key === key ? calendarCache.cal : new WorkCalendar(spec) };
   return calendarCache.cal;
 }
 
 function merchantIndexFor(m: MerchantTable): MerchantIndex {
-  // Tasks receive a structured clone each time: the content identifies the table.
+  // The same object within a task (the read-back of open items scans line by line) ...
+  if (merchantCache?.table === m) return merchantCache.index;
+  // ... but tasks receive a structured clone each time: the content identifies the table.
   let h = hashField(HASH_SEED, new Uint8Array(m.ids.buffer, m.ids.byteOffset, m.ids.byteLength), 0, m.ids.byteLength);
   h = hashField(h, m.cycle, 0, m.cycle.length);
   h = hashField(h, new Uint8Array(m.mdrBps.buffer, m.mdrBps.byteOffset, m.mdrBps.byteLength), 0, m.mdrBps.byteLength);
   h = hashField(h, new Uint8Array(m.feeCap.buffer, m.feeCap.byteOffset, m.feeCap.byteLength), 0, m.feeCap.byteLength);
   const key = `${m.count}:${h >>> 0}`;
-  if (merchantCache?.key !== key) merchantCache = { key, index: new MerchantIndex(m) };
+  merchantCache = { table: m, key, index: merchantCache?.key === key ? merchantCache.index : new MerchantIndex(m) };
   return merchantCache.index;
 }
 
@@ -268,11 +282,11 @@ export function scan(task: ScanTask): ScanResult {
     }
     start = 0;
     end = buf.length;
-  } else {
-    buf = task.source.bytes;
-    start = task.source.start;
-    end = buf.length;
+    return scanBytes(buf, start, end, task, s);
   }
+  buf = task.source.bytes;
+  start = task.source.start;
+  end = buf.length;
   return scanBytes(buf, start, end, task);
 }
 
@@ -437,7 +451,25 @@ interface FieldRules {
   enumCodes: (number[] | null)[];
 }
 
+/** The field rules of each file layout this worker has scanned. */
+const fieldRules = new Map<string, FieldRules>();
+
+function layoutKey(side: Side, fields: readonly number[], state: boolean): string {
+  return `${side}:${state}:${fields.join(',')}`;
+}
+
+/** The field rules of a file layout, built once per worker (a scan of one line costs little more). */
 function rulesFor(side: Side, fields: readonly number[], state: boolean): FieldRules {
+  const key = layoutKey(side, fields, state);
+  let rules = fieldRules.get(key);
+  if (!rules) {
+    rules = buildRules(side, fields, state);
+    fieldRules.set(key, rules);
+  }
+  return rules;
+}
+
+function buildRules(side: Side, fields: readonly number[], state: boolean): FieldRules {
   const defs = new Map<number, ColumnDef>();
   for (const d of columnsOf(side)) defs.set(d.field, d);
   if (state) for (const d of STATE_COLUMNS) defs.set(d.field, d);
@@ -468,7 +500,7 @@ const rowParsers = new Map<string, RowParser>();
 
 /** The fast path of a file whose i-th column holds field `fields[i]`, compiled once per worker. */
 export function rowParserFor(side: Side, fields: readonly number[], state: boolean): RowParser {
-  const key = `${side}:${state}:${fields.join(',')}`;
+  const key = layoutKey(side, fields, state);
   let parser = rowParsers.get(key);
   if (!parser) {
     const rules = rulesFor(side, fields, state);
@@ -648,6 +680,10 @@ class Emitter {
   readonly partitions: number;
   readonly grace: number;
   readonly cycles: Uint8Array;
+  /** Offset in the input of buf[0]: a row's locator is base + where its line starts in buf. */
+  readonly base: number;
+  /** With ScanTask.extras: where the rows' open-item-only columns go. */
+  readonly extras: ExtraColumns | null;
   /** Physical lines consumed so far (fastRun advances it). */
   line = 0;
   rows = 0;
@@ -673,7 +709,10 @@ class Emitter {
     /** The careful path's unescaped field bytes (it may replace the buffer when it grows). */
     public qbuf: Uint8Array,
     readonly check: CopyCheck | undefined,
+    base: number,
   ) {
+    this.base = base;
+    this.extras = task.extras ? allocExtras(16) : null;
     this.state = task.state;
     this.runDay = task.runDay;
     this.fileNo = task.fileNo;
@@ -700,7 +739,7 @@ function fastRun(st: Emitter, fast: RowParser, dv: DataView, pos: number, end: n
   let line = st.line;
   while (pos < end) {
     const next = fast(buf, dv, pos, end, vals, ts, te, dates);
-    if (next < 0 || !emitRow(st, line)) break;
+    if (next < 0 || !emitRow(st, line, pos)) break;
     pos = next;
     line++;
   }
@@ -712,7 +751,7 @@ function fastRun(st: Emitter, fast: RowParser, dv: DataView, pos: number, end: n
  * Appends the record in vals/ts/te to its partition's batch; false when its business date is out
  * of the supported span (the caller rejects it).
  */
-function emitRow(st: Emitter, recLine: number): boolean {
+function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   const vals = st.vals;
   const ts = st.ts;
   const te = st.te;
@@ -781,14 +820,10 @@ function emitRow(st: Emitter, recLine: number): boolean {
   b.rrn_lo[r] = rrnLo;
   b.auth_code[r] = vals[F_AUTH_CODE]!;
   b.response[r] = vals[F_RESPONSE]!;
-  b.currency[r] = vals[F_CURRENCY]!;
   b.flags[r] = st.state ? (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED : 0;
   b.channel[r] = channel;
-  b.batch_no[r] = vals[F_BATCH_NO]!;
   b.status[r] = vals[F_STATUS]!;
   setI64(b.fee, r, vals[F_FEE]!);
-  setI64(b.net, r, vals[F_NET]!);
-  b.clearing_date[r] = vals[F_CLEARING_DATE]!;
   b.settle_date[r] = vals[F_SETTLE_DATE]!;
   setI64(b.txn_time, r, time);
   setI64(b.amount, r, vals[F_AMOUNT]!);
@@ -798,11 +833,15 @@ function emitRow(st: Emitter, recLine: number): boolean {
   b.src_run[r] = st.state ? vals[F_SRC_RUN]! : st.runDay;
   b.src_file[r] = st.state ? vals[F_SRC_FILE]! : st.fileNo;
   b.src_line[r] = st.state ? vals[F_SRC_LINE]! : recLine;
+  b.src_offset[r] = st.base + recStart;
   b.merchant_ix[r] = merchantIx;
   b.key_hash[r] = own;
   appendUtf8(b.order_no, r, osrc, os, oe);
   appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
-  if (appendPan(b.pan_masked, r, tq[F_PAN] ? st.qbuf : st.buf, ts[F_PAN]!, te[F_PAN]!)) st.panMasked++;
+  // The card number is not carried (an open item reads it back), but a full one is counted here.
+  const pan = tq[F_PAN] ? st.qbuf : st.buf;
+  if (te[F_PAN]! - ts[F_PAN]! >= 12 && fullPan(pan, ts[F_PAN]!, te[F_PAN]!)) st.panMasked++;
+  if (st.extras !== null) emitExtras(st, st.extras, pan);
   b.length = r + 1;
   st.rows++;
   const check = st.check;
@@ -832,8 +871,98 @@ function emitRow(st: Emitter, recLine: number): boolean {
   return true;
 }
 
-/** Scans the records of buf[start, end), which starts at a line start. */
-export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omit<ScanTask, 'source'>): ScanResult {
+/** Appends the current record's open-item-only columns (ScanTask.extras), masking a full card number. */
+function emitExtras(st: Emitter, x: ExtraColumns, pan: Uint8Array): void {
+  const vals = st.vals;
+  const r = x.length;
+  ensureExtras(x, r + 1);
+  x.batch_no[r] = vals[F_BATCH_NO]!;
+  x.currency[r] = vals[F_CURRENCY]!;
+  setI64(x.net, r, vals[F_NET]!);
+  x.clearing_date[r] = vals[F_CLEARING_DATE]!;
+  appendPan(x.pan_masked, r, pan, st.ts[F_PAN]!, st.te[F_PAN]!);
+  x.length = r + 1;
+}
+
+/**
+ * Open items' columns read back from their lines (workers/extras.ts): `lines` holds the lines of
+ * rows[0..n) of B, one each, ending in a newline, from a file or store with `task`'s header. The
+ * generated row function reads each (the rows were accepted before; the few the fast path does not
+ * take go through scanBytes, the careful path); the five columns are appended to `out`. Returns the
+ * first k whose line is not the row B holds (merchant, stan and amount differ: the file changed
+ * since the scan), or −1.
+ */
+export function readBackExtras(
+  lines: Uint8Array,
+  length: number,
+  task: Omit<ScanTask, 'source'>,
+  B: RowBatch,
+  rows: Int32Array,
+  out: ExtraColumns,
+): number {
+  const fast = rowParserFor(task.side, task.fields, task.state);
+  const vals = new Float64Array(VALS_LENGTH);
+  const ts = new Int32Array(FIELD_COUNT);
+  const te = new Int32Array(FIELD_COUNT);
+  const dates = newDateCache();
+  const dv = new DataView(lines.buffer, lines.byteOffset, lines.byteLength);
+  let pos = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    const nl = lines.indexOf(NL, pos);
+    const lineEnd = nl < 0 || nl >= length ? length : nl + 1;
+    const r = out.length;
+    if (fast(lines, dv, pos, lineEnd, vals, ts, te, dates) === lineEnd) {
+      if (
+        vals[F_MERCHANT_ID] !== B.merchant_id[i] ||
+        vals[F_STAN] !== B.stan[i] ||
+        vals[F_AMOUNT] !== getI64(B.amount, i)
+      )
+        return k;
+      ensureExtras(out, r + 1);
+      out.batch_no[r] = vals[F_BATCH_NO]!;
+      out.currency[r] = vals[F_CURRENCY]!;
+      setI64(out.net, r, vals[F_NET]!);
+      out.clearing_date[r] = vals[F_CLEARING_DATE]!;
+      appendPan(out.pan_masked, r, lines, ts[F_PAN]!, te[F_PAN]!);
+      out.length = r + 1;
+    } else {
+      const one = scanBytes(lines, pos, lineEnd, { ...task, partitions: 1, extras: true });
+      const b = one.batches[0]!;
+      if (
+        one.rows !== 1 ||
+        b.merchant_id[0] !== B.merchant_id[i] ||
+        b.stan[0] !== B.stan[i] ||
+        getI64(b.amount, 0) !== getI64(B.amount, i)
+      )
+        return k;
+      appendExtras(out, one.extras!);
+    }
+    pos = lineEnd;
+  }
+  return -1;
+}
+
+/** Whether a card-number field of 12+ characters is all digits (a full number, masked when stored). */
+function fullPan(b: Uint8Array, s: number, e: number): boolean {
+  // A masked number has a mask character from its 7th on: one compare for nearly every row.
+  const c = b[s + 6]!;
+  if (c < 48 || c > 57) return false;
+  for (let i = s; i < e; i++) if (b[i]! < 48 || b[i]! > 57) return false;
+  return true;
+}
+
+/**
+ * Scans the records of buf[start, end), which starts at a line start. `base` is the input offset
+ * of buf[0] (the rows' locators).
+ */
+export function scanBytes(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  task: Omit<ScanTask, 'source'>,
+  base = 0,
+): ScanResult {
   const journal = task.side === 'journal';
   const rules = rulesFor(task.side, task.fields, task.state);
   const ncols = task.fields.length;
@@ -892,7 +1021,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
   let line = 0;
   // Copy keys, with the partition row they belong to.
   const check = journal && !task.state ? task.copyCheck : undefined;
-  const st = new Emitter(task, journal, cal, merchants, outs, vals, ts, te, tq, buf, qbuf, check);
+  const st = new Emitter(task, journal, cal, merchants, outs, vals, ts, te, tq, buf, qbuf, check, base);
 
   records: while (pos < end) {
     if (fast !== null) {
@@ -1201,13 +1330,13 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
     }
     if (bad) continue;
     st.qbuf = qbuf;
-    if (!emitRow(st, recLine))
+    if (!emitRow(st, recLine, recStart))
       pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
   }
 
   const batches = outs.map(sealBatch);
   const rows = st.rows;
-  if (!task.state && rows >= 1000) {
+  if (!task.state && !task.extras && rows >= 1000) {
     shapes[task.side] = {
       bytesPerRow: (end - start) / rows,
       stringBytesPerRow: UTF8_COLUMNS.map((name) => batches.reduce((s, b) => s + b[name].offsets[b.length]!, 0) / rows),
@@ -1224,6 +1353,7 @@ export function scanBytes(buf: Uint8Array, start: number, end: number, task: Omi
     panMasked: st.panMasked,
     needs: { firstBusinessDate: st.firstBusinessDate, lastDeadline: st.lastDeadline, lastSettle: st.lastSettle },
     copyKeys: st.copyKeys.slice(0, st.copyCount * COPY_KEY_WIDTH),
+    ...(st.extras !== null ? { extras: st.extras } : {}),
   };
 }
 

@@ -64,6 +64,7 @@ import {
   isHold,
 } from './classify.js';
 import { writeOpenItem } from './encode.js';
+import { type RowSources, readExtras } from './extras.js';
 import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
 import type { WindowSegment } from './window-records.js';
 
@@ -84,6 +85,9 @@ export interface SettleTask {
   calendar: CalendarSpec;
   merchants: MerchantTable;
   amountTolerance: number;
+  grace: number;
+  /** Where each side's rows were read from: open items read back the columns batches do not carry. */
+  sources: { journal: RowSources; clearing: RowSources };
 }
 
 export interface SettleResult {
@@ -329,11 +333,21 @@ export function settle(task: SettleTask): SettleResult {
   }
 
   // In the order of the open items' primary key (created_by, side, source): side 'C' before 'J',
-  // each by source, so that every insert lands on the index's rightmost page.
-  for (const c of bySource(C, keptC.subarray(0, openClearingItems)))
-    writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED);
-  for (const j of bySource(J, keptJ.subarray(0, openJournal)))
-    writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED);
+  // each by source, so that every insert lands on the index's rightmost page. That is also the
+  // order their lines are read back in (extras.ts).
+  const rescan = { runDay, grace: task.grace, calendar: task.calendar, merchants: task.merchants };
+  const openC = bySource(C, keptC.subarray(0, openClearingItems));
+  const xC = readExtras(C, openC, 'clearing', task.sources.clearing, rescan);
+  for (let k = 0; k < openC.length; k++) {
+    const c = openC[k]!;
+    writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, xC, k);
+  }
+  const openJ = bySource(J, keptJ.subarray(0, openJournal));
+  const xJ = readExtras(J, openJ, 'journal', task.sources.journal, rescan);
+  for (let k = 0; k < openJ.length; k++) {
+    const j = openJ[k]!;
+    writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, xJ, k);
+  }
 
   return {
     exceptions: found.exceptions.bytes(),

@@ -13,6 +13,13 @@
  *   2^16): half the bytes of Arrow's Date32, in every batch of every row.
  * - source (`src_run`, `src_file`, `src_line`): where the row came from: the run that loaded the file,
  *   the file's number within that run, the 1-based line. It is the row's identity across runs.
+ * - locator (`src_offset`): where the row's line starts in what this run read it from: the byte
+ *   offset in its input file, or, for a row carried from the open-item store, in the store's rows
+ *   as this run read them (FLAG_CARRIED).
+ * - narrow (DESIGN §9 step 3): a batch holds what matching and classification read. The columns
+ *   only an open item stores (batch_no, pan_masked, currency, net_minor, clearing_date) are
+ *   validated by the scan but not carried; the few rows that stay open read them back from their
+ *   line by locator (workers/extras.ts). They were a third of the scan's time (bench/RESULTS.md).
  *
  * Batches travel between threads as their typed arrays with the underlying ArrayBuffers in the
  * transfer list (`transferList`), never as row objects; `toArrow` (arrow.ts) wraps the same buffers
@@ -38,14 +45,10 @@ export interface RowBatch {
   flags: Uint16Array;
   /** Journal response code, two ASCII bytes packed (c0 << 8 | c1); 0 on clearing rows. */
   response: Uint16Array;
-  /** ISO 4217 alpha code, three ASCII bytes packed. */
-  currency: Uint32Array;
   /** merchant_id, 15 digits, as its value (packed.ts). */
   merchant_id: Float64Array;
   /** terminal_id, 8 alphanumerics, packed 6 bits a character (packed.ts). */
   terminal_id: Float64Array;
-  /** batch_no, 6 digits, as its value; 0 on clearing rows. */
-  batch_no: Int32Array;
   /** stan, 6 digits, as its value. */
   stan: Int32Array;
   /** rrn, 12 alphanumerics, as two packed halves of 6; both 0 when empty. */
@@ -55,16 +58,12 @@ export interface RowBatch {
   auth_code: Float64Array;
   order_no: Utf8Column;
   orig_rrn: Utf8Column;
-  pan_masked: Utf8Column;
   /** Epoch milliseconds (Int64 layout). */
   txn_time: Int32Array;
   /** Journal amount_minor / clearing gross_minor (Int64 layout). */
   amount: Int32Array;
   /** Clearing fee_minor (Int64 layout). */
   fee: Int32Array;
-  /** Clearing net_minor (Int64 layout). */
-  net: Int32Array;
-  clearing_date: Uint16Array;
   settle_date: Uint16Array;
   business_date: Uint16Array;
   /** Expected settle date under the merchant's cycle (journal: the pair's; clearing: its own). */
@@ -74,6 +73,8 @@ export interface RowBatch {
   src_run: Uint16Array;
   src_file: Int32Array;
   src_line: Int32Array;
+  /** Byte offset of the row's line in its input (see locator above). */
+  src_offset: Float64Array;
   /** Index into the run's merchant table, −1 when the merchant is not listed. */
   merchant_ix: Int32Array;
   /**
@@ -82,6 +83,75 @@ export interface RowBatch {
    * copy checks and window records start from it instead of hashing the key's bytes again.
    */
   key_hash: Uint32Array;
+}
+
+/**
+ * The columns only an open item stores, of rows read back by locator (workers/extras.ts), one
+ * entry per row in the order they were read. Not part of a RowBatch (see "narrow" above).
+ */
+export interface ExtraColumns {
+  length: number;
+  /** batch_no, 6 digits, as its value; 0 on clearing rows. */
+  batch_no: Int32Array;
+  /** ISO 4217 alpha code, three ASCII bytes packed. */
+  currency: Uint32Array;
+  /** Clearing net_minor (Int64 layout); 0 on journal rows. */
+  net: Int32Array;
+  /** Clearing date; 0 on journal rows. */
+  clearing_date: Uint16Array;
+  /** The card number as stored: masked (first 6 + last 4) when the input held it in full. */
+  pan_masked: Utf8Column;
+}
+
+/** Empty extra columns with room for `capacity` rows (they grow when more are appended). */
+export function allocExtras(capacity: number): ExtraColumns {
+  const n = Math.max(capacity, 16);
+  return {
+    length: 0,
+    batch_no: new Int32Array(n),
+    currency: new Uint32Array(n),
+    net: new Int32Array(2 * n),
+    clearing_date: new Uint16Array(n),
+    pan_masked: { offsets: new Int32Array(n + 1), bytes: new Uint8Array(n * 16) },
+  };
+}
+
+/** Makes room for at least `rows` rows of extra columns (geometric growth; content kept). */
+export function ensureExtras(x: ExtraColumns, rows: number): void {
+  const cap = x.batch_no.length;
+  if (rows <= cap) return;
+  let next = cap * 2;
+  while (next < rows) next *= 2;
+  const grow = <T extends Int32Array | Uint32Array | Uint16Array>(a: T, make: (n: number) => T, per = 1): T => {
+    const g = make(next * per);
+    g.set(a as never);
+    return g;
+  };
+  x.batch_no = grow(x.batch_no, (n) => new Int32Array(n));
+  x.currency = grow(x.currency, (n) => new Uint32Array(n));
+  x.net = grow(x.net, (n) => new Int32Array(n), 2);
+  x.clearing_date = grow(x.clearing_date, (n) => new Uint16Array(n));
+  const offsets = new Int32Array(next + 1);
+  offsets.set(x.pan_masked.offsets);
+  x.pan_masked.offsets = offsets;
+}
+
+/** Appends every entry of `x` to `out` (growing it). */
+export function appendExtras(out: ExtraColumns, x: ExtraColumns): void {
+  const n = out.length;
+  const m = x.length;
+  ensureExtras(out, n + m);
+  out.batch_no.set(x.batch_no.subarray(0, m), n);
+  out.currency.set(x.currency.subarray(0, m), n);
+  out.net.set(x.net.subarray(0, 2 * m), 2 * n);
+  out.clearing_date.set(x.clearing_date.subarray(0, m), n);
+  const po = out.pan_masked;
+  const px = x.pan_masked;
+  const used = po.offsets[n]!;
+  const bytes = ensureBytes(po, used, px.offsets[m]!);
+  bytes.set(px.bytes.subarray(0, px.offsets[m]!), used);
+  for (let q = 1; q <= m; q++) po.offsets[n + q] = used + px.offsets[q]!;
+  out.length = n + m;
 }
 
 export type ColumnKind = 'u8' | 'u16' | 'u32' | 'i32' | 'f64' | 'date' | 'i64' | 'time' | 'utf8';
@@ -97,22 +167,17 @@ export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKin
   ['status', 'u8'],
   ['flags', 'u16'],
   ['response', 'u16'],
-  ['currency', 'u32'],
   ['merchant_id', 'f64'],
   ['terminal_id', 'f64'],
-  ['batch_no', 'i32'],
   ['stan', 'i32'],
   ['rrn_hi', 'f64'],
   ['rrn_lo', 'f64'],
   ['auth_code', 'f64'],
   ['order_no', 'utf8'],
   ['orig_rrn', 'utf8'],
-  ['pan_masked', 'utf8'],
   ['txn_time', 'time'],
   ['amount', 'i64'],
   ['fee', 'i64'],
-  ['net', 'i64'],
-  ['clearing_date', 'date'],
   ['settle_date', 'date'],
   ['business_date', 'date'],
   ['expected', 'date'],
@@ -120,6 +185,7 @@ export const COLUMNS: ReadonlyArray<readonly [keyof RowBatch & string, ColumnKin
   ['src_run', 'date'],
   ['src_file', 'i32'],
   ['src_line', 'i32'],
+  ['src_offset', 'f64'],
   ['merchant_ix', 'i32'],
   ['key_hash', 'u32'],
 ];
@@ -140,22 +206,17 @@ export function shapeBatch(length: number, c: Record<string, unknown>): RowBatch
     status: c.status as RowBatch['status'],
     flags: c.flags as RowBatch['flags'],
     response: c.response as RowBatch['response'],
-    currency: c.currency as RowBatch['currency'],
     merchant_id: c.merchant_id as RowBatch['merchant_id'],
     terminal_id: c.terminal_id as RowBatch['terminal_id'],
-    batch_no: c.batch_no as RowBatch['batch_no'],
     stan: c.stan as RowBatch['stan'],
     rrn_hi: c.rrn_hi as RowBatch['rrn_hi'],
     rrn_lo: c.rrn_lo as RowBatch['rrn_lo'],
     auth_code: c.auth_code as RowBatch['auth_code'],
     order_no: c.order_no as RowBatch['order_no'],
     orig_rrn: c.orig_rrn as RowBatch['orig_rrn'],
-    pan_masked: c.pan_masked as RowBatch['pan_masked'],
     txn_time: c.txn_time as RowBatch['txn_time'],
     amount: c.amount as RowBatch['amount'],
     fee: c.fee as RowBatch['fee'],
-    net: c.net as RowBatch['net'],
-    clearing_date: c.clearing_date as RowBatch['clearing_date'],
     settle_date: c.settle_date as RowBatch['settle_date'],
     business_date: c.business_date as RowBatch['business_date'],
     expected: c.expected as RowBatch['expected'],
@@ -163,6 +224,7 @@ export function shapeBatch(length: number, c: Record<string, unknown>): RowBatch
     src_run: c.src_run as RowBatch['src_run'],
     src_file: c.src_file as RowBatch['src_file'],
     src_line: c.src_line as RowBatch['src_line'],
+    src_offset: c.src_offset as RowBatch['src_offset'],
     merchant_ix: c.merchant_ix as RowBatch['merchant_ix'],
     key_hash: c.key_hash as RowBatch['key_hash'],
   };
@@ -202,7 +264,7 @@ export function allocBatch(capacity: number, bytesPerString = 16): RowBatch {
 /**
  * An empty batch with room for `capacity` rows in one buffer, for a writer that sets every column
  * of every row it appends (the scan). `stringBytes[k]` is the room for the k-th Utf8 column
- * (order_no, orig_rrn, pan_masked). Only the Utf8 offsets' first entry is set.
+ * (order_no, orig_rrn). Only the Utf8 offsets' first entry is set.
  *
  * The buffer is shared memory, carved out of `region` (see SharedRegion). A transferred
  * ArrayBuffer counts as external memory in every thread it passes through, and V8 answers external

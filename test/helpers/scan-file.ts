@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseString } from 'fast-csv';
 import { loadCalendar } from '../../src/calendar.js';
-import { concatBatches, type RowBatch } from '../../src/core/batch.js';
+import { allocExtras, appendExtras, concatBatches, type ExtraColumns, type RowBatch } from '../../src/core/batch.js';
 import { CHANNEL_NAMES, STATUS_NAMES, TYPE_NAMES } from '../../src/core/codes.js';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { getI64 } from '../../src/core/int64.js';
@@ -18,10 +18,14 @@ import { tempDir } from './chain.js';
 
 export interface Scanned {
   batch: RowBatch;
+  /** The columns batches do not carry, row by row (the scan's `extras`). */
+  extras: ExtraColumns;
   results: ScanResult[];
   /** Rejected lines: { line, column, reason } in file order. */
   rejects: { line: number; column: string | undefined; reason: string; raw: string }[];
   names: readonly string[];
+  /** The file's header as fields (F_*), column by column. */
+  fields: readonly number[];
 }
 
 export function writeTemp(name: string, content: string | Uint8Array): string {
@@ -47,6 +51,7 @@ export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanne
       calendar,
       merchants: emptyMerchants(),
       source: { path: plan.path, start, end },
+      extras: true,
     });
   const results = plan.chunks.map((c, i) => task(c.start, c.end, i));
   const bases: number[] = [];
@@ -69,11 +74,16 @@ export function scanFile(path: string, side: Side, chunkBytes = 8 << 20): Scanne
       ),
     })),
   );
-  return { batch, results, rejects, names: plan.columns.names };
+  const extras = allocExtras(batch.length);
+  for (const r of results) appendExtras(extras, r.extras!);
+  return { batch, extras, results, rejects, names: plan.columns.names, fields: plan.columns.fields };
 }
 
-/** A scanned row as the strings of its file columns (numbers and times in canonical form). */
-export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Record<string, string> {
+/**
+ * A scanned row as the strings of its file columns (numbers and times in canonical form); the
+ * columns a batch does not carry from entry `i` of `x`.
+ */
+export function rowStrings(b: RowBatch, i: number, names: readonly string[], x: ExtraColumns): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of names) {
     switch (name) {
@@ -92,9 +102,9 @@ export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Re
         break;
       case 'currency':
         out[name] = String.fromCharCode(
-          (b.currency[i]! >> 16) & 0xff,
-          (b.currency[i]! >> 8) & 0xff,
-          b.currency[i]! & 0xff,
+          (x.currency[i]! >> 16) & 0xff,
+          (x.currency[i]! >> 8) & 0xff,
+          x.currency[i]! & 0xff,
         );
         break;
       case 'txn_time':
@@ -108,10 +118,10 @@ export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Re
         out[name] = String(getI64(b.fee, i));
         break;
       case 'net_minor':
-        out[name] = String(getI64(b.net, i));
+        out[name] = String(getI64(x.net, i));
         break;
       case 'clearing_date':
-        out[name] = formatIsoDate(b.clearing_date[i]!);
+        out[name] = formatIsoDate(x.clearing_date[i]!);
         break;
       case 'settle_date':
         out[name] = formatIsoDate(b.settle_date[i]!);
@@ -123,7 +133,7 @@ export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Re
         out[name] = alnumText(b.terminal_id[i]!);
         break;
       case 'batch_no':
-        out[name] = digitsText(b.batch_no[i]!, 6);
+        out[name] = digitsText(x.batch_no[i]!, 6);
         break;
       case 'stan':
         out[name] = digitsText(b.stan[i]!, 6);
@@ -133,6 +143,9 @@ export function rowStrings(b: RowBatch, i: number, names: readonly string[]): Re
         break;
       case 'auth_code':
         out[name] = alnumText(b.auth_code[i]!);
+        break;
+      case 'pan_masked':
+        out[name] = strAt(x.pan_masked, i);
         break;
       default:
         out[name] = strAt(b[name as 'order_no'], i);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillRunOptions, parseMemory } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
-import { memoryPlan } from '../../src/run-day.js';
+import { BATCH_BYTES_PER_INPUT_BYTE, memoryPlan } from '../../src/run-day.js';
 
 const GiB = 1024 ** 3;
 
@@ -19,12 +19,16 @@ describe('--memory', () => {
 
   it('keeps rows in memory while they fit half the budget, then spills in partitions a join task can hold', () => {
     const o = { memoryBytes: 2 * GiB, partitions: 16, workers: 2 };
-    // 277 MB of CSV (1M + 1M rows): ~390 MB of batches, in memory.
-    expect(memoryPlan(277e6, o)).toEqual({ estimate: Math.round(277e6 * 1.4), spill: false, partitions: 16 });
+    // 277 MB of CSV (1M + 1M rows): ~300 MB of batches, in memory.
+    expect(memoryPlan(277e6, o)).toEqual({
+      estimate: Math.round(277e6 * BATCH_BYTES_PER_INPUT_BYTE),
+      spill: false,
+      partitions: 16,
+    });
     // 2.8 GB of CSV (10M + 10M): spilled; each of 2 workers holds ~3 partitions' worth within 1 GiB.
     const big = memoryPlan(2.8e9, o);
     expect(big.spill).toBe(true);
-    expect(big.partitions).toBe(Math.ceil((2.8e9 * 1.4) / (GiB / 6)));
+    expect(big.partitions).toBe(Math.ceil((2.8e9 * BATCH_BYTES_PER_INPUT_BYTE) / (GiB / 6)));
     expect((3 * o.workers * big.estimate) / big.partitions).toBeLessThanOrEqual(GiB);
     // Never fewer than asked for, never more than a byte can number.
     expect(memoryPlan(6e5, { ...o, memoryBytes: 1024 ** 2 })).toMatchObject({ spill: true, partitions: 16 });

@@ -24,7 +24,13 @@ async function expectAgreement(path: string, side: 'journal' | 'clearing', chunk
   expect(s.rejects).toEqual([]);
   expect(s.batch.length).toBe(reference.length);
   for (let i = 0; i < s.batch.length; i++)
-    expect(rowStrings(s.batch, i, s.names), `row ${i + 1}`).toEqual(reference[i]);
+    expect(rowStrings(s.batch, i, s.names, s.extras), `row ${i + 1}`).toEqual(reference[i]);
+  // Each row's locator is where its line starts in the file.
+  const bytes = readFileSync(path);
+  const lineStarts = [0];
+  for (let p = bytes.indexOf(10); p >= 0; p = bytes.indexOf(10, p + 1)) lineStarts.push(p + 1);
+  for (let i = 0; i < s.batch.length; i++)
+    expect(s.batch.src_offset[i], `row ${i + 1} locator`).toBe(lineStarts[s.batch.src_line[i]! - 1]);
   return s.batch.length;
 }
 
@@ -206,7 +212,7 @@ describe('scanner rejects bad lines and goes on', () => {
       [17, null, 'invalid UTF-8'],
     ]);
     expect(Array.from(s.batch.src_line)).toEqual([2, 13, 14, 16]);
-    expect(strAt(s.batch.pan_masked, 2)).toBe('622588******1234');
+    expect(strAt(s.extras.pan_masked, 2)).toBe('622588******1234');
     expect(s.results[0]!.panMasked).toBe(1);
     // the raw text of a rejected line is kept, with card numbers masked
     const withPan = scanFile(
