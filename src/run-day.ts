@@ -713,10 +713,12 @@ function isGzipInput(path: string): boolean {
 }
 
 /**
- * In-memory bytes of the batches per byte of CSV: narrow rows are ~130 bytes (batch.ts) against
- * 126–145 bytes of CSV a row in generated files, and the scan sizes its batches with a margin.
+ * Memory the rows take per byte of CSV, batches and the join's working copy of a partition
+ * together. Narrow rows are ~130 bytes in a batch (batch.ts), against 126–145 bytes of CSV a row in
+ * generated files; with 1.1 (the batches alone) a 10M + 10M day spilled in 17 partitions and peaked
+ * at 1.67 GB, with 1.4 in 21 partitions (bench/RESULTS.md).
  */
-export const BATCH_BYTES_PER_INPUT_BYTE = 1.1;
+export const BATCH_BYTES_PER_INPUT_BYTE = 1.4;
 
 export interface MemoryPlan {
   /** Estimated bytes of the run's row batches. */

@@ -19,7 +19,7 @@ describe('--memory', () => {
 
   it('keeps rows in memory while they fit half the budget, then spills in partitions a join task can hold', () => {
     const o = { memoryBytes: 2 * GiB, partitions: 16, workers: 2 };
-    // 277 MB of CSV (1M + 1M rows): ~300 MB of batches, in memory.
+    // 277 MB of CSV (1M + 1M rows): ~390 MB of rows, in memory.
     expect(memoryPlan(277e6, o)).toEqual({
       estimate: Math.round(277e6 * BATCH_BYTES_PER_INPUT_BYTE),
       spill: false,
