@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseIsoDate } from './core/dates.js';
+import type { Fault } from './core/fault.js';
 import { UsageError } from './errors.js';
 
 export interface RunOptions {
@@ -46,6 +47,8 @@ export interface RunOptions {
   memory?: string;
   /** Directory for spill files (a private subdirectory is made and removed). Default: the OS temp dir. */
   spillDir?: string | undefined;
+  /** A fault to inject, for the crash tests (RECON_FAULT, read by the CLI: core/fault.ts). Default: none. */
+  fault?: Fault | undefined;
 }
 
 export interface FilledRunOptions {
@@ -68,6 +71,7 @@ export interface FilledRunOptions {
   readonly memoryBytes: number;
   readonly memoryText: string;
   readonly spillDir: string | undefined;
+  readonly fault: Fault | undefined;
 }
 
 export const RUN_DEFAULTS = Object.freeze({
@@ -143,5 +147,6 @@ export function fillRunOptions(o: RunOptions): FilledRunOptions {
     memoryBytes: parseMemory(o.memory ?? RUN_DEFAULTS.memory),
     memoryText: o.memory ?? RUN_DEFAULTS.memory,
     spillDir: o.spillDir,
+    fault: o.fault,
   });
 }

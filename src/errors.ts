@@ -34,13 +34,6 @@ export class InputError extends Error {
 
 export { StoreError } from './store/store.js';
 
-/**
- * How a worker's spill-file write failure begins (workers/spill.ts). Errors cross the thread
- * boundary as plain Errors, so the coordinator knows this one by its message and reports it as the
- * setting it is about (--spill-dir, --memory), not as a bug.
- */
-export const SPILL_WRITE_FAILED = 'cannot write the spill file';
-
 /** Exit codes of the CLI (documented in the README). */
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;

@@ -4,11 +4,14 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
+import type { WorkerData } from '../workers/index.js';
+import type { Fault } from './core/fault.js';
 import { workerModulePath } from './paths.js';
 
 export type Pool = Piscina;
 
-export function createPool(workers: number): Pool {
+/** A pool of `workers` threads; `fault` (RECON_FAULT, core/fault.ts) reaches them as workerData. */
+export function createPool(workers: number, fault?: Fault): Pool {
   // Optimise hot functions on the thread that runs them, not in V8's background compiler: with every
   // core busy scanning or joining, a background compile waits for a core while the function keeps
   // running unoptimised. V8 flags are per process; the workers' isolates, created below, take it.
@@ -25,6 +28,7 @@ export function createPool(workers: number): Pool {
     // ends, even while the coordinator's thread is busy (committing to an embedded store, say)
     // and could not hand it over.
     concurrentTasksPerWorker: 2,
+    workerData: { fault } satisfies WorkerData,
   });
 }
 

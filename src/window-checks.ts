@@ -15,14 +15,13 @@
  * Both are rare events among millions of rows; the lookups read pages of the stored segments.
  */
 
-import { isCredit } from '../workers/classify.js';
-import { COPY_KEY_WIDTH } from '../workers/scan.js';
-import { STATE_DECLINED, STATE_IDENTITY } from '../workers/window-records.js';
 import type { RowBatch } from './core/batch.js';
 import { ByteWriter } from './core/byte-writer.js';
 import { KIND_DUPLICATE_CREDIT } from './core/codes.js';
 import { getI64 } from './core/int64.js';
+import { isCredit } from './core/row-terms.js';
 import { EXCEPTION_COLUMNS } from './core/store-columns.js';
+import { COPY_KEY_WIDTH, STATE_DECLINED, STATE_IDENTITY } from './core/window-layout.js';
 import { logChanges } from './store/run-store.js';
 import type { Store } from './store/store.js';
 import {

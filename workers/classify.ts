@@ -1,21 +1,13 @@
 /**
  * What a matched pair means (DESIGN §6, §6.1), shared by the join task (passes 1–2) and the settle
  * task (passes 3–4), and the writers of what a task finds: new findings, resolutions of earlier
- * findings, and journal transactions entering the matched-key window.
- *
- * Terms
- * - credit domain (journal): txn_type SALE or PREAUTH_COMPLETION, approved or not.
- * - credit-like (clearing): a credit (record_type SALE, status SETTLED) or a hold (status HELD, or
- *   record_type HOLD not REJECTED). Both match their journal transaction (rules 2, 3), but only a
- *   credit counts as one: a hold never makes a duplicate, and a sale matched by a hold still takes
- *   its credit. Among candidates, an approved journal row is preferred to a declined attempt.
- * - refund domain: journal REFUND rows and clearing REFUND rows (not REJECTED); they match each other
- *   by their own keys only (rule 4).
+ * findings, and journal transactions entering the matched-key window. The terms (credit domain,
+ * credit-like, refund domain) and their predicates are in src/core/row-terms.ts, shared with the
+ * coordinator.
  */
 import { type RowBatch, withRoom } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
 import {
-  CHANNEL_QR,
   EVENT_REOPEN,
   EVENT_RESOLVE,
   EVENT_WIDTH,
@@ -36,15 +28,6 @@ import {
   RESPONSE_APPROVED,
   SIDE_CLEARING,
   SIDE_JOURNAL,
-  STATUS_HELD,
-  STATUS_REJECTED,
-  STATUS_SETTLED,
-  TYPE_HOLD,
-  TYPE_PREAUTH_COMPLETION,
-  TYPE_REFUND,
-  TYPE_REVERSAL,
-  TYPE_SALE,
-  TYPE_VOID,
 } from '../src/core/codes.js';
 import { type CalendarSpec, WorkCalendar } from '../src/core/dates.js';
 import { getI64 } from '../src/core/int64.js';
@@ -52,35 +35,16 @@ import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
 import { writeFinding } from './encode.js';
 import { WindowWriter } from './window-records.js';
 
-export function isCreditDomain(type: number): boolean {
-  return type === TYPE_SALE || type === TYPE_PREAUTH_COMPLETION;
-}
-
-export function isHold(type: number, status: number): boolean {
-  return status === STATUS_HELD || (type === TYPE_HOLD && status !== STATUS_REJECTED);
-}
-
-export function isCredit(type: number, status: number): boolean {
-  return type === TYPE_SALE && status === STATUS_SETTLED;
-}
-
-export function isCreditLike(type: number, status: number): boolean {
-  return isCredit(type, status) || isHold(type, status);
-}
-
-export function isClearingRefund(type: number, status: number): boolean {
-  return type === TYPE_REFUND && status !== STATUS_REJECTED;
-}
-
-/** A journal VOID/REVERSAL or a clearing REVERSAL: a row that points at its original by orig_rrn. */
-export function isLink(journal: boolean, type: number): boolean {
-  return type === TYPE_REVERSAL || (journal && type === TYPE_VOID);
-}
-
-/** Card rows (pass 3 applies to them only): journal by channel, clearing by having no order_no. */
-export function isCardJournal(b: RowBatch, i: number): boolean {
-  return b.channel[i] !== CHANNEL_QR;
-}
+// The terms, for the task modules that import them from here.
+export {
+  isCardJournal,
+  isClearingRefund,
+  isCredit,
+  isCreditDomain,
+  isCreditLike,
+  isHold,
+  isLink,
+} from '../src/core/row-terms.js';
 
 let calendarCache: { key: string; cal: WorkCalendar } | undefined;
 export function calendarFor(spec: CalendarSpec): WorkCalendar {

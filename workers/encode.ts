@@ -5,6 +5,7 @@
 import type { ExtraColumns, RowBatch, Utf8Column } from '../src/core/batch.js';
 import { ascii, type ByteWriter } from '../src/core/byte-writer.js';
 import { CHANNEL_NAMES, KIND_NAMES, SIDE_LETTERS, STATUS_NAMES, TYPE_NAMES } from '../src/core/codes.js';
+import { writeKeys } from '../src/core/finding-keys.js';
 import { getI64 } from '../src/core/int64.js';
 
 const KIND_BYTES = KIND_NAMES.map(ascii);
@@ -16,23 +17,6 @@ const OPEN = ascii('open');
 
 function str(w: ByteWriter, c: Utf8Column, i: number): void {
   w.field(c.bytes, c.offsets[i]!, c.offsets[i + 1]!);
-}
-
-/**
- * A finding's keys from row i of B: merchant_id, terminal_id, rrn, stan (given: a finding on a
- * window record takes the record's), order_no.
- */
-export function writeKeys(w: ByteWriter, B: RowBatch, i: number, stan: number): void {
-  w.digits(B.merchant_id[i]!, 15);
-  w.comma();
-  w.alnum(B.terminal_id[i]!);
-  w.comma();
-  w.alnum(B.rrn_hi[i]!);
-  w.alnum(B.rrn_lo[i]!);
-  w.comma();
-  w.digits(stan, 6);
-  w.comma();
-  str(w, B.order_no, i);
 }
 
 function source(w: ByteWriter, b: RowBatch | null, i: number): void {

@@ -5,14 +5,23 @@
  */
 
 import { join as joinPath } from 'node:path';
-import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type RowBatch, transferList } from '../src/core/batch.js';
-import { workerFault } from '../src/fault.js';
+import { type Fault, workerFault } from '../src/core/fault.js';
 import { sha256Input } from './hash-file.js';
 import { type JoinTask, join as joinPartition } from './join.js';
 import { type ScanTask, scan as scanRange } from './scan.js';
 import { type SettleTask, settle as settleLeftovers } from './settle.js';
 import type { SpillPiece } from './spill.js';
+
+/** What the pool gives every worker (src/pool.ts createPool). */
+export interface WorkerData {
+  /** The run's RECON_FAULT, for the crash tests; read once, when the worker loads this module. */
+  fault: Fault | undefined;
+}
+
+// Undefined outside a pool's worker (a test importing a task module directly).
+const fault = (workerData as WorkerData | undefined)?.fault;
 
 function moved<T extends object>(value: T, buffers: ArrayBuffer[]): T {
   const t = { [transferableSymbol]: buffers, [valueSymbol]: value };
@@ -37,7 +46,7 @@ export async function scan(task: ScanTask) {
   const spill = spillTo !== undefined ? await import('./spill.js') : undefined;
   const r = scanRange(task);
   if (spill && spillTo !== undefined) {
-    r.spilled = spill.writeSpill(joinPath(spillTo, `chunk-${task.chunk}.arrow`), r.batches);
+    r.spilled = spill.writeSpill(joinPath(spillTo, `chunk-${task.chunk}.arrow`), r.batches, fault);
     r.batches = [];
   }
   const buffers = transferList(r.batches);
@@ -63,7 +72,7 @@ export type BatchSource = RowBatch | SpillPiece;
 export type JoinRequest = Omit<JoinTask, 'journal' | 'clearing'> & { journal: BatchSource[]; clearing: BatchSource[] };
 
 export async function join(request: JoinRequest) {
-  workerFault('join');
+  workerFault(fault, 'join');
   const spilled = [...request.journal, ...request.clearing].some((s) => 'path' in s);
   const spill = spilled ? await import('./spill.js') : undefined;
   // Synchronous from here: spilled pieces are read into the worker's arena, which its next join

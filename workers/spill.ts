@@ -11,8 +11,8 @@ import { closeSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { AsyncByteQueue, RecordBatchReader, RecordBatchStreamWriter } from 'apache-arrow';
 import { fromArrow, toArrow } from '../src/core/arrow.js';
 import { COLUMNS, columnView, type RowBatch, shapeBatch } from '../src/core/batch.js';
-import { SPILL_WRITE_FAILED } from '../src/errors.js';
-import { spillFault } from '../src/fault.js';
+import { type Fault, spillFault } from '../src/core/fault.js';
+import { SPILL_WRITE_FAILED } from '../src/core/spill-error.js';
 
 /** Where one partition's batch of one scan chunk lives. */
 export interface SpillPiece {
@@ -22,10 +22,13 @@ export interface SpillPiece {
   rows: number;
 }
 
-/** Writes the batches (one per partition) to `path`; returns each one's piece. */
-export function writeSpill(path: string, batches: readonly RowBatch[]): SpillPiece[] {
+/**
+ * Writes the batches (one per partition) to `path`; returns each one's piece. `fault` is the
+ * worker's RECON_FAULT (workers/index.ts): `spill:enospc` fails the write as a full disk does.
+ */
+export function writeSpill(path: string, batches: readonly RowBatch[], fault?: Fault): SpillPiece[] {
   try {
-    return write(path, batches);
+    return write(path, batches, fault);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(
@@ -34,8 +37,8 @@ export function writeSpill(path: string, batches: readonly RowBatch[]): SpillPie
   }
 }
 
-function write(path: string, batches: readonly RowBatch[]): SpillPiece[] {
-  spillFault();
+function write(path: string, batches: readonly RowBatch[], fault: Fault | undefined): SpillPiece[] {
+  spillFault(fault);
   const fd = openSync(path, 'w');
   const pieces: SpillPiece[] = [];
   let offset = 0;

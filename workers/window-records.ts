@@ -1,31 +1,13 @@
 /**
- * The journal window in compact form (DESIGN §9): every journal row that leaves the open set
- * (credited, or closed without a credit) becomes one 32-byte record per match key, sorted by the
- * key's 64-bit hash, in segments of (business date, partition of the key). The store keeps the
- * segments as bytes (recon.window_segment) with a fence of every FENCE_EVERY-th hash, so a lookup
- * reads a page, not a segment, and a run writes tens of MB instead of millions of rows.
- *
- * A record (8 Int32 words):
- *   0 hash hi · 1 hash lo · 2 line · 3 txn_time (epoch seconds) · 4 amount lo
- *   5 stan (low 20) | response code (high 12, two 6-bit alnum codes)
- *   6 file (low 16) | runs back to the row's src_run (high 16)
- *   7 amount hi (low 16, signed) | expected − business date (bits 16–23) | state (bits 24–31)
- * state: bit 0 credited, 1 voided, 2 reversed, 3 declined, 4–6 the row's type code, 7 set when the
- * record's key is the row's own identity key (the one rule 8 compares copies by).
+ * The journal window's records as the join and settle tasks write them: every journal row that
+ * leaves the open set becomes one record per match key (the layout, the state bits and the lookup
+ * are in src/core/window-layout.ts, shared with the coordinator), collected per task and sorted by
+ * hash into segments.
  *
  * Keys (a tag keeps their spaces apart): the order key (merchant, order_no) when the row has an
  * order number, the rrn key (merchant, terminal, rrn) when it has an rrn — a row with both gets a
  * record under each — else the stan key (terminal, stan, business date). The row's identity key is
  * the first of these it has.
- *
- * Equal keys are recognised by their 64-bit hash alone (both words: findInRecords), not by the key's
- * bytes, which a record has no room for. The bound on a false match: a run looks up only the few
- * keys no partition settled (unmatched credits, journal rows of earlier business dates), each in one
- * of WINDOW_PARTS partitions of the business dates around its own. With L keys a night against N
- * records each, a false hit is expected L·N/2^64 times: at 5M rows a night, L = 50,000 (1%) and
- * N = 7 days × 5M / 16 ≈ 2.2M give 6·10⁻⁹ a night, about one in 450,000 years of nightly runs. A
- * false hit would need equal 64-bit hashes of two different keys of the same merchant's partition
- * and dates.
  */
 import { type RowBatch, withRoom } from '../src/core/batch.js';
 import { FLAG_REVERSED, FLAG_VOIDED, RESPONSE_APPROVED } from '../src/core/codes.js';
@@ -33,48 +15,21 @@ import { partitionOf } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashStanKey, KEY_SEED_2 } from '../src/core/keys.js';
 import { alnumCode } from '../src/core/packed.js';
+import {
+  AMOUNT_UNKNOWN_HI,
+  FENCE_EVERY,
+  RECORD_WORDS,
+  STATE_CREDITED,
+  STATE_DECLINED,
+  STATE_IDENTITY,
+  STATE_REVERSED,
+  STATE_VOIDED,
+  WINDOW_PARTS,
+  type WindowSegment,
+} from '../src/core/window-layout.js';
 
-export const RECORD_WORDS = 8;
-export const RECORD_BYTES = RECORD_WORDS * 4;
-/** One fence (the hash hi of a record) every FENCE_EVERY records: a page is that many records. */
-export const FENCE_EVERY = 32;
-/**
- * Records a row of recon.window_page holds (seven pages, 7 KB): small enough to stay in line in a
- * heap page, so the store writes no TOAST chunks (migration 0003 cuts existing segments the same way).
- */
-export const ROW_RECORDS = 7 * FENCE_EVERY;
-
-/**
- * Window segments are grouped by a partition of their key's hash: a fixed number, independent of
- * a run's --partitions, so that runs with different settings read each other's segments.
- */
-export const WINDOW_PARTS = 16;
-
-export const STATE_CREDITED = 1;
-export const STATE_VOIDED = 2;
-export const STATE_REVERSED = 4;
-export const STATE_DECLINED = 8;
-/** State bit: the record's key is its row's identity key. */
-export const STATE_IDENTITY = 128;
-
-/** Amounts beyond ±2^47 minor units do not fit a record; such rows are stored with this marker. */
-export const AMOUNT_UNKNOWN_HI = -32768;
-
-export interface WindowSegment {
-  businessDate: number;
-  part: number;
-  count: number;
-  /** count × RECORD_WORDS words, sorted by hash hi (equal hashes in the order they were added). */
-  records: Int32Array;
-  /** hash hi of records 0, FENCE_EVERY, 2·FENCE_EVERY, … */
-  fences: Uint32Array;
-}
-
-/** The 64-bit hash of a key, as the record holds it. */
-export interface KeyHash {
-  hi: number;
-  lo: number;
-}
+// The segment type, for the task modules that import it from here.
+export type { WindowSegment } from '../src/core/window-layout.js';
 
 /**
  * The 64-bit hash of row j's identity key (the key rule 8 compares copies by) into out[0], out[1]:
@@ -227,20 +182,4 @@ export function sortSegment(businessDate: number, part: number, words: Int32Arra
   const fences = new Uint32Array(Math.ceil(n / FENCE_EVERY));
   for (let k = 0; k < fences.length; k++) fences[k] = records[k * FENCE_EVERY * RECORD_WORDS]! >>> 0;
   return { businessDate, part, count: n, records, fences };
-}
-
-/** Records of `seg` (or a page of it) whose hash is (hi, lo), as record indexes into `words`. */
-export function findInRecords(words: Int32Array, count: number, hashHi: number, hashLo: number, into: number[]): void {
-  const hi = hashHi >>> 0;
-  // First record with hash hi ≥ the key's.
-  let first = 0;
-  let up = count;
-  while (first < up) {
-    const mid = (first + up) >>> 1;
-    if (words[mid * RECORD_WORDS]! >>> 0 < hi) first = mid + 1;
-    else up = mid;
-  }
-  for (let i = first; i < count && words[i * RECORD_WORDS]! >>> 0 === hi; i++) {
-    if (words[i * RECORD_WORDS + 1]! === (hashLo | 0)) into.push(i);
-  }
 }

@@ -1,5 +1,5 @@
 /** The one-screen summary printed at the end of `recon run`. */
-import type { RunSummary, SideCounts } from '../run-day.js';
+import type { RunSummary, SideCounts } from '../run/summary.js';
 
 function n(v: number): string {
   return v.toLocaleString('en-US');

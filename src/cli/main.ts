@@ -1,9 +1,9 @@
 /**
  * The `recon` command line (DESIGN §8): yargs commands that read flags into typed options and call
- * the library; the environment (DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS) is read here,
- * once (cliEnv). Every failure ends as one line on stderr and an exit code (README "Exit codes"),
- * never a stack trace unless RECON_DEBUG=1. `main` writes to the streams it is given (CliIo):
- * bin/recon gives the process's, tests their own. Each command's own modules (the generator, the
+ * the library; the environment (DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS, RECON_FAULT) is
+ * read here, once (cliEnv). Every failure ends as one line on stderr and an exit code (README "Exit
+ * codes"), never a stack trace unless RECON_DEBUG=1. `main` writes to the streams it is given
+ * (CliIo): bin/recon gives the process's, tests their own. Each command's own modules (the generator, the
  * report, the export, replay, status) are loaded by its handler: `recon run`, every night, does not
  * pay for compiling the others.
  */
@@ -15,11 +15,12 @@ import { loadCalendar } from '../calendar.js';
 import { fillRunOptions } from '../config.js';
 import { KIND_NAMES } from '../core/codes.js';
 import { parseIsoDate } from '../core/dates.js';
+import { type Fault, parseFault } from '../core/fault.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { dataDirFiles } from '../inputs.js';
 import type { Pool } from '../pool.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
-import { runDay } from '../run-day.js';
+import { runDay } from '../run/run-day.js';
 import { migrate } from '../store/migrate.js';
 import { isMemorySetting, openStore, resolveStoreTarget, type StoreTarget } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -33,6 +34,8 @@ export interface CliEnv {
   progressEveryMs: number;
   /** shared_buffers of an embedded store (RECON_SHARED_BUFFERS, e.g. 16MB); PostgreSQL's default when unset. */
   sharedBuffers: string | undefined;
+  /** A fault for `run` to inject (RECON_FAULT, the crash tests' switch: core/fault.ts). */
+  fault: Fault | undefined;
 }
 
 /**
@@ -54,7 +57,10 @@ function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
-/** Reads the environment once (STYLE 4): DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS, RECON_SHARED_BUFFERS. */
+/**
+ * Reads the environment once (STYLE 4): DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS,
+ * RECON_SHARED_BUFFERS, RECON_FAULT.
+ */
 export function cliEnv(env: CliIo['env']): CliEnv {
   const s = Number(env.RECON_PROGRESS_SECONDS ?? 10);
   return {
@@ -62,6 +68,7 @@ export function cliEnv(env: CliIo['env']): CliEnv {
     debug: env.RECON_DEBUG === '1',
     progressEveryMs: Number.isFinite(s) && s > 0 ? s * 1000 : 10_000,
     sharedBuffers: env.RECON_SHARED_BUFFERS || undefined,
+    fault: parseFault(env.RECON_FAULT),
   };
 }
 
@@ -232,6 +239,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           force: a.force,
           memory: a.memory,
           spillDir: a.spillDir,
+          fault: env.fault,
         });
         // A terminal gets a live line; a log (cron, CI) a plain line every 10 s; --quiet neither.
         const progress = a.quiet
@@ -241,7 +249,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             : logProgress(io.stderr, env.progressEveryMs);
         const pooled = io.pool ? { pool: io.pool } : {};
         if (a.replay) {
-          const { replay } = await import('../replay.js');
+          const { replay } = await import('../run/replay.js');
           const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress, ...pooled }));
           io.stdout.write(
             a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`,

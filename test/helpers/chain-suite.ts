@@ -17,7 +17,7 @@ import { KIND_NAMES } from '../../src/core/codes.js';
 import { UsageError } from '../../src/errors.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import { createPool, type Pool } from '../../src/pool.js';
-import { replay } from '../../src/replay.js';
+import { replay } from '../../src/run/replay.js';
 import type { Store } from '../../src/store/store.js';
 import {
   datesFrom,

@@ -9,7 +9,8 @@ import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { queryExceptions } from '../../src/exceptions-export.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import type { Pool } from '../../src/pool.js';
-import { type RunSummary, runDay } from '../../src/run-day.js';
+import { runDay } from '../../src/run/run-day.js';
+import type { RunSummary } from '../../src/run/summary.js';
 import { parseSmallCsv } from '../../src/small-csv.js';
 import type { Store } from '../../src/store/store.js';
 

@@ -10,8 +10,8 @@
  *   nothing written, and two runs of the same date at once are serialised by the advisory lock;
  * - on the embedded store: a second process is refused by the lock file naming the holder, and the
  *   lock a killed run leaves does not block the runs after it, even when several start at once.
- * The kill points are RECON_FAULT pause points (src/fault.ts): the run stops there with its
- * transaction open and the test kills it from outside.
+ * The kill points are RECON_FAULT pause points (src/core/fault.ts, src/run/fault-point.ts): the run
+ * stops there with its transaction open and the test kills it from outside.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';

@@ -12,7 +12,7 @@ import { alnumText, digitsText, rrnText } from '../../src/core/packed.js';
 import { describeReject } from '../../src/core/reject.js';
 import type { Side } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
-import { planFile } from '../../src/plan.js';
+import { planFile } from '../../src/run/plan-file.js';
 import { type ScanResult, scan } from '../../workers/scan.js';
 import { tempDir } from './chain.js';
 

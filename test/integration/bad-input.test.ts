@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
 import { loadCalendar } from '../../src/calendar.js';
-import type { RunSummary } from '../../src/run-day.js';
+import type { RunSummary } from '../../src/run/summary.js';
 import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';
 import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';

@@ -12,7 +12,7 @@ import type { ExtraColumns } from '../../src/core/batch.js';
 import { ByteWriter } from '../../src/core/byte-writer.js';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
-import { parseHeaderLine } from '../../src/plan.js';
+import { parseHeaderLine } from '../../src/run/plan-file.js';
 import { binaryCopyHeader, binaryCopyTrailer } from '../../src/store/binary-copy.js';
 import { OPEN_ITEM_COLUMNS, openItemsQuery } from '../../src/store/run-store.js';
 import { writeOpenItem } from '../../workers/encode.js';

@@ -9,7 +9,7 @@ import { fillRunOptions } from '../../src/config.js';
 import { InputError } from '../../src/errors.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import { createPool, type Pool } from '../../src/pool.js';
-import { replay } from '../../src/replay.js';
+import { replay } from '../../src/run/replay.js';
 import { datesFrom, generateChain, runDate, TEST_ENGINE, tableSnapshot } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
 

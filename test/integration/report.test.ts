@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/paths.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { renderReport, reportData } from '../../src/report.js';
-import type { RunSummary } from '../../src/run-day.js';
+import type { RunSummary } from '../../src/run/summary.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { datesFrom, generateChain, runDate, tempDir } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';

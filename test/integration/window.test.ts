@@ -6,17 +6,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatIsoDate } from '../../src/core/dates.js';
 import { partitionOf } from '../../src/core/hash.js';
-import { migrate } from '../../src/store/migrate.js';
-import { JournalWindow, keyList } from '../../src/window.js';
 import {
   FENCE_EVERY,
   RECORD_WORDS,
   ROW_RECORDS,
   STATE_CREDITED,
-  sortSegment,
   WINDOW_PARTS,
   type WindowSegment,
-} from '../../workers/window-records.js';
+} from '../../src/core/window-layout.js';
+import { migrate } from '../../src/store/migrate.js';
+import { JournalWindow, keyList } from '../../src/window.js';
+import { sortSegment } from '../../workers/window-records.js';
 import { storeCases } from '../helpers/stores.js';
 
 const DAY = 20_000; // 2024-10-04, any epoch day

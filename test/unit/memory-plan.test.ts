@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fillRunOptions, parseMemory } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
-import { BATCH_BYTES_PER_INPUT_BYTE, memoryPlan } from '../../src/run-day.js';
+import { BATCH_BYTES_PER_INPUT_BYTE, memoryPlan } from '../../src/run/memory-plan.js';
 
 const GiB = 1024 ** 3;
 

@@ -5,7 +5,7 @@ import { loadCalendar } from '../../src/calendar.js';
 import { formatIsoDate } from '../../src/core/dates.js';
 import { JOURNAL_HEADER } from '../../src/core/schema.js';
 import { parseMerchants } from '../../src/merchants-file.js';
-import { planFile } from '../../src/plan.js';
+import { planFile } from '../../src/run/plan-file.js';
 import { scan } from '../../workers/scan.js';
 import { writeTemp } from '../helpers/scan-file.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FENCE_EVERY, findInRecords, RECORD_WORDS, sortSegment } from '../../workers/window-records.js';
+import { FENCE_EVERY, findInRecords, RECORD_WORDS } from '../../src/core/window-layout.js';
+import { sortSegment } from '../../workers/window-records.js';
 
 /** Records whose hash hi is drawn from `his` and whose second word numbers them (to check stability). */
 function records(his: number[]): Int32Array {

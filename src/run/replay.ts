@@ -6,13 +6,15 @@
  * Later dates re-read their recorded files; a file that is gone or whose content changed stops the
  * replay before anything is committed.
  */
-import { type FilledRunOptions, fillRunOptions } from './config.js';
-import { InputError } from './errors.js';
-import { createPool } from './pool.js';
-import { type RunDeps, type RunSummary, runDay, sha256OfFile } from './run-day.js';
-import { RECON_LOCK_KEY } from './store/migrate.js';
-import { runDates, undoRun } from './store/run-store.js';
-import type { Store } from './store/store.js';
+import { type FilledRunOptions, fillRunOptions } from '../config.js';
+import { InputError } from '../errors.js';
+import { createPool } from '../pool.js';
+import { RECON_LOCK_KEY } from '../store/migrate.js';
+import { runDates, undoRun } from '../store/run-store.js';
+import type { Store } from '../store/store.js';
+import { sha256OfFile } from './recorded-options.js';
+import { type RunDeps, runDay } from './run-day.js';
+import type { RunSummary } from './summary.js';
 
 interface RecordedRun {
   date: string;
@@ -53,7 +55,7 @@ async function recorded(tx: Store, date: string): Promise<RecordedRun> {
 }
 
 export async function replay(store: Store, first: FilledRunOptions, deps: RunDeps = {}): Promise<RunSummary[]> {
-  const pool = deps.pool ?? createPool(first.workers);
+  const pool = deps.pool ?? createPool(first.workers, first.fault);
   try {
     return await store.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
@@ -122,6 +124,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           ...(o.windowDays !== undefined ? { windowDays: o.windowDays } : {}),
           ...(o.maxRejects !== undefined ? { maxRejects: o.maxRejects } : {}),
           force: o.force ?? false,
+          fault: first.fault,
         });
         out.push(await runDay(tx, options, { ...deps, pool }));
       }

@@ -4,9 +4,9 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ColumnMap, HeaderError, mapHeader, type Side } from './core/schema.js';
-import { InputError } from './errors.js';
-import { CsvSyntaxError, parseSmallCsv } from './small-csv.js';
+import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
+import { InputError } from '../errors.js';
+import { CsvSyntaxError, parseSmallCsv } from '../small-csv.js';
 
 export interface Chunk {
   start: number;

@@ -1,0 +1,25 @@
+/**
+ * A finding's keys as CSV fields of recon.exception (EXCEPTION_COLUMNS): written by the tasks'
+ * encoders (workers/encode.ts) for findings on rows, and by the coordinator (src/window.ts) for
+ * findings on journal-window records.
+ */
+import type { RowBatch } from './batch.js';
+import type { ByteWriter } from './byte-writer.js';
+
+/**
+ * A finding's keys from row i of B: merchant_id, terminal_id, rrn, stan (given: a finding on a
+ * window record takes the record's), order_no.
+ */
+export function writeKeys(w: ByteWriter, B: RowBatch, i: number, stan: number): void {
+  w.digits(B.merchant_id[i]!, 15);
+  w.comma();
+  w.alnum(B.terminal_id[i]!);
+  w.comma();
+  w.alnum(B.rrn_hi[i]!);
+  w.alnum(B.rrn_lo[i]!);
+  w.comma();
+  w.digits(stan, 6);
+  w.comma();
+  const o = B.order_no;
+  w.field(o.bytes, o.offsets[i]!, o.offsets[i + 1]!);
+}

@@ -1,0 +1,75 @@
+/**
+ * Stage 3, load, the first in the run's transaction: the store lock taken; the chain checked (a date
+ * before the latest run is refused, a re-run of the latest date first takes that run back); input
+ * files an earlier run loaded refused unless --force; the previous run's open items read with
+ * COPY … TO as CSV bytes; and what the scan must check for copies of journal rows the window holds
+ * (window.ts).
+ */
+import type { CopyCheck } from '../../workers/scan.js';
+import { InputError, UsageError } from '../errors.js';
+import { RECON_LOCK_KEY } from '../store/migrate.js';
+import { findLoadedFiles, latestRun, loadOpenItems, undoRun } from '../store/run-store.js';
+import type { Store } from '../store/store.js';
+import { JournalWindow } from '../window.js';
+import type { RunContext } from './context.js';
+import type { Fingerprints } from './fingerprint.js';
+
+export interface Loaded {
+  /** Whether the date had a run, now taken back. */
+  readonly rerun: boolean;
+  /** The previous run's open journal items: CSV with a header line, in shared memory. */
+  readonly openJournal: Uint8Array;
+  /** The previous run's open clearing items, the same way. */
+  readonly openClearing: Uint8Array;
+  /** The journal window of earlier runs; this run's segments are added to it. */
+  readonly window: JournalWindow;
+  /** Which new journal rows the scan returns the keys of, to be checked for copies before matching. */
+  readonly copyCheck: CopyCheck | undefined;
+}
+
+export async function load(run: RunContext, tx: Store, prints: Fingerprints): Promise<Loaded> {
+  const { options, progress } = run;
+  const { date, runDay } = options;
+  progress.stage('waiting for the store lock');
+  await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
+  const latest = await latestRun(tx);
+  if (latest !== null && date < latest) {
+    throw new UsageError(
+      `run ${date} refused: runs up to ${latest} exist. Re-run with --replay to redo ${date}..${latest} in order`,
+    );
+  }
+  const rerun = latest === date;
+  if (rerun) await undoRun(tx, date);
+  if (!options.force) {
+    // A file with no data rows (a quiet day's header) repeats byte for byte; nothing to double count.
+    const loaded = await findLoadedFiles(
+      tx,
+      prints.shas.filter((_, i) => run.inputs.plans[i]!.chunks.length > 0),
+    );
+    if (loaded.length > 0) {
+      const f = loaded[0]!;
+      const p = prints.bySha.get(f.sha256)!;
+      throw new InputError(
+        p.shown,
+        `was already loaded by the run of ${f.run_date} (as ${f.path}); use --force to load it again`,
+      );
+    }
+  }
+  progress.stage('loading open items');
+  const openJournal = sharedBytes(await loadOpenItems(tx, 'journal', runDay));
+  const openClearing = sharedBytes(await loadOpenItems(tx, 'clearing', runDay));
+  const window = new JournalWindow(tx, runDay, runDay - options.windowDays);
+  const copyCheck = await window.copyCheck();
+  return { rerun, openJournal, openClearing, window, copyCheck };
+}
+
+/**
+ * The open-item store's rows in shared memory: the scan reads them, and the settle task reads the
+ * lines of those that stay open again (workers/extras.ts). (pg's Buffer.concat may sit in Node's
+ * shared pool, which is neither transferable nor shareable.)
+ */
+function sharedBytes(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(b.length));
+  out.set(b);
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * Stage 1, plan (DESIGN §9 step 1): the calendar and the merchants file loaded; every input file's
+ * header checked and the file cut into byte ranges (plan-file.ts), a gzip input first decompressed
+ * into a private directory; a file given twice refused. A side without a file is a warning.
+ */
+import { join } from 'node:path';
+import { loadCalendar } from '../calendar.js';
+import type { CalendarSpec } from '../core/dates.js';
+import { emptyMerchants, type MerchantTable } from '../core/merchants.js';
+import { UsageError } from '../errors.js';
+import { gunzipFile, isGzipFile } from '../gzip.js';
+import { loadMerchants } from '../merchants-file.js';
+import type { RunContext } from './context.js';
+import { type FilePlan, planFile } from './plan-file.js';
+
+export interface PlannedInputs {
+  readonly calendar: CalendarSpec;
+  /** The calendar file read (the shipped one when --calendar is not given), for messages. */
+  readonly calendarPath: string;
+  readonly merchants: MerchantTable;
+  /** Journal files, then clearing files, as given; numbered from 1. */
+  readonly plans: readonly FilePlan[];
+}
+
+export async function planInputs(
+  run: Pick<RunContext, 'options' | 'progress' | 'warnings' | 'temp'>,
+): Promise<PlannedInputs> {
+  const { options, progress, temp } = run;
+  progress.stage('checking inputs');
+  const { spec: calendar, path: calendarPath } = loadCalendar(options.calendar);
+  const merchants = options.merchants ? loadMerchants(options.merchants) : emptyMerchants();
+  const plans: FilePlan[] = [];
+  try {
+    let gunzipDir: string | undefined;
+    let fileNo = 1;
+    for (const [side, paths] of [
+      ['journal', options.journal],
+      ['clearing', options.clearing],
+    ] as const) {
+      for (const p of paths) {
+        let readFrom = p;
+        if (isGzipInput(p)) {
+          gunzipDir ??= temp.make('recon-gunzip-', `to decompress ${p}`);
+          progress.stage(`decompressing ${p}`);
+          readFrom = join(gunzipDir, `${fileNo}.csv`);
+          await gunzipFile(p, readFrom, p);
+        }
+        plans.push(planFile(p, side, fileNo++, options.chunkBytes, readFrom));
+      }
+    }
+    const seenPath = new Map<string, string>();
+    for (const p of plans) {
+      const before = seenPath.get(p.path);
+      if (before) throw new UsageError(`${p.shown} is given twice (also as ${before})`);
+      seenPath.set(p.path, p.shown);
+    }
+  } catch (e) {
+    temp.removeAll();
+    throw e;
+  }
+  if (options.journal.length === 0)
+    run.warnings.push(`no journal file for ${options.date}: clearing rows wait for late journals`);
+  if (options.clearing.length === 0) run.warnings.push(`no clearing file for ${options.date}`);
+  return { calendar, calendarPath, merchants, plans };
+}
+
+/** Whether an input is gzip-compressed; false when it cannot be read (planning says why). */
+function isGzipInput(path: string): boolean {
+  try {
+    return isGzipFile(path);
+  } catch {
+    return false;
+  }
+}

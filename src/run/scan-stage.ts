@@ -1,0 +1,101 @@
+/**
+ * Stage 4, scan: the open items and every byte range of the inputs (scan-tasks.ts) scanned in the
+ * pool into row batches per hash partition — in memory or, when the rows would not fit half of
+ * --memory (memory-plan.ts), in Arrow IPC files in a private spill directory. Then, in this order:
+ * the open items must scan clean; lines are numbered and rejected rows collected (scanned-lines.ts);
+ * the dates the rows need must lie in the calendar; the rejects must stay within --max-rejects.
+ */
+import type { RowSources } from '../../workers/extras.js';
+import type { ScanResult } from '../../workers/scan.js';
+import { outsideCalendar } from '../calendar.js';
+import type { CalendarSpec } from '../core/dates.js';
+import { SPILL_WRITE_FAILED } from '../core/spill-error.js';
+import { UsageError } from '../errors.js';
+import { settleAll } from '../pool.js';
+import type { RunContext } from './context.js';
+import { faultPoint } from './fault-point.js';
+import type { Loaded } from './load.js';
+import { formatBytes, memoryPlan } from './memory-plan.js';
+import type { FilePlan } from './plan-file.js';
+import { OPEN_CLEARING_CHUNK, OPEN_JOURNAL_CHUNK, scanTasks } from './scan-tasks.js';
+import { checkRejectLimit, numberLines, type ScannedLines } from './scanned-lines.js';
+
+export interface Scanned {
+  /** Hash partitions of the join: --partitions, or more when the rows spilled. */
+  readonly partitions: number;
+  readonly spilled: boolean;
+  /** Each chunk's result, by chunk id (scan-tasks.ts). */
+  readonly results: ReadonlyMap<number, ScanResult>;
+  /** The chunk ids of each file's ranges, in file order. */
+  readonly chunksOf: ReadonlyMap<FilePlan, readonly number[]>;
+  /** Where each side's rows come from, for the settle task's open items. */
+  readonly rowSources: { journal: RowSources; clearing: RowSources };
+  readonly lines: ScannedLines;
+}
+
+export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
+  const { options, inputs, progress, pool } = run;
+  const totalBytes = inputs.plans.reduce((s, p) => s + p.size, 0);
+  const mem = memoryPlan(totalBytes + loaded.openJournal.length + loaded.openClearing.length, options);
+  const partitions = mem.partitions;
+  let spill: string | undefined;
+  if (mem.spill) {
+    spill = run.temp.make('recon-spill-', 'for spill files');
+    run.warnings.push(
+      `rows estimated at ${formatBytes(mem.estimate)} exceed half of --memory ${options.memoryText}: spilled to ${spill} in ${partitions} partitions`,
+    );
+  }
+  const { tasks, chunksOf, rowSources } = scanTasks(run, loaded, partitions, spill);
+  progress.stage('scanning');
+  let scannedBytes = 0;
+  let scannedRows = 0;
+  const results = new Map<number, ScanResult>();
+  await settleAll(
+    tasks.map(async (task) => {
+      const r = (await pool.run(task, { name: 'scan' }).catch(spillSetting)) as ScanResult;
+      if (results.size === 0) await faultPoint(options.fault, 'scan');
+      results.set(task.chunk, r);
+      if (task.chunk > OPEN_CLEARING_CHUNK) {
+        scannedBytes += r.bytes;
+        scannedRows += r.rows;
+        progress.scanned(scannedBytes, totalBytes, scannedRows);
+      }
+    }),
+  );
+  for (const id of [OPEN_JOURNAL_CHUNK, OPEN_CLEARING_CHUNK]) {
+    const r = results.get(id);
+    if (r && r.rejects.length > 0)
+      throw new Error(`internal: the open-item store holds a row the scanner rejects (line ${r.rejects.line[0]! + 2})`);
+  }
+  const lines = numberLines(options.date, inputs.plans, chunksOf, results);
+  checkCalendarNeeds([...results.values()], inputs.calendar, inputs.calendarPath);
+  checkRejectLimit(options, lines);
+  if (lines.panMasked > 0)
+    run.warnings.push(`${lines.panMasked} full card number(s) in pan_masked were masked on ingest`);
+  return { partitions, spilled: mem.spill, results, chunksOf, rowSources, lines };
+}
+
+/**
+ * A worker that could not write a spill file (a full disk, most often) failed on the run's
+ * settings, not on a bug: reported as a usage error that says which setting to change.
+ */
+function spillSetting(e: unknown): never {
+  if (e instanceof Error && e.message.startsWith(SPILL_WRITE_FAILED)) throw new UsageError(e.message);
+  throw e;
+}
+
+/** Stops the run when a row needs a date outside the calendar's covered span (DESIGN §3.3). */
+function checkCalendarNeeds(results: readonly ScanResult[], calendar: CalendarSpec, path: string): void {
+  const [first, last] = calendar.covers;
+  let firstBusinessDate = Number.POSITIVE_INFINITY;
+  let lastDeadline = Number.NEGATIVE_INFINITY;
+  let lastSettle = Number.NEGATIVE_INFINITY;
+  for (const { needs } of results) {
+    firstBusinessDate = Math.min(firstBusinessDate, needs.firstBusinessDate);
+    lastDeadline = Math.max(lastDeadline, needs.lastDeadline);
+    lastSettle = Math.max(lastSettle, needs.lastSettle);
+  }
+  if (firstBusinessDate < first) throw outsideCalendar(firstBusinessDate, 'business date', calendar, path);
+  if (lastDeadline > last) throw outsideCalendar(lastDeadline, 'expected settle date or deadline', calendar, path);
+  if (lastSettle > last) throw outsideCalendar(lastSettle, 'settle date', calendar, path);
+}
