@@ -32,6 +32,7 @@ import {
 import { type CalendarSpec, WorkCalendar } from '../src/core/dates.js';
 import { getI64 } from '../src/core/int64.js';
 import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
+import type { Scratch } from '../src/core/scratch.js';
 import { writeFinding } from './encode.js';
 import { WindowWriter } from './window-records.js';
 
@@ -71,8 +72,12 @@ export class Findings {
   readonly cal: WorkCalendar;
   readonly zone: number;
 
-  constructor(readonly ctx: FindingContext) {
-    this.window = new WindowWriter(ctx.runDay);
+  /** With `scratch`, the window records are gathered and sorted in it (scratch.ts). */
+  constructor(
+    readonly ctx: FindingContext,
+    scratch?: Scratch,
+  ) {
+    this.window = new WindowWriter(ctx.runDay, scratch);
     this.cal = calendarFor(ctx.calendar);
     this.zone = ctx.calendar.zoneOffsetMinutes;
   }

@@ -50,6 +50,7 @@ import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { copyHash, sameCopy } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
+import { Scratch } from '../src/core/scratch.js';
 import { strLen } from '../src/core/utf8.js';
 import { Findings, isClearingRefund, isCreditDomain, isCreditLike, isHold, isLink } from './classify.js';
 import { writeRelease } from './encode.js';
@@ -106,33 +107,41 @@ const FLAG_CARRIED_HELD = FLAG_CARRIED | FLAG_HELD;
  */
 const journalArena = new Arena();
 const clearingArena = new Arena();
+/** The tables, marks and lists a join task needs only while it runs, likewise reused. */
+const scratch = new Scratch();
 /** Set while a join uses the arenas. */
 let arenasInUse = false;
 
 export function join(task: JoinTask): JoinResult {
   // A join that started while another was in progress on this thread (none does: the task is
   // synchronous) would get fresh memory rather than overwrite the other's rows.
-  if (arenasInUse) return joinIn(task, undefined, undefined);
+  if (arenasInUse || !scratch.begin()) return joinIn(task, undefined, undefined, undefined);
   arenasInUse = true;
   try {
-    return joinIn(task, journalArena, clearingArena);
+    return joinIn(task, journalArena, clearingArena, scratch);
   } finally {
     arenasInUse = false;
+    scratch.end();
   }
 }
 
-function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Arena | undefined): JoinResult {
+function joinIn(
+  task: JoinTask,
+  journalInto: Arena | undefined,
+  clearingInto: Arena | undefined,
+  scratch: Scratch | undefined,
+): JoinResult {
   const J = concatBatches(task.journal, task.journalLineBase, journalInto);
   const C = concatBatches(task.clearing, task.clearingLineBase, clearingInto);
   const nJ = J.length;
   const nC = C.length;
-  const found = new Findings(task);
+  const found = new Findings(task, scratch);
   const approved = (j: number): boolean => J.response[j] === RESPONSE_APPROVED;
-  const pairs = new Pairing(J, C, approved, true);
+  const pairs = new Pairing(J, C, approved, true, scratch);
   const { jCredit, jHold, cState, cPair } = pairs;
 
   /** Journal rows taken out before matching: 2 a copy, 3 a void or reversal done with. */
-  const jGone = new Uint8Array(nJ);
+  const jGone = (scratch ? scratch.u8(nJ) : new Uint8Array(nJ)).fill(0);
   for (let k = 0; k < task.copies.length; k++) {
     const j = task.copies[k]!;
     jGone[j] = 2;
@@ -140,9 +149,9 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
   }
 
   // 1. Copies of journal rows within the run (copies of earlier runs' rows came in task.copies).
-  markCopies(J, jGone, found);
+  markCopies(J, jGone, found, scratch);
 
-  const credit = new PassTables(J, (j) => jGone[j] === 0 && isCreditDomain(J.type[j]!));
+  const credit = new PassTables(J, (j) => jGone[j] === 0 && isCreditDomain(J.type[j]!), scratch);
 
   // 2. Links of voids and reversals to the sale they name, an approved sale before a declined one.
   let linkFlag = 0;
@@ -194,7 +203,7 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
     (c) => isCreditLike(C.type[c]!, C.status[c]!),
     (c) => (isHold(C.type[c]!, C.status[c]!) ? PROBE_HOLD : PROBE_CREDIT),
   );
-  const refunds = new PassTables(J, (j) => jGone[j] === 0 && J.type[j] === TYPE_REFUND);
+  const refunds = new PassTables(J, (j) => jGone[j] === 0 && J.type[j] === TYPE_REFUND, scratch);
   pairs.passes(
     refunds,
     (c) => isClearingRefund(C.type[c]!, C.status[c]!),
@@ -218,9 +227,9 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
   // goes on too: it stays open for its credit.
   const counts = new Int32Array(COUNTS_LENGTH);
   const amounts = new Float64Array(COUNTS_LENGTH);
-  const leftJ = new Int32Array(nJ);
+  const leftJ = scratch ? scratch.i32(nJ) : new Int32Array(nJ);
   const nLeftJ = journalOutcomes(J, jGone, jCredit, counts, amounts, leftJ);
-  const leftC = new Int32Array(nC);
+  const leftC = scratch ? scratch.i32(nC) : new Int32Array(nC);
   const nLeftC = clearingOutcomes(C, cState, counts, amounts, leftC);
 
   return {
@@ -242,9 +251,9 @@ function joinIn(task: JoinTask, journalInto: Arena | undefined, clearingInto: Ar
  * rule 8). A function of its own, as each phase of the join should be: inside joinIn the compiler
  * ran out of inlining budget and this loop called the table's methods and the hash per row.
  */
-function markCopies(J: RowBatch, jGone: Uint8Array, found: Findings): void {
+function markCopies(J: RowBatch, jGone: Uint8Array, found: Findings, scratch: Scratch | undefined): void {
   const nJ = J.length;
-  const t = new KeyTable(nJ);
+  const t = new KeyTable(nJ, scratch);
   for (let j = 0; j < nJ; j++) {
     if (jGone[j] !== 0) continue;
     const h = copyHash(J, j);

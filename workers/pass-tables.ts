@@ -9,6 +9,7 @@ import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashOrderKey, hashRrnKey, orderKeyHash, rrnKeyHash } from '../src/core/keys.js';
 import { packAlnum } from '../src/core/packed.js';
+import type { Scratch } from '../src/core/scratch.js';
 import { strLen } from '../src/core/utf8.js';
 
 /** Order key of the original a link row names (its orig_rrn read as an order_no); a row's own is its key_hash. */
@@ -37,13 +38,15 @@ export class PassTables {
   readonly byRrn: KeyTable;
   private readonly orig = new Float64Array(2);
 
+  /** With `scratch`, the tables and the row list come from it (scratch.ts). */
   constructor(
     readonly J: RowBatch,
     include: (j: number) => boolean,
+    scratch?: Scratch,
   ) {
     // The tables are sized for the rows of the domain, not of the batch: the refund domain is a few
     // rows of a partition, and a table sized for all of them is megabytes allocated for nothing.
-    const rows = new Int32Array(J.length);
+    const rows = scratch ? scratch.i32(J.length) : new Int32Array(J.length);
     let n = 0;
     let orders = 0;
     let rrns = 0;
@@ -53,8 +56,8 @@ export class PassTables {
       if (strLen(J.order_no, j) > 0) orders++;
       if (J.rrn_hi[j] !== 0) rrns++;
     }
-    this.byOrder = new KeyTable(orders);
-    this.byRrn = new KeyTable(rrns);
+    this.byOrder = new KeyTable(orders, scratch);
+    this.byRrn = new KeyTable(rrns, scratch);
     for (let k = 0; k < n; k++) {
       const j = rows[k]!;
       if (strLen(J.order_no, j) > 0) this.byOrder.insert(orderKeyHash(J, j), j);
@@ -174,14 +177,17 @@ export class Pairing {
     readonly C: RowBatch,
     private readonly approved: (j: number) => boolean,
     private readonly approvedOnly: boolean,
+    scratch?: Scratch,
   ) {
-    this.jCredit = new Int32Array(J.length).fill(-1);
-    this.jHold = new Int32Array(J.length).fill(-1);
-    this.jDup = new Int32Array(J.length);
-    this.jFirstDup = new Int32Array(J.length).fill(-1);
-    this.jDupGross = new Float64Array(J.length);
-    this.cState = new Uint8Array(C.length);
-    this.cPair = new Int32Array(C.length).fill(-1);
+    const nJ = J.length;
+    const nC = C.length;
+    this.jCredit = (scratch ? scratch.i32(nJ) : new Int32Array(nJ)).fill(-1);
+    this.jHold = (scratch ? scratch.i32(nJ) : new Int32Array(nJ)).fill(-1);
+    this.jDup = (scratch ? scratch.i32(nJ) : new Int32Array(nJ)).fill(0);
+    this.jFirstDup = (scratch ? scratch.i32(nJ) : new Int32Array(nJ)).fill(-1);
+    this.jDupGross = (scratch ? scratch.f64(nJ) : new Float64Array(nJ)).fill(0);
+    this.cState = (scratch ? scratch.u8(nC) : new Uint8Array(nC)).fill(0);
+    this.cPair = (scratch ? scratch.i32(nC) : new Int32Array(nC)).fill(-1);
   }
 
   /** Pass 1 over every eligible open clearing row, then pass 2 over what pass 1 left. */

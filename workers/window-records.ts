@@ -15,6 +15,7 @@ import { partitionOf } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashStanKey, KEY_SEED_2 } from '../src/core/keys.js';
 import { alnumCode } from '../src/core/packed.js';
+import type { Scratch } from '../src/core/scratch.js';
 import {
   AMOUNT_UNKNOWN_HI,
   FENCE_EVERY,
@@ -51,7 +52,22 @@ export function identityKey(J: RowBatch, j: number, out: Int32Array): void {
 export class WindowWriter {
   private readonly groups = new Map<number, { bd: number; part: number; words: Int32Array; n: number }>();
 
-  constructor(private readonly runDay: number) {}
+  /** With `scratch`, the unsorted records and the sort's passes use it (scratch.ts). */
+  constructor(
+    private readonly runDay: number,
+    private readonly scratch?: Scratch,
+  ) {}
+
+  /** `words`, or a larger copy of it (from the scratch when there is one) with room for `need` words. */
+  private room(words: Int32Array, need: number): Int32Array {
+    if (need <= words.length) return words;
+    if (!this.scratch) return withRoom(words, need);
+    let next = Math.max(words.length * 2, RECORD_WORDS * 64);
+    while (next < need) next *= 2;
+    const grown = this.scratch.i32(next);
+    grown.set(words);
+    return grown;
+  }
 
   /** Journal row j of J leaves the open set; `credited` when a credit (or refund debit) took it. */
   add(J: RowBatch, j: number, credited: boolean): void {
@@ -87,10 +103,10 @@ export class WindowWriter {
     const key = bd * 4096 + part;
     let g = this.groups.get(key);
     if (!g) {
-      g = { bd, part, words: new Int32Array(RECORD_WORDS * 64), n: 0 };
+      g = { bd, part, words: this.room(new Int32Array(0), RECORD_WORDS * 64), n: 0 };
       this.groups.set(key, g);
     }
-    g.words = withRoom(g.words, (g.n + 1) * RECORD_WORDS);
+    g.words = this.room(g.words, (g.n + 1) * RECORD_WORDS);
     const w = g.words;
     const at = g.n++ * RECORD_WORDS;
     const amount = getI64(J.amount, j);
@@ -118,7 +134,7 @@ export class WindowWriter {
   /** The segments, each sorted by hash. */
   finish(): WindowSegment[] {
     const out: WindowSegment[] = [];
-    for (const g of this.groups.values()) out.push(sortSegment(g.bd, g.part, g.words, g.n));
+    for (const g of this.groups.values()) out.push(sortSegment(g.bd, g.part, g.words, g.n, this.scratch));
     out.sort((a, b) => a.businessDate - b.businessDate || a.part - b.part);
     return out;
   }
@@ -143,7 +159,13 @@ const counts = new Int32Array(1 << LARGE_BITS);
  * (hash, record number) pairs and gathering the records at the end was cheaper in passes but its
  * gather read every record at random: two thirds of this function's time in a 5M run.
  */
-export function sortSegment(businessDate: number, part: number, words: Int32Array, n: number): WindowSegment {
+export function sortSegment(
+  businessDate: number,
+  part: number,
+  words: Int32Array,
+  n: number,
+  scratch?: Scratch,
+): WindowSegment {
   const bits = n >= LARGE_FROM ? LARGE_BITS : SMALL_BITS;
   const RADIX = 1 << bits;
   const count = counts.subarray(0, RADIX);
@@ -160,7 +182,7 @@ export function sortSegment(businessDate: number, part: number, words: Int32Arra
       count[d] = sum;
       sum += c;
     }
-    const out: Int32Array = to ?? new Int32Array(n * RECORD_WORDS);
+    const out: Int32Array = to ?? (scratch ? scratch.i32(n * RECORD_WORDS) : new Int32Array(n * RECORD_WORDS));
     // RECORD_WORDS (8) words a record, copied word by word.
     for (let i = 0; i < n; i++) {
       const f = i * RECORD_WORDS;
@@ -178,7 +200,8 @@ export function sortSegment(businessDate: number, part: number, words: Int32Arra
     to = from === words ? null : from;
     from = out;
   }
-  const records = from === words ? words.slice(0, n * RECORD_WORDS) : from;
+  // The segment leaves the task: its own memory, not the caller's words or the scratch.
+  const records = from === words || scratch ? from.slice(0, n * RECORD_WORDS) : from;
   const fences = new Uint32Array(Math.ceil(n / FENCE_EVERY));
   for (let k = 0; k < fences.length; k++) fences[k] = records[k * FENCE_EVERY * RECORD_WORDS]! >>> 0;
   return { businessDate, part, count: n, records, fences };

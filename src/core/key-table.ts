@@ -1,3 +1,5 @@
+import type { Scratch } from './scratch.js';
+
 /**
  * Open-addressing hash table from a 32-bit key hash to row numbers (linear probing, power-of-two
  * capacity, load ≤ 1/2). It stores hashes and rows only; key equality is the caller's, checked on
@@ -22,13 +24,15 @@ export class KeyTable {
   private logHash: Int32Array;
   size = 0;
 
-  constructor(expected = 16) {
+  /** Room for `expected` entries; its arrays from `scratch` when given (scratch.ts). */
+  constructor(expected = 16, scratch?: Scratch) {
     let cap = 16;
     while (cap < expected * 2) cap *= 2;
     this.mask = cap - 1;
-    this.slots = new Int32Array(2 * cap);
-    this.logRow = new Int32Array(Math.max(8, expected));
-    this.logHash = new Int32Array(Math.max(8, expected));
+    const logs = Math.max(8, expected);
+    this.slots = scratch ? scratch.i32(2 * cap).fill(0) : new Int32Array(2 * cap);
+    this.logRow = scratch ? scratch.i32(logs) : new Int32Array(logs);
+    this.logHash = scratch ? scratch.i32(logs) : new Int32Array(logs);
   }
 
   get capacity(): number {
