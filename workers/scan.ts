@@ -100,6 +100,7 @@ import {
   type Side,
   STATE_COLUMNS,
 } from '../src/core/schema.js';
+import { COPY_KEY_WIDTH } from '../src/core/window-layout.js';
 import {
   compileRowParser,
   type DateCache,
@@ -171,9 +172,6 @@ export interface CopyCheck {
   /** Sorted identity hashes (hi, unsigned) of the window records of the dates marked 2. */
   hashes: Uint32Array;
 }
-
-/** Words per copy key: partition, row in its batch, hash hi, hash lo, business date, type | response << 8, amount (2). */
-export const COPY_KEY_WIDTH = 8;
 
 export interface ScanResult {
   chunk: number;
