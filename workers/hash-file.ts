@@ -4,8 +4,11 @@
  * file whose fingerprint a run already loaded.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { isGzipFile, sha256OfGzip } from '../src/gzip.js';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { gunzipWhy, isGzipFile } from '../src/core/gzip.js';
 
 /** Read size of the fingerprint loop: large enough to amortise the syscall, small next to RAM. */
 const READ_BYTES = 4 << 20;
@@ -13,6 +16,26 @@ const READ_BYTES = 4 << 20;
 /** The fingerprint of an input file: sha256 of its content, decompressed when it is gzip. */
 export async function sha256Input(path: string): Promise<string> {
   return isGzipFile(path) ? sha256OfGzip(path) : sha256File(path);
+}
+
+/** sha256 of a gzip file's decompressed content, streaming. */
+async function sha256OfGzip(path: string): Promise<string> {
+  const h = createHash('sha256');
+  try {
+    await pipeline(
+      createReadStream(path),
+      createGunzip(),
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          h.update(chunk);
+          done();
+        },
+      }),
+    );
+  } catch (e) {
+    throw new Error(`cannot decompress the gzip file: ${gunzipWhy(e)}`, { cause: e });
+  }
+  return h.digest('hex');
 }
 
 export function sha256File(path: string): string {

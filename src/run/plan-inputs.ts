@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import { loadCalendar } from '../calendar.js';
 import type { CalendarSpec } from '../core/dates.js';
+import { isGzipFile } from '../core/gzip.js';
 import { emptyMerchants, type MerchantTable } from '../core/merchants.js';
 import { UsageError } from '../errors.js';
-import { gunzipFile, isGzipFile } from '../gzip.js';
+import { gunzipFile } from '../gzip.js';
 import { loadMerchants } from '../merchants-file.js';
 import type { RunContext } from './context.js';
 import { type FilePlan, planFile } from './plan-file.js';
