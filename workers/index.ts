@@ -10,6 +10,7 @@ import { type RowBatch, transferList } from '../src/core/batch.js';
 import { type Fault, workerFault } from '../src/core/fault.js';
 import { sha256Input } from './hash-file.js';
 import { type JoinTask, join as joinPartition } from './join.js';
+import { encodeOpenItems, type OpenItemsTask } from './open-items.js';
 import { type ScanTask, scan as scanRange } from './scan.js';
 import { type SettleTask, settle as settleLeftovers } from './settle.js';
 import type { SpillPiece } from './spill.js';
@@ -95,10 +96,15 @@ export function settle(task: SettleTask) {
   return moved(
     r,
     viewBuffers(
-      [r.exceptions, r.openItems, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])],
-      [],
+      [r.exceptions, r.events, r.counts, r.amounts, ...r.window.flatMap((w) => [w.records, w.fences])],
+      transferList(r.open.flatMap((p) => [p.clearing, p.journal])),
     ),
   );
+}
+
+export function openItems(task: OpenItemsTask) {
+  const bytes = encodeOpenItems(task);
+  return moved({ bytes }, [bytes.buffer as ArrayBuffer]);
 }
 
 export function hashFile(path: string): Promise<string> {

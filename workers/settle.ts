@@ -18,8 +18,7 @@
  *   a credit → UNMATCHED_CLEARING, closed. Flagged items leave when their business date falls out of
  *   the matched-key window.
  */
-import { concatBatches, type RowBatch } from '../src/core/batch.js';
-import { ByteWriter } from '../src/core/byte-writer.js';
+import { concatBatches, type RowBatch, selectRows } from '../src/core/batch.js';
 import {
   COUNTS_LENGTH,
   countIndex,
@@ -28,7 +27,6 @@ import {
   FLAG_FINDING,
   FLAG_HELD,
   FLAG_MISSING_RAISED,
-  FLAG_PERSISTED,
   FLAG_PROTECTED,
   FLAG_REVERSED,
   FLAG_VOIDED,
@@ -63,8 +61,6 @@ import {
   isCreditLike,
   isHold,
 } from './classify.js';
-import { writeOpenItem } from './encode.js';
-import { type RowSources, readExtras } from './extras.js';
 import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
 import type { WindowSegment } from './window-records.js';
 
@@ -85,14 +81,21 @@ export interface SettleTask {
   calendar: CalendarSpec;
   merchants: MerchantTable;
   amountTolerance: number;
-  grace: number;
-  /** Where each side's rows were read from: open items read back the columns batches do not carry. */
-  sources: { journal: RowSources; clearing: RowSources };
+}
+
+/**
+ * Open items to write, in the order of their primary key: clearing rows, then journal rows, each by
+ * source. Cut into pieces that are encoded in parallel (open-items.ts) and written one after the other.
+ */
+export interface OpenPiece {
+  clearing: RowBatch;
+  journal: RowBatch;
 }
 
 export interface SettleResult {
   exceptions: Uint8Array;
-  openItems: Uint8Array;
+  /** The open items in OPEN_PIECES pieces; the coordinator has them encoded (open-items.ts). */
+  open: OpenPiece[];
   /** Window records of the journal rows leaving the open set here. */
   window: WindowSegment[];
   events: Int32Array;
@@ -251,9 +254,7 @@ export function settle(task: SettleTask): SettleResult {
     }
   }
 
-  // Ageing and the open items carried to the next run. Most left-overs stay open: the writer starts
-  // at about their size (an open item is ~200 bytes of CSV), not at 16 KB doubled twelve times.
-  const open = new ByteWriter(Math.max(1 << 14, Math.min((nJ + nC) * 224, 1 << 30)));
+  // Ageing, and the open items carried to the next run.
   const counts = new Int32Array(COUNTS_LENGTH);
   const amounts = new Float64Array(COUNTS_LENGTH);
   let openJournal = 0;
@@ -334,24 +335,19 @@ export function settle(task: SettleTask): SettleResult {
 
   // In the order of the open items' primary key (created_by, side, source): side 'C' before 'J',
   // each by source, so that every insert lands on the index's rightmost page. That is also the
-  // order their lines are read back in (extras.ts).
-  const rescan = { runDay, grace: task.grace, calendar: task.calendar, merchants: task.merchants };
+  // order their lines are read back in (extras.ts). Two pieces of about the same size, which two
+  // workers encode at once: reading the lines back is most of the work.
   const openC = bySource(C, keptC.subarray(0, openClearingItems));
-  const xC = readExtras(C, openC, 'clearing', task.sources.clearing, rescan);
-  for (let k = 0; k < openC.length; k++) {
-    const c = openC[k]!;
-    writeOpenItem(open, runDay, C, c, false, C.flags[c]! & FLAG_PERSISTED, xC, k);
-  }
   const openJ = bySource(J, keptJ.subarray(0, openJournal));
-  const xJ = readExtras(J, openJ, 'journal', task.sources.journal, rescan);
-  for (let k = 0; k < openJ.length; k++) {
-    const j = openJ[k]!;
-    writeOpenItem(open, runDay, J, j, true, J.flags[j]! & FLAG_PERSISTED, xJ, k);
-  }
+  const half = Math.max(0, Math.ceil((openC.length + openJ.length) / 2) - openC.length);
+  const pieces: OpenPiece[] = [
+    { clearing: selectRows(C, openC, openC.length), journal: selectRows(J, openJ, half) },
+    { clearing: selectRows(C, openC, 0), journal: selectRows(J, openJ.subarray(half), openJ.length - half) },
+  ];
 
   return {
     exceptions: found.exceptions.bytes(),
-    openItems: open.bytes(),
+    open: pieces,
     window: found.window.finish(),
     events: found.findingEvents(),
     counts,

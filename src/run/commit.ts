@@ -6,7 +6,6 @@
  * options it ran with and its summary.
  */
 import type { JoinResult } from '../../workers/join.js';
-import type { SettleResult } from '../../workers/settle.js';
 import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
 import { binaryCopyHeader, binaryCopyTrailer } from '../store/binary-copy.js';
 import {
@@ -26,6 +25,7 @@ import type { Fingerprints } from './fingerprint.js';
 import type { Loaded } from './load.js';
 import { recordedOptions } from './recorded-options.js';
 import type { Scanned } from './scan-stage.js';
+import type { Settled } from './settle-stage.js';
 import type { RunSummary } from './summary.js';
 
 /** What the stages before the commit produced. */
@@ -35,7 +35,7 @@ export interface StageResults {
   readonly scanned: Scanned;
   readonly joins: readonly JoinResult[];
   readonly credits: CreditSettlement;
-  readonly settled: SettleResult;
+  readonly settled: Settled;
   readonly counts: RowCounts;
 }
 

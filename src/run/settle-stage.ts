@@ -1,12 +1,15 @@
 /**
  * Stage 7, settle: one task over every partition's left-overs — passes 1–2 across partitions,
  * passes 3–4, and the ageing of what is still unmatched into MISSING_CREDIT / UNMATCHED_CLEARING or
- * open items carried to the next run (whose columns batches do not carry it reads back from the
- * rows' lines: workers/extras.ts).
+ * open items carried to the next run. The open items come back in two pieces, which two tasks
+ * encode at once (workers/open-items.ts: the columns batches do not carry are read back from the
+ * rows' lines), into the bytes the commit writes.
  */
 import type { JoinResult } from '../../workers/join.js';
+import type { OpenItemsTask } from '../../workers/open-items.js';
 import type { SettleResult, SettleTask } from '../../workers/settle.js';
 import { type RowBatch, transferList } from '../core/batch.js';
+import { settleAll } from '../pool.js';
 import type { CreditSettlement } from '../window-checks.js';
 import type { RunContext } from './context.js';
 import type { Scanned } from './scan-stage.js';
@@ -16,7 +19,7 @@ export async function settle(
   scanned: Scanned,
   joins: readonly JoinResult[],
   credits: CreditSettlement,
-): Promise<SettleResult> {
+): Promise<Settled> {
   const { options, inputs } = run;
   run.progress.stage('matching left-overs and ageing open items');
   const leftJournal: RowBatch[] = joins.map((r) => r.leftJournal);
@@ -30,11 +33,40 @@ export async function settle(
     calendar: inputs.calendar,
     merchants: inputs.merchants,
     amountTolerance: options.amountTolerance,
-    grace: options.grace,
-    sources: scanned.rowSources,
   };
-  return (await run.pool.run(task, {
+  const settled = (await run.pool.run(task, {
     name: 'settle',
     transferList: transferList([...leftJournal, ...leftClearing]),
   })) as SettleResult;
+  const encoded = await settleAll(
+    settled.open.map(async (piece) => {
+      const t: OpenItemsTask = {
+        runDay: options.runDay,
+        grace: options.grace,
+        calendar: inputs.calendar,
+        merchants: inputs.merchants,
+        sources: scanned.rowSources,
+        piece,
+      };
+      const r = (await run.pool.run(t, {
+        name: 'openItems',
+        transferList: transferList([piece.clearing, piece.journal]),
+      })) as { bytes: Uint8Array };
+      return r.bytes;
+    }),
+  );
+  return { ...settled, openItems: concatBytes(encoded) };
+}
+
+/** The settle task's result, with its open items encoded as COPY binary tuples, in order. */
+export type Settled = SettleResult & { openItems: Uint8Array };
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
