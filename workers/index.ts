@@ -9,7 +9,7 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type RowBatch, transferList } from '../src/core/batch.js';
 import { type Fault, workerFault } from '../src/core/fault.js';
 import { sha256Input } from './hash-file.js';
-import { type JoinTask, join as joinPartition } from './join.js';
+import { type JoinTask, join as joinPartition, releaseJoinMemory } from './join.js';
 import { encodeOpenItems, type OpenItemsTask } from './open-items.js';
 import { type ScanTask, scan as scanRange } from './scan.js';
 import { type SettleTask, settle as settleLeftovers } from './settle.js';
@@ -92,6 +92,7 @@ export async function join(request: JoinRequest) {
 }
 
 export function settle(task: SettleTask) {
+  releaseJoinMemory();
   const r = settleLeftovers(task);
   return moved(
     r,
@@ -103,6 +104,7 @@ export function settle(task: SettleTask) {
 }
 
 export function openItems(task: OpenItemsTask) {
+  releaseJoinMemory();
   const bytes = encodeOpenItems(task);
   return moved({ bytes }, [bytes.buffer as ArrayBuffer]);
 }

@@ -125,6 +125,17 @@ export function join(task: JoinTask): JoinResult {
   }
 }
 
+/**
+ * Lets the arenas and the scratch go: called by the tasks that run once the joins are done
+ * (settle, open items), so that their memory is not held to the end of the run.
+ */
+export function releaseJoinMemory(): void {
+  if (arenasInUse) return;
+  journalArena.release();
+  clearingArena.release();
+  scratch.release();
+}
+
 function joinIn(
   task: JoinTask,
   journalInto: Arena | undefined,

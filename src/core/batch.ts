@@ -561,6 +561,11 @@ export class Arena {
     if (this.buffer.byteLength < bytes) this.buffer = uninitialised(Math.ceil(bytes * 1.25) + 8);
     return new Slab(this.buffer);
   }
+
+  /** Lets the memory go (the next slab allocates again). */
+  release(): void {
+    this.buffer = new ArrayBuffer(0);
+  }
 }
 
 /**

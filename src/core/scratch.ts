@@ -29,6 +29,13 @@ export class Scratch {
     this.held = false;
   }
 
+  /** Lets the buffer go when no task holds it (the tasks that needed it are over). */
+  release(): void {
+    if (this.held) return;
+    this.buffer = new ArrayBuffer(0);
+    this.wanted = 0;
+  }
+
   i32(n: number): Int32Array {
     const at = this.take(n * 4);
     return at < 0 ? new Int32Array(n) : new Int32Array(this.buffer, at, n);
