@@ -157,6 +157,11 @@ export interface ScanTask {
    * line order: for rows read back by their locator (workers/extras.ts).
    */
   extras?: boolean;
+  /**
+   * Shared memory to read a file range into, returned with the result as `read`: the coordinator
+   * hashes the bytes for the file's fingerprint and sends the buffer out again with a later range.
+   */
+  readInto?: Uint8Array;
 }
 
 /**
@@ -197,6 +202,8 @@ export interface ScanResult {
   spilled?: SpillPiece[];
   /** With ScanTask.extras: the accepted rows' open-item-only columns, in line order. */
   extras?: ExtraColumns;
+  /** With ScanTask.readInto: that buffer, its first `bytes` bytes the range as read. */
+  read?: Uint8Array | undefined;
 }
 
 /** Input bytes per row and Utf8 bytes per row of each string column, as the last chunk had them. */
@@ -261,11 +268,13 @@ export function scan(task: ScanTask): ScanResult {
   let end: number;
   if ('path' in task.source) {
     const { path, start: s, end: e } = task.source;
+    let into = task.readInto;
+    if (into !== undefined && into.length < e - s) into = new Uint8Array(new SharedArrayBuffer(e - s));
     // With room to spare: chunks differ by a few bytes, and a buffer of the exact size would be
     // replaced (fresh memory again) by most chunks that are larger than the last.
-    if (readBuffer.length < e - s)
+    if (into === undefined && readBuffer.length < e - s)
       readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(Math.ceil((e - s) * 1.125)).buffer);
-    buf = readBuffer.subarray(0, e - s); // every byte is read into
+    buf = (into ?? readBuffer).subarray(0, e - s); // every byte is read into
     const fd = openSync(path, 'r');
     try {
       let got = 0;
@@ -280,7 +289,9 @@ export function scan(task: ScanTask): ScanResult {
     }
     start = 0;
     end = buf.length;
-    return scanBytes(buf, start, end, task, s);
+    const r = scanBytes(buf, start, end, task, s);
+    if (into !== undefined) r.read = into;
+    return r;
   }
   buf = task.source.bytes;
   start = task.source.start;

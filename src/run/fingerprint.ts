@@ -1,10 +1,17 @@
 /**
- * Stage 2, fingerprint: the sha256 of every input file, computed in the pool (of a gzip file, of its
- * decompressed content). Two files of this run with the same data are refused unless --force; files
- * an earlier run loaded are refused in the load stage, under the store lock.
+ * Stage 2, fingerprint: the sha256 of every input file (of a gzip file, of its decompressed
+ * content), computed on the coordinator's thread from the bytes the scan tasks read: each file
+ * range's read buffer comes back with its scan result, is hashed in file order, and goes out again
+ * with a later range (scan-stage.ts). So no file is read a second time for its fingerprint (at 5M
+ * rows a side the inputs are larger than the page cache here, and were read twice from disk).
+ * Once the scan is done: two files of this run with the same data are refused unless --force, and
+ * so are files an earlier run loaded (under the store lock, in the run's transaction).
  */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { settleAll } from '../pool.js';
+import { findLoadedFiles } from '../store/run-store.js';
+import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
 import type { FilePlan } from './plan-file.js';
 
@@ -15,10 +22,79 @@ export interface Fingerprints {
   readonly bySha: ReadonlyMap<string, FilePlan>;
 }
 
-export async function fingerprint(run: RunContext): Promise<Fingerprints> {
+/**
+ * The files' hashes, fed with the scan's chunks in any order and hashing them in file order. A
+ * chunk that arrives before the ones ahead of it waits, with its buffer.
+ */
+export class FileHasher {
+  private readonly hashes: Hash[] = [];
+  /** Per file: its chunk ids in order, and how many of them are hashed. */
+  private readonly order: (readonly number[])[] = [];
+  private readonly done: number[] = [];
+  private readonly fileOf = new Map<number, number>();
+  private readonly waiting = new Map<number, Uint8Array>();
+
+  /** `chunksOf`: the chunk ids of each file's ranges, in file order (scan-tasks.ts). */
+  constructor(plans: readonly FilePlan[], chunksOf: ReadonlyMap<FilePlan, readonly number[]>) {
+    plans.forEach((p, f) => {
+      const h = createHash('sha256');
+      h.update(readHead(p.readPath, p.dataStart)); // the header line, which no range covers
+      this.hashes.push(h);
+      const ids = chunksOf.get(p) ?? [];
+      this.order.push(ids);
+      this.done.push(0);
+      for (const id of ids) this.fileOf.set(id, f);
+    });
+  }
+
+  /** The bytes of chunk `id` arrived; returns the buffers of the chunks hashed now (free again). */
+  add(id: number, bytes: Uint8Array): Uint8Array[] {
+    const f = this.fileOf.get(id);
+    if (f === undefined) throw new Error(`internal: chunk ${id} is not a file range`);
+    this.waiting.set(id, bytes);
+    const freed: Uint8Array[] = [];
+    const ids = this.order[f]!;
+    for (;;) {
+      const next = ids[this.done[f]!];
+      const b = next === undefined ? undefined : this.waiting.get(next);
+      if (next === undefined || b === undefined) break;
+      this.hashes[f]!.update(b);
+      this.waiting.delete(next);
+      this.done[f]!++;
+      freed.push(b);
+    }
+    return freed;
+  }
+
+  /** The sha256 of every file; every chunk must have arrived. */
+  digests(): string[] {
+    return this.hashes.map((h, f) => {
+      if (this.done[f] !== this.order[f]!.length) throw new Error('internal: a file range was not hashed');
+      return h.digest('hex');
+    });
+  }
+}
+
+function readHead(path: string, bytes: number): Uint8Array {
+  const buf = Buffer.allocUnsafe(bytes);
+  const fd = openSync(path, 'r');
+  try {
+    let got = 0;
+    while (got < bytes) {
+      const n = readSync(fd, buf, got, bytes - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Refuses a file given twice with the same content, or loaded by an earlier run (unless --force). */
+export async function checkFingerprints(run: RunContext, tx: Store, shas: readonly string[]): Promise<Fingerprints> {
   const { plans } = run.inputs;
-  run.progress.stage('fingerprinting input files');
-  const shas = await settleAll(plans.map((p) => run.pool.run(p.readPath, { name: 'hashFile' }) as Promise<string>));
+  run.progress.stage('checking fingerprints');
   const bySha = new Map<string, FilePlan>();
   plans.forEach((p, i) => {
     const other = bySha.get(shas[i]!);
@@ -26,5 +102,20 @@ export async function fingerprint(run: RunContext): Promise<Fingerprints> {
       throw new InputError(p.shown, `has the same content as ${other.shown}; use --force to load both`);
     bySha.set(shas[i]!, p);
   });
+  if (!run.options.force) {
+    // A file with no data rows (a quiet day's header) repeats byte for byte; nothing to double count.
+    const loaded = await findLoadedFiles(
+      tx,
+      shas.filter((_, i) => plans[i]!.chunks.length > 0),
+    );
+    if (loaded.length > 0) {
+      const f = loaded[0]!;
+      const p = bySha.get(f.sha256)!;
+      throw new InputError(
+        p.shown,
+        `was already loaded by the run of ${f.run_date} (as ${f.path}); use --force to load it again`,
+      );
+    }
+  }
   return { shas, bySha };
 }

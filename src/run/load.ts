@@ -1,18 +1,17 @@
 /**
  * Stage 3, load, the first in the run's transaction: the store lock taken; the chain checked (a date
- * before the latest run is refused, a re-run of the latest date first takes that run back); input
- * files an earlier run loaded refused unless --force; the previous run's open items read with
+ * before the latest run is refused, a re-run of the latest date first takes that run back); the
+ * previous run's open items read with
  * COPY … TO as CSV bytes; and what the scan must check for copies of journal rows the window holds
  * (window.ts).
  */
 import type { CopyCheck } from '../../workers/scan.js';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
-import { findLoadedFiles, latestRun, loadOpenItems, undoRun } from '../store/run-store.js';
+import { latestRun, loadOpenItems, undoRun } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
 import { JournalWindow } from '../window.js';
 import type { RunContext } from './context.js';
-import type { Fingerprints } from './fingerprint.js';
 
 export interface Loaded {
   /** Whether the date had a run, now taken back. */
@@ -27,7 +26,7 @@ export interface Loaded {
   readonly copyCheck: CopyCheck | undefined;
 }
 
-export async function load(run: RunContext, tx: Store, prints: Fingerprints): Promise<Loaded> {
+export async function load(run: RunContext, tx: Store): Promise<Loaded> {
   const { options, progress } = run;
   const { date, runDay } = options;
   progress.stage('waiting for the store lock');
@@ -40,21 +39,6 @@ export async function load(run: RunContext, tx: Store, prints: Fingerprints): Pr
   }
   const rerun = latest === date;
   if (rerun) await undoRun(tx, date);
-  if (!options.force) {
-    // A file with no data rows (a quiet day's header) repeats byte for byte; nothing to double count.
-    const loaded = await findLoadedFiles(
-      tx,
-      prints.shas.filter((_, i) => run.inputs.plans[i]!.chunks.length > 0),
-    );
-    if (loaded.length > 0) {
-      const f = loaded[0]!;
-      const p = prints.bySha.get(f.sha256)!;
-      throw new InputError(
-        p.shown,
-        `was already loaded by the run of ${f.run_date} (as ${f.path}); use --force to load it again`,
-      );
-    }
-  }
   progress.stage('loading open items');
   const openJournal = sharedBytes(await loadOpenItems(tx, 'journal', runDay));
   const openClearing = sharedBytes(await loadOpenItems(tx, 'clearing', runDay));

@@ -4,8 +4,8 @@
  * taking the run's context (context.ts) and the results of the stages before it:
  *
  * 1. plan         headers checked, files cut into byte ranges (plan-inputs.ts)
- * 2. fingerprint  sha256 of each file in the pool; a file loaded before is refused unless --force
- *                 (fingerprint.ts)
+ * 2. fingerprint  sha256 of each file, from the bytes the scan reads (fingerprint.ts): once the scan
+ *                 is done, a file given twice or loaded before is refused unless --force
  * 3. load         inside the transaction: the chain is checked (a re-run of the latest date first
  *                 takes that run back), the previous run's open items are read with COPY … TO as
  *                 CSV bytes, and what the scan must check for journal copies (load.ts)
@@ -31,7 +31,7 @@ import type { Store } from '../store/store.js';
 import { commit } from './commit.js';
 import { type RunContext, StageClock } from './context.js';
 import { countRows } from './counts.js';
-import { fingerprint } from './fingerprint.js';
+import { checkFingerprints } from './fingerprint.js';
 import { join } from './join-stage.js';
 import { load } from './load.js';
 import { planInputs } from './plan-inputs.js';
@@ -57,13 +57,13 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
   const pool = deps.pool ?? createPool(options.workers, options.fault);
   const run: RunContext = { options, progress, warnings, temp, clock, inputs, pool };
   try {
-    const prints = await fingerprint(run);
-    clock.lap('fingerprint');
     return await store.transaction(async (tx) => {
-      const loaded = await load(run, tx, prints);
+      const loaded = await load(run, tx);
       clock.lap('load');
       const scanned = await scan(run, loaded);
       clock.lap('scan');
+      const prints = await checkFingerprints(run, tx, scanned.shas);
+      clock.lap('fingerprint');
       const joins = await join(run, tx, loaded, scanned);
       clock.lap('join');
       const credits = await checkWindowCredits(run, tx, loaded, joins);

@@ -6,7 +6,7 @@
  * the dates the rows need must lie in the calendar; the rejects must stay within --max-rejects.
  */
 import type { RowSources } from '../../workers/extras.js';
-import type { ScanResult } from '../../workers/scan.js';
+import type { ScanResult, ScanTask } from '../../workers/scan.js';
 import { outsideCalendar } from '../calendar.js';
 import type { CalendarSpec } from '../core/dates.js';
 import { SPILL_WRITE_FAILED } from '../core/spill-error.js';
@@ -14,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { settleAll } from '../pool.js';
 import type { RunContext } from './context.js';
 import { faultPoint } from './fault-point.js';
+import { FileHasher } from './fingerprint.js';
 import type { Loaded } from './load.js';
 import { formatBytes, memoryPlan } from './memory-plan.js';
 import type { FilePlan } from './plan-file.js';
@@ -31,6 +32,20 @@ export interface Scanned {
   /** Where each side's rows come from, for the settle task's open items. */
   readonly rowSources: { journal: RowSources; clearing: RowSources };
   readonly lines: ScannedLines;
+  /** The sha256 of each input file, in plan order, from the bytes the scan read (fingerprint.ts). */
+  readonly shas: readonly string[];
+}
+
+/**
+ * File ranges in the pool at once: a running task and one queued per worker, plus one. Each takes
+ * a read buffer, which comes back with its result and is hashed (fingerprint.ts) before it goes out
+ * again, so the buffers are few and their memory is faulted in once. The buffers are shared memory:
+ * a transferred buffer counts as external memory in every thread it passes, and V8 answers that
+ * with full garbage collections. Only one side uses a buffer at a time: the worker from the task's
+ * start to its result, the coordinator from then until it sends the buffer out again.
+ */
+function rangesInFlight(workers: number): number {
+  return 2 * workers + 1;
 }
 
 export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
@@ -50,18 +65,44 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
   let scannedBytes = 0;
   let scannedRows = 0;
   const results = new Map<number, ScanResult>();
-  await settleAll(
-    tasks.map(async (task) => {
-      const r = (await pool.run(task, { name: 'scan' }).catch(spillSetting)) as ScanResult;
-      if (results.size === 0) await faultPoint(options.fault, 'scan');
-      results.set(task.chunk, r);
-      if (task.chunk > OPEN_CLEARING_CHUNK) {
-        scannedBytes += r.bytes;
-        scannedRows += r.rows;
-        progress.scanned(scannedBytes, totalBytes, scannedRows);
+  const hasher = new FileHasher(inputs.plans, chunksOf);
+  const free: Uint8Array[] = [];
+  let bufferBytes = 0;
+  for (const t of tasks) if ('path' in t.source) bufferBytes = Math.max(bufferBytes, t.source.end - t.source.start);
+  const runTask = async (task: ScanTask, readInto?: Uint8Array): Promise<void> => {
+    const r = (await pool
+      .run({ ...task, ...(readInto ? { readInto } : {}) }, { name: 'scan' })
+      .catch(spillSetting)) as ScanResult;
+    if (results.size === 0) await faultPoint(options.fault, 'scan');
+    if (r.read) {
+      for (const b of hasher.add(task.chunk, r.read.subarray(0, r.bytes))) free.push(new Uint8Array(b.buffer));
+      r.read = undefined;
+    }
+    results.set(task.chunk, r);
+    if (task.chunk > OPEN_CLEARING_CHUNK) {
+      scannedBytes += r.bytes;
+      scannedRows += r.rows;
+      progress.scanned(scannedBytes, totalBytes, scannedRows);
+    }
+  };
+  // The open items' tasks at once; the file ranges in order, a few at a time, each with a buffer.
+  const ranges = tasks.filter((t) => 'path' in t.source);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < ranges.length) {
+      const task = ranges[next++]!;
+      try {
+        await runTask(task, free.pop() ?? new Uint8Array(new SharedArrayBuffer(bufferBytes)));
+      } catch (e) {
+        next = ranges.length; // the other lanes start nothing new
+        throw e;
       }
-    }),
-  );
+    }
+  };
+  await settleAll([
+    ...tasks.filter((t) => !('path' in t.source)).map((t) => runTask(t)),
+    ...Array.from({ length: rangesInFlight(options.workers) }, lane),
+  ]);
   for (const id of [OPEN_JOURNAL_CHUNK, OPEN_CLEARING_CHUNK]) {
     const r = results.get(id);
     if (r && r.rejects.length > 0)
@@ -72,7 +113,7 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
   checkRejectLimit(options, lines);
   if (lines.panMasked > 0)
     run.warnings.push(`${lines.panMasked} full card number(s) in pan_masked were masked on ingest`);
-  return { partitions, spilled: mem.spill, results, chunksOf, rowSources, lines };
+  return { partitions, spilled: mem.spill, results, chunksOf, rowSources, lines, shas: hasher.digests() };
 }
 
 /**

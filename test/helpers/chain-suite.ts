@@ -11,6 +11,8 @@
  * Chains: five working days (Mon–Fri) on the shipped calendar, and ten days across the Mid-Autumn
  * holiday and a make-up working day on a fixture calendar.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillRunOptions, type RunOptions } from '../../src/config.js';
 import { KIND_NAMES } from '../../src/core/codes.js';
@@ -139,6 +141,10 @@ function chains(sc: StoreCase, poolOf: () => Pool): void {
                 s.clearing.reconciled + s.clearing.open + s.clearing.exception + s.clearing.rejected,
               );
               expect(s.journal.rejected + s.clearing.rejected).toBe(0);
+              // Fingerprints come from the bytes the scan read, a 64 KB range at a time, in any
+              // order: each must be the sha256 of the whole file.
+              for (const f of s.files)
+                expect(f.sha256, f.path).toBe(createHash('sha256').update(readFileSync(f.path)).digest('hex'));
             }
             expect(await foundLines(store, dates)).toEqual(truth);
             if (!again) return;
