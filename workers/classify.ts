@@ -29,7 +29,7 @@ import {
   SIDE_CLEARING,
   SIDE_JOURNAL,
 } from '../src/core/codes.js';
-import { type CalendarSpec, WorkCalendar } from '../src/core/dates.js';
+import { type CalendarSpec, type WorkCalendar, workCalendarFor } from '../src/core/dates.js';
 import { getI64 } from '../src/core/int64.js';
 import { expectedFee, type MerchantTable } from '../src/core/merchants.js';
 import type { Scratch } from '../src/core/scratch.js';
@@ -46,13 +46,6 @@ export {
   isHold,
   isLink,
 } from '../src/core/row-terms.js';
-
-let calendarCache: { key: string; cal: WorkCalendar } | undefined;
-export function calendarFor(spec: CalendarSpec): WorkCalendar {
-  const key = JSON.stringify(spec);
-  if (calendarCache?.key !== key) calendarCache = { key, cal: new WorkCalendar(spec) };
-  return calendarCache.cal;
-}
 
 export interface FindingContext {
   runDay: number;
@@ -78,7 +71,7 @@ export class Findings {
     scratch?: Scratch,
   ) {
     this.window = new WindowWriter(ctx.runDay, scratch);
-    this.cal = calendarFor(ctx.calendar);
+    this.cal = workCalendarFor(ctx.calendar);
     this.zone = ctx.calendar.zoneOffsetMinutes;
   }
 

@@ -43,7 +43,8 @@ import {
   daysInMonth,
   END_DAY,
   FIRST_DAY,
-  WorkCalendar,
+  type WorkCalendar,
+  workCalendarFor,
 } from '../src/core/dates.js';
 import { HASH_SEED, hashField, lowerBound, partitionOf } from '../src/core/hash.js';
 import { getI64, setI64 } from '../src/core/int64.js';
@@ -231,16 +232,8 @@ let spillBatches: RowBatch[] = [];
 /** Where this worker's scan batches live (shared, sent on, never reused; see SharedRegion). */
 const region = new SharedRegion(64 << 20);
 
-/** Per-worker cache of the derived tables, keyed by the objects' content identity. */
-let calendarCache: { spec: CalendarSpec; key: string; cal: WorkCalendar } | undefined;
+/** Per-worker cache of the merchant index, keyed by the table's content identity. */
 let merchantCache: { table: MerchantTable; key: string; index: MerchantIndex } | undefined;
-
-function calendarFor(spec: CalendarSpec): WorkCalendar {
-  if (calendarCache?.spec === spec) return calendarCache.cal;
-  const key = JSON.stringify(spec);
-  calendarCache = { spec, key, cal: calendarCache?.key === key ? calendarCache.cal : new WorkCalendar(spec) };
-  return calendarCache.cal;
-}
 
 function merchantIndexFor(m: MerchantTable): MerchantIndex {
   // The same object within a task (the read-back of open items scans line by line) ...
@@ -1000,14 +993,18 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
 
 /** Appends the current record's open-item-only columns (ScanTask.extras), masking a full card number. */
 function emitExtras(st: Emitter, x: ExtraColumns, pan: Uint8Array): void {
-  const vals = st.vals;
+  appendExtraRow(x, st.vals, pan, st.ts[F_PAN]!, st.te[F_PAN]!);
+}
+
+/** Appends a record's open-item-only columns from its values, the card number from pan[ps, pe). */
+function appendExtraRow(x: ExtraColumns, vals: Float64Array, pan: Uint8Array, ps: number, pe: number): void {
   const r = x.length;
   ensureExtras(x, r + 1);
   x.batch_no[r] = vals[F_BATCH_NO]!;
   x.currency[r] = vals[F_CURRENCY]!;
   setI64(x.net, r, vals[F_NET]!);
   x.clearing_date[r] = vals[F_CLEARING_DATE]!;
-  appendPan(x.pan_masked, r, pan, st.ts[F_PAN]!, st.te[F_PAN]!);
+  appendPan(x.pan_masked, r, pan, ps, pe);
   x.length = r + 1;
 }
 
@@ -1038,7 +1035,6 @@ export function readBackExtras(
     const i = rows[k]!;
     const nl = lines.indexOf(NL, pos);
     const lineEnd = nl < 0 || nl >= length ? length : nl + 1;
-    const r = out.length;
     if (fast(lines, dv, pos, lineEnd, vals, ts, te, dates) === lineEnd) {
       if (
         vals[F_MERCHANT_ID] !== B.merchant_id[i] ||
@@ -1046,13 +1042,7 @@ export function readBackExtras(
         vals[F_AMOUNT] !== getI64(B.amount, i)
       )
         return k;
-      ensureExtras(out, r + 1);
-      out.batch_no[r] = vals[F_BATCH_NO]!;
-      out.currency[r] = vals[F_CURRENCY]!;
-      setI64(out.net, r, vals[F_NET]!);
-      out.clearing_date[r] = vals[F_CLEARING_DATE]!;
-      appendPan(out.pan_masked, r, lines, ts[F_PAN]!, te[F_PAN]!);
-      out.length = r + 1;
+      appendExtraRow(out, vals, lines, ts[F_PAN]!, te[F_PAN]!);
     } else {
       const one = scanBytes(lines, pos, lineEnd, { ...task, partitions: 1, extras: true });
       const b = one.batches[0]!;
@@ -1093,7 +1083,7 @@ export function scanBytes(
   const journal = task.side === 'journal';
   const rules = rulesFor(task.side, task.fields, task.state);
   const ncols = task.fields.length;
-  const cal = calendarFor(task.calendar);
+  const cal = workCalendarFor(task.calendar);
   const merchants = merchantIndexFor(task.merchants);
   const P = task.partitions;
 

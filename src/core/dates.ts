@@ -188,3 +188,17 @@ export class WorkCalendar {
     return this.prefix[settle - FIRST_DAY]! - this.prefix[expected - FIRST_DAY]!;
   }
 }
+
+/**
+ * The WorkCalendar of a spec, built once per thread: tasks receive a structured clone of the spec
+ * each time, so the cache knows it by content (and by object within a task, where one spec is
+ * passed to many calls).
+ */
+let calendarCache: { spec: CalendarSpec; key: string; cal: WorkCalendar } | undefined;
+
+export function workCalendarFor(spec: CalendarSpec): WorkCalendar {
+  if (calendarCache?.spec === spec) return calendarCache.cal;
+  const key = JSON.stringify(spec);
+  calendarCache = { spec, key, cal: calendarCache?.key === key ? calendarCache.cal : new WorkCalendar(spec) };
+  return calendarCache.cal;
+}

@@ -47,18 +47,17 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
   const { fileRows } = s.scanned.lines;
   const { settled } = s;
   run.progress.stage('committing');
+  // What the store records of each input file and what the summary shows of it.
+  const facts = plans.map((p, i) => ({
+    sha256: shas[i]!,
+    bytes: p.size,
+    rows: fileRows.get(p)!.rows,
+    rejected: fileRows.get(p)!.rejected,
+  }));
   await insertInputFiles(
     tx,
     date,
-    plans.map((p, i) => ({
-      fileNo: p.fileNo,
-      side: p.side,
-      path: p.path,
-      sha256: shas[i]!,
-      bytes: p.size,
-      rows: fileRows.get(p)!.rows,
-      rejected: fileRows.get(p)!.rejected,
-    })),
+    plans.map((p, i) => ({ fileNo: p.fileNo, side: p.side, path: p.path, ...facts[i]! })),
   );
   await tx.copyIn('recon.rejected_row', REJECTED_COLUMNS, [s.scanned.lines.rejectCsv.bytes()]);
   await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [settled.exceptions]);
@@ -91,14 +90,7 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     workers: options.workers,
     partitions: s.scanned.partitions,
     spilled: s.scanned.spilled,
-    files: plans.map((p, i) => ({
-      side: p.side,
-      path: p.shown,
-      sha256: shas[i]!,
-      bytes: p.size,
-      rows: fileRows.get(p)!.rows,
-      rejected: fileRows.get(p)!.rejected,
-    })),
+    files: plans.map((p, i) => ({ side: p.side, path: p.shown, ...facts[i]! })),
     ...s.counts,
     openItems: { journal: settled.openJournal, clearing: settled.openClearing },
     findings,
