@@ -46,7 +46,7 @@ import {
   type WorkCalendar,
   workCalendarFor,
 } from '../src/core/dates.js';
-import { HASH_SEED, hashField, lowerBound, partitionOf } from '../src/core/hash.js';
+import { HASH_SEED, hashBytes, lowerBound, partitionOf } from '../src/core/hash.js';
 import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
@@ -239,10 +239,10 @@ function merchantIndexFor(m: MerchantTable): MerchantIndex {
   // The same object within a task (the read-back of open items scans line by line) ...
   if (merchantCache?.table === m) return merchantCache.index;
   // ... but tasks receive a structured clone each time: the content identifies the table.
-  let h = hashField(HASH_SEED, new Uint8Array(m.ids.buffer, m.ids.byteOffset, m.ids.byteLength), 0, m.ids.byteLength);
-  h = hashField(h, m.cycle, 0, m.cycle.length);
-  h = hashField(h, new Uint8Array(m.mdrBps.buffer, m.mdrBps.byteOffset, m.mdrBps.byteLength), 0, m.mdrBps.byteLength);
-  h = hashField(h, new Uint8Array(m.feeCap.buffer, m.feeCap.byteOffset, m.feeCap.byteLength), 0, m.feeCap.byteLength);
+  let h = hashBytes(HASH_SEED, new Uint8Array(m.ids.buffer, m.ids.byteOffset, m.ids.byteLength), 0, m.ids.byteLength);
+  h = hashBytes(h, m.cycle, 0, m.cycle.length);
+  h = hashBytes(h, new Uint8Array(m.mdrBps.buffer, m.mdrBps.byteOffset, m.mdrBps.byteLength), 0, m.mdrBps.byteLength);
+  h = hashBytes(h, new Uint8Array(m.feeCap.buffer, m.feeCap.byteOffset, m.feeCap.byteLength), 0, m.feeCap.byteLength);
   const key = `${m.count}:${h >>> 0}`;
   merchantCache = { table: m, key, index: merchantCache?.key === key ? merchantCache.index : new MerchantIndex(m) };
   return merchantCache.index;
