@@ -52,9 +52,9 @@ import { copyHash, sameCopy } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import { Scratch } from '../src/core/scratch.js';
 import { strLen } from '../src/core/utf8.js';
-import { Findings, isClearingRefund, isCreditDomain, isCreditLike, isHold, isLink } from './classify.js';
+import { Findings, isClearingRefund, isCreditLike, isHold, isLink } from './classify.js';
 import { writeRelease } from './encode.js';
-import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
+import { DOMAIN_CREDIT, DOMAIN_REFUND, Pairing, PassTables, type Visitor } from './pass-tables.js';
 import type { WindowSegment } from './window-records.js';
 
 export interface JoinTask {
@@ -147,9 +147,7 @@ function joinIn(
   const nJ = J.length;
   const nC = C.length;
   const found = new Findings(task, scratch);
-  const approved = (j: number): boolean => J.response[j] === RESPONSE_APPROVED;
-  const pairs = new Pairing(J, C, approved, true, scratch);
-  const { jCredit, jHold, cState, cPair } = pairs;
+  const pairs = new Pairing(J, C, true, scratch);
 
   /** Journal rows taken out before matching: 2 a copy, 3 a void or reversal done with. */
   const jGone = (scratch ? scratch.u8(nJ) : new Uint8Array(nJ)).fill(0);
@@ -162,86 +160,30 @@ function joinIn(
   // 1. Copies of journal rows within the run (copies of earlier runs' rows came in task.copies).
   markCopies(J, jGone, found, scratch);
 
-  const credit = new PassTables(J, (j) => jGone[j] === 0 && isCreditDomain(J.type[j]!), scratch);
+  const credit = new PassTables(J, DOMAIN_CREDIT, jGone, scratch);
 
   // 2. Links of voids and reversals to the sale they name, an approved sale before a declined one.
-  let linkFlag = 0;
-  let linked = -1;
-  const mark = (sale: number): boolean => {
-    if (linked < 0 || (approved(sale) && !approved(linked))) linked = sale;
-    return approved(sale);
-  };
-  const link = (B: RowBatch, i: number, byOrder: boolean): boolean => {
-    linked = -1;
-    if (byOrder) credit.findOrder(B, i, true, mark);
-    else credit.findRrn(B, i, true, mark);
-    if (linked < 0) return false;
-    J.flags[linked]! |= linkFlag;
-    // A sale reported missing and now voided or reversed was never owed.
-    if ((J.flags[linked]! & FLAG_MISSING_RAISED) !== 0) found.resolve(KIND_MISSING_CREDIT, true, J, linked);
-    return true;
-  };
-  linkFlag = FLAG_VOIDED;
-  for (let j = 0; j < nJ; j++) {
-    if (jGone[j] !== 0 || !isLink(true, J.type[j]!)) continue;
-    if (!approved(j)) {
-      jGone[j] = 3; // a declined void voids nothing
-      found.closed(J, j);
-      continue;
-    }
-    if (strLen(J.orig_rrn, j) === 0) continue;
-    if (link(J, j, J.channel[j] === CHANNEL_QR)) {
-      jGone[j] = 3;
-      found.closed(J, j);
-    }
-  }
-  linkFlag = FLAG_REVERSED;
-  for (let c = 0; c < nC; c++) {
-    const type = C.type[c]!;
-    const status = C.status[c]!;
-    if (isCreditLike(type, status) || isClearingRefund(type, status)) continue;
-    if (!isLink(false, type) || status === STATUS_REJECTED || strLen(C.orig_rrn, c) === 0) {
-      cState[c] = 3; // REJECTED rows, RELEASE (resolved through the store), a reversal naming nothing
-      continue;
-    }
-    // A clearing reversal of a card sale carries its own rrn; a QR one does not.
-    if (link(C, c, C.rrn_hi[c] === 0)) cState[c] = 3;
-  }
+  const links = new Linker(J, credit, found);
+  linkJournal(J, jGone, links, found);
+  linkClearing(C, pairs.cState, links);
 
   // 3. Passes 1 and 2: credits and holds, then refunds among refunds.
-  pairs.passes(
-    credit,
-    (c) => isCreditLike(C.type[c]!, C.status[c]!),
-    (c) => (isHold(C.type[c]!, C.status[c]!) ? PROBE_HOLD : PROBE_CREDIT),
-  );
-  const refunds = new PassTables(J, (j) => jGone[j] === 0 && J.type[j] === TYPE_REFUND, scratch);
-  pairs.passes(
-    refunds,
-    (c) => isClearingRefund(C.type[c]!, C.status[c]!),
-    () => PROBE_REFUND,
-  );
+  pairs.passes(credit, DOMAIN_CREDIT);
+  pairs.passes(new PassTables(J, DOMAIN_REFUND, jGone, scratch), DOMAIN_REFUND);
 
   // 4. Findings.
   pairFindings(J, C, pairs, found);
   const releases = new ByteWriter(256);
-  for (let c = 0; c < nC; c++) {
-    if ((C.flags[c]! & FLAG_CARRIED) !== 0) continue;
-    if (isHold(C.type[c]!, C.status[c]!)) {
-      // One RISK_HOLD per transaction: a hold sent again for a sale already held is not a new one.
-      const j = cPair[c]!;
-      if (j >= 0 && ((J.flags[j]! & FLAG_CARRIED_HELD) === FLAG_CARRIED_HELD || jHold[j] !== c)) continue;
-      found.raise(KIND_RISK_HOLD, false, J, j, C, c, getI64(C.amount, c));
-    } else if (C.type[c] === TYPE_RELEASE && C.status[c] !== STATUS_REJECTED) writeRelease(releases, C, c);
-  }
+  holdsAndReleases(J, C, pairs, found, releases);
 
   // 5. Outcomes of the rows finished here; the rest go on to settle. A sale matched only by a hold
   // goes on too: it stays open for its credit.
   const counts = new Int32Array(COUNTS_LENGTH);
   const amounts = new Float64Array(COUNTS_LENGTH);
   const leftJ = scratch ? scratch.i32(nJ) : new Int32Array(nJ);
-  const nLeftJ = journalOutcomes(J, jGone, jCredit, counts, amounts, leftJ);
+  const nLeftJ = journalOutcomes(J, jGone, pairs.jCredit, counts, amounts, leftJ);
   const leftC = scratch ? scratch.i32(nC) : new Int32Array(nC);
-  const nLeftC = clearingOutcomes(C, cState, counts, amounts, leftC);
+  const nLeftC = clearingOutcomes(C, pairs.cState, counts, amounts, leftC);
 
   return {
     partition: task.partition,
@@ -255,6 +197,94 @@ function joinIn(
     amounts,
     findings: found.count,
   };
+}
+
+function approved(J: RowBatch, j: number): boolean {
+  return J.response[j] === RESPONSE_APPROVED;
+}
+
+/**
+ * Links a void or reversal to the sale it names (Visitor over the credit domain's journal rows): the
+ * first approved sale, else the first declined one.
+ */
+class Linker implements Visitor {
+  /** What a link sets on the sale (FLAG_VOIDED for journal links, FLAG_REVERSED for clearing ones). */
+  flag = 0;
+  private linked = -1;
+
+  constructor(
+    readonly J: RowBatch,
+    readonly credit: PassTables,
+    readonly found: Findings,
+  ) {}
+
+  visit(sale: number): boolean {
+    const J = this.J;
+    if (this.linked < 0 || (approved(J, sale) && !approved(J, this.linked))) this.linked = sale;
+    return approved(J, sale);
+  }
+
+  /** Links row i of B (its orig_rrn read as an order number or as an rrn); false if it names no sale here. */
+  link(B: RowBatch, i: number, byOrder: boolean): boolean {
+    this.linked = -1;
+    if (byOrder) this.credit.findOrder(B, i, true, this);
+    else this.credit.findRrn(B, i, true, this);
+    const sale = this.linked;
+    if (sale < 0) return false;
+    const J = this.J;
+    J.flags[sale]! |= this.flag;
+    // A sale reported missing and now voided or reversed was never owed.
+    if ((J.flags[sale]! & FLAG_MISSING_RAISED) !== 0) this.found.resolve(KIND_MISSING_CREDIT, true, J, sale);
+    return true;
+  }
+}
+
+/** Journal voids and reversals: each approved one that names a sale here voids it and is done with (jGone = 3). */
+function linkJournal(J: RowBatch, jGone: Uint8Array, links: Linker, found: Findings): void {
+  links.flag = FLAG_VOIDED;
+  for (let j = 0; j < J.length; j++) {
+    if (jGone[j] !== 0 || !isLink(true, J.type[j]!)) continue;
+    if (!approved(J, j)) {
+      jGone[j] = 3; // a declined void voids nothing
+      found.closed(J, j);
+      continue;
+    }
+    if (strLen(J.orig_rrn, j) === 0) continue;
+    if (links.link(J, j, J.channel[j] === CHANNEL_QR)) {
+      jGone[j] = 3;
+      found.closed(J, j);
+    }
+  }
+}
+
+/** Clearing reversals: each that names a sale here reverses it and is closed (cState = 3), as are rows no pass takes. */
+function linkClearing(C: RowBatch, cState: Uint8Array, links: Linker): void {
+  links.flag = FLAG_REVERSED;
+  for (let c = 0; c < C.length; c++) {
+    const type = C.type[c]!;
+    const status = C.status[c]!;
+    if (isCreditLike(type, status) || isClearingRefund(type, status)) continue;
+    if (!isLink(false, type) || status === STATUS_REJECTED || strLen(C.orig_rrn, c) === 0) {
+      cState[c] = 3; // REJECTED rows, RELEASE (resolved through the store), a reversal naming nothing
+      continue;
+    }
+    // A clearing reversal of a card sale carries its own rrn; a QR one does not.
+    if (links.link(C, c, C.rrn_hi[c] === 0)) cState[c] = 3;
+  }
+}
+
+/** RISK_HOLD on every new held row (one per transaction), and the RELEASE keys for the store. */
+function holdsAndReleases(J: RowBatch, C: RowBatch, pairs: Pairing, found: Findings, releases: ByteWriter): void {
+  const { jHold, cPair } = pairs;
+  for (let c = 0; c < C.length; c++) {
+    if ((C.flags[c]! & FLAG_CARRIED) !== 0) continue;
+    if (isHold(C.type[c]!, C.status[c]!)) {
+      // One RISK_HOLD per transaction: a hold sent again for a sale already held is not a new one.
+      const j = cPair[c]!;
+      if (j >= 0 && ((J.flags[j]! & FLAG_CARRIED_HELD) === FLAG_CARRIED_HELD || jHold[j] !== c)) continue;
+      found.raise(KIND_RISK_HOLD, false, J, j, C, c, getI64(C.amount, c));
+    } else if (C.type[c] === TYPE_RELEASE && C.status[c] !== STATUS_REJECTED) writeRelease(releases, C, c);
+  }
 }
 
 /**

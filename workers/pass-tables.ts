@@ -4,11 +4,13 @@
  * equals a clearing row's (or the key a link row names through orig_rrn), in insertion order.
  */
 import type { RowBatch } from '../src/core/batch.js';
+import { RESPONSE_APPROVED, TYPE_REFUND } from '../src/core/codes.js';
 import { bytesEqual } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashOrderKey, hashRrnKey, orderKeyHash, rrnKeyHash } from '../src/core/keys.js';
 import { packAlnum } from '../src/core/packed.js';
+import { isClearingRefund, isCreditDomain, isCreditLike, isHold } from '../src/core/row-terms.js';
 import type { Scratch } from '../src/core/scratch.js';
 import { strLen } from '../src/core/utf8.js';
 
@@ -32,16 +34,38 @@ function origRrn(B: RowBatch, i: number, into: Float64Array): void {
   into[1] = hi > 0 && lo > 0 ? lo : 0;
 }
 
+/**
+ * What a probe calls for each journal row with the key it looks for, in order, until it returns
+ * true. An object rather than a closure: a join task's closures are new functions every task, and
+ * code the compiler specialised to one of them is thrown away at the next (a "wrong call target"
+ * deoptimization, then a recompile of the caller: V8 compiled `passes` ~10 times a worker).
+ */
+export interface Visitor {
+  visit(j: number): boolean;
+}
+
+/** The domains passes 1 and 2 pair within (DESIGN §6.1 rule 4): credits and holds, or refunds. */
+export const DOMAIN_CREDIT = 0;
+export const DOMAIN_REFUND = 1;
+
+function inDomain(J: RowBatch, j: number, domain: number): boolean {
+  return domain === DOMAIN_CREDIT ? isCreditDomain(J.type[j]!) : J.type[j] === TYPE_REFUND;
+}
+
 /** Journal rows keyed for passes 1 and 2 (and for links), over one domain. */
 export class PassTables {
   readonly byOrder: KeyTable;
   readonly byRrn: KeyTable;
   private readonly orig = new Float64Array(2);
 
-  /** With `scratch`, the tables and the row list come from it (scratch.ts). */
+  /**
+   * The journal rows of `domain` (DOMAIN_*) not taken out by `gone` (a row j with gone[j] ≠ 0 is
+   * left out; null: none is). With `scratch`, the tables and the row list come from it (scratch.ts).
+   */
   constructor(
     readonly J: RowBatch,
-    include: (j: number) => boolean,
+    domain: number,
+    gone: Uint8Array | null,
     scratch?: Scratch,
   ) {
     // The tables are sized for the rows of the domain, not of the batch: the refund domain is a few
@@ -51,7 +75,7 @@ export class PassTables {
     let orders = 0;
     let rrns = 0;
     for (let j = 0; j < J.length; j++) {
-      if (!include(j)) continue;
+      if ((gone !== null && gone[j] !== 0) || !inDomain(J, j, domain)) continue;
       rows[n++] = j;
       if (strLen(J.order_no, j) > 0) orders++;
       if (J.rrn_hi[j] !== 0) rrns++;
@@ -69,7 +93,7 @@ export class PassTables {
    * Journal rows whose pass-1 key equals row i of B (its own key, or with viaOrig the key its
    * orig_rrn names), in order; calls visit(j) until it returns true. Returns the row visit accepted.
    */
-  findOrder(B: RowBatch, i: number, viaOrig: boolean, visit: (j: number) => boolean): number {
+  findOrder(B: RowBatch, i: number, viaOrig: boolean, visitor: Visitor): number {
     if (this.byOrder.size === 0) return -1;
     const J = this.J;
     const key = viaOrig ? B.orig_rrn : B.order_no;
@@ -90,12 +114,12 @@ export class PassTables {
         )
       )
         continue;
-      if (visit(j)) return j;
+      if (visitor.visit(j)) return j;
     }
     return -1;
   }
 
-  findRrn(B: RowBatch, i: number, viaOrig: boolean, visit: (j: number) => boolean): number {
+  findRrn(B: RowBatch, i: number, viaOrig: boolean, visitor: Visitor): number {
     if (this.byRrn.size === 0) return -1;
     const J = this.J;
     let hi = B.rrn_hi[i]!;
@@ -113,7 +137,7 @@ export class PassTables {
       const j = this.byRrn.rowAt(s);
       if (J.rrn_lo[j] !== lo || J.rrn_hi[j] !== hi || J.terminal_id[j] !== terminal || J.merchant_id[j] !== merchant)
         continue;
-      if (visit(j)) return j;
+      if (visitor.visit(j)) return j;
     }
     return -1;
   }
@@ -135,7 +159,7 @@ export const PROBE_REFUND = 2;
  * that only they could take waits for the earlier runs' window and the settle task, so that a second
  * credit of an order with a declined attempt is a duplicate whichever day it arrives.
  */
-export class Pairing {
+export class Pairing implements Visitor {
   /** Credit (or refund) that took journal row j, −1 if none. */
   readonly jCredit: Int32Array;
   /** Hold that matched journal row j, −1 if none. */
@@ -154,8 +178,9 @@ export class Pairing {
   private first = -1;
   private best = -1;
   private bestScore = -1;
-  private readonly visit = (j: number): boolean => {
-    const approved = this.approved(j);
+  /** A probe's candidate j (Visitor): the best open one so far is kept in `best`. */
+  visit(j: number): boolean {
+    const approved = this.J.response[j] === RESPONSE_APPROVED;
     if (this.approvedOnly && !approved) return false;
     if (this.first < 0) this.first = j;
     const open = this.mode === PROBE_HOLD ? this.jCredit[j]! < 0 && this.jHold[j]! < 0 : this.jCredit[j]! < 0;
@@ -170,12 +195,11 @@ export class Pairing {
       this.bestScore = score;
     }
     return score === 3;
-  };
+  }
 
   constructor(
     readonly J: RowBatch,
     readonly C: RowBatch,
-    private readonly approved: (j: number) => boolean,
     private readonly approvedOnly: boolean,
     scratch?: Scratch,
   ) {
@@ -190,21 +214,36 @@ export class Pairing {
     this.cPair = (scratch ? scratch.i32(nC) : new Int32Array(nC)).fill(-1);
   }
 
-  /** Pass 1 over every eligible open clearing row, then pass 2 over what pass 1 left. */
-  passes(tables: PassTables, eligible: (c: number) => boolean, modeOf: (c: number) => number): void {
+  /**
+   * Pass 1 over every open clearing row of `domain` (DOMAIN_*: credits and holds, or refunds), then
+   * pass 2 over what pass 1 left; `tables` holds the journal rows of the same domain.
+   */
+  passes(tables: PassTables, domain: number): void {
     const C = this.C;
     for (let c = 0; c < C.length; c++) {
-      if (this.cState[c] !== 0 || strLen(C.order_no, c) === 0 || !eligible(c)) continue;
-      this.begin(c, modeOf(c));
-      tables.findOrder(C, c, false, this.visit);
+      if (this.cState[c] !== 0 || strLen(C.order_no, c) === 0 || !this.probes(c, domain)) continue;
+      tables.findOrder(C, c, false, this);
       this.settle(c);
     }
     for (let c = 0; c < C.length; c++) {
-      if (this.cState[c] !== 0 || C.rrn_hi[c] === 0 || !eligible(c)) continue;
-      this.begin(c, modeOf(c));
-      tables.findRrn(C, c, false, this.visit);
+      if (this.cState[c] !== 0 || C.rrn_hi[c] === 0 || !this.probes(c, domain)) continue;
+      tables.findRrn(C, c, false, this);
       this.settle(c);
     }
+  }
+
+  /** Whether clearing row c belongs to `domain`; if so, begins its probe (PROBE_*). */
+  private probes(c: number, domain: number): boolean {
+    const type = this.C.type[c]!;
+    const status = this.C.status[c]!;
+    if (domain === DOMAIN_CREDIT) {
+      if (!isCreditLike(type, status)) return false;
+      this.begin(c, isHold(type, status) ? PROBE_HOLD : PROBE_CREDIT);
+    } else {
+      if (!isClearingRefund(type, status)) return false;
+      this.begin(c, PROBE_REFUND);
+    }
+    return true;
   }
 
   private begin(c: number, mode: number): void {

@@ -52,16 +52,8 @@ import { KeyTable } from '../src/core/key-table.js';
 import { hashNum } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import { strLen } from '../src/core/utf8.js';
-import {
-  Findings,
-  isCardJournal,
-  isClearingRefund,
-  isCredit,
-  isCreditDomain,
-  isCreditLike,
-  isHold,
-} from './classify.js';
-import { Pairing, PassTables, PROBE_CREDIT, PROBE_HOLD, PROBE_REFUND } from './pass-tables.js';
+import { Findings, isCardJournal, isCredit, isCreditDomain, isCreditLike, isHold } from './classify.js';
+import { DOMAIN_CREDIT, DOMAIN_REFUND, Pairing, PassTables } from './pass-tables.js';
 import type { WindowSegment } from './window-records.js';
 
 /** Largest |Δtxn_time| of a fuzzy match, inclusive (DESIGN §5 pass 4). */
@@ -138,7 +130,7 @@ export function settle(task: SettleTask): SettleResult {
   const nJ = J.length;
   const nC = C.length;
   const found = new Findings(task);
-  const pairs = new Pairing(J, C, (j) => J.response[j] === RESPONSE_APPROVED, false);
+  const pairs = new Pairing(J, C, false);
   const { jCredit, jHold, cState } = pairs;
 
   const cConsumed = new Uint8Array(nC);
@@ -160,16 +152,9 @@ export function settle(task: SettleTask): SettleResult {
 
   // Passes 1 and 2 again, across partitions: rows whose two sides were keyed differently by the scan
   // (a row with both an order number and an rrn) meet here.
-  pairs.passes(
-    new PassTables(J, openForCredit),
-    (c) => isCreditLike(C.type[c]!, C.status[c]!),
-    (c) => (isHold(C.type[c]!, C.status[c]!) ? PROBE_HOLD : PROBE_CREDIT),
-  );
-  pairs.passes(
-    new PassTables(J, (j) => J.type[j] === TYPE_REFUND),
-    (c) => isClearingRefund(C.type[c]!, C.status[c]!),
-    () => PROBE_REFUND,
-  );
+  // (No journal row has a credit yet: the credit domain's tables take all of its rows.)
+  pairs.passes(new PassTables(J, DOMAIN_CREDIT, null), DOMAIN_CREDIT);
+  pairs.passes(new PassTables(J, DOMAIN_REFUND, null), DOMAIN_REFUND);
   for (let j = 0; j < nJ; j++) {
     if (jCredit[j]! >= 0) {
       if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
