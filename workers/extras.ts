@@ -13,10 +13,12 @@
  * blocks that cover the next few rows when they are near each other and in single lines when they
  * are far apart (a few percent of a night's rows stay open).
  */
+
 import { closeSync, openSync, readSync } from 'node:fs';
 import { allocExtras, type ExtraColumns, type RowBatch } from '../src/core/batch.js';
 import { FLAG_CARRIED } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
+import { INPUT_CHANGED } from '../src/core/input-changed.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import type { Side } from '../src/core/schema.js';
 import { readBackExtras } from './scan.js';
@@ -88,9 +90,7 @@ export function readExtras(
     const task = { ...ctx, chunk: 0, side, fields, state: carried, fileNo: 0, partitions: 1 };
     const bad = readBackExtras(lines.bytes, lines.length, task, B, group, out);
     if (bad >= 0)
-      throw new Error(
-        `${where} changed while the run read it: line ${B.src_line[group[bad]!]} is not the row the run scanned`,
-      );
+      throw new Error(`${where} ${INPUT_CHANGED}: line ${B.src_line[group[bad]!]} is not the row the run scanned`);
     k = g;
   }
   return out;

@@ -14,7 +14,7 @@
  * stops there with its transaction open and the test kills it from outside.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type StoreTarget } from '../../src/store/open-store.js';
@@ -192,6 +192,38 @@ function crashTests(t: StoreCase): void {
         expect(readdirSync(spillDir)).toEqual([]);
       });
 
+      it('an input file rewritten during the run fails it in one line naming the file and line, exit 3, nothing written', async () => {
+        const { db, target } = await afterDay1();
+        const before = await snapshot(target);
+        // A copy of the chain's files: the other tests read the originals.
+        const own = join(tempDir('crash-changed'), 'data');
+        cpSync(dir, own, { recursive: true });
+        const path = join(own, 'journal', `${DAY2}.csv`);
+        const r = start(
+          ['run', '--date', DAY2, '--data-dir', own, '--db', db, '--workers', '1', '--quiet'],
+          { RECON_FAULT: 'join:pause:1500' },
+          'recon: fault point',
+        );
+        expect(await r.reached).toBe(true);
+        // The scan is done. Every row's stan gets another first digit, in place: the same bytes at
+        // the same offsets, but not the rows the run scanned. The open items' read-back sees it.
+        writeFileSync(path, changeStans(readFileSync(path, 'utf8')));
+        const exit = await r.done;
+        expect(exit.code, exit.stderr).toBe(3);
+        const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        expect(
+          exit.stderr
+            .trim()
+            .split('\n')
+            .filter((l) => !l.startsWith('recon: fault point')),
+        ).toEqual([
+          expect.stringMatching(
+            new RegExp(`^recon: ${escaped} changed while the run read it: line \\d+ is not the row the run scanned$`),
+          ),
+        ]);
+        expect(await snapshot(target)).toEqual(before);
+      });
+
       if (!embedded) {
         it('PostgreSQL going away in the middle of the commit: one line, exit 4, nothing written', async () => {
           const { db, target } = await afterDay1();
@@ -259,4 +291,22 @@ function crashTests(t: StoreCase): void {
       }
     });
   });
+}
+
+/** A journal file's text with the first digit of every row's stan changed (same length, same line ends). */
+function changeStans(text: string): string {
+  const lines = text.split('\n');
+  const stan = lines[0]!.replace(/\r$/, '').split(',').indexOf('stan');
+  expect(stan).toBeGreaterThanOrEqual(0);
+  let changed = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const fields = lines[i]!.split(',');
+    const v = fields[stan];
+    if (v === undefined || !/^\d{6}$/.test(v)) continue;
+    fields[stan] = `${(Number(v[0]) + 1) % 10}${v.slice(1)}`;
+    lines[i] = fields.join(',');
+    changed++;
+  }
+  expect(changed).toBeGreaterThan(100);
+  return lines.join('\n');
 }
