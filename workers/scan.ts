@@ -1235,49 +1235,16 @@ function carefulRecord(cs: Careful, pos: number): number {
   // A blank line is not a row.
   if (nf === 1 && fe[0] === fs[0] && fq[0] === 0) return pos;
 
-  if (high && !validUtf8(buf, recStart, recEnd)) {
-    pushReject(
-      rejects,
-      recLine,
-      -1,
-      R_UTF8,
-      0,
-      buf,
-      recStart,
-      recEnd,
-      panCol < nf ? rs[panCol]! : 0,
-      panCol < nf ? re[panCol]! : 0,
-    );
-    return pos;
-  }
-  if (bad) {
-    pushReject(
-      rejects,
-      recLine,
-      badCol,
-      bad,
-      0,
-      buf,
-      recStart,
-      recEnd,
-      panCol < nf ? rs[panCol]! : 0,
-      panCol < nf ? re[panCol]! : 0,
-    );
-    return pos;
-  }
-  if (nf !== ncols) {
-    pushReject(
-      rejects,
-      recLine,
-      -1,
-      R_FIELD_COUNT,
-      nf,
-      buf,
-      recStart,
-      recEnd,
-      panCol < nf ? rs[panCol]! : 0,
-      panCol < nf ? re[panCol]! : 0,
-    );
+  // The whole line is rejected for bytes that are not UTF-8, then a malformed quote, then the
+  // wrong number of fields.
+  const utf8 = high && !validUtf8(buf, recStart, recEnd);
+  const lineReason = utf8 ? R_UTF8 : bad ? bad : nf !== ncols ? R_FIELD_COUNT : 0;
+  if (lineReason !== 0) {
+    const column = !utf8 && bad ? badCol : -1;
+    const detail = lineReason === R_FIELD_COUNT ? nf : 0;
+    const panS = panCol < nf ? rs[panCol]! : 0;
+    const panE = panCol < nf ? re[panCol]! : 0;
+    pushReject(rejects, recLine, column, lineReason, detail, buf, recStart, recEnd, panS, panE);
     return pos;
   }
 
