@@ -5,10 +5,13 @@
  * - the naive baseline (fast-csv + Map, one thread),
  * - DuckDB with 1 and 2 threads (the hand-written join),
  * - `recon run` with 1 and 2 workers (CSV → every finding committed to a fresh, migrated store).
- * It prints a table (seconds, rows/s, MB/s, peak RSS, speed against DuckDB-2, time against the
- * floor), and with --json the results as JSON. Speed is shown, never asserted.
+ * The programs run in rounds, one after the other in the same order each round (A B C A B C …), and
+ * each is reported by the median of its rounds: this VM is noisy, and only times taken side by side
+ * compare (bench/RESULTS.md). It prints a table (median seconds and the rounds' range, rows/s, MB/s,
+ * peak RSS, speed against DuckDB-2, time against the floor), and with --json the results as JSON.
+ * Speed is shown, never asserted.
  *
- *   npm run bench -- [--rows N] [--quick] [--json] [--only micro|macro] [--skip name,…]
+ *   npm run bench -- [--rows N] [--rounds N] [--quick] [--json] [--only micro|macro] [--skip name,…]
  *                    [--store embedded|server] [--workers 1,2]
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +43,8 @@ interface Args {
   skip: Set<string>;
   store: 'embedded' | 'server';
   workers: number[];
+  /** Rounds of the macro benchmark (default 3; 1 with --quick). */
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -51,6 +56,7 @@ function parseArgs(argv: string[]): Args {
     skip: new Set(),
     store: process.env.DATABASE_URL ? 'server' : 'embedded',
     workers: [1, 2],
+    rounds: 3,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
@@ -66,9 +72,12 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--skip') for (const s of v().split(',')) a.skip.add(s);
     else if (k === '--store') a.store = v() as Args['store'];
     else if (k === '--workers') a.workers = v().split(',').map(Number);
+    else if (k === '--rounds') a.rounds = Number(v());
     else throw new Error(`unknown argument ${k}`);
   }
   if (a.quick && !argv.includes('--rows')) a.rows = 20_000;
+  if (a.quick && !argv.includes('--rounds')) a.rounds = 1;
+  if (!Number.isInteger(a.rounds) || a.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
   if (!Number.isInteger(a.rows) || a.rows < 1000) throw new Error('--rows must be an integer ≥ 1000');
   if (a.store === 'server' && !process.env.DATABASE_URL) throw new Error('--store server needs DATABASE_URL');
   return a;
@@ -78,7 +87,10 @@ const DATE = '2026-11-19'; // a Thursday: a full working day
 
 interface MacroResult {
   name: string;
+  /** The median of `runs`. */
   seconds: number;
+  /** Each round's seconds, in round order. */
+  runs: number[];
   rows: number;
   bytes: number;
   peakRssMb: number | null;
@@ -128,6 +140,12 @@ async function freshServerDb(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
+/** The median of `xs` (the lower middle one of an even count, so that it is one of them). */
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
+
 function countLines(path: string): number {
   let lines = 0;
   const buf = Buffer.allocUnsafe(4 << 20);
@@ -173,61 +191,96 @@ async function main(): Promise<void> {
   if (args.only !== 'micro') {
     const node = process.execPath;
     const dist = packagePath('dist/bench');
-    const add = (name: string, cmd: string, argv: string[], env?: NodeJS.ProcessEnv): void => {
-      if (args.skip.has(name.split(' ')[0]!)) return;
-      process.stderr.write(`bench: ${name}\n`);
-      const m = measure(name, cmd, argv, env);
+    /** A program of the macro benchmark; `prepare` runs before each round's run, off the clock. */
+    interface Program {
+      name: string;
+      cmd: string;
+      argv: (target: string) => string[];
+      prepare?: () => Promise<{ target: string; done: () => Promise<void> }>;
+    }
+    const programs: Program[] = [];
+    const add = (p: Program): void => {
+      if (!args.skip.has(p.name.split(' ')[0]!)) programs.push(p);
+    };
+    add({ name: 'floor (read + count lines)', cmd: node, argv: () => [join(dist, 'floor.js'), journal, clearing] });
+    add({
+      name: 'naive (fast-csv + Map, 1 thread)',
+      cmd: node,
+      argv: () => [join(dist, 'naive.js'), journal, clearing],
+    });
+    for (const t of [1, 2])
+      add({
+        name: `duckdb (${t} thread${t > 1 ? 's' : ''})`,
+        cmd: node,
+        argv: () => [join(dist, 'duck.js'), String(t), journal, clearing],
+      });
+    for (const w of args.workers)
+      add({
+        name: `recon (${w} worker${w > 1 ? 's' : ''}, ${args.store} store)`,
+        cmd: packagePath('bin/recon'),
+        argv: (db) =>
+          ['run', '--date', DATE, '--journal', journal, '--clearing', clearing, '--merchants', merchants].concat([
+            '--db',
+            db,
+            '--workers',
+            String(w),
+            '--json',
+            '--quiet',
+          ]),
+        // A fresh, migrated store each round: it exists before the clock starts (a nightly run
+        // finds it there), and creating it is not part of a run.
+        prepare: async () => {
+          let db: string;
+          let drop: () => Promise<void>;
+          if (args.store === 'server') {
+            const fresh = await freshServerDb();
+            db = fresh.url;
+            drop = fresh.drop;
+          } else {
+            db = join(out, `store-${process.pid}-${w}`);
+            rmSync(db, { recursive: true, force: true });
+            drop = async () => rmSync(db, { recursive: true, force: true });
+          }
+          const migrated = spawnSync(packagePath('bin/recon'), ['db', 'migrate', '--db', db], { encoding: 'utf8' });
+          if (migrated.status !== 0) {
+            await drop();
+            throw new Error(`recon db migrate failed: ${migrated.stderr}`);
+          }
+          return { target: db, done: drop };
+        },
+      });
+    const runs = programs.map(() => [] as { seconds: number; peakRssMb: number | null; stdout: string }[]);
+    for (let round = 0; round < args.rounds; round++) {
+      for (const [k, p] of programs.entries()) {
+        process.stderr.write(`bench: round ${round + 1}/${args.rounds}: ${p.name}\n`);
+        const prepared = p.prepare ? await p.prepare() : undefined;
+        try {
+          runs[k]!.push(measure(p.name, p.cmd, p.argv(prepared?.target ?? ''), process.env));
+        } finally {
+          await prepared?.done();
+        }
+      }
+    }
+    for (const [k, p] of programs.entries()) {
+      const ms = runs[k]!;
+      const seconds = median(ms.map((m) => m.seconds));
+      const mid = ms.find((m) => m.seconds === seconds) ?? ms[0]!;
       let detail: Record<string, unknown> = {};
       try {
-        detail = JSON.parse(m.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+        detail = JSON.parse(mid.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
       } catch {
         detail = {};
       }
-      macro.push({ name, seconds: m.seconds, rows, bytes, peakRssMb: m.peakRssMb, detail });
-    };
-    add('floor (read + count lines)', node, [join(dist, 'floor.js'), journal, clearing]);
-    add('naive (fast-csv + Map, 1 thread)', node, [join(dist, 'naive.js'), journal, clearing]);
-    for (const t of [1, 2])
-      add(`duckdb (${t} thread${t > 1 ? 's' : ''})`, node, [join(dist, 'duck.js'), String(t), journal, clearing]);
-    for (const w of args.workers) {
-      const name = `recon (${w} worker${w > 1 ? 's' : ''}, ${args.store} store)`;
-      if (args.skip.has('recon')) continue;
-      let db: string;
-      let drop: () => Promise<void> = async () => {};
-      if (args.store === 'server') {
-        const fresh = await freshServerDb();
-        db = fresh.url;
-        drop = fresh.drop;
-      } else {
-        db = join(out, `store-${process.pid}-${w}`);
-        rmSync(db, { recursive: true, force: true });
-        drop = async () => rmSync(db, { recursive: true, force: true });
-      }
-      try {
-        // The store exists before the clock starts (a nightly run finds it there): creating it is
-        // not part of a run.
-        const migrated = spawnSync(packagePath('bin/recon'), ['db', 'migrate', '--db', db], { encoding: 'utf8' });
-        if (migrated.status !== 0) throw new Error(`recon db migrate failed: ${migrated.stderr}`);
-        add(name, packagePath('bin/recon'), [
-          'run',
-          '--date',
-          DATE,
-          '--journal',
-          journal,
-          '--clearing',
-          clearing,
-          '--merchants',
-          merchants,
-          '--db',
-          db,
-          '--workers',
-          String(w),
-          '--json',
-          '--quiet',
-        ]);
-      } finally {
-        await drop();
-      }
+      const rss = ms.map((m) => m.peakRssMb).filter((r): r is number => r !== null);
+      macro.push({
+        name: p.name,
+        seconds,
+        runs: ms.map((m) => m.seconds),
+        rows,
+        bytes,
+        peakRssMb: rss.length ? Math.max(...rss) : null,
+        detail,
+      });
     }
   }
 
@@ -266,11 +319,12 @@ async function main(): Promise<void> {
   if (result.macro.length) {
     lines.push(
       '',
-      'end to end                                   seconds       rows/s     MB/s   peak RSS   vs DuckDB-2   × floor',
+      `end to end, median of ${args.rounds} alternating round${args.rounds > 1 ? 's' : ''}`,
+      'program                                      seconds       rows/s     MB/s   peak RSS   vs DuckDB-2   × floor   rounds',
     );
     for (const m of result.macro) {
       lines.push(
-        `  ${m.name.padEnd(42)} ${m.seconds.toFixed(2).padStart(8)} ${Math.round(m.rowsPerSecond).toLocaleString('en-US').padStart(12)} ${m.mbPerSecond.toFixed(0).padStart(8)} ${(m.peakRssMb === null ? '?' : `${m.peakRssMb.toFixed(0)} MB`).padStart(10)} ${(m.speedVsDuckdb2 === null ? '' : `${m.speedVsDuckdb2.toFixed(2)}x`).padStart(13)} ${(m.timesFloor === null ? '' : `${m.timesFloor.toFixed(1)}`).padStart(9)}`,
+        `  ${m.name.padEnd(42)} ${m.seconds.toFixed(2).padStart(8)} ${Math.round(m.rowsPerSecond).toLocaleString('en-US').padStart(12)} ${m.mbPerSecond.toFixed(0).padStart(8)} ${(m.peakRssMb === null ? '?' : `${m.peakRssMb.toFixed(0)} MB`).padStart(10)} ${(m.speedVsDuckdb2 === null ? '' : `${m.speedVsDuckdb2.toFixed(2)}x`).padStart(13)} ${(m.timesFloor === null ? '' : `${m.timesFloor.toFixed(1)}`).padStart(9)}   ${m.runs.map((x) => x.toFixed(2)).join(' ')}`,
       );
     }
   }
