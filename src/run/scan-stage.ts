@@ -86,7 +86,7 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
     }
   };
   // The open items' tasks at once; the file ranges in order, a few at a time, each with a buffer.
-  const ranges = tasks.filter((t) => 'path' in t.source);
+  const ranges = alternateSides(tasks.filter((t) => 'path' in t.source));
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < ranges.length) {
@@ -139,4 +139,22 @@ function checkCalendarNeeds(results: readonly ScanResult[], calendar: CalendarSp
   if (firstBusinessDate < first) throw outsideCalendar(firstBusinessDate, 'business date', calendar, path);
   if (lastDeadline > last) throw outsideCalendar(lastDeadline, 'expected settle date or deadline', calendar, path);
   if (lastSettle > last) throw outsideCalendar(lastSettle, 'settle date', calendar, path);
+}
+
+/**
+ * The file ranges with the sides taking turns (journal, clearing, journal, …, then the longer side's
+ * rest), each side's ranges still in file order. The scan's code is shared by both sides, and V8
+ * compiles it from what the first rows did: after a run of journal ranges, the first clearing rows
+ * took branches the compiled code had never seen, and each worker compiled it again. Where the
+ * rows go does not change: batches merge in chunk order, whatever order the tasks run in.
+ */
+function alternateSides(ranges: readonly ScanTask[]): ScanTask[] {
+  const journal = ranges.filter((t) => t.side === 'journal');
+  const clearing = ranges.filter((t) => t.side === 'clearing');
+  const out: ScanTask[] = [];
+  for (let k = 0; k < Math.max(journal.length, clearing.length); k++) {
+    if (k < journal.length) out.push(journal[k]!);
+    if (k < clearing.length) out.push(clearing[k]!);
+  }
+  return out;
 }
