@@ -18,7 +18,7 @@ import { parseIsoDate } from '../core/dates.js';
 import { type Fault, parseFault } from '../core/fault.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { dataDirFiles } from '../inputs.js';
-import type { Pool } from '../pool.js';
+import { createPool, type Pool } from '../pool.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { runDay } from '../run/run-day.js';
 import { migrate } from '../store/migrate.js';
@@ -247,17 +247,23 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           : io.stderr.isTTY
             ? ttyProgress(io.stderr as NodeJS.WriteStream)
             : logProgress(io.stderr, env.progressEveryMs);
-        const pooled = io.pool ? { pool: io.pool } : {};
-        if (a.replay) {
-          const { replay } = await import('../run/replay.js');
-          const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress, ...pooled }));
-          io.stdout.write(
-            a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`,
-          );
-          return;
+        // The workers start now, while the store opens and the inputs are planned: each takes a
+        // few hundred milliseconds to load its code, and the first scan tasks used to wait for it.
+        const pool = io.pool ?? createPool(options.workers, options.fault);
+        try {
+          if (a.replay) {
+            const { replay } = await import('../run/replay.js');
+            const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress, pool }));
+            io.stdout.write(
+              a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`,
+            );
+            return;
+          }
+          const summary = await withStore(env, a.db, (store) => runDay(store, options, { progress, pool }));
+          io.stdout.write(a.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+        } finally {
+          if (!io.pool) await pool.destroy();
         }
-        const summary = await withStore(env, a.db, (store) => runDay(store, options, { progress, ...pooled }));
-        io.stdout.write(a.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
       },
     )
     .command(
