@@ -1,12 +1,19 @@
 /**
  * Plan (DESIGN §9 step 1): check each input file, read its header, and split the rest into byte
- * ranges of about `chunkBytes`, each cut just after a line end, for the scan tasks.
+ * ranges of about `chunkBytes`, each cut just after a line end, for the scan tasks. The last
+ * TAPER_RANGES × chunkBytes of a file go in ranges a TAPER_SPLIT-th that size: the scan ends with
+ * its last range, and a worker that takes a small one finishes soon after the other instead of up
+ * to a whole range (~0.2–0.4 s at 16 MiB here) later; a file smaller than that is scanned by
+ * several workers instead of one.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
 import { InputError } from '../errors.js';
 import { CsvSyntaxError, parseSmallCsv } from '../small-csv.js';
+
+const TAPER_RANGES = 2;
+const TAPER_SPLIT = 4;
 
 export interface Chunk {
   start: number;
@@ -120,7 +127,8 @@ export function planFile(
     const chunks: Chunk[] = [];
     let start = dataStart;
     while (start < size) {
-      let end = start + chunkBytes >= size ? size : nextLineStart(fd, start + chunkBytes, size);
+      const step = size - start <= TAPER_RANGES * chunkBytes ? Math.ceil(chunkBytes / TAPER_SPLIT) : chunkBytes;
+      let end = start + step >= size ? size : nextLineStart(fd, start + step, size);
       if (end <= start) end = size;
       chunks.push({ start, end });
       start = end;
