@@ -13,14 +13,13 @@
  * blocks that cover the next few rows when they are near each other and in single lines when they
  * are far apart (a few percent of a night's rows stay open).
  */
-
 import { closeSync, openSync, readSync } from 'node:fs';
 import { allocExtras, type ExtraColumns, type RowBatch } from '../src/core/batch.js';
 import { FLAG_CARRIED } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
-import { INPUT_CHANGED } from '../src/core/input-changed.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import type { Side } from '../src/core/schema.js';
+import { INPUT_CHANGED } from '../src/core/worker-errors.js';
 import { readBackExtras } from './scan.js';
 
 /** Where one side's rows were read from by this run. */

@@ -40,6 +40,7 @@ import { settle } from './settle-stage.js';
 import type { RunSummary } from './summary.js';
 import { TempDirs } from './temp-dirs.js';
 import { checkWindowCredits } from './window-stage.js';
+import { fromWorker } from './worker-errors.js';
 
 export interface RunDeps {
   /** A pool to use (tests share one); otherwise the run makes its own and destroys it. */
@@ -75,6 +76,9 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       progress.done();
       return summary;
     });
+  } catch (e) {
+    // A worker's failure that is about the input or the settings, not a bug (worker-errors.ts).
+    throw fromWorker(e);
   } finally {
     progress.done();
     if (!deps.pool) await pool.destroy();

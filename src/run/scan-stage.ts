@@ -9,8 +9,6 @@ import type { RowSources } from '../../workers/extras.js';
 import type { ScanResult, ScanTask } from '../../workers/scan.js';
 import { outsideCalendar } from '../calendar.js';
 import type { CalendarSpec } from '../core/dates.js';
-import { SPILL_WRITE_FAILED } from '../core/spill-error.js';
-import { UsageError } from '../errors.js';
 import { settleAll } from '../pool.js';
 import type { RunContext } from './context.js';
 import { faultPoint } from './fault-point.js';
@@ -70,9 +68,7 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
   let bufferBytes = 0;
   for (const t of tasks) if ('path' in t.source) bufferBytes = Math.max(bufferBytes, t.source.end - t.source.start);
   const runTask = async (task: ScanTask, readInto?: Uint8Array): Promise<void> => {
-    const r = (await pool
-      .run({ ...task, ...(readInto ? { readInto } : {}) }, { name: 'scan' })
-      .catch(spillSetting)) as ScanResult;
+    const r = (await pool.run({ ...task, ...(readInto ? { readInto } : {}) }, { name: 'scan' })) as ScanResult;
     if (results.size === 0) await faultPoint(options.fault, 'scan');
     if (r.read) {
       for (const b of hasher.add(task.chunk, r.read.subarray(0, r.bytes))) free.push(new Uint8Array(b.buffer));
@@ -114,15 +110,6 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
   if (lines.panMasked > 0)
     run.warnings.push(`${lines.panMasked} full card number(s) in pan_masked were masked on ingest`);
   return { partitions, spilled: mem.spill, results, chunksOf, rowSources, lines, shas: hasher.digests() };
-}
-
-/**
- * A worker that could not write a spill file (a full disk, most often) failed on the run's
- * settings, not on a bug: reported as a usage error that says which setting to change.
- */
-function spillSetting(e: unknown): never {
-  if (e instanceof Error && e.message.startsWith(SPILL_WRITE_FAILED)) throw new UsageError(e.message);
-  throw e;
 }
 
 /** Stops the run when a row needs a date outside the calendar's covered span (DESIGN §3.3). */

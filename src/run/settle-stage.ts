@@ -5,13 +5,10 @@
  * encode at once (workers/open-items.ts: the columns batches do not carry are read back from the
  * rows' lines), into the bytes the commit writes.
  */
-
 import type { JoinResult } from '../../workers/join.js';
 import type { OpenItemsTask } from '../../workers/open-items.js';
 import type { SettleResult, SettleTask } from '../../workers/settle.js';
 import { type RowBatch, transferList } from '../core/batch.js';
-import { INPUT_CHANGED } from '../core/input-changed.js';
-import { InputError } from '../errors.js';
 import { settleAll } from '../pool.js';
 import type { CreditSettlement } from '../window-checks.js';
 import type { RunContext } from './context.js';
@@ -51,12 +48,10 @@ export async function settle(
         sources: scanned.rowSources,
         piece,
       };
-      const r = (await run.pool
-        .run(t, {
-          name: 'openItems',
-          transferList: transferList([piece.clearing, piece.journal]),
-        })
-        .catch(changedInput)) as { bytes: Uint8Array };
+      const r = (await run.pool.run(t, {
+        name: 'openItems',
+        transferList: transferList([piece.clearing, piece.journal]),
+      })) as { bytes: Uint8Array };
       return r.bytes;
     }),
   );
@@ -74,13 +69,4 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
-}
-
-/**
- * An input file that changed while the run read it (an open item's line, read back by its locator,
- * is another row) fails the run as bad input, in the worker's one line naming the file and line.
- */
-function changedInput(e: unknown): never {
-  if (e instanceof Error && e.message.includes(` ${INPUT_CHANGED}: `)) throw new InputError(undefined, e.message);
-  throw e;
 }
