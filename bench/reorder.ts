@@ -4,7 +4,8 @@
  * today copies its batches with TypedArray.set. Columns of 8-byte values, a partition's worth of
  * rows (125,000: a 2M day in 16 partitions), copied as they are, scattered by a permutation that
  * groups them into 32 pieces, and scattered by the identity permutation (the loop's own cost); then
- * the same for a cache-sized block of rows. Prints nanoseconds per value moved, best of five.
+ * the same for a cache-sized block of rows; beside them a loop that only reads (a sum). Prints
+ * nanoseconds per value, best of five.
  *
  *   node dist/bench/reorder.js
  */
@@ -14,6 +15,13 @@ const PIECES = 32;
 
 function scatter(from: Float64Array, to: Float64Array, dest: Int32Array): void {
   for (let k = 0; k < from.length; k++) to[dest[k]!] = from[k]!;
+}
+
+let sink = 0;
+function sum(from: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < from.length; k++) s += from[k]!;
+  return s;
 }
 
 function columns(rows: number): Float64Array[] {
@@ -59,8 +67,13 @@ for (const rows of [125_000, 8_000]) {
   const inOrder = nsPerValue(rows, (from, to) => {
     for (let c = 0; c < COLUMNS; c++) scatter(from[c]!, to[c]!, identity);
   });
+  const summed = nsPerValue(rows, (from) => {
+    for (let c = 0; c < COLUMNS; c++) sink += sum(from[c]!);
+  });
   console.log(
     `${rows} rows × ${COLUMNS} columns: TypedArray.set ${copy.toFixed(2)} ns/value, ` +
-      `scatter into ${PIECES} pieces ${byPiece.toFixed(2)}, scatter in order ${inOrder.toFixed(2)}`,
+      `scatter into ${PIECES} pieces ${byPiece.toFixed(2)}, scatter in order ${inOrder.toFixed(2)}, ` +
+      `sum (reads only) ${summed.toFixed(2)}`,
   );
 }
+if (sink === 42) console.log('');
