@@ -698,9 +698,6 @@ class Emitter {
   readonly identity = new Int32Array(2);
   /** Whether every column is written: batches reused from an earlier task hold its rows' values. */
   writeAll = false;
-  /** Staging rows of each partition (see flushStage), and each batch's rows already flushed. */
-  readonly stage: Float64Array;
-  readonly flushed: Int32Array;
 
   constructor(
     task: Omit<ScanTask, 'source'>,
@@ -727,19 +724,7 @@ class Emitter {
     this.grace = task.grace;
     this.cycles = task.merchants.cycle;
     this.copyKeys = new Int32Array(check ? 64 * COPY_KEY_WIDTH : 0);
-    this.stage = stageFor(this.partitions);
-    this.flushed = new Int32Array(this.partitions);
-    for (let p = 0; p < this.partitions; p++) this.flushed[p] = outs[p]!.length;
   }
-}
-
-/** The worker's staging rows, reused by every chunk (a chunk scan runs to its end before the next). */
-let stageBuffer = new Float64Array(0);
-
-function stageFor(partitions: number): Float64Array {
-  const need = partitions * STAGE_ROWS * STAGE_WIDTH;
-  if (stageBuffer.length < need) stageBuffer = new Float64Array(need);
-  return stageBuffer;
 }
 
 /**
@@ -764,100 +749,6 @@ function fastRun(st: Emitter, fast: RowParser, dv: DataView, pos: number, end: n
   }
   st.line = line;
   return pos;
-}
-
-/**
- * Staging rows: emitRow writes a row's fixed-width values side by side into its partition's
- * staging rows (one Float64Array, a few cache lines a row), and flushStage moves STAGE_ROWS of them
- * into the batch's columns, one tight loop a column. Written straight into ~25 columns of 16
- * partitions, a row cost ~250 ns more (scan micro, bench/RESULTS.md).
- */
-const STAGE_ROWS = 64;
-const S_TYPE = 0;
-const S_MERCHANT = 1;
-const S_TERMINAL = 2;
-const S_STAN = 3;
-const S_RRN_HI = 4;
-const S_RRN_LO = 5;
-const S_AUTH = 6;
-const S_RESPONSE = 7;
-const S_FLAGS = 8;
-const S_CHANNEL = 9;
-const S_STATUS = 10;
-const S_FEE = 11;
-const S_SETTLE = 12;
-const S_TIME = 13;
-const S_AMOUNT = 14;
-const S_BUSINESS = 15;
-const S_EXPECTED = 16;
-const S_DEADLINE = 17;
-const S_SRC_RUN = 18;
-const S_SRC_FILE = 19;
-const S_SRC_LINE = 20;
-const S_SRC_OFFSET = 21;
-const S_MERCHANT_IX = 22;
-const S_KEY_HASH = 23;
-const STAGE_WIDTH = 24;
-
-// One loop per column type, each monomorphic.
-function flushU8(col: Uint8Array, at: number, n: number, S: Float64Array, o: number): void {
-  for (let k = 0; k < n; k++) col[at + k] = S[o + k * STAGE_WIDTH]!;
-}
-function flushU16(col: Uint16Array, at: number, n: number, S: Float64Array, o: number): void {
-  for (let k = 0; k < n; k++) col[at + k] = S[o + k * STAGE_WIDTH]!;
-}
-function flushU32(col: Uint32Array, at: number, n: number, S: Float64Array, o: number): void {
-  for (let k = 0; k < n; k++) col[at + k] = S[o + k * STAGE_WIDTH]!;
-}
-function flushI32(col: Int32Array, at: number, n: number, S: Float64Array, o: number): void {
-  for (let k = 0; k < n; k++) col[at + k] = S[o + k * STAGE_WIDTH]!;
-}
-function flushF64(col: Float64Array, at: number, n: number, S: Float64Array, o: number): void {
-  for (let k = 0; k < n; k++) col[at + k] = S[o + k * STAGE_WIDTH]!;
-}
-function flushI64(col: Int32Array, at: number, n: number, S: Float64Array, o: number): void {
-  for (let k = 0; k < n; k++) setI64(col, at + k, S[o + k * STAGE_WIDTH]!);
-}
-
-/** Moves partition p's staged rows into its batch's columns. */
-function flushStage(st: Emitter, p: number): void {
-  const b = st.outs[p]!;
-  const at = st.flushed[p]!;
-  const n = b.length - at;
-  if (n === 0) return;
-  const S = st.stage;
-  const o = p * STAGE_ROWS * STAGE_WIDTH;
-  flushU8(b.type, at, n, S, o + S_TYPE);
-  flushF64(b.merchant_id, at, n, S, o + S_MERCHANT);
-  flushF64(b.terminal_id, at, n, S, o + S_TERMINAL);
-  flushI32(b.stan, at, n, S, o + S_STAN);
-  flushF64(b.rrn_hi, at, n, S, o + S_RRN_HI);
-  flushF64(b.rrn_lo, at, n, S, o + S_RRN_LO);
-  flushF64(b.auth_code, at, n, S, o + S_AUTH);
-  flushU16(b.flags, at, n, S, o + S_FLAGS);
-  // A side's columns of the other side are zero: in fresh (zeroed) batches they are left unwritten,
-  // and their pages are never faulted in.
-  if (st.writeAll || !st.journal) {
-    flushU8(b.status, at, n, S, o + S_STATUS);
-    flushI64(b.fee, at, n, S, o + S_FEE);
-    flushU16(b.settle_date, at, n, S, o + S_SETTLE);
-  }
-  if (st.writeAll || st.journal) {
-    flushU8(b.channel, at, n, S, o + S_CHANNEL);
-    flushU16(b.response, at, n, S, o + S_RESPONSE);
-  }
-  flushI64(b.txn_time, at, n, S, o + S_TIME);
-  flushI64(b.amount, at, n, S, o + S_AMOUNT);
-  flushU16(b.business_date, at, n, S, o + S_BUSINESS);
-  flushU16(b.expected, at, n, S, o + S_EXPECTED);
-  flushU16(b.deadline, at, n, S, o + S_DEADLINE);
-  flushU16(b.src_run, at, n, S, o + S_SRC_RUN);
-  flushI32(b.src_file, at, n, S, o + S_SRC_FILE);
-  flushI32(b.src_line, at, n, S, o + S_SRC_LINE);
-  flushF64(b.src_offset, at, n, S, o + S_SRC_OFFSET);
-  flushI32(b.merchant_ix, at, n, S, o + S_MERCHANT_IX);
-  flushU32(b.key_hash, at, n, S, o + S_KEY_HASH);
-  st.flushed[p] = b.length;
 }
 
 /**
@@ -925,35 +816,38 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   const b = st.outs[p]!;
   const r = b.length;
   if (r === b.type.length) ensureRows(b, r + 1);
-  // The fixed-width values go to the partition's staging rows, and from there to the columns a
-  // few dozen rows at a time (flushStage).
-  const k = r - st.flushed[p]!;
-  const S = st.stage;
-  const o = (p * STAGE_ROWS + k) * STAGE_WIDTH;
-  S[o + S_TYPE] = type;
-  S[o + S_MERCHANT] = merchant;
-  S[o + S_TERMINAL] = terminal;
-  S[o + S_STAN] = vals[F_STAN]!;
-  S[o + S_RRN_HI] = rrnHi;
-  S[o + S_RRN_LO] = rrnLo;
-  S[o + S_AUTH] = vals[F_AUTH_CODE]!;
-  S[o + S_RESPONSE] = vals[F_RESPONSE]!;
-  S[o + S_FLAGS] = st.state ? (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED : 0;
-  S[o + S_CHANNEL] = channel;
-  S[o + S_STATUS] = vals[F_STATUS]!;
-  S[o + S_FEE] = vals[F_FEE]!;
-  S[o + S_SETTLE] = vals[F_SETTLE_DATE]!;
-  S[o + S_TIME] = time;
-  S[o + S_AMOUNT] = vals[F_AMOUNT]!;
-  S[o + S_BUSINESS] = businessDate;
-  S[o + S_EXPECTED] = expected;
-  S[o + S_DEADLINE] = deadline;
-  S[o + S_SRC_RUN] = st.state ? vals[F_SRC_RUN]! : st.runDay;
-  S[o + S_SRC_FILE] = st.state ? vals[F_SRC_FILE]! : st.fileNo;
-  S[o + S_SRC_LINE] = st.state ? vals[F_SRC_LINE]! : recLine;
-  S[o + S_SRC_OFFSET] = st.base + recStart;
-  S[o + S_MERCHANT_IX] = merchantIx;
-  S[o + S_KEY_HASH] = own;
+  // Each value straight into its column, once (staged rows flushed a few dozen at a time cost a
+  // second pass over every value: bench/RESULTS.md, session 6).
+  b.type[r] = type;
+  b.merchant_id[r] = merchant;
+  b.terminal_id[r] = terminal;
+  b.stan[r] = vals[F_STAN]!;
+  b.rrn_hi[r] = rrnHi;
+  b.rrn_lo[r] = rrnLo;
+  b.auth_code[r] = vals[F_AUTH_CODE]!;
+  b.flags[r] = st.state ? (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED : 0;
+  // A side's columns of the other side are zero: in fresh (zeroed) batches they are left unwritten,
+  // and their pages are never faulted in.
+  if (st.writeAll || !journal) {
+    b.status[r] = vals[F_STATUS]!;
+    setI64(b.fee, r, vals[F_FEE]!);
+    b.settle_date[r] = vals[F_SETTLE_DATE]!;
+  }
+  if (st.writeAll || journal) {
+    b.channel[r] = channel;
+    b.response[r] = vals[F_RESPONSE]!;
+  }
+  setI64(b.txn_time, r, time);
+  setI64(b.amount, r, vals[F_AMOUNT]!);
+  b.business_date[r] = businessDate;
+  b.expected[r] = expected;
+  b.deadline[r] = deadline;
+  b.src_run[r] = st.state ? vals[F_SRC_RUN]! : st.runDay;
+  b.src_file[r] = st.state ? vals[F_SRC_FILE]! : st.fileNo;
+  b.src_line[r] = st.state ? vals[F_SRC_LINE]! : recLine;
+  b.src_offset[r] = st.base + recStart;
+  b.merchant_ix[r] = merchantIx;
+  b.key_hash[r] = own;
   appendUtf8(b.order_no, r, osrc, os, oe);
   appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
   // The card number is not carried (an open item reads it back), but a full one is counted here.
@@ -962,13 +856,11 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   if (st.extras !== null) emitExtras(st, st.extras, pan);
   b.length = r + 1;
   st.rows++;
-  if (k + 1 === STAGE_ROWS) flushStage(st, p);
   const check = st.check;
   if (check) {
     const d = businessDate - check.from;
     const mode = d >= 0 && d < check.days.length ? check.days[d]! : 0;
     if (mode !== 0) {
-      flushStage(st, p); // identityKey reads the row from the batch
       // The key the window records a row's identity under (the row is in the batch by now).
       identityKey(b, r, st.identity);
       const hi = st.identity[0]!;
@@ -1405,7 +1297,7 @@ export function scanBytes(
   // Each row goes straight to its partition's batch (rows keep their file order there). The
   // batches are sized from what this worker's earlier chunks held per input byte, with a small
   // margin, and grow when a partition gets more. Fresh batches are zeroed shared memory (the other
-  // side's columns stay unwritten: flushStage); reused ones get every column of every row written.
+  // side's columns stay unwritten: emitRow); reused ones get every column of every row written.
   let outs: RowBatch[];
   const reused = task.spill !== undefined && spillBatches.length === P;
   if (reused) {
@@ -1455,7 +1347,6 @@ export function scanBytes(
     pos = carefulRecord(careful, pos);
   }
 
-  for (let p = 0; p < P; p++) flushStage(st, p);
   const batches = outs.map(sealBatch);
   const rows = st.rows;
   if (!task.state && !task.extras && rows >= 1000) {
