@@ -5,7 +5,9 @@
  * rows (125,000: a 2M day in 16 partitions), copied as they are, scattered by a permutation that
  * groups them into 32 pieces, and scattered by the identity permutation (the loop's own cost); then
  * the same for a cache-sized block of rows; beside them a loop that only reads (a sum). Prints
- * nanoseconds per value, best of five.
+ * nanoseconds per value, best of five. Then what the scan pays to write a row: 24 values into the
+ * 24 columns of one of 16 partition batches (as emitRow does, a call per row), against the same
+ * values into 24 consecutive slots of one array.
  *
  *   node dist/bench/reorder.js
  */
@@ -76,4 +78,89 @@ for (const rows of [125_000, 8_000]) {
       `sum (reads only) ${summed.toFixed(2)}`,
   );
 }
+
+/** A partition batch's columns, as one object literal (fast properties, like batch.ts shapeBatch). */
+function batchOf(rows: number) {
+  const c = (): Float64Array => new Float64Array(rows);
+  return {
+    c0: c(),
+    c1: c(),
+    c2: c(),
+    c3: c(),
+    c4: c(),
+    c5: c(),
+    c6: c(),
+    c7: c(),
+    c8: c(),
+    c9: c(),
+    c10: c(),
+    c11: c(),
+    c12: c(),
+    c13: c(),
+    c14: c(),
+    c15: c(),
+    c16: c(),
+    c17: c(),
+    c18: c(),
+    c19: c(),
+    c20: c(),
+    c21: c(),
+    c22: c(),
+    c23: c(),
+  };
+}
+type Batch = ReturnType<typeof batchOf>;
+
+function writeColumns(b: Batch, r: number, v: number): void {
+  b.c0[r] = v;
+  b.c1[r] = v + 1;
+  b.c2[r] = v + 2;
+  b.c3[r] = v + 3;
+  b.c4[r] = v + 4;
+  b.c5[r] = v + 5;
+  b.c6[r] = v + 6;
+  b.c7[r] = v + 7;
+  b.c8[r] = v + 8;
+  b.c9[r] = v + 9;
+  b.c10[r] = v + 10;
+  b.c11[r] = v + 11;
+  b.c12[r] = v + 12;
+  b.c13[r] = v + 13;
+  b.c14[r] = v + 14;
+  b.c15[r] = v + 15;
+  b.c16[r] = v + 16;
+  b.c17[r] = v + 17;
+  b.c18[r] = v + 18;
+  b.c19[r] = v + 19;
+  b.c20[r] = v + 20;
+  b.c21[r] = v + 21;
+  b.c22[r] = v + 22;
+  b.c23[r] = v + 23;
+}
+
+function writeSlots(a: Float64Array, r: number, v: number): void {
+  const o = r * COLUMNS;
+  for (let k = 0; k < COLUMNS; k++) a[o + k] = v + k;
+}
+
+const PARTS = 16;
+const PER_PART = 8192;
+const batches = Array.from({ length: PARTS }, () => batchOf(PER_PART));
+const slots = Array.from({ length: PARTS }, () => new Float64Array(PER_PART * COLUMNS));
+const nsPerRow = (write: (p: number, r: number, v: number) => void): number => {
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 5; round++) {
+    const t0 = process.hrtime.bigint();
+    for (let rep = 0; rep < 10; rep++)
+      for (let i = 0; i < PARTS * PER_PART; i++) write(Math.imul(i, 0x9e3779b1) >>> 28, i >>> 4, rep);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / (10 * PARTS * PER_PART));
+  }
+  return best;
+};
+const columnsNs = nsPerRow((p, r, v) => writeColumns(batches[p]!, r, v));
+const slotsNs = nsPerRow((p, r, v) => writeSlots(slots[p]!, r, v));
+console.log(
+  `a row of ${COLUMNS} values into one of ${PARTS} batches: ${columnsNs.toFixed(0)} ns into its columns, ` +
+    `${slotsNs.toFixed(0)} ns into consecutive slots of one array`,
+);
 if (sink === 42) console.log('');
