@@ -180,9 +180,9 @@ export function leanBatch(bytes: Uint8Array, rows: number): RowBatch | null {
     return { root, field, body: fb + size, bodyLength };
   };
   const schema = message();
-  if (!schema || !schema.field(1) || dv.getUint8(schema.root + schema.field(1)) !== HEADER_SCHEMA) return null;
+  if (!schema?.field(1) || dv.getUint8(schema.root + schema.field(1)) !== HEADER_SCHEMA) return null;
   const m = message();
-  if (!m || !m.field(1) || dv.getUint8(m.root + m.field(1)) !== HEADER_RECORD_BATCH || !m.field(2)) return null;
+  if (!m?.field(1) || dv.getUint8(m.root + m.field(1)) !== HEADER_RECORD_BATCH || !m.field(2)) return null;
   const at = m.root + m.field(2);
   const rb = at + dv.getUint32(at, true);
   const rf = table(dv, rb);
