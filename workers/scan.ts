@@ -110,6 +110,7 @@ import {
   type RowParser,
   RRN_LO,
   VALS_LENGTH,
+  warmLines,
 } from './scan-gen.js';
 import type { SpillPiece } from './spill.js';
 import { identityKey } from './window-records.js';
@@ -506,13 +507,20 @@ export function rowParserFor(side: Side, fields: readonly number[], state: boole
   let parser = rowParsers.get(key);
   if (!parser) {
     const rules = rulesFor(side, fields, state);
-    const enums: (EnumTable | null)[] = rules.enumBytes.map((names, i) =>
-      names ? { names, codes: rules.enumCodes[i]! } : null,
-    );
-    parser = compileRowParser(fields, rules.signed, enums);
+    parser = compileRowParser(fields, rules.signed, enumsOf(rules));
     rowParsers.set(key, parser);
   }
   return parser;
+}
+
+function enumsOf(rules: FieldRules): (EnumTable | null)[] {
+  return rules.enumBytes.map((names, i) => (names ? { names, codes: rules.enumCodes[i]! } : null));
+}
+
+/** The records a file layout's row function is warmed up with (scan-gen.ts warmLines). */
+export function warmLinesFor(side: Side, fields: readonly number[], state: boolean): Uint8Array[] {
+  const rules = rulesFor(side, fields, state);
+  return warmLines(fields, rules.signed, enumsOf(rules));
 }
 
 /** Parses an optionally signed decimal integer of at most 15 digits; NaN when malformed. */

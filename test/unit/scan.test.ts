@@ -11,9 +11,10 @@ import { loadCalendar } from '../../src/calendar.js';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { hashOrderKey, hashRrnKey, hashStanKey } from '../../src/core/keys.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
-import { JOURNAL_HEADER, mapHeader } from '../../src/core/schema.js';
+import { CLEARING_HEADER, FIELD_COUNT, JOURNAL_HEADER, mapHeader } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
-import { type ScanResult, scanBytes } from '../../workers/scan.js';
+import { rowParserFor, type ScanResult, scanBytes, warmLinesFor } from '../../workers/scan.js';
+import { newDateCache, VALS_LENGTH } from '../../workers/scan-gen.js';
 import { generateChain } from '../helpers/chain.js';
 import { canonical, fastCsvRows, rowStrings, scanFile, writeTemp } from '../helpers/scan-file.js';
 
@@ -355,6 +356,30 @@ describe('the generated fast path and the careful path', () => {
         ),
         { numRuns: 400 },
       );
+    }
+  });
+});
+
+describe('the row function warm-up', () => {
+  it('takes every warm-up record on the fast path, in either column order (so every branch gets type feedback)', () => {
+    for (const [side, header] of [
+      ['journal', JOURNAL_HEADER],
+      ['clearing', CLEARING_HEADER],
+    ] as const) {
+      for (const order of [[...header], [...header].reverse()]) {
+        const fields = mapHeader(side, order).fields;
+        const parse = rowParserFor(side, fields, false);
+        const lines = warmLinesFor(side, fields, false);
+        expect(lines.length).toBeGreaterThanOrEqual(8);
+        const vals = new Float64Array(VALS_LENGTH);
+        const ts = new Int32Array(FIELD_COUNT);
+        const te = new Int32Array(FIELD_COUNT);
+        for (const line of lines) {
+          const dv = new DataView(line.buffer, line.byteOffset, line.byteLength);
+          const next = parse(line, dv, 0, line.length, vals, ts, te, newDateCache());
+          expect(next, `${side}: ${new TextDecoder().decode(line)}`).toBe(line.length);
+        }
+      }
     }
   });
 });
