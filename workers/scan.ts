@@ -833,7 +833,13 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   b.rrn_hi[r] = rrnHi;
   b.rrn_lo[r] = rrnLo;
   b.auth_code[r] = vals[F_AUTH_CODE]!;
-  b.flags[r] = st.state ? (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED : 0;
+  // A new row's flags are 0, its run and file the task's: written for a whole batch at the end of
+  // the task (scanBytes), where reused batches also get the flags' zeros.
+  if (st.state) {
+    b.flags[r] = (vals[F_FLAGS]! & FLAG_PERSISTED) | FLAG_CARRIED;
+    b.src_run[r] = vals[F_SRC_RUN]!;
+    b.src_file[r] = vals[F_SRC_FILE]!;
+  }
   // A side's columns of the other side are zero: in fresh (zeroed) batches they are left unwritten,
   // and their pages are never faulted in.
   if (st.writeAll || !journal) {
@@ -850,8 +856,6 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   b.business_date[r] = businessDate;
   b.expected[r] = expected;
   b.deadline[r] = deadline;
-  b.src_run[r] = st.state ? vals[F_SRC_RUN]! : st.runDay;
-  b.src_file[r] = st.state ? vals[F_SRC_FILE]! : st.fileNo;
   b.src_line[r] = st.state ? vals[F_SRC_LINE]! : recLine;
   b.src_offset[r] = st.base + recStart;
   b.merchant_ix[r] = merchantIx;
@@ -1355,6 +1359,13 @@ export function scanBytes(
     pos = carefulRecord(careful, pos);
   }
 
+  if (!task.state)
+    for (const b of outs) {
+      // What emitRow leaves to the end (every row of a batch is this task's).
+      if (reused) b.flags.fill(0, 0, b.length);
+      b.src_run.fill(task.runDay, 0, b.length);
+      b.src_file.fill(task.fileNo, 0, b.length);
+    }
   const batches = outs.map(sealBatch);
   const rows = st.rows;
   if (!task.state && !task.extras && rows >= 1000) {
