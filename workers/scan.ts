@@ -71,6 +71,7 @@ import {
   type RejectBatch,
 } from '../src/core/reject.js';
 import {
+  CLEARING_HEADER,
   type ColumnDef,
   columnsOf,
   F_AMOUNT,
@@ -98,6 +99,8 @@ import {
   F_TXN_TIME,
   F_TYPE,
   FIELD_COUNT,
+  JOURNAL_HEADER,
+  mapHeader,
   type Side,
   STATE_COLUMNS,
 } from '../src/core/schema.js';
@@ -255,8 +258,56 @@ function merchantIndexFor(m: MerchantTable): MerchantIndex {
  */
 let readBuffer = new Uint8Array(0);
 
+/** Whether this worker's scan code has been warmed up (warmScan). */
+let warmed = false;
+
+/**
+ * Before a worker's first scan: the standard journal and clearing layouts scanned once, from the
+ * row functions' warm-up records (scan-gen.ts warmLines) and a few records for the careful path, so
+ * that `emitRow` and `carefulRecord` have type feedback for both sides' branches before V8
+ * optimizes them in the first real chunk, which is of one side only (without it each was compiled
+ * again once the other side's rows came: bench/RESULTS.md, session 6). What it scans is dropped.
+ */
+function warmScan(task: ScanTask): void {
+  warmed = true;
+  for (const [side, header] of [
+    ['journal', JOURNAL_HEADER],
+    ['clearing', CLEARING_HEADER],
+  ] as const) {
+    const fields = mapHeader(side, [...header]).fields;
+    const lines = warmLinesFor(side, fields, false);
+    const text = new TextDecoder().decode(lines[0]!).replace(/\r?\n$/, '');
+    const careful = [
+      `"${text.replace(',', '""x,')}`, // an escaped quote: rejected or unescaped by the careful path
+      text.replace(/,[^,]*$/, ''), // a field short
+      `${text},extra`, // a field too many
+    ].map((l) => new TextEncoder().encode(`${l}\n`));
+    const all = [...lines, ...careful, ...lines];
+    const bytes = new Uint8Array(all.reduce((n, l) => n + l.length, 0));
+    let at = 0;
+    for (const l of all) {
+      bytes.set(l, at);
+      at += l.length;
+    }
+    const { runDay, partitions, grace, calendar, merchants } = task;
+    scanBytes(bytes, 0, bytes.length, {
+      chunk: 0,
+      side,
+      fields,
+      state: false,
+      fileNo: 0,
+      runDay,
+      partitions,
+      grace,
+      calendar,
+      merchants,
+    });
+  }
+}
+
 /** Piscina task: read the range (or take the inline bytes) and scan it. */
 export function scan(task: ScanTask): ScanResult {
+  if (!warmed) warmScan(task);
   let buf: Uint8Array;
   let start: number;
   let end: number;
