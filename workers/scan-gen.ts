@@ -376,8 +376,8 @@ export function compileRowParser(
  * before V8 optimizes it. A branch a file takes only now and then — a date or UTC offset the date
  * cache has not seen (the first record of every chunk), a rare enum value, a quoted field, a
  * negative amount — otherwise first runs in the optimized code, which then throws itself away
- * ("insufficient type feedback") and is compiled again: 4–6 times a worker and side in a 2M run,
- * 25–40 ms each. V8 allocates a function's feedback only after several calls, hence the rounds.
+ * ("insufficient type feedback") and is compiled again: 4–6 times in a 2M run (both workers and
+ * sides), 25–40 ms each. V8 allocates a function's feedback only after several calls, hence the rounds.
  */
 function warmUp(parse: RowParser, lines: Uint8Array[]): void {
   const vals = new Float64Array(VALS_LENGTH);
