@@ -8,7 +8,8 @@
  *   node dist/bench/read-blocks.js <journal.csv>
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { FIELD_COUNT, mapHeader } from '../src/core/schema.js';
+import { FIELD_COUNT } from '../src/core/schema.js';
+import { parseHeaderLine } from '../src/run/plan-file.js';
 import { rowParserFor } from '../workers/scan.js';
 import { newDateCache, VALS_LENGTH } from '../workers/scan-gen.js';
 
@@ -24,14 +25,7 @@ const fd = openSync(path, 'r');
 const head = new Uint8Array(4096);
 readSync(fd, head, 0, head.length, 0);
 const headerEnd = head.indexOf(10);
-const columns = mapHeader(
-  'journal',
-  new TextDecoder()
-    .decode(head.subarray(0, headerEnd))
-    .replace(/^\uFEFF/, '')
-    .replace(/\r$/, '')
-    .split(','),
-);
+const columns = parseHeaderLine(head.subarray(0, headerEnd), 'journal', path);
 const parse = rowParserFor('journal', columns.fields, false);
 const vals = new Float64Array(VALS_LENGTH);
 const ts = new Int32Array(FIELD_COUNT);

@@ -28,6 +28,7 @@ import {
   type Utf8Column,
   withRoom,
 } from '../src/core/batch.js';
+import { concatBytes } from '../src/core/byte-writer.js';
 import {
   CHANNEL_QR,
   FLAG_CARRIED,
@@ -282,13 +283,7 @@ function warmScan(task: ScanTask): void {
       text.replace(/,[^,]*$/, ''), // a field short
       `${text},extra`, // a field too many
     ].map((l) => new TextEncoder().encode(`${l}\n`));
-    const all = [...lines, ...careful, ...lines];
-    const bytes = new Uint8Array(all.reduce((n, l) => n + l.length, 0));
-    let at = 0;
-    for (const l of all) {
-      bytes.set(l, at);
-      at += l.length;
-    }
+    const bytes = concatBytes([...lines, ...careful, ...lines]);
     const { runDay, partitions, grace, calendar, merchants } = task;
     scanBytes(bytes, 0, bytes.length, {
       chunk: 0,

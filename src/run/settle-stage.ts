@@ -9,6 +9,7 @@ import type { JoinResult } from '../../workers/join.js';
 import type { OpenItemsTask } from '../../workers/open-items.js';
 import type { SettleResult, SettleTask } from '../../workers/settle.js';
 import { type RowBatch, transferList } from '../core/batch.js';
+import { concatBytes } from '../core/byte-writer.js';
 import { settleAll } from '../pool.js';
 import type { CreditSettlement } from '../window-checks.js';
 import type { RunContext } from './context.js';
@@ -60,13 +61,3 @@ export async function settle(
 
 /** The settle task's result, with its open items encoded as COPY binary tuples, in order. */
 export type Settled = SettleResult & { openItems: Uint8Array };
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
