@@ -105,6 +105,7 @@ import {
   type Side,
   STATE_COLUMNS,
 } from '../src/core/schema.js';
+import { validUtf8 } from '../src/core/utf8.js';
 import { COPY_KEY_WIDTH } from '../src/core/window-layout.js';
 import {
   compileRowParser,
@@ -454,40 +455,6 @@ function luhnOk(b: Uint8Array, s: number, e: number): boolean {
     dbl = !dbl;
   }
   return sum % 10 === 0;
-}
-
-/** Checks that b[s, e) is well-formed UTF-8. */
-export function validUtf8(b: Uint8Array, s: number, e: number): boolean {
-  let i = s;
-  while (i < e) {
-    const c = b[i]!;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) {
-      need = 1;
-      min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      min = 0x10000;
-    } else return false;
-    if (i + need >= e) return false;
-    let cp = c & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const cc = b[i + k];
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += need + 1;
-  }
-  return true;
 }
 
 interface FieldRules {
