@@ -21,6 +21,14 @@ export const R_UTF8 = 13;
 export const R_CURRENCY = 14;
 export const R_RESPONSE = 15;
 export const R_RANGE = 16;
+/** Profiles (DESIGN §3.4): not a decimal amount of the profile's places (or a fraction of a minor unit). */
+export const R_DECIMAL = 17;
+/** Profiles: the platform's merchant id has no alias in the merchants file. */
+export const R_NO_ALIAS = 18;
+/** Profiles: a fixed-width record shorter than its fields. */
+export const R_SHORT = 19;
+/** Profiles: bytes that are not GBK in a GBK file. */
+export const R_GBK = 20;
 
 /** Rejected rows of one scanned chunk, columnar. `column` is the file's column index or −1. */
 export interface RejectBatch {
@@ -72,6 +80,14 @@ export function describeReject(
       return `${col}response code must be 2 characters`;
     case R_RANGE:
       return `${col}value out of range`;
+    case R_DECIMAL:
+      return `${col}not a decimal amount in its places (or a fraction of a minor unit)`;
+    case R_NO_ALIAS:
+      return `${col}the merchant has no alias for this platform in the merchants file`;
+    case R_SHORT:
+      return `record of ${detail} bytes is shorter than its fields`;
+    case R_GBK:
+      return 'invalid GBK';
     default:
       return `rejected (reason ${reason})`;
   }

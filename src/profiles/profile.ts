@@ -1,0 +1,569 @@
+/**
+ * Input profiles (DESIGN §3.4): a declarative description of a real file layout (a WeChat Pay bill,
+ * an Alipay 业务明细, UnionPay's fixed-width ZM file, or a user's own) in terms of recon's columns
+ * (DESIGN §3.1, §3.2). This module reads and checks a profile; docs/profiles.md documents the
+ * format and each shipped profile.
+ *
+ * Vocabulary
+ * - source field: a value of the real file, named by its header (delimited layouts) or by the
+ *   profile (fixed-width layouts), e.g. 商户订单号.
+ * - target column: one of recon's columns of the profile's side, e.g. order_no.
+ * - platform id: a merchant number of the platform that wrote the file (WeChat 商户号, Alipay PID);
+ *   it maps to merchant_id through the merchants file's `aliases` column.
+ * - table: the lines that hold records, between what comes before (a title, `#` comments, a header)
+ *   and after (a summary, footer comments).
+ *
+ * A shipped profile is named (`wechat-trade-bill`) and lives in profiles/NAME.json; any other name
+ * is read as the path of a user's profile file. Every problem names the profile file and where in
+ * it (`columns.gross_minor.decimals`), so a user's profile can be fixed from the message alone.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseZone } from '../calendar.js';
+import { CLEARING_COLUMNS, JOURNAL_COLUMNS, type Side } from '../core/schema.js';
+import { UsageError } from '../errors.js';
+import { packagePath } from '../paths.js';
+
+/** The layout recon reads without a profile (DESIGN §3.1, §3.2). */
+export const OWN_FORMAT = 'recon';
+
+/** The profiles shipped in profiles/, by name. */
+export const SHIPPED_PROFILES = ['wechat-trade-bill', 'alipay-trade-bill', 'unionpay-zm'] as const;
+
+export type Encoding = 'utf-8' | 'gbk';
+
+/** Records as delimited text: fields split at `delimiter`, columns named by the header line. */
+export interface DelimitedLayout {
+  readonly kind: 'delimited';
+  readonly delimiter: string;
+  /**
+   * Taken off the start of a value when it is there (WeChat writes a backtick before every value).
+   * With a prefix, a delimiter separates values only when the prefix follows it, so a delimiter
+   * inside a value (a product name with a comma) does not split it.
+   */
+  readonly prefix: string;
+  /** Characters taken off both ends of a value (Alipay ends many values with a tab). */
+  readonly trim: string;
+}
+
+/** Records as fixed-width bytes (in the file's encoding), fields one after the other. */
+export interface FixedLayout {
+  readonly kind: 'fixed';
+  /** Bytes between two fields. */
+  readonly separator: number;
+  readonly fields: readonly { readonly name: string; readonly bytes: number }[];
+  /** Characters taken off both ends of a value (fields are padded with spaces). */
+  readonly trim: string;
+  /** A record may be longer than its fields (a later revision's extra fields); never shorter. */
+  readonly minBytes: number;
+}
+
+export type Layout = DelimitedLayout | FixedLayout;
+
+/** Where a target column's value comes from, and how it is converted. */
+export interface ColumnSource {
+  /** Source fields, the first whose value is not in `none` wins; or one field per record type. */
+  readonly from?: readonly string[] | Readonly<Record<string, string>>;
+  /** A value for every record, from the lines before the table: the first capture group of the first line that matches. */
+  readonly fromLine?: RegExp;
+  /** Values that stand for "no value" (WeChat writes 0 for a sub-merchant it does not have). */
+  readonly none: readonly string[];
+  /** A constant, or a keyword for a date (`run-date`, `expected`). */
+  readonly value?: string;
+  /** `gross - fee` (net_minor only). */
+  readonly derive?: 'gross - fee';
+  /** Enum targets: source text → target name. */
+  readonly map?: Readonly<Record<string, string>>;
+  /** Amounts: decimal major units with up to this many places (more only when they are zeros). */
+  readonly decimals?: number;
+  /**
+   * Amounts: a sign byte first, C (credit) or D (debit), and which of them is positive here (a fee
+   * the merchant pays is a debit, its settlement a credit); a space stands before a zero.
+   */
+  readonly signByte?: 'C+' | 'D+';
+  /** Amounts: the absolute value (refund rows that a file writes as negative). */
+  readonly abs?: boolean;
+  /** Times and dates: the pattern (YYYY MM DD hh mm ss and literal characters). */
+  readonly pattern?: string;
+  /** Times: the zone of a time written without one, minutes east of UTC. */
+  readonly zone?: number;
+  /** merchant_id: the value is a platform id, looked up in the merchants file's aliases. */
+  readonly alias?: boolean;
+}
+
+/** A control total: a figure the file states about its records, checked against what was read. */
+export interface Total {
+  /** Where the figure is: the summary (`summary`: the line after the table's end line, named by it) or a line matching `line`. */
+  readonly line?: RegExp;
+  /** Rows counted or summed: all, or those whose source field holds the given value. */
+  readonly where?: Readonly<Record<string, string>>;
+  /** The figure holding the row count: a summary name or a capture group number. */
+  readonly count?: string;
+  /** Figure (summary name or capture group) → source field whose values it sums. */
+  readonly sums: Readonly<Record<string, string>>;
+  /** Decimal places of the summed values (major units). */
+  readonly decimals: number;
+}
+
+export interface Profile {
+  readonly name: string;
+  readonly title: string;
+  /** Where it was read from, for messages. */
+  readonly file: string;
+  readonly side: Side;
+  readonly encoding: Encoding;
+  readonly container: 'plain' | 'zip';
+  /** container zip: the entry to read. */
+  readonly zipEntry?: RegExp;
+  /** The merchants file's alias namespace for this file's merchant ids. */
+  readonly platform?: string;
+  readonly lines: {
+    /** Lines before the table (or before its header): each must match one of these. */
+    readonly before: readonly RegExp[];
+    /** Delimited layouts: the header line. */
+    readonly header?: RegExp;
+    /** The table ends before the first line that matches. */
+    readonly end?: RegExp;
+    /** Lines after the table's end line: each must match one of these. */
+    readonly after: readonly RegExp[];
+  };
+  readonly layout: Layout;
+  readonly columns: Readonly<Record<string, ColumnSource>>;
+  readonly totals: readonly Total[];
+}
+
+/** A profile that cannot be used: names the file and the place in it. */
+export class ProfileError extends UsageError {
+  constructor(file: string, where: string, reason: string) {
+    super(`profile ${file}${where ? `, ${where}` : ''}: ${reason}`);
+    this.name = 'ProfileError';
+  }
+}
+
+/** The profile `nameOrPath` names: a shipped profile by name, else a user's profile file. */
+export function loadProfile(nameOrPath: string): Profile {
+  const shipped = (SHIPPED_PROFILES as readonly string[]).includes(nameOrPath);
+  const file = shipped ? packagePath(`profiles/${nameOrPath}.json`) : nameOrPath;
+  if (!shipped && !existsSync(file))
+    throw new UsageError(
+      `unknown format "${nameOrPath}": not a shipped profile (${[OWN_FORMAT, ...SHIPPED_PROFILES].join(', ')}) nor a profile file`,
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ProfileError(file, '', `cannot read it as JSON: ${(e as Error).message}`);
+  }
+  const profile = parseProfile(json, file);
+  if (shipped && profile.name !== nameOrPath)
+    throw new ProfileError(file, 'profile', `names "${profile.name}", not "${nameOrPath}"`);
+  return profile;
+}
+
+const TOP_KEYS = [
+  'profile',
+  'title',
+  'side',
+  'platform',
+  'encoding',
+  'container',
+  'zipEntry',
+  'lines',
+  'layout',
+  'columns',
+  'totals',
+  'notes',
+];
+
+/** Checks a profile's JSON and builds the Profile; `file` names it in messages. */
+export function parseProfile(json: unknown, file: string): Profile {
+  const fail = (where: string, reason: string): never => {
+    throw new ProfileError(file, where, reason);
+  };
+  const top = object(json, '', fail);
+  keysIn(top, TOP_KEYS, '', fail);
+  const name = text(top.profile, 'profile', fail);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail('profile', 'a name of lower-case letters, digits and dashes');
+  if (name === OWN_FORMAT) fail('profile', `"${OWN_FORMAT}" names recon's own layout`);
+  const title = text(top.title, 'title', fail);
+  const side = oneOf(top.side, ['journal', 'clearing'] as const, 'side', fail);
+  const encoding =
+    top.encoding === undefined ? 'utf-8' : oneOf(top.encoding, ['utf-8', 'gbk'] as const, 'encoding', fail);
+  const container =
+    top.container === undefined ? 'plain' : oneOf(top.container, ['plain', 'zip'] as const, 'container', fail);
+  let zipEntry: RegExp | undefined;
+  if (container === 'zip') zipEntry = regex(top.zipEntry, 'zipEntry', fail);
+  else if (top.zipEntry !== undefined) fail('zipEntry', 'only with "container": "zip"');
+  let platform: string | undefined;
+  if (top.platform !== undefined) {
+    platform = text(top.platform, 'platform', fail);
+    if (!/^[a-z][a-z0-9_-]*$/.test(platform)) fail('platform', 'a name of lower-case letters, digits, _ and -');
+  }
+
+  const layout = parseLayout(top.layout, fail);
+  const lo = object(top.lines ?? {}, 'lines', fail);
+  keysIn(lo, ['before', 'header', 'end', 'after'], 'lines', fail);
+  const lines = {
+    before: regexList(lo.before, 'lines.before', fail),
+    ...(lo.header !== undefined ? { header: regex(lo.header, 'lines.header', fail) } : {}),
+    ...(lo.end !== undefined ? { end: regex(lo.end, 'lines.end', fail) } : {}),
+    after: regexList(lo.after, 'lines.after', fail),
+  };
+  if (layout.kind === 'delimited' && lines.header === undefined)
+    fail('lines.header', 'a delimited layout names its columns in a header line: give its pattern');
+  if (layout.kind === 'fixed' && lines.header !== undefined)
+    fail('lines.header', 'a fixed-width layout names its fields in the profile, not in a header line');
+  if (lines.after.length > 0 && lines.end === undefined) fail('lines.after', 'only with lines.end');
+
+  const named = layout.kind === 'fixed' ? new Set(layout.fields.map((f) => f.name)) : null;
+  const columns = parseColumns(top.columns, side, named, platform, fail);
+  for (const [target, src] of Object.entries(columns))
+    if (src.fromLine !== undefined && lines.before.length === 0)
+      fail(`columns.${target}.fromLine`, 'reads a line before the table: give lines.before');
+  const totals = parseTotals(top.totals, lines.end !== undefined, named, fail);
+  return {
+    name,
+    title,
+    file,
+    side,
+    encoding,
+    container,
+    ...(zipEntry ? { zipEntry } : {}),
+    ...(platform !== undefined ? { platform } : {}),
+    lines,
+    layout,
+    columns,
+    totals,
+  };
+}
+
+type Fail = (where: string, reason: string) => never;
+
+function parseLayout(v: unknown, fail: Fail): Layout {
+  const o = object(v, 'layout', fail);
+  const kind = oneOf(o.kind, ['delimited', 'fixed'] as const, 'layout.kind', fail);
+  const trim = o.trim === undefined ? (kind === 'fixed' ? ' ' : '') : text(o.trim, 'layout.trim', fail, true);
+  if (kind === 'delimited') {
+    keysIn(o, ['kind', 'delimiter', 'prefix', 'trim'], 'layout', fail);
+    const delimiter = o.delimiter === undefined ? ',' : text(o.delimiter, 'layout.delimiter', fail);
+    if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) fail('layout.delimiter', 'one ASCII character');
+    const prefix = o.prefix === undefined ? '' : text(o.prefix, 'layout.prefix', fail);
+    if (prefix.length > 1 || (prefix.length === 1 && prefix.charCodeAt(0) >= 0x80))
+      fail('layout.prefix', 'one ASCII character, or none');
+    return { kind, delimiter, prefix, trim: asciiSet(trim, 'layout.trim', fail) };
+  }
+  keysIn(o, ['kind', 'separator', 'fields', 'trim', 'minBytes'], 'layout', fail);
+  const separator = o.separator === undefined ? 0 : int(o.separator, 'layout.separator', 0, 16, fail);
+  if (!Array.isArray(o.fields) || o.fields.length === 0)
+    fail('layout.fields', 'a list of [name, bytes] pairs, in the order of the record');
+  const seen = new Set<string>();
+  const fields = (o.fields as unknown[]).map((f, i) => {
+    const where = `layout.fields[${i}]`;
+    if (!Array.isArray(f) || f.length !== 2) return fail(where, 'a [name, bytes] pair');
+    const fieldName = text(f[0], where, fail);
+    if (seen.has(fieldName)) fail(where, `"${fieldName}" is named twice`);
+    seen.add(fieldName);
+    return { name: fieldName, bytes: int(f[1], where, 1, 4096, fail) };
+  });
+  const full = fields.reduce((s, f) => s + f.bytes, 0) + separator * (fields.length - 1);
+  const minBytes = o.minBytes === undefined ? full : int(o.minBytes, 'layout.minBytes', 1, full, fail);
+  return { kind, separator, fields, trim: asciiSet(trim, 'layout.trim', fail), minBytes };
+}
+
+/** Target columns by side, with what kind of value each takes. */
+type TargetKind = 'id' | 'enum' | 'time' | 'date' | 'amount' | 'currency' | 'response';
+
+function targetKind(name: string): TargetKind {
+  switch (name) {
+    case 'txn_type':
+    case 'record_type':
+    case 'channel':
+    case 'status':
+      return 'enum';
+    case 'txn_time':
+      return 'time';
+    case 'clearing_date':
+    case 'settle_date':
+      return 'date';
+    case 'amount_minor':
+    case 'gross_minor':
+    case 'fee_minor':
+    case 'net_minor':
+      return 'amount';
+    case 'currency':
+      return 'currency';
+    case 'response_code':
+      return 'response';
+    default:
+      return 'id';
+  }
+}
+
+/** The names an enum target column takes (DESIGN §3.1, §3.2). */
+function enumNames(side: Side, name: string): readonly string[] {
+  const def = (side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS).find((c) => c.name === name);
+  if (!def?.enumCodes || !def.enumNames) throw new Error(`internal: ${name} is not an enum column`);
+  return def.enumCodes.map((c) => def.enumNames![c]!);
+}
+
+/** Target columns a profile must fill (the rest may stay empty where DESIGN §3 allows it). */
+const REQUIRED: Record<Side, readonly string[]> = {
+  journal: ['merchant_id', 'txn_type', 'channel', 'txn_time', 'amount_minor', 'currency', 'response_code'],
+  clearing: [
+    'record_type',
+    'merchant_id',
+    'txn_time',
+    'clearing_date',
+    'settle_date',
+    'gross_minor',
+    'fee_minor',
+    'net_minor',
+    'currency',
+    'status',
+  ],
+};
+
+const SOURCE_KEYS = [
+  'from',
+  'fromLine',
+  'none',
+  'value',
+  'derive',
+  'map',
+  'decimals',
+  'signByte',
+  'abs',
+  'pattern',
+  'zone',
+  'alias',
+];
+
+function parseColumns(
+  v: unknown,
+  side: Side,
+  named: Set<string> | null,
+  platform: string | undefined,
+  fail: Fail,
+): Record<string, ColumnSource> {
+  const o = object(v, 'columns', fail);
+  const targets = (side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS).map((c) => c.name);
+  const out: Record<string, ColumnSource> = {};
+  for (const [target, spec] of Object.entries(o)) {
+    const where = `columns.${target}`;
+    if (!targets.includes(target)) fail(where, `not a ${side} column (${targets.join(', ')})`);
+    out[target] = parseSource(spec, target, side, named, platform, where, fail);
+  }
+  for (const target of REQUIRED[side])
+    if (!(target in out)) fail(`columns.${target}`, 'missing: every record needs it');
+  const typeColumn = side === 'journal' ? 'txn_type' : 'record_type';
+  for (const [target, src] of Object.entries(out)) {
+    if (src.from && !Array.isArray(src.from)) {
+      const byType = src.from as Record<string, string>;
+      const types = enumNames(side, typeColumn);
+      for (const t of Object.keys(byType))
+        if (!types.includes(t)) fail(`columns.${target}.from`, `"${t}" is not a ${typeColumn} (${types.join(', ')})`);
+      if (target === typeColumn) fail(`columns.${target}.from`, 'the record type itself comes from one field');
+    }
+  }
+  return out;
+}
+
+function parseSource(
+  v: unknown,
+  target: string,
+  side: Side,
+  named: Set<string> | null,
+  platform: string | undefined,
+  where: string,
+  fail: Fail,
+): ColumnSource {
+  const o = object(v, where, fail);
+  keysIn(o, SOURCE_KEYS, where, fail);
+  const kind = targetKind(target);
+  const ways = ['from', 'fromLine', 'value', 'derive'].filter((k) => o[k] !== undefined);
+  if (ways.length !== 1) fail(where, 'exactly one of "from", "fromLine", "value" or "derive"');
+  let from: readonly string[] | Record<string, string> | undefined;
+  if (o.from !== undefined) {
+    if (typeof o.from === 'string') from = [o.from];
+    else if (Array.isArray(o.from)) from = o.from.map((f, i) => text(f, `${where}.from[${i}]`, fail));
+    else {
+      const byType = object(o.from, `${where}.from`, fail);
+      from = Object.fromEntries(Object.entries(byType).map(([t, f]) => [t, text(f, `${where}.from.${t}`, fail)]));
+    }
+    const names = Array.isArray(from) ? from : Object.values(from);
+    if (names.length === 0) fail(`${where}.from`, 'at least one source field');
+    if (named)
+      for (const n of names) if (!named.has(n)) fail(`${where}.from`, `"${n}" is not a field of layout.fields`);
+  }
+  if (o.fromLine !== undefined) {
+    const re = regex(o.fromLine, `${where}.fromLine`, fail);
+    if (new RegExp(`${re.source}|`, 'u').exec('')!.length < 2)
+      fail(`${where}.fromLine`, 'a pattern with a capture group');
+    if (target !== 'merchant_id') fail(`${where}.fromLine`, 'only for merchant_id (a bill of one account)');
+  }
+  const none = o.none === undefined ? [] : stringList(o.none, `${where}.none`, fail);
+  const out: { -readonly [K in keyof ColumnSource]: ColumnSource[K] } = { none };
+  if (from) out.from = from;
+  if (o.fromLine !== undefined) out.fromLine = regex(o.fromLine, `${where}.fromLine`, fail);
+
+  if (o.derive !== undefined) {
+    if (target !== 'net_minor' || o.derive !== 'gross - fee')
+      fail(`${where}.derive`, 'only "gross - fee", for net_minor');
+    out.derive = 'gross - fee';
+  }
+  if (o.value !== undefined) {
+    const value = text(o.value, `${where}.value`, fail, true);
+    if (kind === 'enum' && !enumNames(side, target).includes(value))
+      fail(`${where}.value`, `"${value}" is not a ${target} (${enumNames(side, target).join(', ')})`);
+    if (kind === 'date' && !['run-date', 'expected'].includes(value))
+      fail(
+        `${where}.value`,
+        'a date column takes "run-date" (the date the run loads the file for) or "expected" (settle_date: the expected settle date under the merchant\'s cycle)',
+      );
+    if (value === 'expected' && target !== 'settle_date') fail(`${where}.value`, '"expected" is for settle_date only');
+    if (kind === 'time' || kind === 'amount' || (kind === 'id' && target !== 'merchant_id' && target !== 'terminal_id'))
+      fail(`${where}.value`, `${target} cannot be a constant`);
+    out.value = value;
+  }
+  if (o.map !== undefined) {
+    if (kind !== 'enum' && kind !== 'currency') fail(`${where}.map`, 'only for enum columns and currency');
+    const m = object(o.map, `${where}.map`, fail);
+    const allowed = kind === 'enum' ? enumNames(side, target) : null;
+    out.map = Object.fromEntries(
+      Object.entries(m).map(([k, t]) => {
+        const tv = text(t, `${where}.map.${k}`, fail);
+        if (allowed && !allowed.includes(tv))
+          fail(`${where}.map.${k}`, `"${tv}" is not a ${target} (${allowed.join(', ')})`);
+        if (!allowed && !/^[A-Z]{3}$/.test(tv)) fail(`${where}.map.${k}`, 'an ISO 4217 code such as CNY');
+        return [k, tv];
+      }),
+    );
+  } else if (kind === 'enum' && o.from !== undefined) fail(where, `"map": the source values of each ${target}`);
+  if (o.decimals !== undefined || o.signByte !== undefined || o.abs !== undefined) {
+    if (kind !== 'amount') fail(where, '"decimals", "signByte" and "abs" are for amounts');
+  }
+  if (kind === 'amount' && o.from !== undefined) {
+    if (o.signByte !== undefined && o.abs !== undefined) fail(where, '"signByte" or "abs", not both');
+    out.decimals = o.decimals === undefined ? 0 : int(o.decimals, `${where}.decimals`, 0, 4, fail);
+    if (o.signByte !== undefined) out.signByte = oneOf(o.signByte, ['C+', 'D+'] as const, `${where}.signByte`, fail);
+    if (o.abs !== undefined) out.abs = bool(o.abs, `${where}.abs`, fail);
+  }
+  if (o.pattern !== undefined || o.zone !== undefined) {
+    if (kind !== 'time' && kind !== 'date') fail(where, '"pattern" and "zone" are for times and dates');
+  }
+  if ((kind === 'time' || kind === 'date') && o.from !== undefined) {
+    const pattern = text(o.pattern, `${where}.pattern`, fail);
+    const tokens = kind === 'time' ? ['MM', 'DD', 'hh', 'mm', 'ss'] : ['MM', 'DD'];
+    for (const t of tokens) if (!pattern.includes(t)) fail(`${where}.pattern`, `has no ${t}`);
+    if (kind === 'date' && !pattern.includes('YYYY')) fail(`${where}.pattern`, 'has no YYYY');
+    out.pattern = pattern;
+    if (kind === 'time') {
+      const zone = typeof o.zone === 'string' ? parseZone(o.zone) : Number.NaN;
+      if (Number.isNaN(zone)) fail(`${where}.zone`, 'the UTC offset of the times, such as "+08:00"');
+      out.zone = zone;
+    }
+  }
+  if (o.alias !== undefined) {
+    if (target !== 'merchant_id') fail(`${where}.alias`, 'only for merchant_id');
+    out.alias = bool(o.alias, `${where}.alias`, fail);
+    if (out.alias && platform === undefined)
+      fail(`${where}.alias`, 'needs the profile\'s "platform" (the alias namespace)');
+  }
+  return out;
+}
+
+function parseTotals(v: unknown, hasEnd: boolean, named: Set<string> | null, fail: Fail): Total[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return fail('totals', 'a list of control totals');
+  return v.map((t, i) => {
+    const where = `totals[${i}]`;
+    const o = object(t, where, fail);
+    keysIn(o, ['line', 'summary', 'where', 'count', 'sums', 'decimals'], where, fail);
+    if ((o.line === undefined) === (o.summary === undefined))
+      fail(where, 'either "line" (a pattern) or "summary": true');
+    if (o.summary !== undefined && (o.summary !== true || !hasEnd))
+      fail(`${where}.summary`, "true, with lines.end naming the summary's header line");
+    const whereRows =
+      o.where === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(object(o.where, `${where}.where`, fail)).map(([k, x]) => [
+              k,
+              text(x, `${where}.where.${k}`, fail, true),
+            ]),
+          );
+    if (whereRows && named)
+      for (const k of Object.keys(whereRows)) if (!named.has(k)) fail(`${where}.where`, `"${k}" is not a field`);
+    const sums = Object.fromEntries(
+      Object.entries(object(o.sums ?? {}, `${where}.sums`, fail)).map(([k, x]) => [
+        k,
+        text(x, `${where}.sums.${k}`, fail),
+      ]),
+    );
+    if (o.count === undefined && Object.keys(sums).length === 0) fail(where, 'checks nothing: give "count" or "sums"');
+    return {
+      ...(o.line !== undefined ? { line: regex(o.line, `${where}.line`, fail) } : {}),
+      ...(whereRows ? { where: whereRows } : {}),
+      ...(o.count !== undefined ? { count: String(o.count) } : {}),
+      sums,
+      decimals: o.decimals === undefined ? 2 : int(o.decimals, `${where}.decimals`, 0, 6, fail),
+    };
+  });
+}
+
+function object(v: unknown, where: string, fail: Fail): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(where, 'a JSON object');
+  return v as Record<string, unknown>;
+}
+
+function keysIn(o: Record<string, unknown>, keys: readonly string[], where: string, fail: Fail): void {
+  for (const k of Object.keys(o))
+    if (!keys.includes(k)) fail(where ? `${where}.${k}` : k, `unknown key (known: ${keys.join(', ')})`);
+}
+
+function text(v: unknown, where: string, fail: Fail, allowEmpty = false): string {
+  if (typeof v !== 'string' || (!allowEmpty && v === ''))
+    return fail(where, allowEmpty ? 'a string' : 'a non-empty string');
+  return v;
+}
+
+function stringList(v: unknown, where: string, fail: Fail): string[] {
+  if (!Array.isArray(v)) return fail(where, 'a list of strings');
+  return v.map((x, i) => text(x, `${where}[${i}]`, fail, true));
+}
+
+function oneOf<T extends string>(v: unknown, options: readonly T[], where: string, fail: Fail): T {
+  if (typeof v !== 'string' || !(options as readonly string[]).includes(v))
+    return fail(where, `one of ${options.join(', ')}`);
+  return v as T;
+}
+
+function int(v: unknown, where: string, min: number, max: number, fail: Fail): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    return fail(where, `an integer ${min}..${max}`);
+  return v;
+}
+
+function bool(v: unknown, where: string, fail: Fail): boolean {
+  if (typeof v !== 'boolean') return fail(where, 'true or false');
+  return v;
+}
+
+function regex(v: unknown, where: string, fail: Fail): RegExp {
+  const s = text(v, where, fail);
+  try {
+    return new RegExp(s, 'u');
+  } catch (e) {
+    return fail(where, `not a regular expression: ${(e as Error).message}`);
+  }
+}
+
+function regexList(v: unknown, where: string, fail: Fail): RegExp[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) return fail(where, 'a list of patterns');
+  return v.map((x, i) => regex(x, `${where}[${i}]`, fail));
+}
+
+function asciiSet(s: string, where: string, fail: Fail): string {
+  for (const c of s) if (c.charCodeAt(0) >= 0x80) fail(where, 'ASCII characters only');
+  return s;
+}
