@@ -1,7 +1,9 @@
 /**
  * Reads the merchants reference file (DESIGN §3.3): `merchant_id, cycle (T1|D1|T0), mdr_bps,
- * fee_cap_minor`. Reference data must be right, so a bad line fails the run with file, line and
- * column instead of being quarantined.
+ * fee_cap_minor`, and optionally `aliases`: the merchant's numbers at payment platforms, for bills
+ * read through a profile (DESIGN §3.4), as `platform:number` pairs separated by `;`
+ * (`wechat:1900000001;alipay:2088000000000001`). Reference data must be right, so a bad line fails
+ * the run with file, line and column instead of being quarantined.
  */
 import { readFileSync } from 'node:fs';
 import { CYCLE_D1, CYCLE_T0, CYCLE_T1 } from './core/dates.js';
@@ -9,7 +11,7 @@ import type { MerchantTable } from './core/merchants.js';
 import { InputError } from './errors.js';
 import { CsvSyntaxError, parseSmallCsv } from './small-csv.js';
 
-const COLUMNS = ['merchant_id', 'cycle', 'mdr_bps', 'fee_cap_minor'] as const;
+const COLUMNS = ['merchant_id', 'cycle', 'mdr_bps', 'fee_cap_minor', 'aliases'] as const;
 const CYCLES: Record<string, number> = { T1: CYCLE_T1, D1: CYCLE_D1, T0: CYCLE_T0 };
 
 export function parseMerchants(text: string, file: string): MerchantTable {
@@ -36,6 +38,11 @@ export function parseMerchants(text: string, file: string): MerchantTable {
   const mdrBps = new Int32Array(n).fill(-1);
   const feeCap = new Float64Array(n).fill(-1);
   const seen = new Set<string>();
+  const platforms: string[] = [];
+  const aliasPlatform: number[] = [];
+  const aliasId: number[] = [];
+  const aliasMerchant: number[] = [];
+  const aliasLine = new Map<string, number>();
   records.forEach((r, i) => {
     if (r.fields.length !== header.fields.length)
       throw new InputError(file, `expected ${header.fields.length} fields, found ${r.fields.length}`, r.line);
@@ -66,9 +73,40 @@ export function parseMerchants(text: string, file: string): MerchantTable {
         );
       feeCap[i] = Number(cap);
     }
+    for (const pair of get('aliases').split(';')) {
+      const alias = pair.trim();
+      if (alias === '') continue;
+      const m = /^([a-z][a-z0-9_-]*):(\d{1,16})$/.exec(alias);
+      if (!m)
+        throw new InputError(
+          file,
+          `aliases must be platform:number pairs separated by ";" (wechat:1900000001), found "${alias}"`,
+          r.line,
+          'aliases',
+        );
+      const key = `${m[1]}:${Number(m[2])}`;
+      const before = aliasLine.get(key);
+      if (before !== undefined)
+        throw new InputError(file, `alias ${alias} is also given on line ${before}`, r.line, 'aliases');
+      aliasLine.set(key, r.line);
+      let p = platforms.indexOf(m[1]!);
+      if (p < 0) p = platforms.push(m[1]!) - 1;
+      if (p > 255) throw new InputError(file, 'more than 256 alias platforms', r.line, 'aliases');
+      aliasPlatform.push(p);
+      aliasId.push(Number(m[2]));
+      aliasMerchant.push(i);
+    }
     ids[i] = Number(id);
   });
-  return { count: n, ids, cycle, mdrBps, feeCap };
+  const table: MerchantTable = { count: n, ids, cycle, mdrBps, feeCap };
+  if (aliasId.length > 0)
+    table.aliases = {
+      platforms,
+      platform: Uint8Array.from(aliasPlatform),
+      id: Float64Array.from(aliasId),
+      merchant: Int32Array.from(aliasMerchant),
+    };
+  return table;
 }
 
 export function loadMerchants(file: string): MerchantTable {

@@ -13,6 +13,27 @@ export interface MerchantTable {
   mdrBps: Int32Array;
   /** Fee cap in minor units, −1 when none. */
   feeCap: Float64Array;
+  /**
+   * The merchants' numbers at payment platforms (the file's optional `aliases` column, DESIGN §3.4),
+   * for files read through a profile: per alias its platform (an index into `aliasPlatforms`), the
+   * platform's number for the merchant, and the merchant's index. Absent when no merchant has one.
+   */
+  aliases?: {
+    platforms: string[];
+    platform: Uint8Array;
+    id: Float64Array;
+    merchant: Int32Array;
+  };
+}
+
+/** A platform's merchant numbers → merchant_id, from the table's aliases (empty when it has none). */
+export function aliasesFor(table: MerchantTable, platform: string): Map<number, number> {
+  const out = new Map<number, number>();
+  const a = table.aliases;
+  if (!a) return out;
+  const p = a.platforms.indexOf(platform);
+  for (let i = 0; i < a.id.length; i++) if (a.platform[i] === p) out.set(a.id[i]!, table.ids[a.merchant[i]!]!);
+  return out;
 }
 
 export function emptyMerchants(): MerchantTable {

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { TYPE_NAMES } from '../../src/core/codes.js';
 import { daysFromCivil, MS_PER_DAY, parseIsoDate } from '../../src/core/dates.js';
 import { encodeGbk, validGbk } from '../../src/core/gbk.js';
+import { aliasesFor } from '../../src/core/merchants.js';
 import { alnumText, digitsText, packAlnum } from '../../src/core/packed.js';
 import { planRecords, readRecord, rejectOf } from '../../src/core/profile-record.js';
 import { R_DECIMAL, R_EMPTY, R_ENUM, R_FIELD_COUNT, R_NO_ALIAS, R_SHORT } from '../../src/core/reject.js';
@@ -32,6 +33,8 @@ import {
   F_TYPE,
   FIELD_COUNT,
 } from '../../src/core/schema.js';
+import { InputError } from '../../src/errors.js';
+import { parseMerchants } from '../../src/merchants-file.js';
 import { packagePath } from '../../src/paths.js';
 import { frameHead, frameTail, minorUnits, readFigures } from '../../src/profiles/frame.js';
 import { loadProfile, type Profile, ProfileError, parseProfile, SHIPPED_PROFILES } from '../../src/profiles/profile.js';
@@ -497,6 +500,39 @@ describe('profiles', () => {
       [5, '交易类型', R_ENUM],
     ]);
     expect(figures).toEqual([]);
+  });
+
+  it("maps platform merchant numbers to merchant_id through the merchants file's aliases column", () => {
+    const table = parseMerchants(
+      [
+        'merchant_id,cycle,mdr_bps,fee_cap_minor,aliases',
+        '898000310085409,T1,60,,wechat:1900000001;alipay:2088000000000001',
+        '898000310703812,D1,,, wechat:1900000109 ',
+        '898000310000001,T1,,,',
+      ].join('\n'),
+      'merchants.csv',
+    );
+    expect([...aliasesFor(table, 'wechat')]).toEqual([
+      [1900000001, 898000310085409],
+      [1900000109, 898000310703812],
+    ]);
+    expect([...aliasesFor(table, 'alipay')]).toEqual([[2088000000000001, 898000310085409]]);
+    expect(aliasesFor(table, 'unionpay').size).toBe(0);
+    const bad = (aliases: string): string => {
+      try {
+        parseMerchants(
+          `merchant_id,cycle,aliases\n898000310085409,T1,wechat:1\n898000310703812,T1,${aliases}\n`,
+          'm.csv',
+        );
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(bad('wechat:01')).toBe('m.csv, line 3, column aliases: alias wechat:01 is also given on line 2');
+    expect(bad('WeChat:2')).toMatch(/^m\.csv, line 3, column aliases: aliases must be platform:number pairs/);
+    expect(bad('wechat:12345678901234567')).toMatch(/found "wechat:12345678901234567"$/);
   });
 
   it('converts amounts exactly, refusing a fraction of a minor unit', () => {
