@@ -19,6 +19,10 @@ export interface RunOptions {
   merchants?: string | undefined;
   /** Calendar file; default: the shipped mainland-China calendar. */
   calendar?: string | undefined;
+  /** Layout of the journal files: `recon` (DESIGN §3.1) or a profile (DESIGN §3.4, docs/profiles.md). Default `recon`. */
+  journalFormat?: string;
+  /** Layout of the clearing files: `recon` (DESIGN §3.2) or a profile. Default `recon`. */
+  clearingFormat?: string;
   /** Worker threads of the pool. Default: the machine's available parallelism. */
   workers?: number;
   /** Working days after the expected settle date before an open item ages. Default 1. */
@@ -59,6 +63,8 @@ export interface FilledRunOptions {
   readonly clearing: readonly string[];
   readonly merchants: string | undefined;
   readonly calendar: string | undefined;
+  readonly journalFormat: string;
+  readonly clearingFormat: string;
   readonly workers: number;
   readonly grace: number;
   readonly force: boolean;
@@ -83,6 +89,7 @@ export const RUN_DEFAULTS = Object.freeze({
   partitions: 16,
   chunkBytes: 16 << 20,
   memory: '2g',
+  format: 'recon',
 });
 
 /** "2g", "1.5G", "512m", "64k" or a byte count, as bytes. */
@@ -134,6 +141,8 @@ export function fillRunOptions(o: RunOptions): FilledRunOptions {
     clearing,
     merchants: o.merchants,
     calendar: o.calendar,
+    journalFormat: o.journalFormat ?? RUN_DEFAULTS.format,
+    clearingFormat: o.clearingFormat ?? RUN_DEFAULTS.format,
     workers: integer('--workers', o.workers ?? availableParallelism(), 1, 256),
     grace: integer('--grace', o.grace ?? RUN_DEFAULTS.grace, 0, 30),
     force: o.force ?? RUN_DEFAULTS.force,

@@ -20,12 +20,12 @@ import type { CalendarSpec } from '../src/core/dates.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import type { Side } from '../src/core/schema.js';
 import { INPUT_CHANGED } from '../src/core/worker-errors.js';
-import { readBackExtras } from './scan.js';
+import { type ProfileSource, readBackExtras } from './scan.js';
 
 /** Where one side's rows were read from by this run. */
 export interface RowSources {
   /** The input files of the side, by their number in the run. */
-  files: { fileNo: number; path: string; fields: readonly number[] }[];
+  files: { fileNo: number; path: string; fields: readonly number[]; profile?: ProfileSource }[];
   /** The open-item store's rows of the side as this run read them (shared memory), with their header. */
   store: { bytes: Uint8Array; fields: readonly number[] } | null;
 }
@@ -74,6 +74,7 @@ export function readExtras(
     let lines: LineBuffer;
     let fields: readonly number[];
     let where: string;
+    let profile: ProfileSource | undefined;
     if (carried) {
       if (sources.store === null) throw new Error(`internal: a carried ${side} row without the open-item store's rows`);
       lines = linesInMemory(B, group, sources.store.bytes);
@@ -85,8 +86,18 @@ export function readExtras(
       lines = linesInFile(B, group, file.path);
       fields = file.fields;
       where = file.path;
+      profile = file.profile;
     }
-    const task = { ...ctx, chunk: 0, side, fields, state: carried, fileNo: 0, partitions: 1 };
+    const task = {
+      ...ctx,
+      chunk: 0,
+      side,
+      fields,
+      state: carried,
+      fileNo: 0,
+      partitions: 1,
+      ...(profile ? { profile } : {}),
+    };
     const bad = readBackExtras(lines.bytes, lines.length, task, B, group, out);
     if (bad >= 0)
       throw new Error(`${where} ${INPUT_CHANGED}: line ${B.src_line[group[bad]!]} is not the row the run scanned`);

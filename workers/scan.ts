@@ -50,8 +50,9 @@ import {
 import { HASH_SEED, hashBytes, lowerBound, partitionOf } from '../src/core/hash.js';
 import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
-import { MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
+import { aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
+import { type PlanContext, planRecords, type RecordPlan, readRecord, rejectOf } from '../src/core/profile-record.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -107,6 +108,7 @@ import {
 } from '../src/core/schema.js';
 import { validUtf8 } from '../src/core/utf8.js';
 import { COPY_KEY_WIDTH } from '../src/core/window-layout.js';
+import type { Profile } from '../src/profiles/profile.js';
 import {
   compileRowParser,
   type DateCache,
@@ -169,6 +171,15 @@ export interface ScanTask {
    * hashes the bytes for the file's fingerprint and sends the buffer out again with a later range.
    */
   readInto?: Uint8Array;
+  /** A file read through a profile (DESIGN §3.4): its records are read by the profile (`fields` is unused). */
+  profile?: ProfileSource;
+}
+
+/** What a profile's records need: the profile, the file's header names, the lines before its table. */
+export interface ProfileSource {
+  profile: Profile;
+  header: string[] | null;
+  before: string[];
 }
 
 /**
@@ -719,6 +730,8 @@ class Emitter {
   readonly identity = new Int32Array(2);
   /** Whether every column is written: batches reused from an earlier task hold its rows' values. */
   writeAll = false;
+  /** A profile's settle_date is the expected settle date under the merchant's cycle (emitRow sets it). */
+  settleExpected = false;
 
   constructor(
     task: Omit<ScanTask, 'source'>,
@@ -800,6 +813,7 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   const cycle = merchantIx >= 0 ? st.cycles[merchantIx]! : CYCLE_T1;
   const expected = cal.expectedSettle(businessDate, cycle);
   const deadline = cal.deadline(expected, st.grace);
+  if (st.settleExpected) vals[F_SETTLE_DATE] = expected;
   if (businessDate < st.firstBusinessDate) st.firstBusinessDate = businessDate;
   if (deadline > st.lastDeadline) st.lastDeadline = deadline;
   if (!journal && vals[F_STATUS] !== STATUS_REJECTED && vals[F_SETTLE_DATE]! > st.lastSettle)
@@ -941,6 +955,7 @@ export function readBackExtras(
   rows: Int32Array,
   out: ExtraColumns,
 ): number {
+  if (task.profile !== undefined) return readBackProfileExtras(lines, length, task, task.profile, B, rows, out);
   const fast = rowParserFor(task.side, task.fields, task.state);
   const vals = new Float64Array(VALS_LENGTH);
   const ts = new Int32Array(FIELD_COUNT);
@@ -973,6 +988,44 @@ export function readBackExtras(
       appendExtras(out, one.extras!);
     }
     pos = lineEnd;
+  }
+  return -1;
+}
+
+/** readBackExtras for the lines of a profile's file: each read by the profile again. */
+function readBackProfileExtras(
+  lines: Uint8Array,
+  length: number,
+  task: Omit<ScanTask, 'source'>,
+  src: ProfileSource,
+  B: RowBatch,
+  rows: Int32Array,
+  out: ExtraColumns,
+): number {
+  const { plan, ctx } = profilePlan(src, task);
+  const vals = new Float64Array(VALS_LENGTH);
+  const ts = new Int32Array(FIELD_COUNT);
+  const te = new Int32Array(FIELD_COUNT);
+  const pan = new Uint8Array(24);
+  let pos = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    let nl = lines.indexOf(NL, pos);
+    if (nl < 0 || nl >= length) nl = length;
+    const e = nl > pos && lines[nl - 1] === CR ? nl - 1 : nl;
+    vals.fill(0);
+    if (
+      readRecord(plan, lines, pos, e, vals, ts, te, ctx) !== 0 ||
+      vals[F_MERCHANT_ID] !== B.merchant_id[i] ||
+      vals[F_STAN] !== B.stan[i] ||
+      vals[F_AMOUNT] !== getI64(B.amount, i)
+    )
+      return k;
+    // The card number as the scan stored it (masked when full): a copy, so the line stays as read.
+    const n = Math.min(te[F_PAN]! - ts[F_PAN]!, pan.length);
+    pan.set(lines.subarray(ts[F_PAN]!, ts[F_PAN]! + n));
+    appendExtraRow(out, vals, pan, 0, n);
+    pos = nl + 1;
   }
   return -1;
 }
@@ -1184,7 +1237,8 @@ function carefulRecord(cs: Careful, pos: number): number {
         reason = packReason(vals[f]!);
         break;
       case F_TERMINAL_ID:
-        vals[f] = n === 0 ? -2 : n !== 8 ? -3 : packAlnum(src, s, e);
+        // Empty only in the open-item store: a row read through a profile may have no terminal.
+        vals[f] = n === 0 ? (st.state ? 0 : -2) : n !== 8 ? -3 : packAlnum(src, s, e);
         reason = packReason(vals[f]!);
         break;
       case F_BATCH_NO:
@@ -1301,6 +1355,58 @@ function carefulRecord(cs: Careful, pos: number): number {
   return pos;
 }
 
+/** The record plan and context of a profile's file, as planRecords makes them for a task. */
+function profilePlan(
+  src: ProfileSource,
+  task: Pick<ScanTask, 'runDay' | 'merchants'>,
+): { plan: RecordPlan; ctx: PlanContext } {
+  const { profile } = src;
+  const ctx: PlanContext = {
+    runDay: task.runDay,
+    before: src.before,
+    aliases: profile.platform ? aliasesFor(task.merchants, profile.platform) : new Map(),
+  };
+  return { plan: planRecords(profile, src.header, ctx), ctx };
+}
+
+/**
+ * The records of a profile's file in buf[pos, end), one a line: each read by the profile
+ * (core/profile-record.ts) into the scanner's values and appended like any other row, or rejected
+ * with the source field and reason. Blank lines are not rows.
+ */
+function profileRecords(
+  st: Emitter,
+  src: ProfileSource,
+  task: Omit<ScanTask, 'source'>,
+  rejects: RejectBatch,
+  pos: number,
+  end: number,
+): void {
+  const { plan, ctx } = profilePlan(src, task);
+  st.settleExpected = plan.settleExpected;
+  const { buf, vals, ts, te, tq } = st;
+  tq[F_ORDER_NO] = 0;
+  tq[F_ORIG_RRN] = 0;
+  tq[F_PAN] = 0;
+  const timeField = plan.steps.find((s) => s.field === F_TXN_TIME)?.sources[0] ?? -1;
+  while (pos < end) {
+    let nl = buf.indexOf(NL, pos);
+    if (nl < 0 || nl >= end) nl = end;
+    const e = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+    const next = nl < end ? nl + 1 : end;
+    const line = st.line++;
+    if (e > pos) {
+      vals.fill(0);
+      const r = readRecord(plan, buf, pos, e, vals, ts, te, ctx);
+      if (r !== 0) {
+        const { reason, field, detail } = rejectOf(plan, r);
+        pushReject(rejects, line, field, reason, detail, buf, pos, e);
+      } else if (!emitRow(st, line, pos)) pushReject(rejects, line, timeField, R_RANGE, 0, buf, pos, e);
+    }
+    pos = next;
+  }
+}
+
 /**
  * Scans the records of buf[start, end), which starts at a line start. `base` is the input offset
  * of buf[0] (the rows' locators).
@@ -1351,7 +1457,7 @@ export function scanBytes(
   const tq = new Uint8Array(FIELD_COUNT);
   const dates = newDateCache();
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const fast = task.carefulOnly ? null : rowParserFor(task.side, task.fields, task.state);
+  const fast = task.carefulOnly || task.profile !== undefined ? null : rowParserFor(task.side, task.fields, task.state);
 
   let pos = start;
   // Copy keys, with the partition row they belong to.
@@ -1359,6 +1465,10 @@ export function scanBytes(
   const st = new Emitter(task, journal, cal, merchants, outs, vals, ts, te, tq, buf, new Uint8Array(1024), check, base);
   st.writeAll = reused;
 
+  if (task.profile !== undefined) {
+    profileRecords(st, task.profile, task, rejects, pos, end);
+    pos = end;
+  }
   const careful = new Careful(st, rules, rejects, ncols, end);
   while (pos < end) {
     if (fast !== null) {

@@ -19,6 +19,7 @@ import { type Fault, parseFault } from '../core/fault.js';
 import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
 import { dataDirFiles } from '../inputs.js';
 import { createPool, type Pool } from '../pool.js';
+import { OWN_FORMAT, SHIPPED_PROFILES } from '../profiles/profile.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { runDay } from '../run/run-day.js';
 import { migrate } from '../store/migrate.js';
@@ -101,6 +102,15 @@ const dbOption = {
   type: 'string',
 } as const;
 
+/** --journal-format / --clearing-format: recon's own layout or a profile (docs/profiles.md). */
+function formatOption(side: 'journal' | 'clearing') {
+  return {
+    describe: `layout of the ${side} files: recon (its own CSV), a shipped profile (${SHIPPED_PROFILES.join(', ')}) or a profile file (docs/profiles.md)`,
+    type: 'string',
+    default: OWN_FORMAT,
+  } as const;
+}
+
 function checkDate(argv: { date?: unknown }): true {
   if (typeof argv.date !== 'string' || Number.isNaN(parseIsoDate(argv.date))) {
     throw new UsageError(`--date must be a date YYYY-MM-DD between 2000 and 2099, got "${String(argv.date)}"`);
@@ -173,6 +183,8 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             describe: 'calendar JSON (default: the shipped mainland-China calendar)',
             type: 'string',
           })
+          .option('journal-format', formatOption('journal'))
+          .option('clearing-format', formatOption('clearing'))
           .option('db', dbOption)
           .option('workers', { describe: 'worker threads (default: available cores)', type: 'number' })
           .option('grace', {
@@ -232,6 +244,8 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           clearing,
           merchants,
           calendar: a.calendar,
+          journalFormat: a.journalFormat,
+          clearingFormat: a.clearingFormat,
           ...(a.workers !== undefined ? { workers: a.workers } : {}),
           grace: a.grace,
           amountTolerance: a.amountTolerance,

@@ -120,16 +120,23 @@ export function frameHead(profile: Profile, head: Uint8Array, file: string, whol
 
 /**
  * Finds where the table ends in `tail` (the file's last bytes, starting at byte `tailStart` of a
- * file of `size` bytes): going back from the end, lines must match `lines.after` until one matches
+ * file of `size` bytes, at a line start when `startsAtLine`): going back from the end, lines must match `lines.after` until one matches
  * `lines.end`. Without `lines.end` the records run to the end of the file.
  */
-export function frameTail(profile: Profile, tail: Uint8Array, tailStart: number, size: number, file: string): Tail {
+export function frameTail(
+  profile: Profile,
+  tail: Uint8Array,
+  tailStart: number,
+  size: number,
+  file: string,
+  startsAtLine = tailStart === 0,
+): Tail {
   const end = profile.lines.end;
   if (!end) return { dataEnd: size, after: [] };
   const all = lines(tail);
   const after: string[] = [];
   for (let i = all.length - 1; i >= 0; i--) {
-    if (i === 0 && tailStart > 0) break; // may be cut short
+    if (i === 0 && !startsAtLine) break; // may be cut short
     const { start, end: e } = all[i]!;
     const text = decodeLine(profile, tail.subarray(start, e), file, `${all.length - i} from the end`);
     if (text.trim() === '' && after.length === 0) continue;

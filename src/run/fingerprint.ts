@@ -33,6 +33,8 @@ export class FileHasher {
   private readonly done: number[] = [];
   private readonly fileOf = new Map<number, number>();
   private readonly waiting = new Map<number, Uint8Array>();
+  /** Per file: what follows its last range (a profile's summary and footer), hashed last. */
+  private readonly tails: { path: string; from: number; to: number }[] = [];
 
   /** `chunksOf`: the chunk ids of each file's ranges, in file order (scan-tasks.ts). */
   constructor(plans: readonly FilePlan[], chunksOf: ReadonlyMap<FilePlan, readonly number[]>) {
@@ -40,6 +42,7 @@ export class FileHasher {
       const h = createHash('sha256');
       h.update(readHead(p.readPath, p.dataStart)); // the header line, which no range covers
       this.hashes.push(h);
+      this.tails.push({ path: p.readPath, from: p.profile?.dataEnd ?? p.size, to: p.size });
       const ids = chunksOf.get(p) ?? [];
       this.order.push(ids);
       this.done.push(0);
@@ -70,18 +73,26 @@ export class FileHasher {
   digests(): string[] {
     return this.hashes.map((h, f) => {
       if (this.done[f] !== this.order[f]!.length) throw new Error('internal: a file range was not hashed');
+      const tail = this.tails[f]!;
+      if (tail.to > tail.from) h.update(readRange(tail.path, tail.from, tail.to));
       return h.digest('hex');
     });
   }
 }
 
 function readHead(path: string, bytes: number): Uint8Array {
+  return readRange(path, 0, bytes);
+}
+
+/** Bytes [from, to) of a file. */
+function readRange(path: string, from: number, to: number): Uint8Array {
+  const bytes = to - from;
   const buf = Buffer.allocUnsafe(bytes);
   const fd = openSync(path, 'r');
   try {
     let got = 0;
     while (got < bytes) {
-      const n = readSync(fd, buf, got, bytes - got, got);
+      const n = readSync(fd, buf, got, bytes - got, from + got);
       if (n === 0) break;
       got += n;
     }

@@ -8,8 +8,12 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { aliasesFor, type MerchantTable } from '../core/merchants.js';
+import { PlanError, planRecords } from '../core/profile-record.js';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
 import { InputError } from '../errors.js';
+import { type Figures, frameHead, frameTail, readFigures } from '../profiles/frame.js';
+import type { Profile } from '../profiles/profile.js';
 import { CsvSyntaxError, parseSmallCsv } from '../small-csv.js';
 
 const TAPER_RANGES = 2;
@@ -31,9 +35,33 @@ export interface FilePlan {
   shown: string;
   size: number;
   columns: ColumnMap;
-  /** Byte offset just after the header line. */
+  /** Byte offset just after the header line (a profile's: of its first record). */
   dataStart: number;
   chunks: Chunk[];
+  /** Read through a profile (DESIGN §3.4): what framing its table found. */
+  profile?: ProfileInput;
+}
+
+/** A file read through a profile: the profile, and its table's place and surroundings. */
+export interface ProfileInput {
+  readonly profile: Profile;
+  /** Delimited layouts: the header's column names. */
+  readonly header: string[] | null;
+  /** The lines before the table (and its header), decoded. */
+  readonly before: string[];
+  /** The first record's line number. */
+  readonly firstLine: number;
+  /** Byte offset just past the last record's line: the summary and footer follow. */
+  readonly dataEnd: number;
+  /** The control totals the file states (checked against its records once scanned). */
+  readonly figures: Figures[];
+}
+
+/** What a profile's records need from the run to be read: its date and the merchants' aliases. */
+export interface ProfileContext {
+  readonly profile: Profile;
+  readonly runDay: number;
+  readonly merchants: MerchantTable;
 }
 
 /** Bytes read at a time when looking for a header or a line end. */
@@ -80,13 +108,20 @@ export function parseHeaderLine(bytes: Uint8Array, side: Side, shown: string, al
   }
 }
 
-/** Plans `path` (as named to the user), reading its bytes from `readFrom` (its decompressed copy when gzip). */
+/** Bytes of a file's end read for a profile's summary and footer lines. */
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * Plans `path` (as named to the user), reading its bytes from `readFrom` (its decompressed copy when
+ * gzip); with `profile`, in that profile's layout.
+ */
 export function planFile(
   path: string,
   side: Side,
   fileNo: number,
   chunkBytes: number,
   readFrom: string = path,
+  profile?: ProfileContext,
 ): FilePlan {
   const abs = resolve(path);
   const src = resolve(readFrom);
@@ -106,6 +141,23 @@ export function planFile(
       { cause: e },
     );
   }
+  // A profile's layout without a header line (UnionPay's ZM) has nothing at all on a day without records.
+  if (size === 0 && profile && !profile.profile.lines.header && !profile.profile.lines.end) {
+    const columns = { side, names: fieldNames(profile.profile), fields: [], state: false };
+    const input = { profile: profile.profile, header: null, before: [], firstLine: 1, dataEnd: 0, figures: [] };
+    return {
+      fileNo,
+      side,
+      path: abs,
+      readPath: src,
+      shown: path,
+      size,
+      columns,
+      dataStart: 0,
+      chunks: [],
+      profile: input,
+    };
+  }
   if (size === 0)
     throw new InputError(path, `empty ${side} file (no header line)${src !== abs ? ' once decompressed' : ''}`);
   let fd: number;
@@ -119,22 +171,93 @@ export function planFile(
   try {
     const head = readAt(fd, 0, Math.min(size, MAX_HEADER_BYTES));
     if (head[0] === 0x1f && head[1] === 0x8b) throw new InputError(path, 'is compressed twice (gzip inside gzip)');
-    const nl = head.indexOf(10);
-    if (nl < 0 && size > head.length) throw new InputError(path, 'the header line is longer than 1 MiB', 1);
-    const headerEnd = nl < 0 ? head.length : nl;
-    const columns = parseHeaderLine(head.subarray(0, headerEnd), side, path);
-    const dataStart = nl < 0 ? size : nl + 1;
+    let columns: ColumnMap;
+    let dataStart: number;
+    let dataEnd = size;
+    let input: ProfileInput | undefined;
+    if (profile) {
+      const framed = frameProfile(path, side, fd, head, size, profile);
+      input = framed.input;
+      columns = { side, names: input.header ?? fieldNames(profile.profile), fields: [], state: false };
+      dataStart = Math.min(framed.dataStart, input.dataEnd);
+      dataEnd = input.dataEnd;
+    } else {
+      const nl = head.indexOf(10);
+      if (nl < 0 && size > head.length) throw new InputError(path, 'the header line is longer than 1 MiB', 1);
+      const headerEnd = nl < 0 ? head.length : nl;
+      columns = parseHeaderLine(head.subarray(0, headerEnd), side, path);
+      dataStart = nl < 0 ? size : nl + 1;
+    }
     const chunks: Chunk[] = [];
     let start = dataStart;
-    while (start < size) {
-      const step = size - start <= TAPER_RANGES * chunkBytes ? Math.ceil(chunkBytes / TAPER_SPLIT) : chunkBytes;
-      let end = start + step >= size ? size : nextLineStart(fd, start + step, size);
-      if (end <= start) end = size;
+    while (start < dataEnd) {
+      const step = dataEnd - start <= TAPER_RANGES * chunkBytes ? Math.ceil(chunkBytes / TAPER_SPLIT) : chunkBytes;
+      let end = start + step >= dataEnd ? dataEnd : Math.min(nextLineStart(fd, start + step, dataEnd), dataEnd);
+      if (end <= start) end = dataEnd;
       chunks.push({ start, end });
       start = end;
     }
-    return { fileNo, side, path: abs, readPath: src, shown: path, size, columns, dataStart, chunks };
+    return {
+      fileNo,
+      side,
+      path: abs,
+      readPath: src,
+      shown: path,
+      size,
+      columns,
+      dataStart,
+      chunks,
+      ...(input ? { profile: input } : {}),
+    };
   } finally {
     closeSync(fd);
   }
+}
+
+function fieldNames(profile: Profile): string[] {
+  return profile.layout.kind === 'fixed' ? profile.layout.fields.map((f) => f.name) : [];
+}
+
+/** Frames a profile's file: where its records are, its header and totals, and that its columns fit. */
+function frameProfile(
+  path: string,
+  side: Side,
+  fd: number,
+  head: Buffer,
+  size: number,
+  ctx: ProfileContext,
+): { input: ProfileInput; dataStart: number } {
+  const { profile } = ctx;
+  if (profile.side !== side)
+    throw new InputError(path, `profile ${profile.name} reads ${profile.side} files, not ${side} files`);
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
+    throw new InputError(
+      path,
+      `is a zip archive: recon does not open zip containers yet; extract the entry matching /${profile.zipEntry?.source ?? '.*'}/ and give that file`,
+    );
+  const h = frameHead(profile, head, path, head.length === size);
+  const tailStart = Math.max(h.dataStart, size - TAIL_BYTES);
+  const tail = frameTail(
+    profile,
+    readAt(fd, tailStart, size - tailStart),
+    tailStart,
+    size,
+    path,
+    tailStart === h.dataStart,
+  );
+  const figures = readFigures(profile, tail.after, path);
+  try {
+    planRecords(profile, h.header, {
+      runDay: ctx.runDay,
+      before: h.before,
+      aliases: profile.platform ? aliasesFor(ctx.merchants, profile.platform) : new Map(),
+    });
+  } catch (e) {
+    if (e instanceof PlanError) throw new InputError(path, `does not fit profile ${profile.name}: ${e.message}`);
+    throw e;
+  }
+  return {
+    input: { profile, header: h.header, before: h.before, firstLine: h.firstLine, dataEnd: tail.dataEnd, figures },
+    dataStart: h.dataStart,
+  };
 }

@@ -11,6 +11,7 @@ import { emptyMerchants, type MerchantTable } from '../core/merchants.js';
 import { UsageError } from '../errors.js';
 import { gunzipFile } from '../gzip.js';
 import { loadMerchants } from '../merchants-file.js';
+import { loadProfile, OWN_FORMAT, type Profile } from '../profiles/profile.js';
 import type { RunContext } from './context.js';
 import { type FilePlan, planFile } from './plan-file.js';
 
@@ -30,6 +31,15 @@ export async function planInputs(
   progress.stage('checking inputs');
   const { spec: calendar, path: calendarPath } = loadCalendar(options.calendar);
   const merchants = options.merchants ? loadMerchants(options.merchants) : emptyMerchants();
+  const profiles: Record<'journal' | 'clearing', Profile | null> = {
+    journal: options.journalFormat === OWN_FORMAT ? null : loadProfile(options.journalFormat),
+    clearing: options.clearingFormat === OWN_FORMAT ? null : loadProfile(options.clearingFormat),
+  };
+  for (const side of ['journal', 'clearing'] as const) {
+    const p = profiles[side];
+    if (p && p.side !== side)
+      throw new UsageError(`--${side}-format ${p.name}: that profile reads ${p.side} files, not ${side} files`);
+  }
   const plans: FilePlan[] = [];
   try {
     let gunzipDir: string | undefined;
@@ -46,7 +56,17 @@ export async function planInputs(
           readFrom = join(gunzipDir, `${fileNo}.csv`);
           await gunzipFile(p, readFrom, p);
         }
-        plans.push(planFile(p, side, fileNo++, options.chunkBytes, readFrom));
+        const profile = profiles[side];
+        plans.push(
+          planFile(
+            p,
+            side,
+            fileNo++,
+            options.chunkBytes,
+            readFrom,
+            profile ? { profile, runDay: options.runDay, merchants } : undefined,
+          ),
+        );
       }
     }
     const seenPath = new Map<string, string>();

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FilledRunOptions } from '../config.js';
 import type { CalendarSpec } from '../core/dates.js';
+import { OWN_FORMAT, SHIPPED_PROFILES } from '../profiles/profile.js';
 
 export function recordedOptions(options: FilledRunOptions, calendar: CalendarSpec) {
   return {
@@ -21,8 +22,21 @@ export function recordedOptions(options: FilledRunOptions, calendar: CalendarSpe
     calendarSha256: options.calendar ? sha256OfFile(options.calendar) : null,
     merchants: options.merchants ? resolve(options.merchants) : null,
     merchantsSha256: options.merchants ? sha256OfFile(options.merchants) : null,
+    journalFormat: formatPath(options.journalFormat),
+    journalFormatSha256: isNamedFormat(options.journalFormat) ? null : sha256OfFile(options.journalFormat),
+    clearingFormat: formatPath(options.clearingFormat),
+    clearingFormatSha256: isNamedFormat(options.clearingFormat) ? null : sha256OfFile(options.clearingFormat),
     force: options.force,
   };
+}
+
+/** recon's own layout and the shipped profiles are named; any other format is a profile file. */
+function isNamedFormat(format: string): boolean {
+  return format === OWN_FORMAT || (SHIPPED_PROFILES as readonly string[]).includes(format);
+}
+
+function formatPath(format: string): string {
+  return isNamedFormat(format) ? format : resolve(format);
 }
 
 /** sha256 of a small reference file (merchants, calendar), recorded so a replay can tell it changed. */

@@ -30,6 +30,10 @@ interface RecordedRun {
     calendarSha256?: string | null;
     merchants?: string | null;
     merchantsSha256?: string | null;
+    journalFormat?: string;
+    journalFormatSha256?: string | null;
+    clearingFormat?: string;
+    clearingFormatSha256?: string | null;
     force?: boolean;
   };
 }
@@ -83,6 +87,8 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
         for (const [path, sha, what] of [
           [r.options.merchants, r.options.merchantsSha256, 'merchants file'],
           [r.options.calendar, r.options.calendarSha256, 'calendar'],
+          [r.options.journalFormat, r.options.journalFormatSha256, 'journal profile'],
+          [r.options.clearingFormat, r.options.clearingFormatSha256, 'clearing profile'],
         ] as const) {
           if (!path || !sha) continue;
           let now: string;
@@ -114,6 +120,8 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           clearing: r.clearing,
           merchants: o.merchants ?? undefined,
           calendar: o.calendar ?? undefined,
+          ...(o.journalFormat !== undefined ? { journalFormat: o.journalFormat } : {}),
+          ...(o.clearingFormat !== undefined ? { clearingFormat: o.clearingFormat } : {}),
           workers: first.workers,
           partitions: first.partitions,
           chunkBytes: first.chunkBytes,

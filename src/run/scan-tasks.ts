@@ -4,7 +4,7 @@
  * 1 are the open items; the files' ranges are numbered from 2.
  */
 import type { RowSources } from '../../workers/extras.js';
-import type { ScanTask } from '../../workers/scan.js';
+import type { ProfileSource, ScanTask } from '../../workers/scan.js';
 import type { Side } from '../core/schema.js';
 import type { RunContext } from './context.js';
 import type { Loaded } from './load.js';
@@ -56,7 +56,12 @@ export function scanTasks(run: RunContext, loaded: Loaded, partitions: number, s
   const sourcesOf = (side: Side, store: ScanTask | null): RowSources => ({
     files: inputs.plans
       .filter((p) => p.side === side)
-      .map((p) => ({ fileNo: p.fileNo, path: p.readPath, fields: p.columns.fields })),
+      .map((p) => ({
+        fileNo: p.fileNo,
+        path: p.readPath,
+        fields: p.columns.fields,
+        ...(p.profile ? { profile: profileSource(p) } : {}),
+      })),
     store: store && 'bytes' in store.source ? { bytes: store.source.bytes, fields: store.fields } : null,
   });
   let chunkId = 2;
@@ -74,9 +79,16 @@ export function scanTasks(run: RunContext, loaded: Loaded, partitions: number, s
         fileNo: plan.fileNo,
         source: { path: plan.readPath, start: c.start, end: c.end },
         copyCheck: loaded.copyCheck,
+        ...(plan.profile ? { profile: profileSource(plan) } : {}),
       });
     }
     chunksOf.set(plan, ids);
   }
   return { tasks, chunksOf, rowSources: { journal: sourcesOf('journal', tj), clearing: sourcesOf('clearing', tc) } };
+}
+
+/** What a worker needs to read a profile's records (ScanTask.profile). */
+function profileSource(plan: FilePlan): ProfileSource {
+  const { profile, header, before } = plan.profile!;
+  return { profile, header, before };
 }

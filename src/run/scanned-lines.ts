@@ -41,7 +41,7 @@ export function numberLines(
   let firstRejectText: string | undefined;
   const lineBase = new Map<number, number>();
   for (const plan of plans) {
-    let base = 2; // line 1 is the header
+    let base = plan.profile?.firstLine ?? 2; // line 1 is the header (a profile's table may start later)
     let rows = 0;
     let rejected = 0;
     for (const id of chunksOf.get(plan)!) {
@@ -84,7 +84,8 @@ export function checkRejectLimit(options: FilledRunOptions, lines: ScannedLines)
 }
 
 function rejectsToCsv(w: ByteWriter, date: string, plan: FilePlan, r: RejectBatch, lineBase: number): void {
-  const dec = new TextDecoder();
+  // A GBK file's rejected lines are stored as text: decoded from GBK (a bad byte becomes U+FFFD).
+  const dec = new TextDecoder(plan.profile?.profile.encoding === 'gbk' ? 'gbk' : 'utf-8');
   const enc = new TextEncoder();
   const field = (s: string): void => {
     const b = enc.encode(s);
