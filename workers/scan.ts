@@ -52,7 +52,14 @@ import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
-import { type PlanContext, planRecords, type RecordPlan, readRecord, rejectOf } from '../src/core/profile-record.js';
+import {
+  addTotals,
+  type PlanContext,
+  planRecords,
+  type RecordPlan,
+  readRecord,
+  rejectOf,
+} from '../src/core/profile-record.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -222,6 +229,8 @@ export interface ScanResult {
   extras?: ExtraColumns;
   /** With ScanTask.readInto: that buffer, its first `bytes` bytes the range as read. */
   read?: Uint8Array | undefined;
+  /** A profile's file: what this chunk's records add to its control totals (core/profile-record.ts addTotals). */
+  totals?: Float64Array;
 }
 
 /** Input bytes per row and Utf8 bytes per row of each string column, as the last chunk had them. */
@@ -1372,7 +1381,8 @@ function profilePlan(
 /**
  * The records of a profile's file in buf[pos, end), one a line: each read by the profile
  * (core/profile-record.ts) into the scanner's values and appended like any other row, or rejected
- * with the source field and reason. Blank lines are not rows.
+ * with the source field and reason. Blank lines are not rows. Returns what the records add to the
+ * file's control totals.
  */
 function profileRecords(
   st: Emitter,
@@ -1381,8 +1391,10 @@ function profileRecords(
   rejects: RejectBatch,
   pos: number,
   end: number,
-): void {
+): Float64Array {
   const { plan, ctx } = profilePlan(src, task);
+  const totals = new Float64Array(plan.totalSlots + 1);
+  const counting = plan.totals.length > 0;
   st.settleExpected = plan.settleExpected;
   const { buf, vals, ts, te, tq } = st;
   tq[F_ORDER_NO] = 0;
@@ -1401,10 +1413,16 @@ function profileRecords(
       if (r !== 0) {
         const { reason, field, detail } = rejectOf(plan, r);
         pushReject(rejects, line, field, reason, detail, buf, pos, e);
-      } else if (!emitRow(st, line, pos)) pushReject(rejects, line, timeField, R_RANGE, 0, buf, pos, e);
+        // A reject of the whole line (encoding, field count, length) left its fields unsplit.
+        if (counting) addTotals(plan, buf, totals, field >= 0);
+      } else {
+        if (counting) addTotals(plan, buf, totals, true);
+        if (!emitRow(st, line, pos)) pushReject(rejects, line, timeField, R_RANGE, 0, buf, pos, e);
+      }
     }
     pos = next;
   }
+  return totals;
 }
 
 /**
@@ -1465,8 +1483,9 @@ export function scanBytes(
   const st = new Emitter(task, journal, cal, merchants, outs, vals, ts, te, tq, buf, new Uint8Array(1024), check, base);
   st.writeAll = reused;
 
+  let totals: Float64Array | undefined;
   if (task.profile !== undefined) {
-    profileRecords(st, task.profile, task, rejects, pos, end);
+    totals = profileRecords(st, task.profile, task, rejects, pos, end);
     pos = end;
   }
   const careful = new Careful(st, rules, rejects, ncols, end);
@@ -1509,6 +1528,7 @@ export function scanBytes(
     needs: { firstBusinessDate: st.firstBusinessDate, lastDeadline: st.lastDeadline, lastSettle: st.lastSettle },
     copyKeys: st.copyKeys.slice(0, st.copyCount * COPY_KEY_WIDTH),
     ...(st.extras !== null ? { extras: st.extras } : {}),
+    ...(totals !== undefined ? { totals } : {}),
   };
 }
 

@@ -123,6 +123,87 @@ export interface RecordPlan {
   readonly fe: Int32Array;
   /** The last reject's detail: the field count, a length in bytes. */
   readonly detail: Int32Array;
+  /** The profile's control totals, as what each record adds to them (addTotals). */
+  readonly totals: readonly TotalPlan[];
+  /** Slots of a chunk's totals: per total, its count and then its sums (TotalPlan.at). */
+  readonly totalSlots: number;
+}
+
+/** What one control total adds up over the records (DESIGN §3.4 "control totals"). */
+export interface TotalPlan {
+  /** First slot of this total in the chunk's totals: [count, sum…]. */
+  readonly at: number;
+  /** Rows counted and summed: those whose source field `whereField` holds `whereValue` (−1: all). */
+  readonly whereField: number;
+  readonly whereValue: Uint8Array;
+  /** Source fields summed, in the order of Total.sums. */
+  readonly sumFields: Int32Array;
+  readonly decimals: number;
+}
+
+/**
+ * Slot after the totals' slots: 1 when a record could not be added to them (its fields did not
+ * split, or a summed value is not an amount), so the file's figures cannot be checked exactly.
+ */
+export function totalsUncertain(plan: RecordPlan): number {
+  return plan.totalSlots;
+}
+
+/** Adds the record whose fields readRecord split (plan.fs/fe) to the totals in `acc`. */
+export function addTotals(plan: RecordPlan, buf: Uint8Array, acc: Float64Array, split: boolean): void {
+  if (!split) {
+    // Counted where every record counts; its values are unknown.
+    for (const tp of plan.totals) if (tp.whereField < 0) acc[tp.at]!++;
+    acc[plan.totalSlots] = 1;
+    return;
+  }
+  const { fs, fe } = plan;
+  for (let t = 0; t < plan.totals.length; t++) {
+    const tp = plan.totals[t]!;
+    if (tp.whereField >= 0 && !bytesAre(buf, fs[tp.whereField]!, fe[tp.whereField]!, tp.whereValue)) continue;
+    acc[tp.at]!++;
+    for (let k = 0; k < tp.sumFields.length; k++) {
+      const f = tp.sumFields[k]!;
+      const v = decimalMinor(buf, fs[f]!, fe[f]!, tp.decimals);
+      if (Number.isNaN(v)) acc[plan.totalSlots] = 1;
+      else acc[tp.at + 1 + k]! += v;
+    }
+  }
+}
+
+function bytesAre(buf: Uint8Array, a: number, b: number, m: Uint8Array): boolean {
+  if (b - a !== m.length) return false;
+  for (let i = 0; i < m.length; i++) if (buf[a + i] !== m[i]) return false;
+  return true;
+}
+
+/** A signed decimal in major units → minor units, NaN when it is not one (or has a fraction of a minor unit). */
+function decimalMinor(buf: Uint8Array, a: number, b: number, decimals: number): number {
+  let p = a;
+  let neg = false;
+  if (buf[p] === 45) {
+    neg = true;
+    p++;
+  }
+  let v = 0;
+  let ints = 0;
+  while (p < b && buf[p]! >= 48 && buf[p]! <= 57) {
+    v = v * 10 + buf[p++]! - 48;
+    ints++;
+  }
+  let places = 0;
+  if (p < b && buf[p] === 46) {
+    p++;
+    while (p < b && buf[p]! >= 48 && buf[p]! <= 57) {
+      const d = buf[p++]! - 48;
+      if (places < decimals) v = v * 10 + d;
+      else if (d !== 0) return Number.NaN;
+      places++;
+    }
+  }
+  if (p !== b || ints === 0 || ints > 15) return Number.NaN;
+  for (let k = Math.min(places, decimals); k < decimals; k++) v *= 10;
+  return neg ? -v : v;
 }
 
 /** A plan cannot be made for this file: a source field the profile names is not in its header, say. */
@@ -192,7 +273,22 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
       p += f.bytes + layout.separator;
     });
   }
+  const totals: TotalPlan[] = [];
+  let slot = 0;
+  for (const total of profile.totals) {
+    const where = Object.entries(total.where ?? {})[0];
+    totals.push({
+      at: slot,
+      whereField: where ? sourceOf(where[0], 'a control total') : -1,
+      whereValue: where ? encode(where[1]) : new Uint8Array(0),
+      sumFields: Int32Array.from(Object.values(total.sums), (n) => sourceOf(n, 'a control total')),
+      decimals: total.decimals,
+    });
+    slot += 1 + Object.keys(total.sums).length;
+  }
   return {
+    totals,
+    totalSlots: slot,
     layout: layout.kind,
     gbk,
     fieldCount: names.length,

@@ -491,6 +491,7 @@ function parseTotals(v: unknown, hasEnd: boolean, named: Set<string> | null, fai
               text(x, `${where}.where.${k}`, fail, true),
             ]),
           );
+    if (whereRows && Object.keys(whereRows).length !== 1) fail(`${where}.where`, 'one source field and its value');
     if (whereRows && named)
       for (const k of Object.keys(whereRows)) if (!named.has(k)) fail(`${where}.where`, `"${k}" is not a field`);
     const sums = Object.fromEntries(

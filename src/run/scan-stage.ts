@@ -11,6 +11,7 @@ import { outsideCalendar } from '../calendar.js';
 import type { CalendarSpec } from '../core/dates.js';
 import { settleAll } from '../pool.js';
 import type { RunContext } from './context.js';
+import { checkControlTotals } from './control-totals.js';
 import { faultPoint } from './fault-point.js';
 import { FileHasher } from './fingerprint.js';
 import type { Loaded } from './load.js';
@@ -105,6 +106,7 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
       throw new Error(`internal: the open-item store holds a row the scanner rejects (line ${r.rejects.line[0]! + 2})`);
   }
   const lines = numberLines(options.date, inputs.plans, chunksOf, results);
+  run.warnings.push(...checkControlTotals(inputs.plans, chunksOf, results));
   checkCalendarNeeds([...results.values()], inputs.calendar, inputs.calendarPath);
   checkRejectLimit(options, lines);
   if (lines.panMasked > 0)

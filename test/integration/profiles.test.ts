@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillRunOptions, type RunOptions } from '../../src/config.js';
+import { encodeGbk } from '../../src/core/gbk.js';
 import { queryExceptions } from '../../src/exceptions-export.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { runDay } from '../../src/run/run-day.js';
@@ -144,6 +145,13 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
         'csv',
       );
       expect(summaries[0]!.clearing).toMatchObject({ rowsIn: 5, reconciled: 1, open: 1, exception: 1, rejected: 2 });
+      // 2.005 is no amount: the summary's figures cannot be checked exactly, and the run says so.
+      expect(summaries[0]!.warnings.filter((w) => w.includes('summary states'))).toEqual([
+        expect.stringMatching(
+          /clearing-2026-11-19\.csv: its summary states "应结订单总金额" as 53\.27, but its records give 51\.26 \(some of its records were rejected\)$/,
+        ),
+        expect.stringMatching(/its summary states "订单总金额" as 53\.27, but its records give 51\.26/),
+      ]);
       expect(summaries[0]!.journal).toMatchObject({ rowsIn: 3, reconciled: 1, open: 1, exception: 1, rejected: 0 });
       expect(await found(store, '2026-11-19')).toEqual(['AMOUNT_MISMATCH ORD02 1000/1100']);
       expect(await found(store, '2026-11-20')).toEqual([]);
@@ -152,6 +160,43 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
         '5 订单金额: not a decimal amount in its places (or a fraction of a minor unit)',
         '6 商户号: the merchant has no alias for this platform in the merchants file',
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a bill whose records disagree with its summary, committing nothing', async () => {
+    const store = await sc.open();
+    try {
+      const bill = wechatBill([
+        { time: '2026-11-19 07:04:45', mch: '1900000001', order: 'ORD01', amount: '35.26', fee: '0.21000' },
+        { time: '2026-11-19 08:00:01', mch: '1900000001', order: 'ORD02', amount: '11.00', fee: '0.07000' },
+      ]);
+      // A row deleted by hand: the summary still counts two.
+      const edited = bill.replace(/\r\n`2026-11-19 08:00:01[^\r]*/, '');
+      await expect(
+        runDays(store, pool, 'wechat-trade-bill', [{ date: '2026-11-19', clearing: edited }], 'csv'),
+      ).rejects.toThrow(
+        /clearing-2026-11-19\.csv: its summary states "总交易单数" as 2, but its records give 1: the file was cut short or edited; nothing was loaded$/,
+      );
+      const pid = '2088000000000001';
+      const alipay = new TextDecoder('gbk').decode(
+        alipayBill(pid, '2026-11-19', [
+          { kind: '交易', order: 'A', time: '2026-11-19 07:04:45', amount: '10.00', fee: '0.00' },
+        ]),
+      );
+      await expect(
+        runDays(
+          store,
+          pool,
+          'alipay-trade-bill',
+          [{ date: '2026-11-19', clearing: encodeGbk(alipay.replace('商家实收共10.00元', '商家实收共12.00元')) }],
+          'csv',
+        ),
+      ).rejects.toThrow(
+        /its summary states figure 2 of its line \/\^#交易合计：.* as 12\.00, but its records give 10\.00/,
+      );
+      expect(await store.query('select run_date from recon.run')).toEqual([]);
     } finally {
       await store.close();
     }
