@@ -15,6 +15,7 @@ import { InputError } from '../errors.js';
 import { type Figures, frameHead, frameTail, readFigures } from '../profiles/frame.js';
 import type { Profile } from '../profiles/profile.js';
 import { CsvSyntaxError, parseSmallCsv } from '../small-csv.js';
+import { isZipHead } from '../zip.js';
 
 const TAPER_RANGES = 2;
 const TAPER_SPLIT = 4;
@@ -230,10 +231,10 @@ function frameProfile(
   const { profile } = ctx;
   if (profile.side !== side)
     throw new InputError(path, `profile ${profile.name} reads ${profile.side} files, not ${side} files`);
-  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04)
+  if (isZipHead(head))
     throw new InputError(
       path,
-      `is a zip archive: recon does not open zip containers yet; extract the entry matching /${profile.zipEntry?.source ?? '.*'}/ and give that file`,
+      `is a zip archive, but profile ${profile.name} reads plain files (its "container" is not "zip")`,
     );
   const h = frameHead(profile, head, path, head.length === size);
   const tailStart = Math.max(h.dataStart, size - TAIL_BYTES);

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { gunzipFile } from '../gzip.js';
 import { loadMerchants } from '../merchants-file.js';
 import { loadProfile, OWN_FORMAT, type Profile } from '../profiles/profile.js';
+import { extractZipEntry, isZipFile, listZip, pickEntry } from '../zip.js';
 import type { RunContext } from './context.js';
 import { type FilePlan, planFile } from './plan-file.js';
 
@@ -43,6 +44,7 @@ export async function planInputs(
   const plans: FilePlan[] = [];
   try {
     let gunzipDir: string | undefined;
+    let unzipDir: string | undefined;
     let fileNo = 1;
     for (const [side, paths] of [
       ['journal', options.journal],
@@ -57,6 +59,15 @@ export async function planInputs(
           await gunzipFile(p, readFrom, p);
         }
         const profile = profiles[side];
+        if (profile?.container === 'zip' && isZipFile(readFrom)) {
+          // The profile's entry of the archive, extracted (a file already extracted is read as it is).
+          const entry = pickEntry(listZip(readFrom, p), profile.zipEntry!, p, profile.name);
+          unzipDir ??= temp.make('recon-unzip-', `to extract ${p}`);
+          progress.stage(`extracting ${entry.name} from ${p}`);
+          const into = join(unzipDir, `${fileNo}.csv`);
+          await extractZipEntry(readFrom, entry, into, p);
+          readFrom = into;
+        }
         plans.push(
           planFile(
             p,

@@ -14,7 +14,7 @@ import { createPool, type Pool } from '../../src/pool.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import type { Store } from '../../src/store/store.js';
-import { alipayBill, wechatBill, zmFile } from '../helpers/bills.js';
+import { alipayBill, wechatBill, zipOf, zmFile } from '../helpers/bills.js';
 import { TEST_ENGINE, tempDir } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -102,6 +102,15 @@ async function rejected(store: Store): Promise<string[]> {
     'select line, column_name, reason from recon.rejected_row order by line',
   );
   return rows.map((r) => `${r.line} ${r.column_name ?? ''}: ${r.reason}`);
+}
+
+/** Alipay's daily csv.zip: the detail entry the profile reads, and the summary entry beside it. */
+function alipayZip(pid: string, day: string, rows: Parameters<typeof alipayBill>[2]): Uint8Array {
+  const d = day.replaceAll('-', '');
+  return zipOf([
+    { name: `${pid}0156_${d}_业务明细.csv`, data: alipayBill(pid, day, rows) },
+    { name: `${pid}0156_${d}_业务明细(汇总).csv`, data: encodeGbk('#支付宝业务汇总查询\n') },
+  ]);
 }
 
 let pool: Pool;
@@ -196,6 +205,27 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
       ).rejects.toThrow(
         /its summary states figure 2 of its line \/\^#交易合计：.* as 12\.00, but its records give 10\.00/,
       );
+      // A zip without the profile's entry, and a damaged one.
+      await expect(
+        runDays(
+          store,
+          pool,
+          'alipay-trade-bill',
+          [{ date: '2026-11-19', clearing: zipOf([{ name: 'readme.txt', data: encodeGbk('x') }]) }],
+          'zip',
+        ),
+      ).rejects.toThrow(
+        /clearing-2026-11-19\.zip: has no zip entry matching \/_业务明细\\\.csv\$\/ for profile alipay-trade-bill \(its entries: readme\.txt\)$/,
+      );
+      const damaged = alipayZip(pid, '2026-11-19', [
+        { kind: '交易', order: 'A', time: '2026-11-19 07:04:45', amount: '10.00', fee: '0.00' },
+      ]);
+      // A byte of the detail entry's compressed data (after its 30-byte local header and its name).
+      const at = 30 + encodeGbk(`${pid}0156_20261119_业务明细.csv`).length + 10;
+      damaged[at] = damaged[at]! ^ 0xff;
+      await expect(
+        runDays(store, pool, 'alipay-trade-bill', [{ date: '2026-11-19', clearing: damaged }], 'zip'),
+      ).rejects.toThrow(/clearing-2026-11-19\.zip: (cannot extract zip entry|zip entry .* is damaged)/);
       expect(await store.query('select run_date from recon.run')).toEqual([]);
     } finally {
       await store.close();
@@ -218,7 +248,7 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
               journalRow(m, '44060001', '000001', '2026-11-19T07:04:40+08:00', 1000, 'ALI-1'),
               journalRow(m, '44060001', '000002', '2026-11-19T10:00:00+08:00', 250, 'ALI-2'),
             ],
-            clearing: alipayBill(pid, '2026-11-19', [
+            clearing: alipayZip(pid, '2026-11-19', [
               { kind: '交易', order: 'ALI-1', time: '2026-11-19 07:04:45', amount: '10.00', fee: '-0.06' },
               { kind: '交易', order: 'ALI-2', time: '2026-11-19 10:00:01', amount: '2.50', fee: '-0.02' },
               { kind: '交易', order: 'ALI-2', time: '2026-11-19 10:00:01', amount: '2.50', fee: '-0.02' },
@@ -266,7 +296,14 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
             ],
             clearing: zmFile([zm('000101', '1119093002', 2500, 20), zm('000102', '1119094003', 900, 5)]),
           },
-          { date: '2026-11-20', clearing: new Uint8Array(0) },
+          // UnionPay's settlement zip: the ZM file (empty on a quiet day) beside its ZME file.
+          {
+            date: '2026-11-20',
+            clearing: zipOf([
+              { name: 'INN26112088ZM_898000310000001', data: new Uint8Array(0) },
+              { name: 'INN26112088ZME_898000310000001', data: new Uint8Array(0) },
+            ]),
+          },
           { date: '2026-11-23', clearing: new Uint8Array(0) },
         ],
         'txt',

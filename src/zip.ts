@@ -1,0 +1,168 @@
+/**
+ * Zip containers (DESIGN §3.4): Alipay delivers its bills as a `csv.zip` holding a detail and a
+ * summary entry, UnionPay its ZM file in a settlement zip. A profile names the entry it reads by a
+ * pattern; that entry is extracted once, streaming, into the run's private temp directory, and read
+ * like any other file from there (its fingerprint is the sha256 of the entry's content).
+ *
+ * Only what these files use is read: the central directory (entry names in UTF-8 when the entry
+ * says so, else in GBK as Alipay writes them), entries stored or deflated, and no zip64.
+ */
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32, createInflateRaw } from 'node:zlib';
+import { InputError } from './errors.js';
+
+export interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  crc: number;
+  /** Offset of the entry's local header. */
+  offset: number;
+}
+
+/** Whether the bytes start like a zip archive (a local file header). */
+export function isZipHead(head: Uint8Array): boolean {
+  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+}
+
+/** Whether the file at `path` starts like a zip archive; false when it cannot be read (planning says why). */
+export function isZipFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      return isZipHead(readAt(fd, 0, 4));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+function readAt(fd: number, pos: number, len: number): Buffer {
+  const b = Buffer.alloc(len);
+  let got = 0;
+  while (got < len) {
+    const n = readSync(fd, b, got, len - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return b.subarray(0, got);
+}
+
+/** The entries of the zip archive `path` (`shown` names it in messages), from its central directory. */
+export function listZip(path: string, shown: string): ZipEntry[] {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    // The end-of-central-directory record: 22 bytes and a comment of up to 65535.
+    const tailLen = Math.min(size, 22 + 0xffff);
+    const tail = readAt(fd, size - tailLen, tailLen);
+    let eocd = -1;
+    for (let i = tail.length - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    if (eocd < 0) throw new InputError(shown, 'is not a zip archive (no end of central directory)');
+    const count = tail.readUInt16LE(eocd + 10);
+    const dirSize = tail.readUInt32LE(eocd + 12);
+    const dirOffset = tail.readUInt32LE(eocd + 16);
+    if (count === 0xffff || dirOffset === 0xffffffff)
+      throw new InputError(shown, 'is a zip64 archive, which recon does not read');
+    const dir = readAt(fd, dirOffset, dirSize);
+    const entries: ZipEntry[] = [];
+    let p = 0;
+    for (let k = 0; k < count; k++) {
+      if (p + 46 > dir.length || dir.readUInt32LE(p) !== 0x02014b50)
+        throw new InputError(shown, 'has a damaged zip central directory');
+      const flags = dir.readUInt16LE(p + 8);
+      const nameLen = dir.readUInt16LE(p + 28);
+      const extraLen = dir.readUInt16LE(p + 30);
+      const commentLen = dir.readUInt16LE(p + 32);
+      const nameBytes = dir.subarray(p + 46, p + 46 + nameLen);
+      entries.push({
+        name: new TextDecoder(flags & 0x800 ? 'utf-8' : 'gbk').decode(nameBytes),
+        method: dir.readUInt16LE(p + 10),
+        crc: dir.readUInt32LE(p + 16),
+        compressedSize: dir.readUInt32LE(p + 20),
+        size: dir.readUInt32LE(p + 24),
+        offset: dir.readUInt32LE(p + 42),
+      });
+      p += 46 + nameLen + extraLen + commentLen;
+    }
+    return entries;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The one entry whose name matches `pattern`; an error naming the entries otherwise. */
+export function pickEntry(entries: readonly ZipEntry[], pattern: RegExp, shown: string, profile: string): ZipEntry {
+  const matching = entries.filter((e) => pattern.test(e.name));
+  const names = entries.map((e) => e.name).join(', ') || 'none';
+  if (matching.length === 0)
+    throw new InputError(
+      shown,
+      `has no zip entry matching /${pattern.source}/ for profile ${profile} (its entries: ${names})`,
+    );
+  if (matching.length > 1)
+    throw new InputError(
+      shown,
+      `has ${matching.length} zip entries matching /${pattern.source}/ for profile ${profile}: ${names}`,
+    );
+  return matching[0]!;
+}
+
+/** Extracts `entry` of the zip archive `path` into `dest`, streaming, checking its size and CRC-32. */
+export async function extractZipEntry(path: string, entry: ZipEntry, dest: string, shown: string): Promise<void> {
+  const fd = openSync(path, 'r');
+  let dataStart: number;
+  try {
+    const local = readAt(fd, entry.offset, 30);
+    if (local.length < 30 || local.readUInt32LE(0) !== 0x04034b50)
+      throw new InputError(shown, `zip entry ${entry.name} is damaged (no local header)`);
+    dataStart = entry.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+  } finally {
+    closeSync(fd);
+  }
+  if (entry.method !== 0 && entry.method !== 8)
+    throw new InputError(
+      shown,
+      `zip entry ${entry.name} uses compression method ${entry.method}; recon reads stored and deflated entries`,
+    );
+  let crc = 0;
+  let size = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      crc = crc32(chunk, crc);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  if (entry.compressedSize === 0) {
+    if (entry.size !== 0) throw new InputError(shown, `zip entry ${entry.name} is damaged (no data)`);
+    writeFileSync(dest, '');
+    return;
+  }
+  const source = createReadStream(path, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
+  try {
+    if (entry.method === 8) await pipeline(source, createInflateRaw(), check, createWriteStream(dest));
+    else await pipeline(source, check, createWriteStream(dest));
+  } catch (e) {
+    throw new InputError(
+      shown,
+      `cannot extract zip entry ${entry.name}: ${(e as Error).message}`,
+      undefined,
+      undefined,
+      {
+        cause: e,
+      },
+    );
+  }
+  if (size !== entry.size || crc >>> 0 !== entry.crc >>> 0)
+    throw new InputError(shown, `zip entry ${entry.name} is damaged (its size or CRC-32 does not match)`);
+}
