@@ -457,25 +457,37 @@ export function readRecord(
   ctx: PlanContext,
 ): number {
   if (plan.layout === 'fixed' && e - s < plan.minBytes) return rejected(plan, R_SHORT, -1, e - s);
-  if (plan.gbk ? !validGbk(buf, s, e) : !validUtf8(buf, s, e)) return rejected(plan, plan.gbk ? R_GBK : R_UTF8, -1);
   const { fs, fe, trim } = plan;
   ts[F_ORDER_NO] = te[F_ORDER_NO] = ts[F_ORIG_RRN] = te[F_ORIG_RRN] = ts[F_PAN] = te[F_PAN] = 0;
   if (plan.layout === 'delimited') {
+    // One pass: the fields' bounds, and whether any byte is not ASCII (then the encoding is checked).
+    // With a prefix (WeChat's backtick), a delimiter counts only before it: a comma inside a value
+    // (a product name) does not split it.
+    const delimiter = plan.delimiter;
+    const prefix = plan.prefix;
+    const max = plan.fieldCount;
     let n = 0;
     let p = s;
-    for (;;) {
-      let q = p;
-      // With a prefix (WeChat's backtick), a delimiter counts only before it: a comma inside a value
-      // (a product name) does not split it.
-      while (q < e && (buf[q] !== plan.delimiter || (plan.prefix >= 0 && q + 1 < e && buf[q + 1] !== plan.prefix))) q++;
-      if (n < plan.fieldCount) {
-        fs[n] = p;
-        fe[n] = q;
+    let high = 0;
+    for (let q = s; q < e; q++) {
+      const c = buf[q]!;
+      high |= c;
+      if (c === delimiter && (prefix < 0 || q + 1 >= e || buf[q + 1] === prefix)) {
+        if (n < max) {
+          fs[n] = p;
+          fe[n] = q;
+        }
+        n++;
+        p = q + 1;
       }
-      n++;
-      if (q >= e) break;
-      p = q + 1;
     }
+    if (n < max) {
+      fs[n] = p;
+      fe[n] = e;
+    }
+    n++;
+    if (high >= 0x80 && !(plan.gbk ? validGbk(buf, s, e) : validUtf8(buf, s, e)))
+      return rejected(plan, plan.gbk ? R_GBK : R_UTF8, -1);
     if (n !== plan.fieldCount) return rejected(plan, R_FIELD_COUNT, -1, n);
     for (let i = 0; i < n; i++) {
       let a = fs[i]!;
@@ -487,6 +499,7 @@ export function readRecord(
       fe[i] = b;
     }
   } else {
+    if (plan.gbk ? !validGbk(buf, s, e) : !validUtf8(buf, s, e)) return rejected(plan, plan.gbk ? R_GBK : R_UTF8, -1);
     for (let i = 0; i < plan.fieldCount; i++) {
       let a = Math.min(s + plan.at[i]!, e);
       let b = Math.min(a + plan.len[i]!, e);
