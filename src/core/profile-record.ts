@@ -95,6 +95,10 @@ interface Step {
   conv: Conversion | null;
   /** Required: an empty value rejects the record. */
   required: boolean;
+  /** Read by record type: an empty value of a listed type rejects the record. */
+  requiredListed: boolean;
+  /** merchant_id from a line before the table whose platform number has no alias: every record is rejected. */
+  noAlias: boolean;
 }
 
 export interface RecordPlan {
@@ -247,6 +251,8 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
       constant: Number.NaN,
       conv: null,
       required: isRequired(profile.side, target),
+      requiredListed: false,
+      noAlias: false,
     };
     if (src.from !== undefined) {
       if (Array.isArray(src.from)) step.sources = Int32Array.from(src.from, (n: string) => sourceOf(n, target));
@@ -254,11 +260,15 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
         step.byType = new Int32Array(TYPE_NAMES.length).fill(-1);
         for (const [t, n] of Object.entries(src.from as Record<string, string>))
           step.byType[TYPE_NAMES.indexOf(t as (typeof TYPE_NAMES)[number])] = sourceOf(n, target);
-        step.required = false; // a record type without a field leaves the column empty
+        // A record type the profile lists must have the value; one it does not list leaves it empty.
+        step.required = false;
+        step.requiredListed = true;
       }
       step.conv = conversionOf(profile, target, src, def.signed === true, encode);
-    } else if (src.fromLine !== undefined) step.constant = fromLineValue(profile, target, src, ctx);
-    else step.constant = constantOf(profile, target, src.value!, ctx);
+    } else if (src.fromLine !== undefined) {
+      step.constant = fromLineValue(target, src, ctx);
+      step.noAlias = step.constant < 0;
+    } else step.constant = constantOf(profile, target, src.value!, ctx);
     steps.push(step);
   }
   const trim = new Uint8Array(256);
@@ -393,17 +403,16 @@ function tokens(pattern: string): Token[] {
   return out;
 }
 
-function fromLineValue(profile: Profile, target: string, src: ColumnSource, ctx: PlanContext): number {
+function fromLineValue(target: string, src: ColumnSource, ctx: PlanContext): number {
   const m = ctx.before.map((l) => src.fromLine!.exec(l)).find((x) => x !== null);
   if (!m || m[1] === undefined)
     throw new PlanError(`${target}: no line before the table matches ${src.fromLine!.source}`);
   const text = m[1];
   if (src.alias) {
     const id = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
-    const merchant = ctx.aliases.get(id);
-    if (merchant === undefined)
-      throw new PlanError(`${target}: ${profile.platform} merchant ${text} has no alias in the merchants file`);
-    return merchant;
+    // Without an alias every record of the file is rejected for it (readRecord), as a row of a
+    // bill that names its merchant per row would be.
+    return ctx.aliases.get(id) ?? -1;
   }
   if (!/^\d{15}$/.test(text)) throw new PlanError(`${target}: "${text}" is not a 15-digit merchant id`);
   return Number(text);
@@ -514,6 +523,7 @@ export function readRecord(
   for (let k = 0; k < steps.length; k++) {
     const st = steps[k]!;
     if (st.conv === null) {
+      if (st.noAlias) return rejected(plan, R_NO_ALIAS, -1);
       vals[st.field] = st.constant;
       continue;
     }
@@ -528,7 +538,8 @@ export function readRecord(
         }
       }
     if (src < 0 || fs[src] === fe[src]) {
-      if (st.required) return rejected(plan, R_EMPTY, src < 0 ? (st.sources[0] ?? -1) : src);
+      if (st.required || (st.requiredListed && src >= 0))
+        return rejected(plan, R_EMPTY, src < 0 ? (st.sources[0] ?? -1) : src);
       if (st.conv.kind === 'text') ts[st.field] = te[st.field] = 0;
       continue;
     }
@@ -658,10 +669,16 @@ function amount(
   let neg = false;
   let p = a;
   if (conv.signByte !== 0) {
-    const c = buf[p++]!;
+    const c = buf[p]!;
     if (c === 67) neg = conv.signByte < 0;
     else if (c === 68) neg = conv.signByte > 0;
-    else if (c !== 32) return R_DECIMAL;
+    else if (c >= 48 && c <= 57) {
+      // A blank sign byte (trimmed with the padding) stands before a zero only.
+      for (let i = p; i < b; i++) if (buf[i] !== 48) return R_DECIMAL;
+      vals[f] = 0;
+      return 0;
+    } else return R_DECIMAL;
+    p++;
   } else if (buf[p] === 45) {
     neg = true;
     p++;
@@ -687,7 +704,7 @@ function amount(
   for (let k = Math.min(places, conv.decimals); k < conv.decimals; k++) v *= 10;
   if (v > Number.MAX_SAFE_INTEGER) return R_RANGE;
   if (neg && !conv.abs && !conv.signed && v !== 0) return R_DECIMAL;
-  vals[f] = neg && !conv.abs ? -v : v;
+  vals[f] = neg && !conv.abs && v !== 0 ? -v : v;
   return 0;
 }
 

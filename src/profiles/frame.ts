@@ -82,9 +82,12 @@ const describe = (patterns: readonly RegExp[]): string => patterns.map((p) => `/
  * lines before the table must match `lines.before`, and a delimited layout's header `lines.header`.
  */
 export function frameHead(profile: Profile, head: Uint8Array, file: string, wholeFile: boolean): Head {
+  const bom = profile.encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  // No header and nothing before the table: the first line is a record (read, or rejected, as one).
+  if (!profile.lines.header && profile.lines.before.length === 0)
+    return { dataStart: bom, firstLine: 1, header: null, before: [] };
   const all = lines(head);
   const before: string[] = [];
-  const bom = profile.encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   for (let i = 0; i < all.length; i++) {
     const { start, end } = all[i]!;
     const lineNo = i + 1;
@@ -135,6 +138,8 @@ export function frameTail(
   if (!end) return { dataEnd: size, after: [] };
   const all = lines(tail);
   const after: string[] = [];
+  // A summary (a total read from the table's end line) is that line and one line of values.
+  const summary = profile.totals.some((t) => t.line === undefined);
   for (let i = all.length - 1; i >= 0; i--) {
     if (i === 0 && !startsAtLine) break; // may be cut short
     const { start, end: e } = all[i]!;
@@ -142,9 +147,26 @@ export function frameTail(
     if (text.trim() === '' && after.length === 0) continue;
     if (end.test(text)) {
       after.unshift(text);
+      if (summary && after.length < 2)
+        throw new InputError(
+          file,
+          `does not fit profile ${profile.name}: its summary line has no values line after it`,
+        );
       return { dataEnd: tailStart + start, after };
     }
-    if (profile.lines.after.some((p) => p.test(text))) {
+    // The summary's values line: the one line right after the end line (checked once that is found).
+    const isValues =
+      summary &&
+      i > 0 &&
+      end.test(
+        decodeLine(
+          profile,
+          tail.subarray(all[i - 1]!.start, all[i - 1]!.end),
+          file,
+          `${all.length - i + 1} from the end`,
+        ),
+      );
+    if (isValues || profile.lines.after.some((p) => p.test(text))) {
       after.unshift(text);
       continue;
     }

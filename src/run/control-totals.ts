@@ -28,7 +28,7 @@ export function checkControlTotals(
       for (let i = 0; i < t.length; i++) acc[i]! += t[i]!;
     }
     let at = 0;
-    const uncertain = acc !== null && acc[acc.length - 1] === 1;
+    const uncertain = acc !== null && acc[acc.length - 1]! > 0;
     for (const f of figures) {
       const got = (k: number): number => (acc === null ? 0 : acc[at + k]!);
       const checks: [string, number, number, boolean][] = [];

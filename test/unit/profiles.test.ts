@@ -14,7 +14,7 @@ import { encodeGbk, validGbk } from '../../src/core/gbk.js';
 import { aliasesFor } from '../../src/core/merchants.js';
 import { alnumText, digitsText, packAlnum } from '../../src/core/packed.js';
 import { planRecords, readRecord, rejectOf } from '../../src/core/profile-record.js';
-import { R_DECIMAL, R_EMPTY, R_ENUM, R_FIELD_COUNT, R_NO_ALIAS, R_SHORT } from '../../src/core/reject.js';
+import { R_DECIMAL, R_EMPTY, R_ENUM, R_FIELD_COUNT, R_GBK, R_NO_ALIAS, R_SHORT } from '../../src/core/reject.js';
 import {
   F_AMOUNT,
   F_CLEARING_DATE,
@@ -38,6 +38,10 @@ import { parseMerchants } from '../../src/merchants-file.js';
 import { packagePath } from '../../src/paths.js';
 import { frameHead, frameTail, minorUnits, readFigures } from '../../src/profiles/frame.js';
 import { loadProfile, type Profile, ProfileError, parseProfile, SHIPPED_PROFILES } from '../../src/profiles/profile.js';
+import { checkControlTotals } from '../../src/run/control-totals.js';
+import type { FilePlan } from '../../src/run/plan-file.js';
+import type { ScanResult } from '../../workers/scan.js';
+import { WECHAT_HEADER } from '../helpers/bills.js';
 
 const RUN_DAY = parseIsoDate('2026-11-19');
 const utc8 = (y: number, mo: number, d: number, h: number, mi: number, s: number): number =>
@@ -322,6 +326,77 @@ describe('profiles', () => {
     });
   });
 
+  it('rejects an empty value of a column read by record type, and refuses rows after the summary', () => {
+    const profile = loadProfile('wechat-trade-bill');
+    const header = frameHead(profile, new TextEncoder().encode(`${WECHAT_HEADER}\n`), 'f', true).header;
+    const ctx = { runDay: RUN_DAY, before: [], aliases: new Map([[1900000001, 898000310085409]]) };
+    const plan = planRecords(profile, header, ctx);
+    const line = (amount: string): Uint8Array =>
+      new TextEncoder().encode(
+        [
+          '2026-11-19 07:04:45',
+          'wx1',
+          '1900000001',
+          '0',
+          '',
+          '42',
+          'ORD01',
+          'o1',
+          'NATIVE',
+          'SUCCESS',
+          'OTHERS',
+          'CNY',
+          amount,
+          '0.00',
+          '0',
+          '0',
+          '0.00',
+          '0.00',
+          '',
+          '',
+          'g',
+          '',
+          '0.21000',
+          '0.60%',
+          amount,
+          '0.00',
+          '',
+        ]
+          .map((v) => `\`${v}`)
+          .join(','),
+      );
+    const read = (b: Uint8Array) => {
+      const r = readRecord(
+        plan,
+        b,
+        0,
+        b.length,
+        new Float64Array(FIELD_COUNT + 1),
+        new Int32Array(FIELD_COUNT),
+        new Int32Array(FIELD_COUNT),
+        ctx,
+      );
+      return r === 0 ? null : rejectOf(plan, r);
+    };
+    expect(read(line('35.26'))).toBeNull();
+    // 订单金额 is gross_minor of a SALE: empty, the row is rejected (not read as 0).
+    expect(read(line(''))).toEqual({ reason: R_EMPTY, field: header!.indexOf('订单金额'), detail: 0 });
+    // A data row after the summary's values line is not a summary line: the file is refused.
+    const bill = new TextEncoder().encode(
+      [
+        WECHAT_HEADER,
+        new TextDecoder().decode(line('1.00')),
+        '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
+        '`1,`1.00,`0.00,`0.00,`0.21000,`1.00,`0.00',
+        new TextDecoder().decode(line('2.00')),
+        '',
+      ].join('\n'),
+    );
+    expect(() => frameTail(profile, bill, 0, bill.length, 'bill.csv')).toThrow(
+      /bill\.csv: does not fit profile wechat-trade-bill: .*line 1 from the end is "`2026-11-19 07:04:45/,
+    );
+  });
+
   it('refuses a WeChat bill cut short (no summary) and a file that is not one', () => {
     const profile = loadProfile('wechat-trade-bill');
     const cut = new TextEncoder().encode('交易时间,商户号\n`2026-11-19 07:04:45,`1900000001\n');
@@ -392,14 +467,14 @@ describe('profiles', () => {
       [2, { 2: 1250 }],
       [1, { 2: -400 }],
     ]);
-    // The account's PID must map to a merchant: a bill of an unknown account cannot be read at all.
-    expect(() =>
-      planRecords(profile, frameHead(profile, bytes, 'f', true).header, {
-        runDay: RUN_DAY,
-        before: head.before,
-        aliases: new Map(),
-      }),
-    ).toThrow('merchant_id: alipay merchant 2088000000000001 has no alias in the merchants file');
+    // An account whose PID has no alias: each of its rows is rejected for it, as a WeChat row would be.
+    const unknown = readAll(profile, bytes, new Map());
+    expect(unknown.rows).toEqual([]);
+    expect(unknown.rejects).toEqual([
+      [6, '', R_NO_ALIAS],
+      [7, '', R_NO_ALIAS],
+      [8, '', R_NO_ALIAS],
+    ]);
     // Bytes that are not GBK in a record: that record alone is rejected.
     const bad = Uint8Array.from([...bytes]);
     const at = bytes.indexOf(0x2c, head.dataStart) + 1; // the second record field of the first row
@@ -448,9 +523,17 @@ describe('profiles', () => {
       结算金额: 'D000000000994',
       交易类型: '04',
     };
+    // A zero fee with a blank sign byte, as ZM writes a figure that does not apply.
+    const noFee = {
+      ...base,
+      系统跟踪号: '005608',
+      商户订单号: 'ORD202611194405201900009',
+      商户手续费: ' 000000000000',
+      结算金额: 'C000000003526',
+    };
     const short = zm(base).subarray(0, 400);
     const unknown = zm({ ...base, 交易类型: '02' });
-    const file = [new TextEncoder().encode(real), zm(base), zm(refund), short, unknown]
+    const file = [new TextEncoder().encode(real), zm(base), zm(refund), zm(noFee), short, unknown]
       .flatMap((l) => [...l, 13, 10])
       .concat([]);
     const bytes = Uint8Array.from(file);
@@ -494,11 +577,42 @@ describe('profiles', () => {
         fee: -6,
         net: -994,
       },
+      {
+        type: 'SALE',
+        merchant: '898000310085409',
+        terminal: '44052019',
+        stan: '005608',
+        order: 'ORD202611194405201900009',
+        pan: '622280*********0000',
+        time: utc8(2026, 11, 19, 7, 4, 45),
+        gross: 3526,
+        fee: 0,
+        net: 3526,
+      },
     ]);
     expect(rejects).toEqual([
-      [4, '', R_SHORT],
-      [5, '交易类型', R_ENUM],
+      [5, '', R_SHORT],
+      [6, '交易类型', R_ENUM],
     ]);
+    // A first line that is not GBK is a rejected record like any other, not a file that does not fit.
+    const badFirst = Uint8Array.from([
+      ...zm(base).subarray(0, 600),
+      0x81,
+      0x20,
+      0x20,
+      0x20,
+      0x20,
+      0x20,
+      0x20,
+      13,
+      10,
+      ...zm(refund),
+      13,
+      10,
+    ]);
+    const again = readAll(profile, badFirst, new Map());
+    expect(again.rejects).toEqual([[1, '', R_GBK]]);
+    expect(again.rows.map((r) => r.type)).toEqual(['REFUND']);
     expect(figures).toEqual([]);
   });
 
@@ -533,6 +647,33 @@ describe('profiles', () => {
     expect(bad('wechat:01')).toBe('m.csv, line 3, column aliases: alias wechat:01 is also given on line 2');
     expect(bad('WeChat:2')).toMatch(/^m\.csv, line 3, column aliases: aliases must be platform:number pairs/);
     expect(bad('wechat:12345678901234567')).toMatch(/found "wechat:12345678901234567"$/);
+  });
+
+  it('warns instead of refusing when rejected records in several chunks may explain the totals', () => {
+    const profile = loadProfile('wechat-trade-bill');
+    const total = profile.totals[0]!;
+    const figures = [{ total, count: 3, sums: new Map(Object.keys(total.sums).map((k) => [k, 300])) }];
+    const plan = { shown: 'bill.csv', profile: { figures } } as unknown as FilePlan;
+    const slots = 1 + Object.keys(total.sums).length;
+    // Two chunks, each with a record that could not be added (the slot after the totals is 1).
+    const chunk = (count: number, uncertain: number): ScanResult =>
+      ({ totals: Float64Array.from([count, ...new Array(slots - 1).fill(100), uncertain]) }) as unknown as ScanResult;
+    const results = new Map([
+      [2, chunk(1, 1)],
+      [3, chunk(1, 1)],
+    ]);
+    const warnings = checkControlTotals([plan], new Map([[plan, [2, 3]]]), results);
+    expect(warnings[0]).toBe(
+      'bill.csv: its summary states "总交易单数" as 3, but its records give 2 (some of its records were rejected)',
+    );
+    // Without a rejected record the same disagreement refuses the file.
+    const exact = new Map([
+      [2, chunk(1, 0)],
+      [3, chunk(1, 0)],
+    ]);
+    expect(() => checkControlTotals([plan], new Map([[plan, [2, 3]]]), exact)).toThrow(
+      /the file was cut short or edited/,
+    );
   });
 
   it('converts amounts exactly, refusing a fraction of a minor unit', () => {
