@@ -16,6 +16,7 @@ import { TYPE_NAMES } from './codes.js';
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
 import { encodeGbk, validGbk } from './gbk.js';
 import { packAlnum, packDigits } from './packed.js';
+import { compileSteps, type StepsFn } from './profile-gen.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -131,6 +132,8 @@ export interface RecordPlan {
   readonly totals: readonly TotalPlan[];
   /** Slots of a chunk's totals: per total, its count and then its sums (TotalPlan.at). */
   readonly totalSlots: number;
+  /** The generated fast path of the steps (profile-gen.ts); null until planRecords makes it. */
+  fast: StepsFn | null;
 }
 
 /** What one control total adds up over the records (DESIGN §3.4 "control totals"). */
@@ -296,7 +299,8 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     });
     slot += 1 + Object.keys(total.sums).length;
   }
-  return {
+  const plan: RecordPlan = {
+    fast: null,
     totals,
     totalSlots: slot,
     layout: layout.kind,
@@ -316,6 +320,8 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     fe: new Int32Array(names.length),
     detail: new Int32Array(1),
   };
+  plan.fast = compileSteps(plan, ctx.runDay, ctx.aliases);
+  return plan;
 }
 
 function isRequired(side: 'journal' | 'clearing', target: string): boolean {
@@ -519,6 +525,8 @@ export function readRecord(
     }
   }
 
+  // The generated code takes the records it can; the rest are read below, which names the reason.
+  if (plan.fast?.(buf, fs, fe, vals, ts, te)) return 0;
   const steps = plan.steps;
   for (let k = 0; k < steps.length; k++) {
     const st = steps[k]!;
