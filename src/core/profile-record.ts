@@ -475,7 +475,7 @@ export function readRecord(
   const { fs, fe, trim } = plan;
   ts[F_ORDER_NO] = te[F_ORDER_NO] = ts[F_ORIG_RRN] = te[F_ORIG_RRN] = ts[F_PAN] = te[F_PAN] = 0;
   if (plan.layout === 'delimited') {
-    // One pass: the fields' bounds, and whether any byte is not ASCII (then the encoding is checked).
+    // One pass: the fields' bounds, and the first byte that is not ASCII (the encoding is checked from there).
     // With a prefix (WeChat's backtick), a delimiter counts only before it: a comma inside a value
     // (a product name) does not split it.
     const delimiter = plan.delimiter;
@@ -483,10 +483,10 @@ export function readRecord(
     const max = plan.fieldCount;
     let n = 0;
     let p = s;
-    let high = 0;
+    let high = -1;
     for (let q = s; q < e; q++) {
       const c = buf[q]!;
-      high |= c;
+      if (c >= 0x80 && high < 0) high = q;
       if (c === delimiter && (prefix < 0 || q + 1 >= e || buf[q + 1] === prefix)) {
         if (n < max) {
           fs[n] = p;
@@ -501,7 +501,8 @@ export function readRecord(
       fe[n] = e;
     }
     n++;
-    if (high >= 0x80 && !(plan.gbk ? validGbk(buf, s, e) : validUtf8(buf, s, e)))
+    // Everything before the first byte that is not ASCII is valid in either encoding.
+    if (high >= 0 && !(plan.gbk ? validGbk(buf, high, e) : validUtf8(buf, high, e)))
       return rejected(plan, plan.gbk ? R_GBK : R_UTF8, -1);
     if (n !== plan.fieldCount) return rejected(plan, R_FIELD_COUNT, -1, n);
     for (let i = 0; i < n; i++) {
