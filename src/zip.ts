@@ -14,7 +14,10 @@ import { crc32, createInflateRaw } from 'node:zlib';
 import { InputError } from './errors.js';
 
 export interface ZipEntry {
+  /** The name as the archive writes it: UTF-8 when flagged or given in a Unicode path field, else GBK. */
   name: string;
+  /** Every reading of the name a pattern is matched against (an unflagged name may be UTF-8 too). */
+  readings: string[];
   method: number;
   compressedSize: number;
   size: number;
@@ -25,7 +28,12 @@ export interface ZipEntry {
 
 /** Whether the bytes start like a zip archive (a local file header). */
 export function isZipHead(head: Uint8Array): boolean {
-  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  // A local file header, or the end record of an archive without entries.
+  return (
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    ((head[2] === 0x03 && head[3] === 0x04) || (head[2] === 0x05 && head[3] === 0x06))
+  );
 }
 
 /** Whether the file at `path` starts like a zip archive; false when it cannot be read (planning says why). */
@@ -62,8 +70,9 @@ export function listZip(path: string, shown: string): ZipEntry[] {
     const tailLen = Math.min(size, 22 + 0xffff);
     const tail = readAt(fd, size - tailLen, tailLen);
     let eocd = -1;
+    // The last such record whose comment reaches exactly to the end (a comment may hold the signature).
     for (let i = tail.length - 22; i >= 0; i--)
-      if (tail.readUInt32LE(i) === 0x06054b50) {
+      if (tail.readUInt32LE(i) === 0x06054b50 && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
         eocd = i;
         break;
       }
@@ -84,8 +93,14 @@ export function listZip(path: string, shown: string): ZipEntry[] {
       const extraLen = dir.readUInt16LE(p + 30);
       const commentLen = dir.readUInt16LE(p + 32);
       const nameBytes = dir.subarray(p + 46, p + 46 + nameLen);
+      const readings = entryNames(
+        nameBytes,
+        (flags & 0x800) !== 0,
+        dir.subarray(p + 46 + nameLen, p + 46 + nameLen + extraLen),
+      );
       entries.push({
-        name: new TextDecoder(flags & 0x800 ? 'utf-8' : 'gbk').decode(nameBytes),
+        name: readings[0]!,
+        readings,
         method: dir.readUInt16LE(p + 10),
         crc: dir.readUInt32LE(p + 16),
         compressedSize: dir.readUInt32LE(p + 20),
@@ -100,9 +115,33 @@ export function listZip(path: string, shown: string): ZipEntry[] {
   }
 }
 
+/**
+ * The readings of an entry's name: UTF-8 when the entry is flagged so, or from an Info-ZIP Unicode
+ * path field (0x7075) when it has one; otherwise GBK, as Alipay writes names, and also UTF-8 when
+ * the bytes are valid UTF-8 (Info-ZIP's zip on Linux writes UTF-8 names without the flag).
+ */
+function entryNames(name: Uint8Array, utf8Flag: boolean, extra: Uint8Array): string[] {
+  if (utf8Flag) return [new TextDecoder('utf-8').decode(name)];
+  for (let q = 0; q + 4 <= extra.length; ) {
+    const id = extra[q]! | (extra[q + 1]! << 8);
+    const size = extra[q + 2]! | (extra[q + 3]! << 8);
+    if (id === 0x7075 && size >= 5 && extra[q + 4] === 1)
+      return [new TextDecoder('utf-8').decode(extra.subarray(q + 9, q + 4 + size))];
+    q += 4 + size;
+  }
+  const out = [new TextDecoder('gbk').decode(name)];
+  try {
+    const utf8 = new TextDecoder('utf-8', { fatal: true }).decode(name);
+    if (utf8 !== out[0]) out.push(utf8);
+  } catch {
+    // not UTF-8: GBK only
+  }
+  return out;
+}
+
 /** The one entry whose name matches `pattern`; an error naming the entries otherwise. */
 export function pickEntry(entries: readonly ZipEntry[], pattern: RegExp, shown: string, profile: string): ZipEntry {
-  const matching = entries.filter((e) => pattern.test(e.name));
+  const matching = entries.filter((e) => e.readings.some((n) => pattern.test(n)));
   const names = entries.map((e) => e.name).join(', ') || 'none';
   if (matching.length === 0)
     throw new InputError(
@@ -114,7 +153,9 @@ export function pickEntry(entries: readonly ZipEntry[], pattern: RegExp, shown: 
       shown,
       `has ${matching.length} zip entries matching /${pattern.source}/ for profile ${profile}: ${names}`,
     );
-  return matching[0]!;
+  const entry = matching[0]!;
+  // Named as the reading that matched (an unflagged UTF-8 name is not shown as GBK mojibake).
+  return { ...entry, name: entry.readings.find((n) => pattern.test(n))! };
 }
 
 /** Extracts `entry` of the zip archive `path` into `dest`, streaming, checking its size and CRC-32. */

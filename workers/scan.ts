@@ -1393,7 +1393,7 @@ function profileRecords(
   end: number,
 ): Float64Array {
   const { plan, ctx } = profilePlan(src, task);
-  const totals = new Float64Array(plan.totalSlots + 1);
+  const totals = new Float64Array(2 * plan.totalSlots);
   const counting = plan.totals.length > 0;
   st.settleExpected = plan.settleExpected;
   const { buf, vals, ts, te, tq } = st;
@@ -1414,7 +1414,7 @@ function profileRecords(
         const { reason, field, detail } = rejectOf(plan, r);
         pushReject(rejects, line, field, reason, detail, buf, pos, e);
         // A reject of the whole line (encoding, field count, length) left its fields unsplit.
-        if (counting) addTotals(plan, buf, totals, field >= 0);
+        if (counting) addTotals(plan, buf, totals, plan.split[0] === 1);
       } else {
         if (counting) addTotals(plan, buf, totals, true);
         if (!emitRow(st, line, pos)) pushReject(rejects, line, timeField, R_RANGE, 0, buf, pos, e);

@@ -220,7 +220,7 @@ function convCode(conv: Conv, f: number, runDay: number): string {
         if (b - a !== ${at}) return false;
         y = 0; mo = 0; dd = 0; hh = 0; mi = 0; ss = 0;
         ${parts.join('\n')}
-        ${time ? 'if (hh > 23 || mi > 59 || ss > 59) return false;' : ''}
+        if (hh > 23 || mi > 59 || ss > 59) return false;
         ${year}
         day = dayOf(y, mo, dd); if (day < 0) return false;
         vals[${f}] = ${time ? `day * ${MS_PER_DAY} + ((hh * 60 + mi - ${conv.zone}) * 60 + ss) * 1000` : 'day'};`;

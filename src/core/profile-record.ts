@@ -128,9 +128,15 @@ export interface RecordPlan {
   readonly fe: Int32Array;
   /** The last reject's detail: the field count, a length in bytes. */
   readonly detail: Int32Array;
+  /** 1 when the last record was split into its fields (whether or not it was then taken). */
+  readonly split: Uint8Array;
   /** The profile's control totals, as what each record adds to them (addTotals). */
   readonly totals: readonly TotalPlan[];
-  /** Slots of a chunk's totals: per total, its count and then its sums (TotalPlan.at). */
+  /**
+   * Slots of a chunk's totals: per total, its count and then its sums (TotalPlan.at); then as many
+   * again, each 1 when a record could not be added to that figure (its fields did not split, or its
+   * value is not an amount), so that the file's figure cannot be checked exactly.
+   */
   readonly totalSlots: number;
   /** The generated fast path of the steps (profile-gen.ts); null until planRecords makes it. */
   fast: StepsFn | null;
@@ -148,20 +154,16 @@ export interface TotalPlan {
   readonly decimals: number;
 }
 
-/**
- * Slot after the totals' slots: 1 when a record could not be added to them (its fields did not
- * split, or a summed value is not an amount), so the file's figures cannot be checked exactly.
- */
-export function totalsUncertain(plan: RecordPlan): number {
-  return plan.totalSlots;
-}
-
 /** Adds the record whose fields readRecord split (plan.fs/fe) to the totals in `acc`. */
 export function addTotals(plan: RecordPlan, buf: Uint8Array, acc: Float64Array, split: boolean): void {
+  const flags = plan.totalSlots;
   if (!split) {
-    // Counted where every record counts; its values are unknown.
-    for (const tp of plan.totals) if (tp.whereField < 0) acc[tp.at]!++;
-    acc[plan.totalSlots] = 1;
+    // Counted where every record counts; what it would add to the rest is unknown.
+    for (const tp of plan.totals) {
+      if (tp.whereField < 0) acc[tp.at]!++;
+      else acc[flags + tp.at] = 1;
+      for (let k = 0; k < tp.sumFields.length; k++) acc[flags + tp.at + 1 + k] = 1;
+    }
     return;
   }
   const { fs, fe } = plan;
@@ -172,7 +174,7 @@ export function addTotals(plan: RecordPlan, buf: Uint8Array, acc: Float64Array, 
     for (let k = 0; k < tp.sumFields.length; k++) {
       const f = tp.sumFields[k]!;
       const v = decimalMinor(buf, fs[f]!, fe[f]!, tp.decimals);
-      if (Number.isNaN(v)) acc[plan.totalSlots] = 1;
+      if (Number.isNaN(v)) acc[flags + tp.at + 1 + k] = 1;
       else acc[tp.at + 1 + k]! += v;
     }
   }
@@ -207,6 +209,7 @@ function decimalMinor(buf: Uint8Array, a: number, b: number, decimals: number): 
       else if (d !== 0) return Number.NaN;
       places++;
     }
+    if (places === 0) return Number.NaN;
   }
   if (p !== b || ints === 0 || ints > 15) return Number.NaN;
   for (let k = Math.min(places, decimals); k < decimals; k++) v *= 10;
@@ -319,6 +322,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     fs: new Int32Array(names.length),
     fe: new Int32Array(names.length),
     detail: new Int32Array(1),
+    split: new Uint8Array(1),
   };
   plan.fast = compileSteps(plan, ctx.runDay, ctx.aliases);
   return plan;
@@ -473,6 +477,7 @@ export function readRecord(
 ): number {
   if (plan.layout === 'fixed' && e - s < plan.minBytes) return rejected(plan, R_SHORT, -1, e - s);
   const { fs, fe, trim } = plan;
+  plan.split[0] = 0;
   ts[F_ORDER_NO] = te[F_ORDER_NO] = ts[F_ORIG_RRN] = te[F_ORIG_RRN] = ts[F_PAN] = te[F_PAN] = 0;
   if (plan.layout === 'delimited') {
     // One pass: the fields' bounds, and the first byte that is not ASCII (the encoding is checked from there).
@@ -484,9 +489,15 @@ export function readRecord(
     let n = 0;
     let p = s;
     let high = -1;
+    const gbk = plan.gbk;
     for (let q = s; q < e; q++) {
       const c = buf[q]!;
-      if (c >= 0x80 && high < 0) high = q;
+      if (c >= 0x80) {
+        if (high < 0) high = q;
+        // A GBK character's second byte may equal an ASCII delimiter (0x40–0x7E): never a split.
+        if (gbk) q++;
+        continue;
+      }
       if (c === delimiter && (prefix < 0 || q + 1 >= e || buf[q + 1] === prefix)) {
         if (n < max) {
           fs[n] = p;
@@ -526,6 +537,7 @@ export function readRecord(
     }
   }
 
+  plan.split[0] = 1;
   // The generated code takes the records it can; the rest are read below, which names the reason.
   if (plan.fast?.(buf, fs, fe, vals, ts, te)) return 0;
   const steps = plan.steps;

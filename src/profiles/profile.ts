@@ -245,7 +245,8 @@ function parseLayout(v: unknown, fail: Fail): Layout {
   if (kind === 'delimited') {
     keysIn(o, ['kind', 'delimiter', 'prefix', 'trim'], 'layout', fail);
     const delimiter = o.delimiter === undefined ? ',' : text(o.delimiter, 'layout.delimiter', fail);
-    if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80) fail('layout.delimiter', 'one ASCII character');
+    if (delimiter.length !== 1 || delimiter.charCodeAt(0) >= 0x80 || /[0-9A-Za-z]/.test(delimiter))
+      fail('layout.delimiter', 'one ASCII character that is not a letter or a digit');
     const prefix = o.prefix === undefined ? '' : text(o.prefix, 'layout.prefix', fail);
     if (prefix.length > 1 || (prefix.length === 1 && prefix.charCodeAt(0) >= 0x80))
       fail('layout.prefix', 'one ASCII character, or none');
@@ -452,6 +453,8 @@ function parseSource(
   }
   if ((kind === 'time' || kind === 'date') && o.from !== undefined) {
     const pattern = text(o.pattern, `${where}.pattern`, fail);
+    if (/[^\x20-\x7e]/.test(pattern))
+      fail(`${where}.pattern`, 'ASCII characters only (the tokens and the separators between them)');
     const tokens = kind === 'time' ? ['MM', 'DD', 'hh', 'mm', 'ss'] : ['MM', 'DD'];
     for (const t of tokens) if (!pattern.includes(t)) fail(`${where}.pattern`, `has no ${t}`);
     if (kind === 'date' && !pattern.includes('YYYY')) fail(`${where}.pattern`, 'has no YYYY');

@@ -28,15 +28,16 @@ export function checkControlTotals(
       for (let i = 0; i < t.length; i++) acc[i]! += t[i]!;
     }
     let at = 0;
-    const uncertain = acc !== null && acc[acc.length - 1]! > 0;
+    const flags = acc === null ? 0 : acc.length / 2;
     for (const f of figures) {
       const got = (k: number): number => (acc === null ? 0 : acc[at + k]!);
-      const checks: [string, number, number, boolean][] = [];
-      if (f.count !== undefined) checks.push([f.total.count!, f.count, got(0), false]);
+      const unsure = (k: number): boolean => acc !== null && acc[flags + at + k]! > 0;
+      const checks: [string, number, number, boolean, boolean][] = [];
+      if (f.count !== undefined) checks.push([f.total.count!, f.count, got(0), false, unsure(0)]);
       Object.keys(f.total.sums).forEach((name, k) => {
-        checks.push([name, f.sums.get(name)!, got(1 + k), true]);
+        checks.push([name, f.sums.get(name)!, got(1 + k), true, unsure(1 + k)]);
       });
-      for (const [name, stated, read, amount] of checks) {
+      for (const [name, stated, read, amount, uncertain] of checks) {
         if (stated === read) continue;
         const show = (v: number): string => (amount ? formatMinor(v, f.total.decimals) : String(v));
         const what = f.total.line ? `figure ${name} of its line /${f.total.line.source}/` : `"${name}"`;

@@ -162,9 +162,15 @@ export function zmFile(records: readonly Record<string, string>[]): Uint8Array {
 
 /**
  * A zip archive of `entries`, deflated, as Alipay and UnionPay deliver their files: entry names in
- * GBK without the UTF-8 flag (`utf8Names` sets it), no zip64.
+ * GBK without the UTF-8 flag (or UTF-8, flagged or not, as other tools write them), and an
+ * optional archive comment; no zip64.
  */
-export function zipOf(entries: readonly { name: string; data: Uint8Array }[], utf8Names = false): Uint8Array {
+export function zipOf(
+  entries: readonly { name: string; data: Uint8Array }[],
+  names: 'gbk' | 'utf8' | 'utf8-unflagged' = 'gbk',
+  comment = new Uint8Array(0),
+): Uint8Array {
+  const utf8Names = names !== 'gbk';
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -172,7 +178,7 @@ export function zipOf(entries: readonly { name: string; data: Uint8Array }[], ut
     const name = Buffer.from(utf8Names ? new TextEncoder().encode(e.name) : encodeGbk(e.name));
     const data = deflateRawSync(e.data);
     const crc = crc32(e.data);
-    const flags = utf8Names ? 0x800 : 0;
+    const flags = names === 'utf8' ? 0x800 : 0;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -204,5 +210,6 @@ export function zipOf(entries: readonly { name: string; data: Uint8Array }[], ut
   end.writeUInt16LE(entries.length, 10);
   end.writeUInt32LE(dir.length, 12);
   end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...parts, dir, end]));
+  end.writeUInt16LE(comment.length, 20);
+  return new Uint8Array(Buffer.concat([...parts, dir, end, comment]));
 }

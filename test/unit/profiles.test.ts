@@ -14,7 +14,16 @@ import { encodeGbk, validGbk } from '../../src/core/gbk.js';
 import { aliasesFor } from '../../src/core/merchants.js';
 import { alnumText, digitsText, packAlnum } from '../../src/core/packed.js';
 import { planRecords, readRecord, rejectOf } from '../../src/core/profile-record.js';
-import { R_DECIMAL, R_EMPTY, R_ENUM, R_FIELD_COUNT, R_GBK, R_NO_ALIAS, R_SHORT } from '../../src/core/reject.js';
+import {
+  R_DECIMAL,
+  R_EMPTY,
+  R_ENUM,
+  R_FIELD_COUNT,
+  R_GBK,
+  R_NO_ALIAS,
+  R_SHORT,
+  R_TIMESTAMP,
+} from '../../src/core/reject.js';
 import {
   F_AMOUNT,
   F_CLEARING_DATE,
@@ -40,8 +49,9 @@ import { frameHead, frameTail, minorUnits, readFigures } from '../../src/profile
 import { loadProfile, type Profile, ProfileError, parseProfile, SHIPPED_PROFILES } from '../../src/profiles/profile.js';
 import { checkControlTotals } from '../../src/run/control-totals.js';
 import type { FilePlan } from '../../src/run/plan-file.js';
+import { isZipFile, listZip, pickEntry } from '../../src/zip.js';
 import type { ScanResult } from '../../workers/scan.js';
-import { WECHAT_HEADER } from '../helpers/bills.js';
+import { ALIPAY_HEADER, WECHAT_HEADER, zipOf } from '../helpers/bills.js';
 
 const RUN_DAY = parseIsoDate('2026-11-19');
 const utc8 = (y: number, mo: number, d: number, h: number, mi: number, s: number): number =>
@@ -683,8 +693,11 @@ describe('profiles', () => {
     const plan = { shown: 'bill.csv', profile: { figures } } as unknown as FilePlan;
     const slots = 1 + Object.keys(total.sums).length;
     // Two chunks, each with a record that could not be added (the slot after the totals is 1).
+    // A chunk's totals: [count, sums…], then a flag per figure (1: a record could not be added to it).
     const chunk = (count: number, uncertain: number): ScanResult =>
-      ({ totals: Float64Array.from([count, ...new Array(slots - 1).fill(100), uncertain]) }) as unknown as ScanResult;
+      ({
+        totals: Float64Array.from([count, ...new Array(slots - 1).fill(100), ...new Array(slots).fill(uncertain)]),
+      }) as unknown as ScanResult;
     const results = new Map([
       [2, chunk(1, 1)],
       [3, chunk(1, 1)],
@@ -700,6 +713,104 @@ describe('profiles', () => {
     ]);
     expect(() => checkControlTotals([plan], new Map([[plan, [2, 3]]]), exact)).toThrow(
       /the file was cut short or edited/,
+    );
+  });
+
+  it('reads zip archives as other tools write them, and refuses an empty one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recon-zip-'));
+    const data = new TextEncoder().encode('x\n');
+    const cases: [string, Uint8Array][] = [
+      ['gbk names', zipOf([{ name: 'a_业务明细.csv', data }])],
+      ['utf-8 names, flagged', zipOf([{ name: 'a_业务明细.csv', data }], 'utf8')],
+      ['utf-8 names, not flagged (Info-ZIP on Linux)', zipOf([{ name: 'a_业务明细.csv', data }], 'utf8-unflagged')],
+      [
+        'a comment holding the end signature',
+        zipOf(
+          [{ name: 'a_业务明细.csv', data }],
+          'gbk',
+          Uint8Array.from([0x50, 0x4b, 5, 6, ...new Array(18).fill(0), 0x78]),
+        ),
+      ],
+    ];
+    for (const [what, bytes] of cases) {
+      const file = join(dir, 'bill.zip');
+      writeFileSync(file, bytes);
+      expect(isZipFile(file), what).toBe(true);
+      expect(pickEntry(listZip(file, 'bill.zip'), /_业务明细\.csv$/, 'bill.zip', 'p').name, what).toMatch(
+        /_业务明细\.csv$/,
+      );
+    }
+    const empty = join(dir, 'empty.zip');
+    writeFileSync(empty, zipOf([]));
+    expect(isZipFile(empty)).toBe(true);
+    expect(() => pickEntry(listZip(empty, 'empty.zip'), /ZM_/, 'empty.zip', 'unionpay-zm')).toThrow(
+      'empty.zip: has no zip entry matching /ZM_/ for profile unionpay-zm (its entries: none)',
+    );
+  });
+
+  it('splits GBK records only between characters, and the fast path checks what the interpreter checks', () => {
+    // A user's GBK profile with | between fields: 億 is 83 7C in GBK, its second byte a |.
+    const mine = shippedJson('alipay-trade-bill');
+    mine.profile = 'pipe-bill';
+    mine.layout.delimiter = '|';
+    mine.columns.clearing_date = { from: '备注', pattern: 'YYYY-MM-DD hh:mm:ss' };
+    const profile = parseProfile(mine, 'pipe.json');
+    const header = ALIPAY_HEADER.split(',');
+    const ctx = {
+      runDay: RUN_DAY,
+      before: ['#账号：[20880000000000010156]'],
+      aliases: new Map([[2088000000000001, 898000310085409]]),
+    };
+    const plan = planRecords(profile, header, ctx);
+    const line = (goods: string, note: string): Uint8Array =>
+      gbk(
+        [
+          '2026111922001400000000000001',
+          'ORD-1',
+          '交易',
+          goods,
+          '2026-11-19 07:04:40',
+          '2026-11-19 07:04:45',
+          '',
+          '',
+          '',
+          '',
+          'x',
+          '10.00',
+          '10.00',
+          '0.00',
+          '0.00',
+          '0.00',
+          '0.00',
+          '0.00',
+          '',
+          '0.00',
+          '0.00',
+          '',
+          '0.00',
+          '0.00',
+          note,
+        ].join('|'),
+      );
+    const read = (b: Uint8Array) => {
+      const v = new Float64Array(FIELD_COUNT + 1);
+      const r = readRecord(plan, b, 0, b.length, v, new Int32Array(FIELD_COUNT), new Int32Array(FIELD_COUNT), ctx);
+      return r === 0 ? v[F_CLEARING_DATE] : rejectOf(plan, r);
+    };
+    expect(read(line('億元店', '2026-11-19 10:00:00'))).toBe(RUN_DAY);
+    // A time of day out of range is refused by both paths.
+    expect(read(line('億元店', '2026-11-19 99:99:99'))).toEqual({
+      reason: R_TIMESTAMP,
+      field: header.indexOf('备注'),
+      detail: 0,
+    });
+    // Patterns are ASCII; a delimiter is not a letter or a digit.
+    mine.columns.clearing_date.pattern = 'YYYY年MM月DD日 hh:mm:ss';
+    expect(() => parseProfile(mine, 'pipe.json')).toThrow(/columns\.clearing_date\.pattern: ASCII characters only/);
+    mine.columns.clearing_date.pattern = 'YYYY-MM-DD hh:mm:ss';
+    mine.layout.delimiter = 'x';
+    expect(() => parseProfile(mine, 'pipe.json')).toThrow(
+      /layout\.delimiter: one ASCII character that is not a letter or a digit/,
     );
   });
 
