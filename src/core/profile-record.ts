@@ -16,7 +16,7 @@ import { TYPE_NAMES } from './codes.js';
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
 import { encodeGbk, validGbk } from './gbk.js';
 import { packAlnum, packDigits } from './packed.js';
-import { compileSteps, type StepsFn } from './profile-gen.js';
+import { compileSplit, compileSteps, type SplitFn, type StepsFn } from './profile-gen.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -140,6 +140,8 @@ export interface RecordPlan {
   readonly totalSlots: number;
   /** The generated fast path of the steps (profile-gen.ts); null until planRecords makes it. */
   fast: StepsFn | null;
+  /** The generated split of a delimited record (profile-gen.ts), keeping the fields the plan reads. */
+  fastSplit: SplitFn | null;
 }
 
 /** What one control total adds up over the records (DESIGN §3.4 "control totals"). */
@@ -304,6 +306,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
   }
   const plan: RecordPlan = {
     fast: null,
+    fastSplit: null,
     totals,
     totalSlots: slot,
     layout: layout.kind,
@@ -325,6 +328,17 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     split: new Uint8Array(1),
   };
   plan.fast = compileSteps(plan, ctx.runDay, ctx.aliases);
+  // The fields the fast path reads: every step's sources and the control totals' fields.
+  const used = new Set<number>();
+  for (const st of steps) {
+    for (const c of st.sources) used.add(c);
+    if (st.byType) for (const c of st.byType) if (c >= 0) used.add(c);
+  }
+  for (const t of totals) {
+    if (t.whereField >= 0) used.add(t.whereField);
+    for (const c of t.sumFields) used.add(c);
+  }
+  plan.fastSplit = compileSplit(plan, used, gbk ? validGbk : validUtf8);
   return plan;
 }
 
@@ -477,8 +491,13 @@ export function readRecord(
 ): number {
   if (plan.layout === 'fixed' && e - s < plan.minBytes) return rejected(plan, R_SHORT, -1, e - s);
   const { fs, fe, trim } = plan;
-  plan.split[0] = 0;
   ts[F_ORDER_NO] = te[F_ORDER_NO] = ts[F_ORIG_RRN] = te[F_ORIG_RRN] = ts[F_PAN] = te[F_PAN] = 0;
+  // The generated split and conversions take most records; any other goes the careful way below.
+  if (plan.fastSplit?.(buf, s, e, fs, fe) && plan.fast?.(buf, fs, fe, vals, ts, te)) {
+    plan.split[0] = 1;
+    return 0;
+  }
+  plan.split[0] = 0;
   if (plan.layout === 'delimited') {
     // One pass: the fields' bounds, and the first byte that is not ASCII (the encoding is checked from there).
     // With a prefix (WeChat's backtick), a delimiter counts only before it: a comma inside a value
