@@ -124,7 +124,7 @@ afterAll(async () => {
 describe.each(storeCases())('clearing files through profiles ($name store)', (sc) => {
   afterAll(() => sc.dispose());
 
-  it('wechat-trade-bill: a match, an amount mismatch, rejects named by field, a missing credit and an unmatched bill row at the deadline', async () => {
+  it('wechat-trade-bill: a match, an amount mismatch, a revoked and a voided-but-settled payment, rejects named by field, a missing credit and an unmatched bill row at the deadline', async () => {
     const store = await sc.open();
     try {
       const m = '898000310085409';
@@ -139,6 +139,11 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
               journalRow(m, '44052019', '001078', '2026-11-19T07:04:44+08:00', 3526, 'ORD01'),
               journalRow(m, '44052019', '001079', '2026-11-19T08:00:00+08:00', 1000, 'ORD02'),
               journalRow(m, '44052019', '001080', '2026-11-19T09:00:00+08:00', 500, 'ORD03'),
+              // Two sales voided at the terminal: WeChat revokes the first; the second it credits anyway.
+              journalRow(m, '44052019', '001081', '2026-11-19T12:00:00+08:00', 800, 'ORD04'),
+              `${m},44052019,000001,001082,,,VOID,QR,ORD04V,2026-11-19T12:05:00+08:00,800,CNY,00,ORD04,`,
+              journalRow(m, '44052019', '001083', '2026-11-19T13:00:00+08:00', 600, 'ORD05'),
+              `${m},44052019,000001,001084,,,VOID,QR,ORD05V,2026-11-19T13:05:00+08:00,600,CNY,00,ORD05,`,
             ],
             clearing: wechatBill([
               { time: '2026-11-19 07:04:45', mch: '1900000001', order: 'ORD01', amount: '35.26', fee: '0.21000' },
@@ -146,6 +151,16 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
               { time: '2026-11-19 10:00:00', mch: '1900000001', order: 'ORD09', amount: '2.00', fee: '0.01000' },
               { time: '2026-11-19 10:00:00', mch: '1900000001', order: 'ORD10', amount: '2.005', fee: '0.01000' },
               { time: '2026-11-19 11:00:00', mch: '1900000777', order: 'ORD11', amount: '3.00', fee: '0.02000' },
+              { time: '2026-11-19 12:00:01', mch: '1900000001', order: 'ORD04', amount: '8.00', fee: '0.05000' },
+              {
+                time: '2026-11-19 12:05:01',
+                mch: '1900000001',
+                order: 'ORD04',
+                amount: '8.00',
+                fee: '0.05000',
+                state: 'REVOKED',
+              },
+              { time: '2026-11-19 13:00:01', mch: '1900000001', order: 'ORD05', amount: '6.00', fee: '0.04000' },
             ]),
           },
           { date: '2026-11-20', clearing: wechatBill([]) },
@@ -153,16 +168,19 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
         ],
         'csv',
       );
-      expect(summaries[0]!.clearing).toMatchObject({ rowsIn: 5, reconciled: 1, open: 1, exception: 1, rejected: 2 });
+      expect(summaries[0]!.clearing).toMatchObject({ rowsIn: 8, reconciled: 3, open: 1, exception: 2, rejected: 2 });
       // 2.005 is no amount: the summary's figures cannot be checked exactly, and the run says so.
       expect(summaries[0]!.warnings.filter((w) => w.includes('summary states'))).toEqual([
         expect.stringMatching(
-          /clearing-2026-11-19\.csv: its summary states "应结订单总金额" as 53\.27, but its records give 51\.26 \(some of its records were rejected\)$/,
+          /clearing-2026-11-19\.csv: its summary states "应结订单总金额" as 75\.27, but its records give 73\.26 \(some of its records were rejected\)$/,
         ),
-        expect.stringMatching(/its summary states "订单总金额" as 53\.27, but its records give 51\.26/),
+        expect.stringMatching(/its summary states "订单总金额" as 75\.27, but its records give 73\.26/),
       ]);
-      expect(summaries[0]!.journal).toMatchObject({ rowsIn: 3, reconciled: 1, open: 1, exception: 1, rejected: 0 });
-      expect(await found(store, '2026-11-19')).toEqual(['AMOUNT_MISMATCH ORD02 1000/1100']);
+      expect(summaries[0]!.journal).toMatchObject({ rowsIn: 7, reconciled: 4, open: 1, exception: 2, rejected: 0 });
+      expect(await found(store, '2026-11-19')).toEqual([
+        'AMOUNT_MISMATCH ORD02 1000/1100',
+        'VOIDED_BUT_SETTLED ORD05 600/600',
+      ]);
       expect(await found(store, '2026-11-20')).toEqual([]);
       expect(await found(store, '2026-11-23')).toEqual(['MISSING_CREDIT ORD03 500/', 'UNMATCHED_CLEARING ORD09 /200']);
       expect(await rejected(store)).toEqual([
