@@ -53,7 +53,35 @@ export interface GenOptions {
   grace?: number;
   /** Write every file in the canonical layout (no BOM, LF, header order, no quotes). Default false. */
   plain?: boolean;
+  /**
+   * The clearing files' layout: recon's own (default), or `wechat-trade-bill` (DESIGN §3.4): every
+   * transaction is then a QR payment, the clearing files are WeChat Pay trade bills with their
+   * summaries, the merchants file gives each merchant a `wechat` alias, and only the fates a bill
+   * can express are planted (not holds, not late settle dates: a bill has neither).
+   */
+  clearingFormat?: 'recon' | 'wechat-trade-bill';
+  /**
+   * With a clearing format other than recon's: also write each clearing file in recon's layout,
+   * under `clearing-recon/` (the same rows, for comparing the two readings). Default false.
+   */
+  alsoRecon?: boolean;
 }
+
+/** Fates a WeChat bill cannot express: it has no holds and no settle date (the profile takes the expected one). */
+const NOT_IN_WECHAT_BILLS: ReadonlySet<string> = new Set([
+  'MISSING_THEN_LATE',
+  'ARRIVES_ON_DEADLINE',
+  'DELAYED_ACROSS_WEEKEND',
+  'DELAYED_ACROSS_HOLIDAY',
+  'DELAYED',
+  'RISK_HOLD',
+  'HOLD_RELEASED',
+]);
+
+/** The header of a WeChat Pay trade bill (ALL), and of its summary. */
+const WECHAT_HEADER =
+  '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
+const WECHAT_SUMMARY = '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
 
 export interface TruthRow {
   business_date: string;
@@ -242,8 +270,12 @@ class FileSink {
     this.size = 0;
   }
 
+  /** Lines written last, when the file closes (a bill's summary). */
+  trailer: (() => string[]) | null = null;
+
   close(): void {
     if (this.closed) return;
+    if (this.trailer) for (const l of this.trailer()) this.line(l);
     this.flush();
     closeSync(this.fd);
     this.closed = true;
@@ -301,6 +333,7 @@ export function generate(o: GenOptions): GenSummary {
   const cal = new CoveredCalendar(o.calendar, o.calendarPath ?? 'given to the generator');
   const zone = o.calendar.zoneOffsetMinutes;
   const rng = new Rng(o.seed);
+  const wechat = o.clearingFormat === 'wechat-trade-bill';
 
   // Merchants and terminals.
   const merchantCount = Math.max(12, Math.round(o.rows / 250));
@@ -406,7 +439,8 @@ export function generate(o: GenOptions): GenSummary {
   mkdirSync(join(o.out, 'journal'), { recursive: true });
   mkdirSync(join(o.out, 'clearing'), { recursive: true });
   const sinks = new Map<string, FileSink>();
-  const sinkFor = (side: 'journal' | 'clearing', day: number): FileSink => {
+  if (wechat && o.alsoRecon) mkdirSync(join(o.out, 'clearing-recon'), { recursive: true });
+  const sinkFor = (side: 'journal' | 'clearing' | 'clearing-recon', day: number): FileSink => {
     const key = `${side}:${day}`;
     let sink = sinks.get(key);
     if (!sink) {
@@ -414,14 +448,45 @@ export function generate(o: GenOptions): GenSummary {
       const header = side === 'journal' ? JOURNAL_HEADER : CLEARING_HEADER;
       const path = join(o.out, side, `${formatIsoDate(day)}.csv`);
       files.push(path);
-      sink = new FileSink(path, style.eol);
-      sink.raw(`${style.bom ? '\uFEFF' : ''}${style.order.map((i) => header[i]!).join(',')}${style.eol}`);
+      if (side === 'clearing' && wechat) {
+        // A WeChat bill: its own header, CRLF, a BOM now and then, and its summary at the end.
+        sink = new FileSink(path, '\r\n');
+        sink.raw(`${style.bom ? '\uFEFF' : ''}${WECHAT_HEADER}\r\n`);
+        const totals = { rows: 0, settled: 0, refunds: 0, fees: 0 };
+        billTotals.set(day, totals);
+        sink.trailer = () => [
+          WECHAT_SUMMARY,
+          [
+            String(totals.rows),
+            yuan(totals.settled),
+            yuan(totals.refunds),
+            '0.00',
+            `${yuan(totals.fees)}000`,
+            yuan(totals.settled),
+            yuan(totals.refunds),
+          ]
+            .map((v) => `\`${v}`)
+            .join(','),
+        ];
+      } else {
+        sink = new FileSink(path, style.eol);
+        sink.raw(`${style.bom ? '\uFEFF' : ''}${style.order.map((i) => header[i]!).join(',')}${style.eol}`);
+      }
       sinks.set(key, sink);
     }
     return sink;
   };
   const truth: TruthRow[] = [];
   const planted: Record<string, number> = {};
+  /** Per day, what a WeChat bill's summary states: its rows, and its amounts in fen. */
+  const billTotals = new Map<number, { rows: number; settled: number; refunds: number; fees: number }>();
+  const yuan = (fen: number): string =>
+    `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${pad(Math.abs(fen) % 100, 2)}`;
+  /** A merchant's WeChat merchant number (the merchants file's alias). */
+  const wechatNumber = new Map<Merchant, string>();
+  for (const [i, m] of merchants.entries()) wechatNumber.set(m, String(1_900_000_000 + i));
+  /** The local time of a bill: YYYY-MM-DD hh:mm:ss. */
+  const billTime = (ms: number): string => isoTime(ms, zone).slice(0, 19).replace('T', ' ');
   let journalRows = 0;
   let clearingRows = 0;
 
@@ -466,6 +531,51 @@ export function generate(o: GenOptions): GenSummary {
     const fee = c.fee ?? (c.type === 'REFUND' ? 0 : expectedFeeOf(t.merchant, gross));
     let time = t.time + (c.jitterMs ?? 0);
     if (cal.businessDate(time) !== t.businessDate) time = t.time;
+    if (wechat) {
+      // One bill row: SUCCESS, REFUND (the refund's own number beside the order's) or REVOKED.
+      const type = c.type ?? 'SALE';
+      const refund = type === 'REFUND';
+      const state = refund ? 'REFUND' : type === 'REVERSAL' ? 'REVOKED' : 'SUCCESS';
+      const order = refund || type === 'REVERSAL' ? t.origRrn : t.orderNo;
+      const amount = yuan(gross);
+      const row = [
+        billTime(time),
+        'wx8888888888888888',
+        wechatNumber.get(t.merchant)!,
+        '0',
+        '',
+        `42000${pad(clearingRows, 23)}`,
+        order,
+        'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+        'NATIVE',
+        state,
+        'OTHERS',
+        'CNY',
+        refund ? '0.00' : amount,
+        '0.00',
+        refund ? `50300${pad(clearingRows, 24)}` : '0',
+        refund ? t.orderNo : '0',
+        refund ? amount : '0.00',
+        '0.00',
+        refund ? 'ORIGINAL' : '',
+        refund ? 'SUCCESS' : '',
+        '商品, 数量 1',
+        '',
+        `${yuan(fee)}000`,
+        '0.60%',
+        refund ? '0.00' : amount,
+        refund ? amount : '0.00',
+        '',
+      ];
+      sinkFor('clearing', day).line(row.map((x) => `\`${x}`).join(','));
+      const totals = billTotals.get(day)!;
+      totals.rows++;
+      totals.fees += fee;
+      if (refund) totals.refunds += gross;
+      else totals.settled += gross;
+      clearingRows++;
+      if (!o.alsoRecon) return;
+    }
     const v = [
       c.type ?? 'SALE',
       t.merchant.id,
@@ -485,6 +595,10 @@ export function generate(o: GenOptions): GenSummary {
       'CNY',
       c.status ?? 'SETTLED',
     ];
+    if (wechat) {
+      sinkFor('clearing-recon', day).line(format(v, clearingStyle.get(day)!));
+      return;
+    }
     sinkFor('clearing', day).line(format(v, clearingStyle.get(day)!));
     clearingRows++;
   };
@@ -538,6 +652,7 @@ export function generate(o: GenOptions): GenSummary {
 
   /** Whether a fate planted on transaction t shows its consequence inside the chain. */
   const eligible = (fate: Fate, t: Txn): boolean => {
+    if (wechat && NOT_IN_WECHAT_BILLS.has(fate)) return false;
     const b = t.businessDate;
     const e = t.expected;
     const dl = deadlineOf(b, t.merchant.cycle);
@@ -650,7 +765,18 @@ export function generate(o: GenOptions): GenSummary {
         credit();
         clearing(b + 1, t, { settle: e });
         if (fate === 'DUP_TWO_MORE') clearing(b + 2, t, { settle: e });
-        addTruth(b + 1, 'DUPLICATE_CREDIT', 'open', t, t.amount, t.amount, 0, fate === 'DUP_TWO_MORE' ? 2 : 1);
+        // Raised from the journal window (the sale was credited by an earlier run), whose records
+        // keep no terminal: the finding takes the extra credit's, which a bill row does not have.
+        addTruth(
+          b + 1,
+          'DUPLICATE_CREDIT',
+          'open',
+          wechat ? { ...t, terminal: { ...t.terminal, id: '' } } : t,
+          t.amount,
+          t.amount,
+          0,
+          fate === 'DUP_TWO_MORE' ? 2 : 1,
+        );
         return;
       case 'DUP_JOURNAL_SAME_FILE':
         journal(d, t);
@@ -696,7 +822,9 @@ export function generate(o: GenOptions): GenSummary {
         };
         if (cal.businessDate(fake.time) !== b) fake.time = t.time;
         clearing(b, fake, { settle: e });
-        addTruth(dl, 'UNMATCHED_CLEARING', 'open', fake, null, fake.amount);
+        // The finding carries the clearing row's keys: a bill row has neither terminal nor stan.
+        const keys = wechat ? { ...fake, terminal: { ...term, id: '' }, stan: '000000' } : fake;
+        addTruth(dl, 'UNMATCHED_CLEARING', 'open', keys, null, fake.amount);
         return;
       }
       case 'RISK_HOLD':
@@ -811,7 +939,7 @@ export function generate(o: GenOptions): GenSummary {
       let hour = 0;
       while (hourCum[hour]! < x) hour++;
       const time = (d * 86_400 + hour * 3600 + rng.int(0, 3599)) * 1000 - zone * 60_000;
-      const qr = rng.chance(0.3);
+      const qr = rng.chance(0.3) || wechat;
       const stan = pad(term.stan, 6);
       let authCode = '';
       if (!qr) for (let k = 0; k < 6; k++) authCode += ALNUM[rng.int(0, ALNUM.length - 1)];
@@ -865,12 +993,13 @@ export function generate(o: GenOptions): GenSummary {
 
     // Every row of day d's files is made by now (later days only add to later files).
     for (const side of ['journal', 'clearing'] as const) sinkFor(side, d).close();
+    if (wechat && o.alsoRecon) sinkFor('clearing-recon', d).close();
   }
 
   const mf = join(o.out, 'merchants.csv');
   writeFileSync(
     mf,
-    `merchant_id,cycle,mdr_bps,fee_cap_minor\n${merchants.map((m) => `${m.id},${CYCLE_NAMES[m.cycle]},${m.mdr >= 0 ? m.mdr : ''},${m.cap >= 0 ? m.cap : ''}`).join('\n')}\n`,
+    `merchant_id,cycle,mdr_bps,fee_cap_minor${wechat ? ',aliases' : ''}\n${merchants.map((m) => `${m.id},${CYCLE_NAMES[m.cycle]},${m.mdr >= 0 ? m.mdr : ''},${m.cap >= 0 ? m.cap : ''}${wechat ? `,wechat:${wechatNumber.get(m)}` : ''}`).join('\n')}\n`,
   );
   files.push(mf);
 

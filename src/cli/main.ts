@@ -134,6 +134,12 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           .option('rows', { describe: 'journal rows on a full working day', type: 'number', default: 10_000 })
           .option('seed', { describe: 'random seed (same seed, same files)', type: 'number', default: 1 })
           .option('out', { describe: 'output directory', type: 'string', default: 'data' })
+          .option('clearing-format', {
+            describe:
+              "the clearing files' layout: recon, or wechat-trade-bill (a QR-only world whose clearing files are WeChat Pay bills; read them with recon run --clearing-format wechat-trade-bill)",
+            choices: ['recon', 'wechat-trade-bill'] as const,
+            default: 'recon' as const,
+          })
           .option('calendar', {
             describe: 'calendar JSON (default: the shipped mainland-China calendar)',
             type: 'string',
@@ -159,6 +165,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           out: a.out,
           calendar: calendar.spec,
           calendarPath: calendar.path,
+          clearingFormat: a.clearingFormat,
         });
         const secs = (performance.now() - t0) / 1000;
         io.stderr.write(

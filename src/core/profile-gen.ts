@@ -23,12 +23,10 @@ export type StepsFn = (
   te: Int32Array,
 ) => boolean;
 
-/** Per byte: 1 in free text (printable ASCII but `"` and `,`), 2 in a card number (digits, `*`, X, x). */
+/** Per byte: 1 in free text (printable ASCII: these layouts do not quote), 2 in a card number (digits, `*`, X, x). */
 const CLASS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
-  CLASS[c] =
-    (c >= 32 && c < 127 && c !== 34 && c !== 44 ? 1 : 0) |
-    ((c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120 ? 2 : 0);
+  CLASS[c] = (c >= 32 && c < 127 ? 1 : 0) | ((c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120 ? 2 : 0);
 }
 
 /** Epoch day of y-m-d, or −1 when it is no date of the supported span. */

@@ -643,9 +643,7 @@ function convert(
       if (n > conv.max || (conv.pan && n < 12)) return R_LENGTH | (n << 8);
       for (let i = a; i < b; i++) {
         const c = buf[i]!;
-        const ok = conv.pan
-          ? (c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120
-          : c >= 32 && c < 127 && c !== 34 && c !== 44;
+        const ok = conv.pan ? (c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120 : c >= 32 && c < 127;
         if (!ok) return R_CHARS;
       }
       ts[f] = a;
