@@ -35,8 +35,10 @@ import {
   parseIsoDate,
   WorkCalendar,
 } from '../src/core/dates.js';
+import { encodeGbk } from '../src/core/gbk.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../src/core/schema.js';
 import { Rng } from './rng.js';
+import { zipOf } from './zip-writer.js';
 
 export interface GenOptions {
   /** First day, YYYY-MM-DD. */
@@ -54,12 +56,13 @@ export interface GenOptions {
   /** Write every file in the canonical layout (no BOM, LF, header order, no quotes). Default false. */
   plain?: boolean;
   /**
-   * The clearing files' layout: recon's own (default), or `wechat-trade-bill` (DESIGN §3.4): every
-   * transaction is then a QR payment, the clearing files are WeChat Pay trade bills with their
-   * summaries, the merchants file gives each merchant a `wechat` alias, and only the fates a bill
-   * can express are planted (not holds, not late settle dates: a bill has neither).
+   * The clearing files' layout: recon's own (default), `wechat-trade-bill` or `alipay-trade-bill`
+   * (DESIGN §3.4): every transaction is then a QR payment, the clearing files are bills with their
+   * summaries (Alipay's: one GBK 业务明细 per merchant and day, zipped beside its summary entry as
+   * D-<PID>.csv.zip), the merchants file gives each merchant an alias of the platform, and only the
+   * fates a bill can express are planted (not holds, not late settle dates; no reversals in Alipay's).
    */
-  clearingFormat?: 'recon' | 'wechat-trade-bill';
+  clearingFormat?: 'recon' | 'wechat-trade-bill' | 'alipay-trade-bill';
   /**
    * With a clearing format other than recon's: also write each clearing file in recon's layout,
    * under `clearing-recon/` (the same rows, for comparing the two readings). Default false.
@@ -82,6 +85,8 @@ const NOT_IN_WECHAT_BILLS: ReadonlySet<string> = new Set([
 const WECHAT_HEADER =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
 const WECHAT_SUMMARY = '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
+const ALIPAY_HEADER =
+  '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
 
 export interface TruthRow {
   business_date: string;
@@ -334,6 +339,9 @@ export function generate(o: GenOptions): GenSummary {
   const zone = o.calendar.zoneOffsetMinutes;
   const rng = new Rng(o.seed);
   const wechat = o.clearingFormat === 'wechat-trade-bill';
+  const alipay = o.clearingFormat === 'alipay-trade-bill';
+  /** Clearing files are bills: QR payments only, what a bill can express. */
+  const bill = wechat || alipay;
 
   // Merchants and terminals.
   const merchantCount = Math.max(12, Math.round(o.rows / 250));
@@ -439,7 +447,7 @@ export function generate(o: GenOptions): GenSummary {
   mkdirSync(join(o.out, 'journal'), { recursive: true });
   mkdirSync(join(o.out, 'clearing'), { recursive: true });
   const sinks = new Map<string, FileSink>();
-  if (wechat && o.alsoRecon) mkdirSync(join(o.out, 'clearing-recon'), { recursive: true });
+  if (bill && o.alsoRecon) mkdirSync(join(o.out, 'clearing-recon'), { recursive: true });
   const sinkFor = (side: 'journal' | 'clearing' | 'clearing-recon', day: number): FileSink => {
     const key = `${side}:${day}`;
     let sink = sinks.get(key);
@@ -485,6 +493,62 @@ export function generate(o: GenOptions): GenSummary {
   /** A merchant's WeChat merchant number (the merchants file's alias). */
   const wechatNumber = new Map<Merchant, string>();
   for (const [i, m] of merchants.entries()) wechatNumber.set(m, String(1_900_000_000 + i));
+  /** A merchant's Alipay PID (16 digits, the merchants file's alias). */
+  const alipayPid = new Map<Merchant, string>();
+  for (const [i, m] of merchants.entries()) alipayPid.set(m, String(2_088_000_000_000_000 + i));
+  /** Per day, per merchant: the rows of its Alipay 业务明细 and its footer's totals. */
+  interface AlipayBill {
+    lines: string[];
+    trades: number;
+    tradeSum: number;
+    refunds: number;
+    refundSum: number;
+  }
+  const alipayBills = new Map<number, Map<Merchant, AlipayBill>>();
+  const alipayBill = (day: number, m: Merchant): AlipayBill => {
+    let byMerchant = alipayBills.get(day);
+    if (!byMerchant) {
+      byMerchant = new Map();
+      alipayBills.set(day, byMerchant);
+    }
+    let b = byMerchant.get(m);
+    if (!b) {
+      b = { lines: [], trades: 0, tradeSum: 0, refunds: 0, refundSum: 0 };
+      byMerchant.set(m, b);
+    }
+    return b;
+  };
+  /** Day d's Alipay bills: one csv.zip per merchant, its 业务明细 in GBK beside its summary entry. */
+  const writeAlipayBills = (d: number): void => {
+    const ymd = formatIsoDate(d).replaceAll('-', '');
+    const [y, mo, dd] = formatIsoDate(d).split('-');
+    for (const [m, b] of alipayBills.get(d) ?? []) {
+      const pid = alipayPid.get(m)!;
+      const text = [
+        '#支付宝业务明细查询',
+        `#账号：[${pid}0156]`,
+        `#起始日期：[${y}年${mo}月${dd}日 00:00:00]   终止日期：[${formatIsoDate(d + 1).replace(/^(\d+)-(\d+)-(\d+)$/, '$1年$2月$3日')} 00:00:00]`,
+        `#${'-'.repeat(41)}业务明细列表${'-'.repeat(40)}`,
+        ALIPAY_HEADER,
+        ...b.lines,
+        `#${'-'.repeat(41)}业务明细列表结束${'-'.repeat(36)}`,
+        `#交易合计：${b.trades}笔，商家实收共${yuan(b.tradeSum)}元，商家优惠共0.00元`,
+        `#退款合计：${b.refunds}笔，商家实收退款共${yuan(b.refundSum)}元，商家优惠退款共0.00元`,
+        `#导出时间：[${y}年${mo}月${dd}日 23:59:59]`,
+        '',
+      ].join('\r\n');
+      const path = join(o.out, 'clearing', `${formatIsoDate(d)}-${pid}.csv.zip`);
+      writeFileSync(
+        path,
+        zipOf([
+          { name: `${pid}0156_${ymd}_业务明细.csv`, data: encodeGbk(text) },
+          { name: `${pid}0156_${ymd}_业务明细(汇总).csv`, data: encodeGbk('#支付宝业务汇总查询\r\n') },
+        ]),
+      );
+      files.push(path);
+    }
+    alipayBills.delete(d);
+  };
   /** The local time of a bill: YYYY-MM-DD hh:mm:ss. */
   const billTime = (ms: number): string => isoTime(ms, zone).slice(0, 19).replace('T', ' ');
   let journalRows = 0;
@@ -576,6 +640,50 @@ export function generate(o: GenOptions): GenSummary {
       clearingRows++;
       if (!o.alsoRecon) return;
     }
+    if (alipay) {
+      // One 业务明细 row in the merchant's bill of the day: 交易 or 退款 (negative, as Alipay writes refunds).
+      const refund = (c.type ?? 'SALE') === 'REFUND';
+      const b = alipayBill(day, t.merchant);
+      const amount = yuan(refund ? -gross : gross);
+      b.lines.push(
+        [
+          `${formatIsoDate(day).replaceAll('-', '')}22001400${pad(clearingRows, 12)}\t`,
+          `${refund ? t.origRrn : t.orderNo}\t`,
+          refund ? '退款\t' : '交易\t',
+          '商品 数量1', // Alipay's values are not quoted: a comma in one would split it
+          billTime(t.time),
+          billTime(time),
+          '\t',
+          '\t',
+          '\t',
+          '\t',
+          '**明(138******00)\t',
+          amount,
+          amount,
+          '0.00',
+          '0.00',
+          '0.00',
+          '0.00',
+          '0.00',
+          '',
+          '0.00\t',
+          '0.00',
+          `${refund ? t.orderNo : ''}\t`,
+          yuan(refund ? fee : -fee),
+          '0.00',
+          '',
+        ].join(','),
+      );
+      if (refund) {
+        b.refunds++;
+        b.refundSum -= gross;
+      } else {
+        b.trades++;
+        b.tradeSum += gross;
+      }
+      clearingRows++;
+      if (!o.alsoRecon) return;
+    }
     const v = [
       c.type ?? 'SALE',
       t.merchant.id,
@@ -595,7 +703,7 @@ export function generate(o: GenOptions): GenSummary {
       'CNY',
       c.status ?? 'SETTLED',
     ];
-    if (wechat) {
+    if (bill) {
       sinkFor('clearing-recon', day).line(format(v, clearingStyle.get(day)!));
       return;
     }
@@ -652,7 +760,8 @@ export function generate(o: GenOptions): GenSummary {
 
   /** Whether a fate planted on transaction t shows its consequence inside the chain. */
   const eligible = (fate: Fate, t: Txn): boolean => {
-    if (wechat && NOT_IN_WECHAT_BILLS.has(fate)) return false;
+    if (bill && NOT_IN_WECHAT_BILLS.has(fate)) return false;
+    if (alipay && fate === 'VOID_REVERSED') return false;
     const b = t.businessDate;
     const e = t.expected;
     const dl = deadlineOf(b, t.merchant.cycle);
@@ -771,7 +880,7 @@ export function generate(o: GenOptions): GenSummary {
           b + 1,
           'DUPLICATE_CREDIT',
           'open',
-          wechat ? { ...t, terminal: { ...t.terminal, id: '' } } : t,
+          bill ? { ...t, terminal: { ...t.terminal, id: '' } } : t,
           t.amount,
           t.amount,
           0,
@@ -823,7 +932,7 @@ export function generate(o: GenOptions): GenSummary {
         if (cal.businessDate(fake.time) !== b) fake.time = t.time;
         clearing(b, fake, { settle: e });
         // The finding carries the clearing row's keys: a bill row has neither terminal nor stan.
-        const keys = wechat ? { ...fake, terminal: { ...term, id: '' }, stan: '000000' } : fake;
+        const keys = bill ? { ...fake, terminal: { ...term, id: '' }, stan: '000000' } : fake;
         addTruth(dl, 'UNMATCHED_CLEARING', 'open', keys, null, fake.amount);
         return;
       }
@@ -939,12 +1048,14 @@ export function generate(o: GenOptions): GenSummary {
       let hour = 0;
       while (hourCum[hour]! < x) hour++;
       const time = (d * 86_400 + hour * 3600 + rng.int(0, 3599)) * 1000 - zone * 60_000;
-      const qr = rng.chance(0.3) || wechat;
+      const qr = rng.chance(0.3) || bill;
       const stan = pad(term.stan, 6);
       let authCode = '';
       if (!qr) for (let k = 0; k < 6; k++) authCode += ALNUM[rng.int(0, ALNUM.length - 1)];
       // Now and then a QR order number with a comma, which files must quote.
-      const orderNo = qr ? `ORD${dayStamp}${term.id}${rng.chance(0.01) ? ',' : ''}${pad(++term.orderSeq, 5)}` : '';
+      // (Not in Alipay bills, whose values are not quoted.)
+      const comma = rng.chance(0.01) && !alipay;
+      const orderNo = qr ? `ORD${dayStamp}${term.id}${comma ? ',' : ''}${pad(++term.orderSeq, 5)}` : '';
       const t: Txn = {
         merchant: m,
         terminal: term,
@@ -992,14 +1103,16 @@ export function generate(o: GenOptions): GenSummary {
     }
 
     // Every row of day d's files is made by now (later days only add to later files).
-    for (const side of ['journal', 'clearing'] as const) sinkFor(side, d).close();
-    if (wechat && o.alsoRecon) sinkFor('clearing-recon', d).close();
+    // (Alipay's bills are one per merchant, written below, not a day's clearing file.)
+    for (const side of ['journal', 'clearing'] as const) if (side === 'journal' || !alipay) sinkFor(side, d).close();
+    if (bill && o.alsoRecon) sinkFor('clearing-recon', d).close();
+    if (alipay) writeAlipayBills(d);
   }
 
   const mf = join(o.out, 'merchants.csv');
   writeFileSync(
     mf,
-    `merchant_id,cycle,mdr_bps,fee_cap_minor${wechat ? ',aliases' : ''}\n${merchants.map((m) => `${m.id},${CYCLE_NAMES[m.cycle]},${m.mdr >= 0 ? m.mdr : ''},${m.cap >= 0 ? m.cap : ''}${wechat ? `,wechat:${wechatNumber.get(m)}` : ''}`).join('\n')}\n`,
+    `merchant_id,cycle,mdr_bps,fee_cap_minor${bill ? ',aliases' : ''}\n${merchants.map((m) => `${m.id},${CYCLE_NAMES[m.cycle]},${m.mdr >= 0 ? m.mdr : ''},${m.cap >= 0 ? m.cap : ''}${wechat ? `,wechat:${wechatNumber.get(m)}` : alipay ? `,alipay:${alipayPid.get(m)}` : ''}`).join('\n')}\n`,
   );
   files.push(mf);
 

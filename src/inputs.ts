@@ -19,7 +19,7 @@ export function dataDirFiles(dir: string, date: string): DayFiles {
     const d = join(dir, sub);
     if (!existsSync(d)) return [];
     return readdirSync(d)
-      .filter((f) => f.startsWith(date) && (f.endsWith('.csv') || f.endsWith('.csv.gz')))
+      .filter((f) => f.startsWith(date) && (f.endsWith('.csv') || f.endsWith('.csv.gz') || f.endsWith('.zip')))
       .sort()
       .map((f) => join(d, f));
   };

@@ -1,6 +1,7 @@
 /**
- * Generated chains whose clearing files are WeChat Pay trade bills (`recon gen --clearing-format
- * wechat-trade-bill`, DESIGN §3.4), run day by day with `--clearing-format wechat-trade-bill`: the
+ * Generated chains whose clearing files are WeChat Pay trade bills or Alipay 业务明细 (GBK, one
+ * zip per merchant and day) (`recon gen --clearing-format …`, DESIGN §3.4), run day by day with the
+ * same `--clearing-format`: the
  * findings are exactly the generator's truth, on several seeds and both stores; and the same rows
  * in recon's own layout give the same findings, but for the keys a bill row does not have (an
  * unmatched bill row carries no terminal and no stan).
@@ -41,11 +42,16 @@ function withoutClearingKeys(line: string): string {
   return v.join(',');
 }
 
-describe.each(storeCases())('generated chains of WeChat bills ($name store)', (sc) => {
+describe.each(storeCases())('generated chains of WeChat and Alipay bills ($name store)', (sc) => {
   afterAll(() => sc.dispose());
 
-  it.each([5, 9])('seed %i: exactly the planted findings, as in recon’s own layout', async (seed) => {
-    const dir = tempDir(`wechat-chain-${seed}`);
+  it.each([
+    ['wechat-trade-bill', 5],
+    ['wechat-trade-bill', 9],
+    ['alipay-trade-bill', 5],
+    ['alipay-trade-bill', 9],
+  ] as const)('%s, seed %i: exactly the planted findings, as in recon’s own layout', async (format, seed) => {
+    const dir = tempDir(`${format}-${seed}`);
     const gen = generate({
       date: START,
       days: DAYS,
@@ -53,7 +59,7 @@ describe.each(storeCases())('generated chains of WeChat bills ($name store)', (s
       seed,
       out: dir,
       calendar: loadCalendar(undefined).spec,
-      clearingFormat: 'wechat-trade-bill',
+      clearingFormat: format,
       alsoRecon: true,
     });
     // Every kind a bill can express is planted.
@@ -84,7 +90,7 @@ describe.each(storeCases())('generated chains of WeChat bills ($name store)', (s
     const own = await sc.open();
     try {
       for (const date of dates) {
-        const s = await runDate(bills, dir, date, pool, { clearingFormat: 'wechat-trade-bill' });
+        const s = await runDate(bills, dir, date, pool, { clearingFormat: format });
         expect(s.clearing.rejected).toBe(0);
         expect(s.warnings.filter((w) => w.includes('summary'))).toEqual([]);
       }
