@@ -57,12 +57,14 @@ export interface GenOptions {
   plain?: boolean;
   /**
    * The clearing files' layout: recon's own (default), `wechat-trade-bill` or `alipay-trade-bill`
-   * (DESIGN §3.4): every transaction is then a QR payment, the clearing files are bills with their
-   * summaries (Alipay's: one GBK 业务明细 per merchant and day, zipped beside its summary entry as
-   * D-<PID>.csv.zip), the merchants file gives each merchant an alias of the platform, and only the
-   * fates a bill can express are planted (not holds, not late settle dates; no reversals in Alipay's).
+   * or `unionpay-zm` (DESIGN §3.4): every transaction is then a payment keyed by its order number,
+   * the clearing files are bills with their summaries (Alipay's: one GBK 业务明细 per merchant and
+   * day, zipped beside its summary entry as D-<PID>.csv.zip; UnionPay's: one fixed-width GBK ZM file
+   * per merchant and day in D-<merId>.zip), the merchants file gives each merchant an alias of a
+   * bill's platform, and only the fates the layout can express are planted (not holds, not late
+   * settle dates; no reversals in Alipay's).
    */
-  clearingFormat?: 'recon' | 'wechat-trade-bill' | 'alipay-trade-bill';
+  clearingFormat?: 'recon' | 'wechat-trade-bill' | 'alipay-trade-bill' | 'unionpay-zm';
   /**
    * With a clearing format other than recon's: also write each clearing file in recon's layout,
    * under `clearing-recon/` (the same rows, for comparing the two readings). Default false.
@@ -80,6 +82,68 @@ const NOT_IN_WECHAT_BILLS: ReadonlySet<string> = new Set([
   'RISK_HOLD',
   'HOLD_RELEASED',
 ]);
+
+/** UnionPay's ZM layout: field names and widths in GBK bytes, one space between fields (profiles/unionpay-zm.json). */
+const ZM_FIELDS: readonly [string, number][] = [
+  ['交易代码', 3],
+  ['代理机构标识码', 11],
+  ['发送机构标识码', 11],
+  ['系统跟踪号', 6],
+  ['交易传输时间', 10],
+  ['帐号', 19],
+  ['交易金额', 12],
+  ['商户类别', 4],
+  ['终端类型', 2],
+  ['查询流水号', 21],
+  ['支付方式（旧）', 2],
+  ['商户订单号', 32],
+  ['支付卡类型', 2],
+  ['原始交易的系统跟踪号', 6],
+  ['原始交易日期时间', 10],
+  ['商户手续费', 13],
+  ['结算金额', 13],
+  ['支付方式', 4],
+  ['集团商户代码', 15],
+  ['交易类型', 2],
+  ['交易子类', 2],
+  ['业务类型', 6],
+  ['帐号类型', 2],
+  ['账单类型', 4],
+  ['账单号码', 32],
+  ['交互方式', 1],
+  ['原交易查询流水号', 21],
+  ['商户代码', 15],
+  ['分账入账方式', 1],
+  ['二级商户代码', 15],
+  ['二级商户简称', 32],
+  ['二级商户分账入账金额', 13],
+  ['清算净额', 13],
+  ['终端号', 8],
+  ['商户自定义域', 32],
+  ['优惠金额', 13],
+  ['发票金额', 13],
+  ['分期付款附加手续费', 12],
+  ['分期付款期数', 2],
+  ['交易介质', 1],
+  ['原始交易订单号', 32],
+  ['保留使用', 98],
+];
+
+/** ZM records as the file's bytes: each field's GBK bytes padded with spaces to its width, CRLF. */
+function zmBytes(records: readonly Record<string, string>[]): Uint8Array {
+  const out: number[] = [];
+  for (const r of records) {
+    ZM_FIELDS.forEach(([name, width], i) => {
+      const b = encodeGbk(r[name] ?? '');
+      if (b.length > width) throw new Error(`ZM field ${name}: ${b.length} bytes, more than ${width}`);
+      if (i > 0) out.push(32);
+      for (const x of b) out.push(x);
+      for (let k = b.length; k < width; k++) out.push(32);
+    });
+    out.push(13, 10);
+  }
+  return Uint8Array.from(out);
+}
 
 /** The header of a WeChat Pay trade bill (ALL), and of its summary. */
 const WECHAT_HEADER =
@@ -340,8 +404,11 @@ export function generate(o: GenOptions): GenSummary {
   const rng = new Rng(o.seed);
   const wechat = o.clearingFormat === 'wechat-trade-bill';
   const alipay = o.clearingFormat === 'alipay-trade-bill';
-  /** Clearing files are bills: QR payments only, what a bill can express. */
-  const bill = wechat || alipay;
+  const zm = o.clearingFormat === 'unionpay-zm';
+  /** Clearing files are bills: payments keyed by order number only, what the layout can express. */
+  const bill = wechat || alipay || zm;
+  /** Bill rows without terminal and stan (QR platforms' bills). */
+  const keyless = wechat || alipay;
 
   // Merchants and terminals.
   const merchantCount = Math.max(12, Math.round(o.rows / 250));
@@ -549,6 +616,37 @@ export function generate(o: GenOptions): GenSummary {
     }
     alipayBills.delete(d);
   };
+  /** Per day, per merchant: the records of its ZM file (fields by name). */
+  const zmDays = new Map<number, Map<Merchant, Record<string, string>[]>>();
+  const zmRecords = (day: number, m: Merchant): Record<string, string>[] => {
+    let byMerchant = zmDays.get(day);
+    if (!byMerchant) {
+      byMerchant = new Map();
+      zmDays.set(day, byMerchant);
+    }
+    let records = byMerchant.get(m);
+    if (!records) {
+      records = [];
+      byMerchant.set(m, records);
+    }
+    return records;
+  };
+  /** Day d's ZM files: one zip per merchant, its INN…ZM_<merId> beside an empty ZME file. */
+  const writeZmFiles = (d: number): void => {
+    const yymmdd = formatIsoDate(d).replaceAll('-', '').slice(2);
+    for (const [m, records] of zmDays.get(d) ?? []) {
+      const path = join(o.out, 'clearing', `${formatIsoDate(d)}-${m.id}.zip`);
+      writeFileSync(
+        path,
+        zipOf([
+          { name: `INN${yymmdd}88ZM_${m.id}`, data: zmBytes(records) },
+          { name: `INN${yymmdd}88ZME_${m.id}`, data: new Uint8Array(0) },
+        ]),
+      );
+      files.push(path);
+    }
+    zmDays.delete(d);
+  };
   /** The local time of a bill: YYYY-MM-DD hh:mm:ss. */
   const billTime = (ms: number): string => isoTime(ms, zone).slice(0, 19).replace('T', ' ');
   let journalRows = 0;
@@ -637,6 +735,41 @@ export function generate(o: GenOptions): GenSummary {
       totals.fees += fee;
       if (refund) totals.refunds += gross;
       else totals.settled += gross;
+      clearingRows++;
+      if (!o.alsoRecon) return;
+    }
+    if (zm) {
+      // One ZM record of the merchant's file of the day: 01 purchase, 04 refund or 31 cancellation.
+      const type = c.type ?? 'SALE';
+      const code = type === 'REFUND' ? '04' : type === 'REVERSAL' ? '31' : '01';
+      const local = isoTime(time, zone);
+      const amount12 = (v: number): string => pad(v, 12);
+      zmRecords(day, t.merchant).push({
+        交易代码: type === 'SALE' ? 'S22' : type === 'REFUND' ? 'S30' : 'S31',
+        代理机构标识码: '48022901',
+        发送机构标识码: '00040000',
+        系统跟踪号: t.stan,
+        交易传输时间: `${local.slice(5, 7)}${local.slice(8, 10)}${local.slice(11, 13)}${local.slice(14, 16)}${local.slice(17, 19)}`,
+        帐号: '622280*********0000',
+        交易金额: amount12(gross),
+        商户类别: '4900',
+        终端类型: '07',
+        查询流水号: `${formatIsoDate(day).replaceAll('-', '')}${pad(clearingRows, 13)}`,
+        商户订单号: t.orderNo,
+        支付卡类型: '01',
+        商户手续费: `D${amount12(fee)}`,
+        结算金额: `C${amount12(gross - fee)}`,
+        交易类型: code,
+        业务类型: '000201',
+        商户代码: t.merchant.id,
+        二级商户代码: '000000000000000',
+        二级商户分账入账金额: ` ${amount12(0)}`,
+        清算净额: `C${amount12(gross - fee)}`,
+        终端号: t.terminal.id,
+        商户自定义域: '账户充值',
+        交易介质: '7',
+        原始交易订单号: type === 'SALE' ? '' : t.origRrn,
+      });
       clearingRows++;
       if (!o.alsoRecon) return;
     }
@@ -880,7 +1013,7 @@ export function generate(o: GenOptions): GenSummary {
           b + 1,
           'DUPLICATE_CREDIT',
           'open',
-          bill ? { ...t, terminal: { ...t.terminal, id: '' } } : t,
+          keyless ? { ...t, terminal: { ...t.terminal, id: '' } } : t,
           t.amount,
           t.amount,
           0,
@@ -932,7 +1065,7 @@ export function generate(o: GenOptions): GenSummary {
         if (cal.businessDate(fake.time) !== b) fake.time = t.time;
         clearing(b, fake, { settle: e });
         // The finding carries the clearing row's keys: a bill row has neither terminal nor stan.
-        const keys = bill ? { ...fake, terminal: { ...term, id: '' }, stan: '000000' } : fake;
+        const keys = keyless ? { ...fake, terminal: { ...term, id: '' }, stan: '000000' } : fake;
         addTruth(dl, 'UNMATCHED_CLEARING', 'open', keys, null, fake.amount);
         return;
       }
@@ -1104,15 +1237,17 @@ export function generate(o: GenOptions): GenSummary {
 
     // Every row of day d's files is made by now (later days only add to later files).
     // (Alipay's bills are one per merchant, written below, not a day's clearing file.)
-    for (const side of ['journal', 'clearing'] as const) if (side === 'journal' || !alipay) sinkFor(side, d).close();
+    for (const side of ['journal', 'clearing'] as const)
+      if (side === 'journal' || !(alipay || zm)) sinkFor(side, d).close();
     if (bill && o.alsoRecon) sinkFor('clearing-recon', d).close();
     if (alipay) writeAlipayBills(d);
+    if (zm) writeZmFiles(d);
   }
 
   const mf = join(o.out, 'merchants.csv');
   writeFileSync(
     mf,
-    `merchant_id,cycle,mdr_bps,fee_cap_minor${bill ? ',aliases' : ''}\n${merchants.map((m) => `${m.id},${CYCLE_NAMES[m.cycle]},${m.mdr >= 0 ? m.mdr : ''},${m.cap >= 0 ? m.cap : ''}${wechat ? `,wechat:${wechatNumber.get(m)}` : alipay ? `,alipay:${alipayPid.get(m)}` : ''}`).join('\n')}\n`,
+    `merchant_id,cycle,mdr_bps,fee_cap_minor${keyless ? ',aliases' : ''}\n${merchants.map((m) => `${m.id},${CYCLE_NAMES[m.cycle]},${m.mdr >= 0 ? m.mdr : ''},${m.cap >= 0 ? m.cap : ''}${wechat ? `,wechat:${wechatNumber.get(m)}` : alipay ? `,alipay:${alipayPid.get(m)}` : ''}`).join('\n')}\n`,
   );
   files.push(mf);
 

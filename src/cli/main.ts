@@ -136,8 +136,8 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           .option('out', { describe: 'output directory', type: 'string', default: 'data' })
           .option('clearing-format', {
             describe:
-              "the clearing files' layout: recon, wechat-trade-bill or alipay-trade-bill (a QR-only world whose clearing files are such bills; read them with recon run --clearing-format of the same name)",
-            choices: ['recon', 'wechat-trade-bill', 'alipay-trade-bill'] as const,
+              "the clearing files' layout: recon, wechat-trade-bill, alipay-trade-bill or unionpay-zm (a world of order-keyed payments whose clearing files are in that layout; read them with recon run --clearing-format of the same name)",
+            choices: ['recon', 'wechat-trade-bill', 'alipay-trade-bill', 'unionpay-zm'] as const,
             default: 'recon' as const,
           })
           .option('calendar', {
