@@ -34,6 +34,7 @@ import { loadCalendar } from '../src/calendar.js';
 import { loadMerchants } from '../src/merchants-file.js';
 import { packagePath } from '../src/paths.js';
 import { type MicroResult, runMicro } from './micro.js';
+import { profileScanRates } from './profile-scan.js';
 
 interface Args {
   rows: number;
@@ -185,6 +186,12 @@ async function main(): Promise<void> {
     const sample = readFileSync(journal).subarray(0, args.quick ? 1 << 20 : 16 << 20);
     const cut = sample.lastIndexOf(10) + 1;
     micro = await runMicro(sample.subarray(0, cut), loadMerchants(merchants), args.quick);
+    // Issue 13: the clearing side as a WeChat bill read through its profile, against recon's layout.
+    const r = profileScanRates(dataDir, args.quick ? 4 : 32, 1, args.quick ? 2 : 5, () => undefined);
+    micro.push(
+      { name: "scan (clearing, recon's own layout)", rate: r.own, unit: 'rows/s' },
+      { name: 'scan (clearing as a WeChat bill, profile)', rate: r.wechat, unit: 'rows/s' },
+    );
   }
 
   const macro: MacroResult[] = [];
