@@ -190,18 +190,21 @@ function bytesAre(buf: Uint8Array, a: number, b: number, m: Uint8Array): boolean
 
 /** A signed decimal in major units → minor units, NaN when it is not one (or has a fraction of a minor unit). */
 function decimalMinor(buf: Uint8Array, a: number, b: number, decimals: number): number {
+  if (buf[a] !== 45) return unsignedMinor(buf, a, b, decimals);
+  const v = unsignedMinor(buf, a + 1, b, decimals);
+  return v === 0 ? 0 : -v;
+}
+
+/**
+ * Digits with an optional fraction in major units → minor units with `decimals` places, exactly;
+ * NaN when b[a, e) is not that (no digits, more than 15 before the point, a point without digits,
+ * or a fraction of a minor unit: more places are allowed only as zeros).
+ */
+function unsignedMinor(buf: Uint8Array, a: number, b: number, decimals: number): number {
   let p = a;
-  let neg = false;
-  if (buf[p] === 45) {
-    neg = true;
-    p++;
-  }
   let v = 0;
-  let ints = 0;
-  while (p < b && buf[p]! >= 48 && buf[p]! <= 57) {
-    v = v * 10 + buf[p++]! - 48;
-    ints++;
-  }
+  while (p < b && buf[p]! >= 48 && buf[p]! <= 57) v = v * 10 + buf[p++]! - 48;
+  const ints = p - a;
   let places = 0;
   if (p < b && buf[p] === 46) {
     p++;
@@ -215,7 +218,7 @@ function decimalMinor(buf: Uint8Array, a: number, b: number, decimals: number): 
   }
   if (p !== b || ints === 0 || ints > 15) return Number.NaN;
   for (let k = Math.min(places, decimals); k < decimals; k++) v *= 10;
-  return neg ? -v : v;
+  return v;
 }
 
 /** A plan cannot be made for this file: a source field the profile names is not in its header, say. */
@@ -721,25 +724,8 @@ function amount(
     neg = true;
     p++;
   }
-  let v = 0;
-  let ints = 0;
-  while (p < b && buf[p]! >= 48 && buf[p]! <= 57) {
-    v = v * 10 + buf[p++]! - 48;
-    ints++;
-  }
-  let places = 0;
-  if (p < b && buf[p] === 46 && conv.decimals > 0) {
-    p++;
-    while (p < b && buf[p]! >= 48 && buf[p]! <= 57) {
-      const d = buf[p++]! - 48;
-      if (places < conv.decimals) v = v * 10 + d;
-      else if (d !== 0) return R_DECIMAL; // a fraction of a minor unit
-      places++;
-    }
-    if (places === 0) return R_DECIMAL;
-  }
-  if (p !== b || ints === 0 || ints > 15) return R_DECIMAL;
-  for (let k = Math.min(places, conv.decimals); k < conv.decimals; k++) v *= 10;
+  const v = unsignedMinor(buf, p, b, conv.decimals);
+  if (Number.isNaN(v)) return R_DECIMAL;
   if (v > Number.MAX_SAFE_INTEGER) return R_RANGE;
   if (neg && !conv.abs && !conv.signed && v !== 0) return R_DECIMAL;
   vals[f] = neg && !conv.abs && v !== 0 ? -v : v;
