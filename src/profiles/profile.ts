@@ -129,6 +129,11 @@ export interface Profile {
   readonly layout: Layout;
   readonly columns: Readonly<Record<string, ColumnSource>>;
   readonly totals: readonly Total[];
+  /**
+   * The date the file is of, from a line before its table: a pattern whose three capture groups
+   * are the year, month and day. A run refuses a file of another date than its own.
+   */
+  readonly fileDate?: RegExp;
 }
 
 /** A profile that cannot be used: names the file and the place in it. */
@@ -172,6 +177,7 @@ const TOP_KEYS = [
   'columns',
   'totals',
   'notes',
+  'fileDate',
 ];
 
 /** Checks a profile's JSON and builds the Profile; `file` names it in messages. */
@@ -220,6 +226,13 @@ export function parseProfile(json: unknown, file: string): Profile {
     if (src.fromLine !== undefined && lines.before.length === 0)
       fail(`columns.${target}.fromLine`, 'reads a line before the table: give lines.before');
   const totals = parseTotals(top.totals, lines.end !== undefined, named, fail);
+  let fileDate: RegExp | undefined;
+  if (top.fileDate !== undefined) {
+    fileDate = regex(top.fileDate, 'fileDate', fail);
+    if (new RegExp(`${fileDate.source}|`, 'u').exec('')!.length !== 4)
+      fail('fileDate', 'a pattern with three capture groups: year, month, day');
+    if (lines.before.length === 0) fail('fileDate', 'reads a line before the table: give lines.before');
+  }
   return {
     name,
     title,
@@ -233,6 +246,7 @@ export function parseProfile(json: unknown, file: string): Profile {
     layout,
     columns,
     totals,
+    ...(fileDate ? { fileDate } : {}),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { daysFromCivil, formatIsoDate } from '../core/dates.js';
 import { aliasesFor, type MerchantTable } from '../core/merchants.js';
 import { PlanError, planRecords } from '../core/profile-record.js';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
@@ -237,6 +238,21 @@ function frameProfile(
       `is a zip archive, but profile ${profile.name} reads plain files (its "container" is not "zip")`,
     );
   const h = frameHead(profile, head, path, head.length === size);
+  if (profile.fileDate) {
+    // A bill of another day would be reconciled as if it were this run's: refused instead.
+    const m = h.before.map((l) => profile.fileDate!.exec(l)).find((x) => x !== null);
+    if (!m)
+      throw new InputError(
+        path,
+        `does not fit profile ${profile.name}: no line states its date (/${profile.fileDate.source}/)`,
+      );
+    const day = daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]));
+    if (day !== ctx.runDay)
+      throw new InputError(
+        path,
+        `is the bill of ${formatIsoDate(day)}, not of the run's date ${formatIsoDate(ctx.runDay)}`,
+      );
+  }
   const tailStart = Math.max(h.dataStart, size - TAIL_BYTES);
   const tail = frameTail(
     profile,

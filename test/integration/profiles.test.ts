@@ -223,6 +223,13 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
       ).rejects.toThrow(
         /its summary states figure 2 of its line \/\^#交易合计：.* as 12\.00, but its records give 10\.00/,
       );
+      // The bill of another day (its #起始日期 line).
+      const yesterday = alipayZip(pid, '2026-11-18', [
+        { kind: '交易', order: 'A', time: '2026-11-18 07:04:45', amount: '10.00', fee: '0.00' },
+      ]);
+      await expect(
+        runDays(store, pool, 'alipay-trade-bill', [{ date: '2026-11-19', clearing: yesterday }], 'zip'),
+      ).rejects.toThrow(/clearing-2026-11-19\.zip: is the bill of 2026-11-18, not of the run's date 2026-11-19$/);
       // A zip without the profile's entry, and a damaged one.
       await expect(
         runDays(
