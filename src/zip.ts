@@ -7,8 +7,10 @@
  * Only what these files use is read: the central directory (entry names in UTF-8 when the entry
  * says so, else in GBK as Alipay writes them), entries stored or deflated, and no zip64.
  */
+
+import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
 import { InputError } from './errors.js';
@@ -158,8 +160,33 @@ export function pickEntry(entries: readonly ZipEntry[], pattern: RegExp, shown: 
   return { ...entry, name: entry.readings.find((n) => pattern.test(n))! };
 }
 
-/** Extracts `entry` of the zip archive `path` into `dest`, streaming, checking its size and CRC-32. */
-export async function extractZipEntry(path: string, entry: ZipEntry, dest: string, shown: string): Promise<void> {
+/** The sha256 of `entry`'s content (a run's fingerprint of a zip input), streaming. */
+export async function sha256OfZipEntry(path: string, entry: ZipEntry, shown: string): Promise<string> {
+  const h = createHash('sha256');
+  await extractZipEntry(
+    path,
+    entry,
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        h.update(chunk);
+        done();
+      },
+    }),
+    shown,
+  );
+  return h.digest('hex');
+}
+
+/**
+ * Extracts `entry` of the zip archive `path` into `dest` (a file, or a stream), streaming, checking
+ * its size and CRC-32.
+ */
+export async function extractZipEntry(
+  path: string,
+  entry: ZipEntry,
+  dest: string | Writable,
+  shown: string,
+): Promise<void> {
   const fd = openSync(path, 'r');
   let dataStart: number;
   try {
@@ -186,13 +213,15 @@ export async function extractZipEntry(path: string, entry: ZipEntry, dest: strin
   });
   if (entry.compressedSize === 0) {
     if (entry.size !== 0) throw new InputError(shown, `zip entry ${entry.name} is damaged (no data)`);
-    writeFileSync(dest, '');
+    if (typeof dest === 'string') writeFileSync(dest, '');
+    else dest.end();
     return;
   }
   const source = createReadStream(path, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
   try {
-    if (entry.method === 8) await pipeline(source, createInflateRaw(), check, createWriteStream(dest));
-    else await pipeline(source, check, createWriteStream(dest));
+    const sink = typeof dest === 'string' ? createWriteStream(dest) : dest;
+    if (entry.method === 8) await pipeline(source, createInflateRaw(), check, sink);
+    else await pipeline(source, check, sink);
   } catch (e) {
     throw new InputError(
       shown,

@@ -9,9 +9,11 @@
 import { type FilledRunOptions, fillRunOptions } from '../config.js';
 import { InputError } from '../errors.js';
 import { createPool } from '../pool.js';
+import { loadProfile, OWN_FORMAT } from '../profiles/profile.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
 import { runDates, undoRun } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
+import { isZipFile, listZip, pickEntry, sha256OfZipEntry } from '../zip.js';
 import { sha256OfFile } from './recorded-options.js';
 import { type RunDeps, runDay } from './run-day.js';
 import type { RunSummary } from './summary.js';
@@ -68,10 +70,27 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
       for (const d of dates) if (d > first.date) later.push(await recorded(tx, d));
       // The recorded files must still be there, unchanged, before anything is taken back.
       for (const r of later) {
-        for (const path of [...r.journal, ...r.clearing]) {
+        const zipEntryOf = (format: string | undefined): RegExp | undefined => {
+          if (format === undefined || format === OWN_FORMAT) return undefined;
+          const profile = loadProfile(format);
+          return profile.container === 'zip' ? profile.zipEntry : undefined;
+        };
+        const entries = {
+          journal: zipEntryOf(r.options.journalFormat),
+          clearing: zipEntryOf(r.options.clearingFormat),
+        };
+        for (const [side, path] of [
+          ...r.journal.map((p) => ['journal', p] as const),
+          ...r.clearing.map((p) => ['clearing', p] as const),
+        ]) {
           let sha: string;
           try {
-            sha = (await pool.run(path, { name: 'hashFile' })) as string;
+            // A zip input's fingerprint is its profile's entry's, as the run took it.
+            const pattern = entries[side];
+            sha =
+              pattern && isZipFile(path)
+                ? await sha256OfZipEntry(path, pickEntry(listZip(path, path), pattern, path, side), path)
+                : ((await pool.run(path, { name: 'hashFile' })) as string);
           } catch (e) {
             throw new InputError(
               path,
