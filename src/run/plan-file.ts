@@ -184,6 +184,11 @@ export function planFile(
       dataStart = Math.min(framed.dataStart, input.dataEnd);
       dataEnd = input.dataEnd;
     } else {
+      if (isZipHead(head))
+        throw new InputError(
+          path,
+          `is a zip archive: recon's own layout reads .csv or .csv.gz files; give --${side}-format with a profile that reads zips`,
+        );
       const nl = head.indexOf(10);
       if (nl < 0 && size > head.length) throw new InputError(path, 'the header line is longer than 1 MiB', 1);
       const headerEnd = nl < 0 ? head.length : nl;
