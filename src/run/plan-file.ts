@@ -144,23 +144,8 @@ export function planFile(
     );
   }
   // A profile's layout without a header line (UnionPay's ZM) has nothing at all on a day without records.
-  if (size === 0 && profile && !profile.profile.lines.header && !profile.profile.lines.end) {
-    const columns = { side, names: fieldNames(profile.profile), fields: [], state: false };
-    const input = { profile: profile.profile, header: null, before: [], firstLine: 1, dataEnd: 0, figures: [] };
-    return {
-      fileNo,
-      side,
-      path: abs,
-      readPath: src,
-      shown: path,
-      size,
-      columns,
-      dataStart: 0,
-      chunks: [],
-      profile: input,
-    };
-  }
-  if (size === 0)
+  const headerless = profile !== undefined && !profile.profile.lines.header && !profile.profile.lines.end;
+  if (size === 0 && !headerless)
     throw new InputError(path, `empty ${side} file (no header line)${src !== abs ? ' once decompressed' : ''}`);
   let fd: number;
   try {
