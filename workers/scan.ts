@@ -50,7 +50,7 @@ import {
 import { HASH_SEED, hashBytes, lowerBound, partitionOf } from '../src/core/hash.js';
 import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
-import { aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
+import { AliasIndex, aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import { packAlnum, packDigits } from '../src/core/packed.js';
 import {
   addTotals,
@@ -1401,7 +1401,24 @@ function profileRecords(
   tq[F_ORIG_RRN] = 0;
   tq[F_PAN] = 0;
   const timeField = plan.steps.find((s) => s.field === F_TXN_TIME)?.sources[0] ?? -1;
+  // The one-pass reader takes the records whose line end lies in the chunk (every scan in it
+  // stops at a line end); the last record without one, and any it cannot take, are read below.
+  const row = plan.row;
+  const fastEnd = row === null ? pos : buf.lastIndexOf(NL, end - 1) + 1;
+  const aliases = new AliasIndex(ctx.aliases);
   while (pos < end) {
+    if (pos < fastEnd) {
+      const next = row!(buf, pos, vals, ts, te, totals, aliases);
+      if (next >= 0) {
+        const line = st.line++;
+        if (!emitRow(st, line, pos)) {
+          const e = buf[next - 2] === CR ? next - 2 : next - 1;
+          pushReject(rejects, line, timeField, R_RANGE, 0, buf, pos, e);
+        }
+        pos = next;
+        continue;
+      }
+    }
     let nl = buf.indexOf(NL, pos);
     if (nl < 0 || nl >= end) nl = end;
     const e = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;

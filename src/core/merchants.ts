@@ -82,6 +82,41 @@ export class MerchantIndex {
   }
 }
 
+/**
+ * A platform's merchant numbers → merchant_id (the merchants file's aliases), for the scan's path:
+ * the same open addressing as MerchantIndex.
+ */
+export class AliasIndex {
+  private readonly keys: Float64Array;
+  private readonly ids: Float64Array;
+  private readonly mask: number;
+
+  constructor(aliases: ReadonlyMap<number, number>) {
+    let cap = 16;
+    while (cap < aliases.size * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.keys = new Float64Array(cap);
+    this.ids = new Float64Array(cap).fill(-1);
+    for (const [number, id] of aliases) {
+      let s = slotOf(number) & this.mask;
+      while (this.ids[s]! >= 0 && this.keys[s] !== number) s = (s + 1) & this.mask;
+      this.keys[s] = number;
+      this.ids[s] = id;
+    }
+  }
+
+  /** The merchant_id of this platform merchant number, or −1. */
+  merchantOf(number: number): number {
+    const mask = this.mask;
+    let s = slotOf(number) & mask;
+    for (;;) {
+      const id = this.ids[s]!;
+      if (id < 0 || this.keys[s] === number) return id;
+      s = (s + 1) & mask;
+    }
+  }
+}
+
 function slotOf(id: number): number {
   const hi = Math.floor(id / 4_294_967_296);
   return Math.imul((id | 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> 13;

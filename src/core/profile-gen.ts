@@ -9,9 +9,11 @@
  */
 
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
+import { decimalMinor } from './decimal.js';
+import type { AliasIndex } from './merchants.js';
 import { packAlnum } from './packed.js';
 import type { RecordPlan } from './profile-record.js';
-import { F_AMOUNT, F_FEE, F_NET, F_RRN, F_TYPE, FIELD_COUNT } from './schema.js';
+import { F_AMOUNT, F_FEE, F_NET, F_ORDER_NO, F_ORIG_RRN, F_PAN, F_RRN, F_TYPE, FIELD_COUNT } from './schema.js';
 
 /** Converts the record whose fields are plan.fs/fe; false when the interpreter must read it. */
 export type StepsFn = (
@@ -29,11 +31,20 @@ for (let c = 0; c < 256; c++) {
   CLASS[c] = (c >= 32 && c < 127 ? 1 : 0) | ((c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120 ? 2 : 0);
 }
 
+/** The last date dayOf converted (a file's records are mostly of one or two days). */
+let lastYmd = -1;
+let lastDay = -1;
+
 /** Epoch day of y-m-d, or −1 when it is no date of the supported span. */
 function dayOf(y: number, m: number, d: number): number {
+  const ymd = y * 10000 + m * 100 + d;
+  if (ymd === lastYmd) return lastDay;
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return -1;
   const day = daysFromCivil(y, m, d);
-  return day < FIRST_DAY || day >= END_DAY ? -1 : day;
+  if (day < FIRST_DAY || day >= END_DAY) return -1;
+  lastYmd = ymd;
+  lastDay = day;
+  return day;
 }
 
 /** The year that puts m-d nearest `runDay` (a time written without its year), or −1. */
@@ -52,11 +63,11 @@ function nearestYear(runDay: number, m: number, d: number): number {
 
 const RRN_LO = FIELD_COUNT;
 
-/** Code testing that B[a, b) is exactly `bytes`. */
-function equalsCode(bytes: Uint8Array): string {
-  const parts = [`b - a === ${bytes.length}`];
+/** Code testing that B[a, b) is exactly `bytes` (a and b: the names of the bounds). */
+function equalsCode(bytes: Uint8Array, a = 'a', b = 'b'): string {
+  const parts = [`${b} - ${a} === ${bytes.length}`];
   bytes.forEach((x, i) => {
-    parts.push(`B[a + ${i}] === ${x}`);
+    parts.push(`B[${a} + ${i}] === ${x}`);
   });
   return parts.join(' && ');
 }
@@ -115,7 +126,13 @@ export function compileSteps(plan: RecordPlan, runDay: number, aliases: Readonly
 
 type Conv = NonNullable<RecordPlan['steps'][number]['conv']>;
 
-function convCode(conv: Conv, f: number, runDay: number): string {
+function convCode(conv: Conv, f: number, runDay: number, fail = 'return false;', index = false): string {
+  const out = convCodeOf(conv, f, runDay, index);
+  return fail === 'return false;' ? out : out.replaceAll('return false;', fail);
+}
+
+/** `index`: ALIASES is an AliasIndex (compileRow), else a Map. */
+function convCodeOf(conv: Conv, f: number, runDay: number, index: boolean): string {
   switch (conv.kind) {
     case 'digits':
       return `
@@ -159,7 +176,7 @@ function convCode(conv: Conv, f: number, runDay: number): string {
         if (b - a > 16) return false;
         v = 0;
         for (i = a; i < b; i++) { d = B[i] - 48; if (d < 0 || d > 9) return false; v = v * 10 + d; }
-        n = ALIASES.get(v); if (n === undefined) return false;
+        ${index ? 'n = ALIASES.merchantOf(v); if (n < 0) return false;' : 'n = ALIASES.get(v); if (n === undefined) return false;'}
         vals[${f}] = n;`;
     case 'amount': {
       const sign =
@@ -275,3 +292,317 @@ export function compileSplit(
   const make = new Function('VALID', `return function split(B, s, e, fs, fe) {${body}}`);
   return make(valid) as SplitFn;
 }
+
+/**
+ * One record of a delimited layout read in one pass: returns the offset after the record's line
+ * end, or −1 when the interpreter must read it. `acc` gets what the record adds to the control
+ * totals (only when the record is taken). The record's line end must lie before the end of `B`.
+ */
+export type RowFn = (
+  B: Uint8Array,
+  s: number,
+  vals: Float64Array,
+  ts: Int32Array,
+  te: Int32Array,
+  acc: Float64Array,
+  aliases: AliasIndex,
+) => number;
+
+/** How the one-pass reader takes a source field. */
+const SKIP = 0;
+const BOUNDS = 1;
+const AMOUNT = 2;
+const TIME = 3;
+
+/**
+ * The one-pass reader of a delimited layout's records (DESIGN §9 step 2 for profiles): the split,
+ * the conversions and the control totals in one generated function. Each source field is passed
+ * once: fields nobody reads are scanned to their delimiter; decimal amounts (of the steps and of the
+ * control totals) are parsed while they are scanned; the rest keep their bounds in locals and are
+ * converted after the walk, when the record type is known. Whatever it cannot take (a missing
+ * prefix, a field of other bytes, a record with another number of fields) goes to the interpreter.
+ */
+export function compileRow(
+  plan: RecordPlan,
+  runDay: number,
+  valid: (b: Uint8Array, s: number, e: number) => boolean,
+): RowFn | null {
+  if (plan.layout !== 'delimited') return null;
+  if (plan.steps.some((st) => st.noAlias)) return null;
+  const n = plan.fieldCount;
+  const D = plan.delimiter;
+  const P = plan.prefix;
+  // What each source field is read as: an amount of `decimals` places when every use of it is one.
+  const mode = new Int32Array(n);
+  const places = new Int32Array(n).fill(-1);
+  const uses = new Int32Array(n);
+  const use = (c: number, decimals: number): void => {
+    uses[c]!++;
+    if (mode[c] === SKIP && decimals >= 0) {
+      mode[c] = AMOUNT;
+      places[c] = decimals;
+    } else if (mode[c] === SKIP || places[c] !== decimals) mode[c] = BOUNDS;
+  };
+  const stepSources = (st: RecordPlan['steps'][number]): number[] =>
+    st.byType !== null ? [...st.byType].filter((c) => c >= 0) : [...st.sources];
+  // Fields read only as free text (order numbers): checked printable while they are scanned.
+  const textOnly = new Uint8Array(n).fill(plan.gbk || plan.trim.includes(1) ? 0 : 1);
+  for (const st of plan.steps) {
+    if (st.conv === null) continue;
+    const amount = st.conv.kind === 'amount' && st.conv.signByte === 0 && st.none.length === 0;
+    const text = st.conv.kind === 'text' && !st.conv.pan;
+    for (const c of stepSources(st)) {
+      use(c, amount ? (st.conv as { decimals: number }).decimals : -1);
+      if (!text) textOnly[c] = 0;
+    }
+  }
+  for (const t of plan.totals) {
+    if (t.whereField >= 0) use(t.whereField, -1);
+    for (const c of t.sumFields) use(c, t.decimals);
+    if (t.whereField >= 0) textOnly[t.whereField] = 0;
+    for (const c of t.sumFields) textOnly[c] = 0;
+  }
+
+  const trims: number[] = [];
+  for (let c = 0; c < 256; c++) if (plan.trim[c] === 1) trims.push(c);
+  const isTrim = (x: string): string => trims.map((c) => `${x} === ${c}`).join(' || ') || 'false';
+  const leading = trims.length > 0 ? `while (${isTrim('B[p]')}) p++;` : '';
+
+  // A time or date that is its field's one use is converted where it stands, by its pattern's
+  // width: no scan for its end (a pattern with a literal that can end a field is scanned).
+  const inline = new Map<number, RecordPlan['steps'][number]>();
+  if (trims.length === 0)
+    for (const st of plan.steps) {
+      const cv = st.conv;
+      if (cv === null || (cv.kind !== 'time' && cv.kind !== 'date')) continue;
+      if (st.byType !== null || st.sources.length !== 1 || st.none.length > 0) continue;
+      const c = st.sources[0]!;
+      if (uses[c] !== 1 || cv.pattern.some((t) => t.slot === '' && [D, P, 10, 13].includes(t.byte))) continue;
+      mode[c] = TIME;
+      inline.set(c, st);
+    }
+
+  const walk: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const last = i === n - 1;
+    const parts: string[] = [];
+    if (P >= 0) parts.push(`if (B[p] !== ${P}) return -1; p++;`);
+    // Where a field ends: at the delimiter (before the prefix, when the layout has one), or at the
+    // line end for the last one. A delimiter just before the line end is left to the interpreter.
+    const atDelimiter = P >= 0 ? `c === ${D} && B[p + 1] === ${P}` : `c === ${D}`;
+    const end = last
+      ? `if (c === 13) { if (B[p + 1] !== 10) return -1; nx = p + 2; } else if (c === 10) nx = p + 1; else return -1;`
+      : `if (c !== ${D}) return -1; p++;`;
+    if (mode[i] === TIME) {
+      // The pattern checks every byte of its width (a line end in it fails the record) before p moves.
+      const st = inline.get(i)!;
+      const cv = st.conv as Extract<Conv, { kind: 'time' | 'date' }>;
+      const width = cv.pattern.reduce((w, t) => w + (t.slot === '' ? 1 : t.n), 0);
+      parts.push(`
+        a = p; b = p + ${width};
+        ${convCode(cv, st.field, runDay, 'return -1;', true)}
+        p = b; c = B[p];
+        ${P >= 0 && !last ? `if (c === ${D} && B[p + 1] !== ${P}) return -1;` : ''}
+        ${end}`);
+    } else if (mode[i] === AMOUNT) {
+      const d = places[i]!;
+      parts.push(`
+        ${leading}
+        a${i} = p; n${i} = false;
+        if (B[p] === 45) { n${i} = true; p++; }
+        q = p; v = 0;
+        while ((c = B[p]) >= 48 && c <= 57) { v = v * 10 + (c - 48); p++; }
+        if (p - q > 15) return -1;
+        k = 0;
+        if (c === 46) {
+          if (p === q) return -1;
+          p++;
+          while ((c = B[p]) >= 48 && c <= 57) { ${d > 0 ? `if (k < ${d}) v = v * 10 + (c - 48); else ` : ''}if (c !== 48) return -1; k++; p++; }
+          if (k === 0) return -1;
+        }
+        ${d > 0 ? `if (k < ${d}) v *= POW10[${d} - k];` : ''}
+        if (p === q) { if (n${i}) return -1; }
+        else if (v > ${Number.MAX_SAFE_INTEGER}) return -1;
+        v${i} = v; b${i} = p;
+        ${trims.length > 0 ? `while (${isTrim('B[p]')}) p++;` : ''}
+        c = B[p];
+        ${P >= 0 && !last ? `if (c === ${D} && B[p + 1] !== ${P}) return -1;` : ''}
+        ${end}`);
+    } else {
+      // Scanned to its end; a byte not ASCII anywhere in it has the field's encoding checked. A
+      // text field notes whether every byte is printable ASCII (h gets c + 1: 127 counts as high).
+      const text = mode[i] === BOUNDS && textOnly[i] === 1;
+      const scan = plan.gbk
+        ? `for (;;) {
+             c = B[p];
+             if (c >= 128) { if (B[p + 1] === 10) return -1; h = 128; p += 2; continue; }
+             if (${atDelimiter} || c === 10 || c === 13) break;
+             ${P >= 0 ? `if (c === ${D} && (B[p + 1] === 10 || B[p + 1] === 13)) return -1;` : ''}
+             p++;
+           }`
+        : `for (;;) {
+             c = B[p];
+             if (c === ${D}) { ${P >= 0 ? `k = B[p + 1]; if (k === ${P}) break; if (k === 10 || k === 13) return -1;` : 'break;'} }
+             else if (c < 14 && (c === 10 || c === 13)) break;
+             ${text ? 'h |= c + 1; lo |= c - 32;' : 'h |= c;'} p++;
+           }`;
+      parts.push(`
+        q = p; h = 0; ${text ? 'lo = 0;' : ''}
+        ${scan}
+        if (h >= 128 && !VALID(B, q, p)) return -1;
+        ${text ? `t${i} = lo >= 0 && h < 128;` : ''}`);
+      if (mode[i] === BOUNDS) {
+        parts.push(
+          trims.length > 0
+            ? `a = q; b = p; while (a < b && (${isTrim('B[a]')})) a++; while (b > a && (${isTrim('B[b - 1]')})) b--; a${i} = a; b${i} = b;`
+            : `a${i} = q; b${i} = p;`,
+        );
+      }
+      parts.push(end);
+    }
+    walk.push(`// field ${i}\n${parts.join('\n')}`);
+  }
+
+  // After the walk: each step from the fields' locals, as compileSteps does from fs/fe.
+  const conv: string[] = [];
+  const fromField = (st: RecordPlan['steps'][number], c: number): string => {
+    const f = st.field;
+    const cv = st.conv!;
+    const empty =
+      st.required || st.requiredListed ? 'return -1;' : cv.kind === 'text' ? `ts[${f}] = 0; te[${f}] = 0;` : '';
+    let body: string;
+    if (cv.kind === 'text' && mode[c] === BOUNDS && textOnly[c] === 1)
+      body = `if (b${c} - a${c} > ${cv.max} || !t${c}) return -1; ts[${f}] = a${c}; te[${f}] = b${c};`;
+    else if (cv.kind === 'amount' && mode[c] === AMOUNT && cv.signByte === 0) {
+      const negOk = cv.abs || cv.signed ? '' : `if (n${c} && v${c} !== 0) return -1;`;
+      body = `${negOk} vals[${f}] = n${c} && v${c} !== 0 ${cv.abs ? '&& false ' : ''}? -v${c} : v${c};`;
+    } else body = `a = a${c}; b = b${c}; ${convCode(cv, f, runDay, 'return -1;', true)}`;
+    return `if (a${c} === b${c}) { ${empty} } else { ${body} }`;
+  };
+  for (const st of plan.steps) {
+    const f = st.field;
+    if (st.conv === null) {
+      conv.push(`vals[${f}] = ${st.constant};`);
+      continue;
+    }
+    if (st.sources.length === 1 && inline.get(st.sources[0]!) === st) continue;
+    // No source field for this record (its type reads none, or every one holds a "none" value).
+    const noSource = st.required
+      ? 'return -1;'
+      : st.conv.kind === 'text' && !st.requiredListed
+        ? `ts[${f}] = 0; te[${f}] = 0;`
+        : '';
+    if (st.byType !== null) {
+      // By record type: the types that read each source field.
+      const bySource = new Map<number, number[]>();
+      st.byType.forEach((c, t) => {
+        if (c >= 0) bySource.set(c, [...(bySource.get(c) ?? []), t]);
+      });
+      const branches = [...bySource].map(
+        ([c, types]) => `if (${types.map((t) => `t === ${t}`).join(' || ')}) { ${fromField(st, c)} }`,
+      );
+      conv.push(`t = vals[${F_TYPE}];\n${[...branches, `{ ${noSource} }`].join('\n else ')}`);
+    } else {
+      const branches = [...st.sources].map((c) => {
+        const none = st.none.map((m) => `(${equalsCode(m, `a${c}`, `b${c}`)})`);
+        return `if (${none.length > 0 ? `!(${none.join(' || ')})` : 'true'}) { ${fromField(st, c)} }`;
+      });
+      conv.push([...branches, `{ ${noSource} }`].join('\n else '));
+    }
+  }
+  if (plan.deriveNet) conv.push(`vals[${F_NET}] = vals[${F_AMOUNT}] - vals[${F_FEE}];`);
+
+  // The control totals: each figure's value checked first, all added once the record is taken.
+  const checks: string[] = [];
+  const adds: string[] = [];
+  for (const t of plan.totals) {
+    const w = t.whereField;
+    const take = `w${t.at}`;
+    const check: string[] = [];
+    const add: string[] = [`acc[${t.at}]++;`];
+    t.sumFields.forEach((c, k) => {
+      // A value that is no amount leaves that figure unknown: the interpreter's way (addTotals).
+      if (mode[c] === AMOUNT) {
+        check.push(`if (a${c} === b${c}) return -1;`);
+        add.push(`acc[${t.at + 1 + k}] += n${c} && v${c} !== 0 ? -v${c} : v${c};`);
+      } else {
+        const x = `x${t.at + 1 + k}`;
+        check.push(`${x} = DECIMAL(B, a${c}, b${c}, ${t.decimals}); if (${x} !== ${x}) return -1;`);
+        add.push(`acc[${t.at + 1 + k}] += ${x};`);
+      }
+    });
+    checks.push(
+      `${take} = ${w >= 0 ? equalsCode(t.whereValue, `a${w}`, `b${w}`) : 'true'}; if (${take}) { ${check.join(' ')} }`,
+    );
+    adds.push(`if (${take}) { ${add.join(' ')} }`);
+  }
+
+  // Every value slot the steps do not set to a constant starts at zero (readRecord's vals.fill(0)).
+  const zero: number[] = [];
+  for (let k = 0; k <= RRN_LO; k++) if (!plan.steps.some((st) => st.conv === null && st.field === k)) zero.push(k);
+
+  const locals = new Set<string>(['p = s', 'q = 0', 'c = 0', 'h = 0', 'lo = 0', 'k = 0', 'v = 0', 'nx = 0', 't = 0']);
+  for (let i = 0; i < n; i++)
+    if (mode[i] !== SKIP) {
+      locals.add(`a${i} = 0`);
+      locals.add(`b${i} = 0`);
+      if (mode[i] === BOUNDS && textOnly[i] === 1) locals.add(`t${i} = false`);
+      if (mode[i] === AMOUNT) {
+        locals.add(`v${i} = 0`);
+        locals.add(`n${i} = false`);
+      }
+    }
+  for (const t of plan.totals) {
+    locals.add(`w${t.at} = false`);
+    t.sumFields.forEach((_, k) => {
+      locals.add(`x${t.at + 1 + k} = 0`);
+    });
+  }
+  for (const x of [
+    'a = 0',
+    'b = 0',
+    'i = 0',
+    'd = 0',
+    'neg = false',
+    'y = 0',
+    'mo = 0',
+    'dd = 0',
+    'hh = 0',
+    'mi = 0',
+    'ss = 0',
+    'day = 0',
+  ])
+    locals.add(x);
+  const body = `
+    let ${[...locals].join(', ')};
+    ts[${F_ORDER_NO}] = te[${F_ORDER_NO}] = ts[${F_ORIG_RRN}] = te[${F_ORIG_RRN}] = ts[${F_PAN}] = te[${F_PAN}] = 0;
+    ${zero.map((k) => `vals[${k}] = 0;`).join(' ')}
+    ${walk.join('\n')}
+    ${conv.join('\n')}
+    ${checks.join('\n')}
+    ${adds.join('\n')}
+    return nx;`;
+  // A file's chunks plan the same code: it is compiled (and optimized) once per worker.
+  const key = `${plan.gbk ? 'gbk' : 'utf-8'}\n${body}`;
+  let fn = rowCache.get(key);
+  if (fn === undefined) {
+    const make = new Function(
+      'CLASS',
+      'packAlnum',
+      'dayOf',
+      'nearestYear',
+      'VALID',
+      'DECIMAL',
+      'POW10',
+      `return function row(B, s, vals, ts, te, acc, ALIASES) {${body}}`,
+    );
+    fn = make(CLASS, packAlnum, dayOf, nearestYear, valid, decimalMinor, POW10) as RowFn;
+    rowCache.set(key, fn);
+  }
+  return fn;
+}
+
+const POW10 = Float64Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/** Row functions by their code. */
+const rowCache = new Map<string, RowFn>();

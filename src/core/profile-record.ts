@@ -14,9 +14,10 @@
 import type { ColumnSource, Profile } from '../profiles/profile.js';
 import { TYPE_NAMES } from './codes.js';
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
+import { decimalMinor, unsignedMinor } from './decimal.js';
 import { encodeGbk, validGbk } from './gbk.js';
 import { packAlnum, packDigits } from './packed.js';
-import { compileSplit, compileSteps, type SplitFn, type StepsFn } from './profile-gen.js';
+import { compileRow, compileSplit, compileSteps, type RowFn, type SplitFn, type StepsFn } from './profile-gen.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -142,6 +143,8 @@ export interface RecordPlan {
   fast: StepsFn | null;
   /** The generated split of a delimited record (profile-gen.ts), keeping the fields the plan reads. */
   fastSplit: SplitFn | null;
+  /** The one-pass reader of a delimited layout's records (profile-gen.ts compileRow); null for fixed widths. */
+  row: RowFn | null;
 }
 
 /** What one control total adds up over the records (DESIGN §3.4 "control totals"). */
@@ -186,39 +189,6 @@ function bytesAre(buf: Uint8Array, a: number, b: number, m: Uint8Array): boolean
   if (b - a !== m.length) return false;
   for (let i = 0; i < m.length; i++) if (buf[a + i] !== m[i]) return false;
   return true;
-}
-
-/** A signed decimal in major units → minor units, NaN when it is not one (or has a fraction of a minor unit). */
-function decimalMinor(buf: Uint8Array, a: number, b: number, decimals: number): number {
-  if (buf[a] !== 45) return unsignedMinor(buf, a, b, decimals);
-  const v = unsignedMinor(buf, a + 1, b, decimals);
-  return v === 0 ? 0 : -v;
-}
-
-/**
- * Digits with an optional fraction in major units → minor units with `decimals` places, exactly;
- * NaN when b[a, e) is not that (no digits, more than 15 before the point, a point without digits,
- * or a fraction of a minor unit: more places are allowed only as zeros).
- */
-function unsignedMinor(buf: Uint8Array, a: number, b: number, decimals: number): number {
-  let p = a;
-  let v = 0;
-  while (p < b && buf[p]! >= 48 && buf[p]! <= 57) v = v * 10 + buf[p++]! - 48;
-  const ints = p - a;
-  let places = 0;
-  if (p < b && buf[p] === 46) {
-    p++;
-    while (p < b && buf[p]! >= 48 && buf[p]! <= 57) {
-      const d = buf[p++]! - 48;
-      if (places < decimals) v = v * 10 + d;
-      else if (d !== 0) return Number.NaN;
-      places++;
-    }
-    if (places === 0) return Number.NaN;
-  }
-  if (p !== b || ints === 0 || ints > 15) return Number.NaN;
-  for (let k = Math.min(places, decimals); k < decimals; k++) v *= 10;
-  return v;
 }
 
 /** A plan cannot be made for this file: a source field the profile names is not in its header, say. */
@@ -310,6 +280,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
   const plan: RecordPlan = {
     fast: null,
     fastSplit: null,
+    row: null,
     totals,
     totalSlots: slot,
     layout: layout.kind,
@@ -342,6 +313,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     for (const c of t.sumFields) used.add(c);
   }
   plan.fastSplit = compileSplit(plan, used, gbk ? validGbk : validUtf8);
+  plan.row = compileRow(plan, ctx.runDay, gbk ? validGbk : validUtf8);
   return plan;
 }
 
