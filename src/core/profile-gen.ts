@@ -386,13 +386,17 @@ export function compileRow(
   for (let i = 0; i < n; i++) {
     const last = i === n - 1;
     const parts: string[] = [];
-    if (P >= 0) parts.push(`if (B[p] !== ${P}) return -1; p++;`);
+    // Every field starts with the prefix, when the layout has one: the first one's is checked
+    // here, the others' with the delimiter before them.
+    if (P >= 0 && i === 0) parts.push(`if (B[p] !== ${P}) return -1; p++;`);
     // Where a field ends: at the delimiter (before the prefix, when the layout has one), or at the
     // line end for the last one. A delimiter just before the line end is left to the interpreter.
     const atDelimiter = P >= 0 ? `c === ${D} && B[p + 1] === ${P}` : `c === ${D}`;
+    const lineEnd = last ? 'break;' : 'return -1;';
+    const past = P >= 0 ? 'p += 2;' : 'p++;';
     const end = last
       ? `if (c === 13) { if (B[p + 1] !== 10) return -1; nx = p + 2; } else if (c === 10) nx = p + 1; else return -1;`
-      : `if (c !== ${D}) return -1; p++;`;
+      : `if (!(${atDelimiter})) return -1; ${past}`;
     if (mode[i] === TIME) {
       // The pattern checks every byte of its width (a line end in it fails the record) before p moves.
       const st = inline.get(i)!;
@@ -402,7 +406,6 @@ export function compileRow(
         a = p; b = p + ${width};
         ${convCode(cv, st.field, runDay, 'return -1;', true)}
         p = b; c = B[p];
-        ${P >= 0 && !last ? `if (c === ${D} && B[p + 1] !== ${P}) return -1;` : ''}
         ${end}`);
     } else if (mode[i] === AMOUNT) {
       const d = places[i]!;
@@ -426,7 +429,6 @@ export function compileRow(
         v${i} = v; b${i} = p;
         ${trims.length > 0 ? `while (${isTrim('B[p]')}) p++;` : ''}
         c = B[p];
-        ${P >= 0 && !last ? `if (c === ${D} && B[p + 1] !== ${P}) return -1;` : ''}
         ${end}`);
     } else {
       // Scanned to its end; a byte not ASCII anywhere in it has the field's encoding checked. A
@@ -436,14 +438,15 @@ export function compileRow(
         ? `for (;;) {
              c = B[p];
              if (c >= 128) { if (B[p + 1] === 10) return -1; h = 128; p += 2; continue; }
-             if (${atDelimiter} || c === 10 || c === 13) break;
+             if (${atDelimiter}) break;
+             if (c === 10 || c === 13) ${lineEnd}
              ${P >= 0 ? `if (c === ${D} && (B[p + 1] === 10 || B[p + 1] === 13)) return -1;` : ''}
              p++;
            }`
         : `for (;;) {
              c = B[p];
              if (c === ${D}) { ${P >= 0 ? `k = B[p + 1]; if (k === ${P}) break; if (k === 10 || k === 13) return -1;` : 'break;'} }
-             else if (c < 14 && (c === 10 || c === 13)) break;
+             else if (c < 14 && (c === 10 || c === 13)) ${lineEnd}
              ${text ? 'h |= c + 1; lo |= c - 32;' : 'h |= c;'} p++;
            }`;
       parts.push(`
@@ -458,7 +461,8 @@ export function compileRow(
             : `a${i} = q; b${i} = p;`,
         );
       }
-      parts.push(end);
+      // The loop stopped at this field's end: the delimiter and the next prefix (or the line end).
+      parts.push(last ? end : past);
     }
     walk.push(`// field ${i}\n${parts.join('\n')}`);
   }
