@@ -1065,7 +1065,7 @@ export function generate(o: GenOptions): GenSummary {
         if (cal.businessDate(fake.time) !== b) fake.time = t.time;
         clearing(b, fake, { settle: e });
         // The finding carries the clearing row's keys: a bill row has neither terminal nor stan.
-        const keys = keyless ? { ...fake, terminal: { ...term, id: '' }, stan: '000000' } : fake;
+        const keys = keyless ? { ...fake, terminal: { ...term, id: '' }, stan: '' } : fake;
         addTruth(dl, 'UNMATCHED_CLEARING', 'open', keys, null, fake.amount);
         return;
       }

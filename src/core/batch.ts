@@ -49,7 +49,7 @@ export interface RowBatch {
   merchant_id: Float64Array;
   /** terminal_id, 8 alphanumerics, packed 6 bits a character (packed.ts). */
   terminal_id: Float64Array;
-  /** stan, 6 digits, as its value. */
+  /** stan, 6 digits, as its value; NO_STAN on a row of a layout without one (a WeChat or Alipay bill). */
   stan: Int32Array;
   /** rrn, 12 alphanumerics, as two packed halves of 6; both 0 when empty. */
   rrn_hi: Float64Array;

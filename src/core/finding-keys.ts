@@ -5,10 +5,11 @@
  */
 import type { RowBatch } from './batch.js';
 import type { ByteWriter } from './byte-writer.js';
+import { NO_STAN } from './packed.js';
 
 /**
  * A finding's keys from row i of B: merchant_id, terminal_id, rrn, stan (given: a finding on a
- * window record takes the record's), order_no.
+ * window record takes the record's; empty for NO_STAN), order_no.
  */
 export function writeKeys(w: ByteWriter, B: RowBatch, i: number, stan: number): void {
   w.digits(B.merchant_id[i]!, 15);
@@ -18,7 +19,7 @@ export function writeKeys(w: ByteWriter, B: RowBatch, i: number, stan: number): 
   w.alnum(B.rrn_hi[i]!);
   w.alnum(B.rrn_lo[i]!);
   w.comma();
-  w.digits(stan, 6);
+  if (stan !== NO_STAN) w.digits(stan, 6);
   w.comma();
   const o = B.order_no;
   w.field(o.bytes, o.offsets[i]!, o.offsets[i + 1]!);

@@ -12,6 +12,12 @@
  * original text (digits zero-padded to their width).
  */
 
+/**
+ * The stan of a row whose layout has none (a WeChat or Alipay bill): a value no 6 digits have, that
+ * fits the window record's 20 bits of stan; written as an empty value (findings, open items).
+ */
+export const NO_STAN = 1_000_000;
+
 /** Value of the decimal digits b[s, e); −1 when a byte is not a digit. */
 export function packDigits(b: Uint8Array, s: number, e: number): number {
   let v = 0;

@@ -16,7 +16,7 @@ import { TYPE_NAMES } from './codes.js';
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
 import { decimalMinor, unsignedMinor } from './decimal.js';
 import { encodeGbk, validGbk } from './gbk.js';
-import { packAlnum, packDigits } from './packed.js';
+import { NO_STAN, packAlnum, packDigits } from './packed.js';
 import { compileRow, compileSplit, compileSteps, type RowFn, type SplitFn, type StepsFn } from './profile-gen.js';
 import {
   R_CHARS,
@@ -44,6 +44,7 @@ import {
   F_ORIG_RRN,
   F_PAN,
   F_RRN,
+  F_STAN,
   F_TYPE,
   FIELD_COUNT,
   JOURNAL_COLUMNS,
@@ -252,6 +253,20 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     } else step.constant = constantOf(profile, target, src.value!, ctx);
     steps.push(step);
   }
+  // A layout without a stan (the bills): its rows say so, instead of a stan of 000000.
+  if (profile.columns.stan === undefined)
+    steps.push({
+      field: F_STAN,
+      target: 'stan',
+      sources: new Int32Array(0),
+      byType: null,
+      none: [],
+      constant: NO_STAN,
+      conv: null,
+      required: false,
+      requiredListed: false,
+      noAlias: false,
+    });
   const trim = new Uint8Array(256);
   for (const c of layout.trim) trim[c.charCodeAt(0)] = 1;
   const at = new Int32Array(names.length);

@@ -12,7 +12,7 @@ import { TYPE_NAMES } from '../../src/core/codes.js';
 import { daysFromCivil, MS_PER_DAY, parseIsoDate } from '../../src/core/dates.js';
 import { encodeGbk, validGbk } from '../../src/core/gbk.js';
 import { aliasesFor } from '../../src/core/merchants.js';
-import { alnumText, digitsText, packAlnum } from '../../src/core/packed.js';
+import { alnumText, digitsText, NO_STAN, packAlnum } from '../../src/core/packed.js';
 import { planRecords, readRecord, rejectOf } from '../../src/core/profile-record.js';
 import {
   R_DECIMAL,
@@ -122,7 +122,7 @@ function readAll(profile: Profile, bytes: Uint8Array, aliases: Map<number, numbe
         type: TYPE_NAMES[vals[F_TYPE]!]!,
         merchant: digitsText(vals[F_MERCHANT_ID]!, 15),
         ...(vals[F_TERMINAL_ID] ? { terminal: alnumText(vals[F_TERMINAL_ID]!) } : {}),
-        ...(vals[F_STAN] || profile.columns.stan ? { stan: digitsText(vals[F_STAN]!, 6) } : {}),
+        ...(vals[F_STAN] !== NO_STAN ? { stan: digitsText(vals[F_STAN]!, 6) } : {}),
         ...(text(F_ORDER_NO) !== undefined ? { order: text(F_ORDER_NO) } : {}),
         ...(text(F_ORIG_RRN) !== undefined ? { orig: text(F_ORIG_RRN) } : {}),
         ...(text(F_PAN) !== undefined ? { pan: text(F_PAN) } : {}),
