@@ -229,8 +229,12 @@ export function parseProfile(json: unknown, file: string): Profile {
   let fileDate: RegExp | undefined;
   if (top.fileDate !== undefined) {
     fileDate = regex(top.fileDate, 'fileDate', fail);
-    if (new RegExp(`${fileDate.source}|`, 'u').exec('')!.length !== 4)
-      fail('fileDate', 'a pattern with three capture groups: year, month, day');
+    const groups = new RegExp(`${fileDate.source}|`, 'u').exec('')!.length - 1;
+    if (groups !== 3 && groups !== 6)
+      fail(
+        'fileDate',
+        "a pattern with three capture groups (year, month, day), or six (the first and last day of the file's span)",
+      );
     if (lines.before.length === 0) fail('fileDate', 'reads a line before the table: give lines.before');
   }
   return {

@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { daysFromCivil, formatIsoDate } from '../core/dates.js';
+import { daysFromCivil, daysInMonth, formatIsoDate } from '../core/dates.js';
 import { aliasesFor, type MerchantTable } from '../core/merchants.js';
 import { PlanError, planRecords } from '../core/profile-record.js';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
@@ -236,12 +236,27 @@ function frameProfile(
         path,
         `does not fit profile ${profile.name}: no line states its date (/${profile.fileDate.source}/)`,
       );
-    const day = daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]));
+    const dayOf = (k: number): number => {
+      const [y, mo, d] = [Number(m[k]), Number(m[k + 1]), Number(m[k + 2])];
+      if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo)))
+        throw new InputError(path, `states its date as ${m[k]}-${m[k + 1]}-${m[k + 2]}, which is no date (${m[0]})`);
+      return daysFromCivil(y, mo, d);
+    };
+    const day = dayOf(1);
     if (day !== ctx.runDay)
       throw new InputError(
         path,
         `is the bill of ${formatIsoDate(day)}, not of the run's date ${formatIsoDate(ctx.runDay)}`,
       );
+    // With its span's last day (Alipay's 终止日期: the same day, or the next at 00:00:00): one day.
+    if (m.length > 4) {
+      const last = dayOf(4);
+      if (last !== day && last !== day + 1)
+        throw new InputError(
+          path,
+          `is a bill of ${formatIsoDate(day)} to ${formatIsoDate(last)}, not of one day: recon reconciles a bill of the run's date`,
+        );
+    }
   }
   const tailStart = Math.max(h.dataStart, size - TAIL_BYTES);
   const tail = frameTail(

@@ -230,6 +230,17 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
       await expect(
         runDays(store, pool, 'alipay-trade-bill', [{ date: '2026-11-19', clearing: yesterday }], 'zip'),
       ).rejects.toThrow(/clearing-2026-11-19\.zip: is the bill of 2026-11-18, not of the run's date 2026-11-19$/);
+      // A bill of a month (its 终止日期 a month on), and a date that is none.
+      const monthly = alipay.replace(/终止日期：\[[^\]]*\]/, '终止日期：[2026年12月19日 00:00:00]');
+      await expect(
+        runDays(store, pool, 'alipay-trade-bill', [{ date: '2026-11-19', clearing: encodeGbk(monthly) }], 'csv'),
+      ).rejects.toThrow(
+        /is a bill of 2026-11-19 to 2026-12-19, not of one day: recon reconciles a bill of the run's date$/,
+      );
+      const noDate = alipay.replace('起始日期：[2026年11月19日', '起始日期：[2026年13月19日');
+      await expect(
+        runDays(store, pool, 'alipay-trade-bill', [{ date: '2026-11-19', clearing: encodeGbk(noDate) }], 'csv'),
+      ).rejects.toThrow(/states its date as 2026-13-19, which is no date \(#起始日期：\[2026年13月19日/);
       // A zip without the profile's entry, and a damaged one.
       await expect(
         runDays(

@@ -208,6 +208,11 @@ describe('profiles', () => {
     expect(refused((p) => (p.columns.gross_minor.from = { SETTLE: '订单金额' }))).toMatch(
       /columns\.gross_minor\.from: "SETTLE" is not a record_type/,
     );
+    const alipay = shippedJson('alipay-trade-bill');
+    alipay.fileDate = '^#起始日期：\\[(\\d{4})年(\\d{2})月';
+    expect(() => parseProfile(alipay, 'a.json')).toThrow(
+      /^profile a\.json, fileDate: a pattern with three capture groups \(year, month, day\), or six/,
+    );
   });
 
   it('reads a WeChat Pay trade bill: BOM, CRLF, backticks, sub-merchants, refunds, its summary', () => {
