@@ -9,7 +9,7 @@
 import { type FilledRunOptions, fillRunOptions } from '../config.js';
 import { InputError } from '../errors.js';
 import { createPool } from '../pool.js';
-import { loadProfile, OWN_FORMAT } from '../profiles/profile.js';
+import { loadProfile, OWN_FORMAT, type Profile } from '../profiles/profile.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
 import { runDates, undoRun } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
@@ -70,39 +70,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
       for (const d of dates) if (d > first.date) later.push(await recorded(tx, d));
       // The recorded files must still be there, unchanged, before anything is taken back.
       for (const r of later) {
-        const zipEntryOf = (format: string | undefined): RegExp | undefined => {
-          if (format === undefined || format === OWN_FORMAT) return undefined;
-          const profile = loadProfile(format);
-          return profile.container === 'zip' ? profile.zipEntry : undefined;
-        };
-        const entries = {
-          journal: zipEntryOf(r.options.journalFormat),
-          clearing: zipEntryOf(r.options.clearingFormat),
-        };
-        for (const [side, path] of [
-          ...r.journal.map((p) => ['journal', p] as const),
-          ...r.clearing.map((p) => ['clearing', p] as const),
-        ]) {
-          let sha: string;
-          try {
-            // A zip input's fingerprint is its profile's entry's, as the run took it.
-            const pattern = entries[side];
-            sha =
-              pattern && isZipFile(path)
-                ? await sha256OfZipEntry(path, pickEntry(listZip(path, path), pattern, path, side), path)
-                : ((await pool.run(path, { name: 'hashFile' })) as string);
-          } catch (e) {
-            throw new InputError(
-              path,
-              `cannot replay ${r.date}: its input file is not readable (${(e as Error).message})`,
-              undefined,
-              undefined,
-              { cause: e },
-            );
-          }
-          if (sha !== r.shas.get(path))
-            throw new InputError(path, `cannot replay ${r.date}: its input file changed since that run`);
-        }
+        // Its merchants file, calendar and profile files first: a profile names the zip entries.
         for (const [path, sha, what] of [
           [r.options.merchants, r.options.merchantsSha256, 'merchants file'],
           [r.options.calendar, r.options.calendarSha256, 'calendar'],
@@ -127,6 +95,50 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
               path,
               `cannot replay ${r.date}: its ${what} changed since that run; restore it, or re-run the dates one by one`,
             );
+        }
+        const zipEntryOf = (format: string | undefined): { pattern: RegExp; name: string } | undefined => {
+          if (format === undefined || format === OWN_FORMAT) return undefined;
+          let profile: Profile;
+          try {
+            profile = loadProfile(format);
+          } catch (e) {
+            throw new InputError(
+              format,
+              `cannot replay ${r.date}: its input profile cannot be loaded (${(e as Error).message})`,
+              undefined,
+              undefined,
+              { cause: e },
+            );
+          }
+          return profile.container === 'zip' ? { pattern: profile.zipEntry!, name: profile.name } : undefined;
+        };
+        const entries = {
+          journal: zipEntryOf(r.options.journalFormat),
+          clearing: zipEntryOf(r.options.clearingFormat),
+        };
+        for (const [side, path] of [
+          ...r.journal.map((p) => ['journal', p] as const),
+          ...r.clearing.map((p) => ['clearing', p] as const),
+        ]) {
+          let sha: string;
+          try {
+            // A zip input's fingerprint is its profile's entry's, as the run took it.
+            const entry = entries[side];
+            sha =
+              entry && isZipFile(path)
+                ? await sha256OfZipEntry(path, pickEntry(listZip(path, path), entry.pattern, path, entry.name), path)
+                : ((await pool.run(path, { name: 'hashFile' })) as string);
+          } catch (e) {
+            throw new InputError(
+              path,
+              `cannot replay ${r.date}: its input file is not readable (${(e as Error).message})`,
+              undefined,
+              undefined,
+              { cause: e },
+            );
+          }
+          if (sha !== r.shas.get(path))
+            throw new InputError(path, `cannot replay ${r.date}: its input file changed since that run`);
         }
       }
       for (const d of [...dates].reverse()) await undoRun(tx, d);

@@ -4,13 +4,15 @@
  * ones planted, rows that do not fit are rejected with their file, line, field and reason, open rows
  * carry to later runs, and the rows-in equation holds. On both stores.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillRunOptions, type RunOptions } from '../../src/config.js';
 import { encodeGbk } from '../../src/core/gbk.js';
 import { queryExceptions } from '../../src/exceptions-export.js';
+import { packagePath } from '../../src/paths.js';
 import { createPool, type Pool } from '../../src/pool.js';
+import { replay } from '../../src/run/replay.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import type { Store } from '../../src/store/store.js';
@@ -57,8 +59,8 @@ async function runDays(
   format: string,
   days: readonly Day[],
   ext: string,
+  dir = tempDir(`profile-${format}`),
 ): Promise<RunSummary[]> {
-  const dir = tempDir(`profile-${format}`);
   const merchants = join(dir, 'merchants.csv');
   writeFileSync(merchants, MERCHANTS);
   const out: RunSummary[] = [];
@@ -296,6 +298,52 @@ describe.each(storeCases())('clearing files through profiles ($name store)', (sc
       expect(summaries[0]!.clearing).toMatchObject({ rowsIn: 3, rejected: 0 });
       expect(summaries[0]!.journal).toMatchObject({ rowsIn: 2, reconciled: 1, exception: 1, open: 0 });
       expect(await found(store, '2026-11-19')).toEqual(['DUPLICATE_CREDIT ALI-2 250/250']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('replays a chain read through a user profile, and says so when that profile changed or is gone', async () => {
+    const store = await sc.open();
+    try {
+      const dir = tempDir('user-profile');
+      const file = join(dir, 'my-alipay.json');
+      const json = JSON.parse(readFileSync(packagePath('profiles/alipay-trade-bill.json'), 'utf8'));
+      json.profile = 'my-alipay';
+      writeFileSync(file, JSON.stringify(json));
+      const pid = '2088000000000001';
+      // Each day a sale of 12.00 the bill credits as 10.00.
+      const days = ['2026-11-19', '2026-11-20'].map((date) => ({
+        date,
+        journal: [journalRow('898000310703812', '44060001', '000001', `${date}T07:04:40+08:00`, 1200, `A${date}`)],
+        clearing: alipayZip(pid, date, [
+          { kind: '交易', order: `A${date}`, time: `${date} 07:04:45`, amount: '10.00', fee: '0.00' },
+        ]),
+      }));
+      await runDays(store, pool, file, days, 'zip', dir);
+      const first = fillRunOptions({
+        ...TEST_ENGINE,
+        date: '2026-11-19',
+        journal: [join(dir, 'journal-2026-11-19.csv')],
+        clearing: [join(dir, 'clearing-2026-11-19.zip')],
+        merchants: join(dir, 'merchants.csv'),
+        clearingFormat: file,
+        maxRejects: '50%',
+      });
+      const all = async (): Promise<string[]> => (await found(store, '2026-11-20')).sort();
+      const before = await all();
+      expect(before).toEqual(['AMOUNT_MISMATCH A2026-11-20 1200/1000']);
+      await replay(store, first, { pool });
+      expect(await all()).toEqual(before);
+      // Its zip entry's pattern changed: named as a changed profile, not as an unreadable input.
+      writeFileSync(file, JSON.stringify({ ...json, zipEntry: '_明细\\.csv$' }));
+      await expect(replay(store, first, { pool })).rejects.toThrow(
+        /my-alipay\.json: cannot replay 2026-11-20: its clearing profile changed since that run; restore it/,
+      );
+      rmSync(file);
+      await expect(replay(store, first, { pool })).rejects.toThrow(
+        /my-alipay\.json: cannot replay 2026-11-20: its clearing profile is not readable \(ENOENT/,
+      );
     } finally {
       await store.close();
     }
