@@ -20,7 +20,7 @@
  * late journal, a weekend settle date that is on time, a voided sale never cleared, a refund debited
  * days later, a matched-by-fallback or fuzzy pair) must produce no finding.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CalendarNeed, outsideCalendar } from '../src/calendar.js';
 import {
@@ -71,6 +71,9 @@ export interface GenOptions {
    */
   alsoRecon?: boolean;
 }
+
+/** A day file the generator writes: YYYY-MM-DD.csv, or a merchant's bill YYYY-MM-DD-<id>.zip / .csv.zip. */
+const GENERATED_DAY_FILE = /^\d{4}-\d{2}-\d{2}(-[0-9A-Za-z]+)?\.(csv|zip|csv\.zip)$/;
 
 /** Fates a WeChat bill cannot express: it has no holds and no settle date (the profile takes the expected one). */
 const NOT_IN_WECHAT_BILLS: ReadonlySet<string> = new Set([
@@ -511,6 +514,14 @@ export function generate(o: GenOptions): GenSummary {
   // after-cutoff sale is cleared the next day, a late credit days later). Lines are buffered and
   // written in large pieces, so a file of any size never becomes one string.
   const files: string[] = [];
+  // A directory generated into before: the day files an earlier generation left (other dates, other
+  // merchants' bills, another layout) would be read by a run as this one's. Only files named as the
+  // generator names them are removed.
+  for (const side of ['journal', 'clearing', 'clearing-recon']) {
+    const dir = join(o.out, side);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) if (GENERATED_DAY_FILE.test(name)) rmSync(join(dir, name));
+  }
   mkdirSync(join(o.out, 'journal'), { recursive: true });
   mkdirSync(join(o.out, 'clearing'), { recursive: true });
   const sinks = new Map<string, FileSink>();

@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateChain } from '../helpers/chain.js';
+import { generate } from '../../data-gen/generate.js';
+import { loadCalendar } from '../../src/calendar.js';
+import { generateChain, tempDir } from '../helpers/chain.js';
 
 function files(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -18,6 +20,26 @@ describe('recon gen', () => {
     const c = generateChain('2026-11-16', 3, 1200, 43);
     expect(files(a.dir)).toEqual(files(b.dir));
     expect(files(a.dir)['journal/2026-11-16.csv']).not.toEqual(files(c.dir)['journal/2026-11-16.csv']);
+  });
+
+  it('into a directory generated before, leaves none of the earlier day files (and nothing else is touched)', () => {
+    const dir = tempDir('gen-again');
+    const calendar = loadCalendar(undefined).spec;
+    generate({
+      date: '2026-11-16',
+      days: 3,
+      rows: 600,
+      seed: 1,
+      out: dir,
+      clearingFormat: 'alipay-trade-bill',
+      calendar,
+    });
+    writeFileSync(join(dir, 'clearing', 'notes.txt'), 'mine');
+    const before = readdirSync(join(dir, 'clearing'));
+    expect(before.filter((f) => f.endsWith('.csv.zip')).length).toBeGreaterThan(3);
+    generate({ date: '2026-11-20', days: 1, rows: 600, seed: 2, out: dir, calendar });
+    expect(readdirSync(join(dir, 'clearing')).sort()).toEqual(['2026-11-20.csv', 'notes.txt']);
+    expect(readdirSync(join(dir, 'journal'))).toEqual(['2026-11-20.csv']);
   });
 
   it('has the realistic shape: skewed merchants, several terminals, card and QR rows, quieter weekends', () => {
