@@ -72,6 +72,18 @@ export interface GenOptions {
   alsoRecon?: boolean;
 }
 
+/** 23 digits standing for WeChat's number of a merchant's payment (its order number): the same for its refunds. */
+function wechatTradeNo(merchant: string, order: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (const ch of `${merchant}:${order}`) {
+    const c = ch.codePointAt(0)!;
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x85ebca6b) >>> 0;
+  }
+  return `${String(a).padStart(10, '0')}${String(b).padStart(10, '0')}${String((a ^ b) % 1000).padStart(3, '0')}`;
+}
+
 /** A day file the generator writes: YYYY-MM-DD.csv, or a merchant's bill YYYY-MM-DD-<id>.zip / .csv.zip. */
 const GENERATED_DAY_FILE = /^\d{4}-\d{2}-\d{2}(-[0-9A-Za-z]+)?\.(csv|zip|csv\.zip)$/;
 
@@ -710,6 +722,8 @@ export function generate(o: GenOptions): GenSummary {
       const refund = type === 'REFUND';
       const state = refund ? 'REFUND' : type === 'REVERSAL' ? 'REVOKED' : 'SUCCESS';
       const order = refund || type === 'REVERSAL' ? t.origRrn : t.orderNo;
+      // WeChat's own number of the payment: a refund's row carries its payment's, not a new one.
+      const payment = refund ? t.origRrn : order;
       const amount = yuan(gross);
       const row = [
         billTime(time),
@@ -717,7 +731,7 @@ export function generate(o: GenOptions): GenSummary {
         wechatNumber.get(t.merchant)!,
         '0',
         '',
-        `42000${pad(clearingRows, 23)}`,
+        `42000${wechatTradeNo(t.merchant.id, payment)}`,
         order,
         'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
         'NATIVE',
