@@ -7,6 +7,7 @@ import { ascii, type ByteWriter } from '../src/core/byte-writer.js';
 import { CHANNEL_NAMES, KIND_NAMES, SIDE_LETTERS, STATUS_NAMES, TYPE_NAMES } from '../src/core/codes.js';
 import { writeKeys } from '../src/core/finding-keys.js';
 import { getI64 } from '../src/core/int64.js';
+import { NO_STAN } from '../src/core/packed.js';
 
 const KIND_BYTES = KIND_NAMES.map(ascii);
 const TYPE_BYTES = TYPE_NAMES.map(ascii);
@@ -159,7 +160,7 @@ export function writeOpenItem(
   if (journal) w.digits(X.batch_no[x]!, 6);
   w.textEnd(t);
   t = w.textStart();
-  w.digits(B.stan[i]!, 6);
+  if (B.stan[i] !== NO_STAN) w.digits(B.stan[i]!, 6);
   w.textEnd(t);
   t = w.textStart();
   w.alnum(B.rrn_hi[i]!);

@@ -51,7 +51,7 @@ import { HASH_SEED, hashBytes, lowerBound, partitionOf } from '../src/core/hash.
 import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { AliasIndex, aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
-import { packAlnum, packDigits } from '../src/core/packed.js';
+import { NO_STAN, packAlnum, packDigits } from '../src/core/packed.js';
 import {
   addTotals,
   type PlanContext,
@@ -1252,7 +1252,8 @@ function carefulRecord(cs: Careful, pos: number): number {
         break;
       case F_BATCH_NO:
       case F_STAN:
-        vals[f] = n === 0 ? -2 : n !== 6 ? -3 : packDigits(src, s, e);
+        // An open item of a layout without a stan (a bill's row) has none.
+        vals[f] = n === 0 ? (st.state && f === F_STAN ? NO_STAN : -2) : n !== 6 ? -3 : packDigits(src, s, e);
         reason = packReason(vals[f]!);
         break;
       case F_RRN:
