@@ -119,7 +119,7 @@ export function compileSteps(plan: RecordPlan, runDay: number, aliases: Readonly
     'nearestYear',
     'ALIASES',
     ...names,
-    `return function steps(B, fs, fe, vals, ts, te) {${body}}`,
+    `'use strict'; return function steps(B, fs, fe, vals, ts, te) {${body}}`,
   );
   return make(CLASS, packAlnum, dayOf, nearestYear, aliases, ...consts) as StepsFn;
 }
@@ -289,7 +289,7 @@ export function compileSplit(
     let p = s, a = 0, b = 0, c = 0, high = -1;
     ${parts.join('\n')}
     return high < 0 || VALID(B, high, e);`;
-  const make = new Function('VALID', `return function split(B, s, e, fs, fe) {${body}}`);
+  const make = new Function('VALID', `'use strict'; return function split(B, s, e, fs, fe) {${body}}`);
   return make(valid) as SplitFn;
 }
 
@@ -329,6 +329,14 @@ export function compileRow(
 ): RowFn | null {
   if (plan.layout !== 'delimited') return null;
   if (plan.steps.some((st) => st.noAlias)) return null;
+  // The walk assumes the delimiter, prefix and trimmed bytes are none of a number's bytes, a line
+  // end or each other (a user's profile may make them so): such a layout is left to the interpreter.
+  const syntax = [10, 13, 45, 46, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57];
+  const trimmed = (c: number): boolean => c >= 0 && plan.trim[c] === 1;
+  if (syntax.includes(plan.delimiter) || trimmed(plan.delimiter)) return null;
+  if (plan.prefix >= 0 && (syntax.includes(plan.prefix) || plan.prefix === plan.delimiter || trimmed(plan.prefix)))
+    return null;
+  if (syntax.some(trimmed)) return null;
   const n = plan.fieldCount;
   const D = plan.delimiter;
   const P = plan.prefix;
@@ -545,7 +553,18 @@ export function compileRow(
   const zero: number[] = [];
   for (let k = 0; k <= RRN_LO; k++) if (!plan.steps.some((st) => st.conv === null && st.field === k)) zero.push(k);
 
-  const locals = new Set<string>(['p = s', 'q = 0', 'c = 0', 'h = 0', 'lo = 0', 'k = 0', 'v = 0', 'nx = 0', 't = 0']);
+  const locals = new Set<string>([
+    'p = s',
+    'q = 0',
+    'c = 0',
+    'h = 0',
+    'lo = 0',
+    'k = 0',
+    'v = 0',
+    'n = 0',
+    'nx = 0',
+    't = 0',
+  ]);
   for (let i = 0; i < n; i++)
     if (mode[i] !== SKIP) {
       locals.add(`a${i} = 0`);
@@ -598,7 +617,7 @@ export function compileRow(
       'VALID',
       'DECIMAL',
       'POW10',
-      `return function row(B, s, vals, ts, te, acc, ALIASES) {${body}}`,
+      `'use strict'; return function row(B, s, vals, ts, te, acc, ALIASES) {${body}}`,
     );
     fn = make(CLASS, packAlnum, dayOf, nearestYear, valid, decimalMinor, POW10) as RowFn;
     rowCache.set(key, fn);

@@ -6,13 +6,16 @@
  * the same values, text ranges and control-total additions, and the reader ends it at its line end.
  * Records the reader leaves go to the interpreter, so what it does not take costs speed, not results.
  */
+
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { AliasIndex } from '../../src/core/merchants.js';
 import { addTotals, planRecords, type RecordPlan, readRecord } from '../../src/core/profile-record.js';
 import { F_ORDER_NO, F_ORIG_RRN, F_PAN, FIELD_COUNT } from '../../src/core/schema.js';
+import { packagePath } from '../../src/paths.js';
 import { frameHead, frameTail } from '../../src/profiles/frame.js';
-import { loadProfile, type Profile } from '../../src/profiles/profile.js';
+import { loadProfile, type Profile, parseProfile } from '../../src/profiles/profile.js';
 import { type AlipayRow, alipayBill, type WechatRow, wechatBill } from '../helpers/bills.js';
 
 const RUN_DAY = parseIsoDate('2026-11-19');
@@ -153,6 +156,36 @@ function mutants(
   return total;
 }
 
+const WECHAT_HEADER_NAMES = [
+  '交易时间',
+  '公众账号ID',
+  '商户号',
+  '特约商户号',
+  '设备号',
+  '微信订单号',
+  '商户订单号',
+  '用户标识',
+  '交易类型',
+  '交易状态',
+  '付款银行',
+  '货币种类',
+  '应结订单金额',
+  '代金券金额',
+  '微信退款单号',
+  '商户退款单号',
+  '退款金额',
+  '充值券退款金额',
+  '退款类型',
+  '退款状态',
+  '商品名称',
+  '商户数据包',
+  '手续费',
+  '费率',
+  '订单金额',
+  '申请退款金额',
+  '费率备注',
+];
+
 const WECHAT_ALIASES = new Map([
   [1900000001, 898000310085409],
   [1900000109, 898000310703812],
@@ -218,6 +251,27 @@ describe('the one-pass reader of delimited profiles', () => {
       'alipay',
     );
     expect(alipay).toEqual({ taken: 3, interpreterOnly: 0, rejected: 0 });
+  });
+
+  it("leaves to the interpreter a user's layout whose delimiter, prefix or trim overlap a number's bytes, a line end or each other", () => {
+    const wechat = JSON.parse(readFileSync(packagePath('profiles/wechat-trade-bill.json'), 'utf8'));
+    const header = WECHAT_HEADER_NAMES;
+    const ctx = { runDay: RUN_DAY, before: [], aliases: WECHAT_ALIASES };
+    const rowOf = (layout: object): unknown =>
+      planRecords(parseProfile({ ...wechat, layout: { kind: 'delimited', ...layout } }, 'u.json'), header, ctx).row;
+    expect(rowOf({ delimiter: ',', prefix: '`' })).not.toBeNull();
+    expect(rowOf({ delimiter: '|', trim: '\t ' })).not.toBeNull();
+    for (const layout of [
+      { delimiter: ',', trim: '0' },
+      { delimiter: '\t', trim: '\t ' },
+      { delimiter: ',', trim: ' \n' },
+      { delimiter: '.' },
+      { delimiter: '-' },
+      { delimiter: ',', prefix: ',' },
+      { delimiter: '\r' },
+      { delimiter: ',', prefix: '`', trim: '`' },
+    ])
+      expect(rowOf(layout), JSON.stringify(layout)).toBeNull();
   });
 
   for (const seed of [1, 2, 3]) {
