@@ -35,6 +35,11 @@ export interface RunOptions {
   maxRejects?: string;
   /** Days of matched journal keys kept for DUPLICATE_CREDIT across runs (DESIGN §9). Default 30. */
   windowDays?: number;
+  /**
+   * The latest runs that can be re-run or replayed (DESIGN §7 retention): carried state older than
+   * they need is pruned by each run. Default 7.
+   */
+  keepRuns?: number;
   /** Hash partitions of the join. Default 16. */
   partitions?: number;
   /**
@@ -72,6 +77,7 @@ export interface FilledRunOptions {
   readonly maxRejects: { readonly count: number } | { readonly percent: number };
   readonly maxRejectsText: string;
   readonly windowDays: number;
+  readonly keepRuns: number;
   readonly partitions: number;
   readonly chunkBytes: number;
   readonly memoryBytes: number;
@@ -86,6 +92,7 @@ export const RUN_DEFAULTS = Object.freeze({
   amountTolerance: 0,
   maxRejects: '1%',
   windowDays: 30,
+  keepRuns: 7,
   partitions: 16,
   chunkBytes: 16 << 20,
   memory: '2g',
@@ -150,6 +157,7 @@ export function fillRunOptions(o: RunOptions): FilledRunOptions {
     maxRejects: parseMaxRejects(maxRejectsText),
     maxRejectsText,
     windowDays: integer('windowDays', o.windowDays ?? RUN_DEFAULTS.windowDays, 1, 3660),
+    keepRuns: integer('--keep-runs', o.keepRuns ?? RUN_DEFAULTS.keepRuns, 1, 3660),
     // At most 256: every scan task keeps a batch open for each partition.
     partitions: integer('partitions', o.partitions ?? RUN_DEFAULTS.partitions, 1, 256),
     chunkBytes: integer('chunkBytes', o.chunkBytes ?? RUN_DEFAULTS.chunkBytes, 1024),

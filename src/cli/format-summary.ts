@@ -48,6 +48,11 @@ export function formatSummary(s: RunSummary): string {
     lines.push(`  earlier findings resolved (late credits and refunds, ambiguities settled): ${n(s.resolved)}`);
   if (s.holdsReleased > 0) lines.push(`  risk holds released: ${n(s.holdsReleased)}`);
   if (s.duplicatesGrown > 0) lines.push(`  earlier DUPLICATE_CREDIT with more copies: ${n(s.duplicatesGrown)}`);
+  const p = s.pruned;
+  if (p.openItems + p.windowPages + p.windowSegments + p.windowCredits + p.changeLog > 0)
+    lines.push(
+      `  pruned: ${n(p.openItems)} open items of superseded snapshots, ${n(p.windowPages + p.windowSegments)} journal-window rows, ${n(p.windowCredits)} late credits, ${n(p.changeLog)} undo entries (replays reach back to ${s.replayFrom})`,
+    );
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   lines.push('');
   const rows = s.journal.rowsIn + s.clearing.rowsIn;

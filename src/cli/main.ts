@@ -7,6 +7,7 @@
  * report, the export, replay, status) are loaded by its handler: `recon run`, every night, does not
  * pay for compiling the others.
  */
+
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
@@ -24,6 +25,7 @@ import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { runDay } from '../run/run-day.js';
 import { migrate } from '../store/migrate.js';
 import { isMemorySetting, openStore, resolveStoreTarget, type StoreTarget } from '../store/open-store.js';
+import { reclaim } from '../store/retention.js';
 import type { Store } from '../store/store.js';
 import { formatSummary } from './format-summary.js';
 
@@ -199,6 +201,12 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             type: 'number',
             default: 1,
           })
+          .option('keep-runs', {
+            describe:
+              'the latest runs that can be re-run or replayed; older carried state (open-item snapshots, journal window) is pruned',
+            type: 'number',
+            default: 7,
+          })
           .option('amount-tolerance', {
             describe: 'minor units of |gross − amount| tolerated',
             type: 'number',
@@ -255,6 +263,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           clearingFormat: a.clearingFormat,
           ...(a.workers !== undefined ? { workers: a.workers } : {}),
           grace: a.grace,
+          keepRuns: a.keepRuns,
           amountTolerance: a.amountTolerance,
           maxRejects: a.maxRejects,
           force: a.force,
@@ -274,13 +283,22 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
         try {
           if (a.replay) {
             const { replay } = await import('../run/replay.js');
-            const summaries = await withStore(env, a.db, (store) => replay(store, options, { progress, pool }));
+            const summaries = await withStore(env, a.db, async (store) => {
+              const out = await replay(store, options, { progress, pool });
+              for (const s of out) await reclaim(store, s.pruned);
+              return out;
+            });
             io.stdout.write(
               a.json ? `${JSON.stringify({ replay: summaries })}\n` : `${summaries.map(formatSummary).join('\n\n')}\n`,
             );
             return;
           }
-          const summary = await withStore(env, a.db, (store) => runDay(store, options, { progress, pool }));
+          const summary = await withStore(env, a.db, async (store) => {
+            const s = await runDay(store, options, { progress, pool });
+            // Retention: the space the run pruned made reusable (store/retention.ts).
+            await reclaim(store, s.pruned);
+            return s;
+          });
           io.stdout.write(a.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
         } finally {
           if (!io.pool) await pool.destroy();

@@ -8,6 +8,7 @@
 import type { JoinResult } from '../../workers/join.js';
 import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
 import { binaryCopyHeader, binaryCopyTrailer } from '../store/binary-copy.js';
+import { horizonOf, prune } from '../store/retention.js';
 import {
   findingsByKind,
   insertInputFiles,
@@ -80,6 +81,10 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
   await s.loaded.window.add(s.scanned.partitions, settled.window);
   clock.lap('window write');
   const findings = await findingsByKind(tx, date);
+  // Retention: what no run that can still be replayed needs goes, in this transaction.
+  const horizon = await horizonOf(tx, date, options.keepRuns, options.windowDays);
+  const pruned = await prune(tx, horizon);
+  clock.lap('prune');
   await faultPoint(options.fault, 'commit');
   const durationMs = clock.elapsed();
   const { rowsIn } = s.scanned.lines;
@@ -97,6 +102,8 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     resolved,
     holdsReleased: released,
     duplicatesGrown: s.credits.duplicatesGrown,
+    replayFrom: horizon.replayFrom,
+    pruned,
     panMasked: s.scanned.lines.panMasked,
     warnings: run.warnings,
     timingsMs: clock.timings,
@@ -111,6 +118,7 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     workers: options.workers,
     options: recordedOptions(options, inputs.calendar),
     summary,
+    replayFrom: horizon.replayFrom,
   });
   return summary;
 }

@@ -8,6 +8,7 @@
 import type { CopyCheck } from '../../workers/scan.js';
 import { UsageError } from '../errors.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
+import { replayHorizon } from '../store/retention.js';
 import { latestRun, loadOpenItems, undoRun } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
 import { JournalWindow } from '../window.js';
@@ -33,6 +34,11 @@ export async function load(run: RunContext, tx: Store): Promise<Loaded> {
   await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
   const latest = await latestRun(tx);
   if (latest !== null && date < latest) {
+    const h = await replayHorizon(tx);
+    if (h?.replayFrom && date < h.replayFrom)
+      throw new UsageError(
+        `run ${date} refused: runs up to ${latest} exist, and the store keeps what a replay needs only from ${h.replayFrom} on (--keep-runs); ${date} cannot be redone`,
+      );
     throw new UsageError(
       `run ${date} refused: runs up to ${latest} exist. Re-run with --replay to redo ${date}..${latest} in order`,
     );

@@ -15,6 +15,7 @@ export function recordedOptions(options: FilledRunOptions, calendar: CalendarSpe
     grace: options.grace,
     amountTolerance: options.amountTolerance,
     windowDays: options.windowDays,
+    keepRuns: options.keepRuns,
     maxRejects: options.maxRejectsText,
     memory: options.memoryText,
     zoneOffsetMinutes: calendar.zoneOffsetMinutes,

@@ -7,10 +7,11 @@
  * replay before anything is committed.
  */
 import { type FilledRunOptions, fillRunOptions } from '../config.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { createPool } from '../pool.js';
 import { loadProfile, OWN_FORMAT, type Profile } from '../profiles/profile.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
+import { replayHorizon } from '../store/retention.js';
 import { runDates, undoRun } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
 import { isZipFile, listZip, pickEntry, sha256OfZipEntry } from '../zip.js';
@@ -27,6 +28,7 @@ interface RecordedRun {
     grace?: number;
     amountTolerance?: number;
     windowDays?: number;
+    keepRuns?: number;
     maxRejects?: string;
     calendar?: string | null;
     calendarSha256?: string | null;
@@ -65,6 +67,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
   try {
     return await store.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
+      await checkReach(tx, first.date);
       const dates = await runDates(tx, first.date);
       const later: RecordedRun[] = [];
       for (const d of dates) if (d > first.date) later.push(await recorded(tx, d));
@@ -161,6 +164,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           ...(o.grace !== undefined ? { grace: o.grace } : {}),
           ...(o.amountTolerance !== undefined ? { amountTolerance: o.amountTolerance } : {}),
           ...(o.windowDays !== undefined ? { windowDays: o.windowDays } : {}),
+          ...(o.keepRuns !== undefined ? { keepRuns: o.keepRuns } : {}),
           ...(o.maxRejects !== undefined ? { maxRejects: o.maxRejects } : {}),
           force: o.force ?? false,
           fault: first.fault,
@@ -172,4 +176,16 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
   } finally {
     if (!deps.pool) await pool.destroy();
   }
+}
+
+/**
+ * Refuses a replay from before what the store keeps (retention.ts): the open items it would start
+ * from, and the undo logs of the runs after it, were pruned.
+ */
+export async function checkReach(tx: Store, date: string): Promise<void> {
+  const h = await replayHorizon(tx);
+  if (h?.replayFrom && date < h.replayFrom)
+    throw new UsageError(
+      `cannot replay from ${date}: the store keeps what a replay needs from ${h.replayFrom} on (the run of ${h.latest} pruned the rest; --keep-runs sets how many runs stay replayable). Replay from ${h.replayFrom} or later`,
+    );
 }

@@ -2,7 +2,9 @@
  * What a run reports: the summary the CLI prints (cli/format-summary.ts) and the run row stores
  * (recon.run.summary). Counts are rows; amounts are minor units.
  */
+
 import type { Side } from '../core/schema.js';
+import type { Pruned } from '../store/retention.js';
 import type { KindTotal } from '../store/run-store.js';
 
 export interface SideCounts {
@@ -46,6 +48,9 @@ export interface RunSummary {
   holdsReleased: number;
   /** Earlier DUPLICATE_CREDIT findings whose count grew. */
   duplicatesGrown: number;
+  /** Retention (store/retention.ts): the earliest date a replay may start from now, and what this run pruned. */
+  replayFrom: string;
+  pruned: Pruned;
   panMasked: number;
   warnings: string[];
   timingsMs: Record<string, number>;

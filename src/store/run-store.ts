@@ -213,11 +213,12 @@ export async function insertRun(
     workers: number;
     options: unknown;
     summary: unknown;
+    replayFrom: string;
   },
 ): Promise<void> {
   await tx.query(
-    `insert into recon.run (run_date, status, started_at, finished_at, duration_ms, workers, options, summary)
-     values ($1::date, 'committed', $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+    `insert into recon.run (run_date, status, started_at, finished_at, duration_ms, workers, options, summary, replay_from)
+     values ($1::date, 'committed', $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::date)`,
     [
       row.date,
       row.startedAt.toISOString(),
@@ -226,6 +227,7 @@ export async function insertRun(
       row.workers,
       JSON.stringify(row.options),
       JSON.stringify(row.summary),
+      row.replayFrom,
     ],
   );
 }

@@ -95,7 +95,8 @@ describe.each(storeCases())('generated chains of WeChat, Alipay and UnionPay ZM 
     const own = await sc.open();
     try {
       for (const date of dates) {
-        const s = await runDate(bills, dir, date, pool, { clearingFormat: format });
+        // Every run stays replayable: the replay below starts from the first date.
+        const s = await runDate(bills, dir, date, pool, { clearingFormat: format, keepRuns: DAYS });
         expect(s.clearing.rejected).toBe(0);
         expect(s.warnings.filter((w) => w.includes('summary'))).toEqual([]);
       }
@@ -114,6 +115,7 @@ describe.each(storeCases())('generated chains of WeChat, Alipay and UnionPay ZM 
             clearing: f.clearing,
             merchants: f.merchants,
             clearingFormat: format,
+            keepRuns: DAYS,
           }),
           { pool },
         );

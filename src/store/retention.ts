@@ -1,0 +1,102 @@
+/**
+ * Retention (DESIGN §7): a store that runs every night for years must not grow without bound. Each
+ * run prunes, inside its own transaction, the carried state that none of the runs it can still be
+ * replayed from needs:
+ *
+ * - open-item snapshots older than the one the earliest replayable run reads (each run writes a
+ *   full snapshot; a run reads only the snapshot of the run before it);
+ * - the undo log (recon.exception_change) of runs that can no longer be taken back;
+ * - journal-window pages and segments, and late credits of journal rows, of business dates before
+ *   the window of the earliest replayable run (no lookup of a kept run reaches them).
+ *
+ * The latest `keepRuns` runs (this one included) can be re-run or replayed; the earliest of them is
+ * the run's `replay_from`, recorded with it, and a replay from an earlier date is refused. Findings,
+ * runs, input files and rejected rows are the audit trail: kept (`recon db prune` removes them
+ * explicitly).
+ */
+import { formatIsoDate, parseIsoDate } from '../core/dates.js';
+import type { Store } from './store.js';
+
+/** What a run may prune, as of run `date`. */
+export interface Horizon {
+  /** The earliest date a replay may start from (a run date; `date` itself when keepRuns is 1). */
+  replayFrom: string;
+  /** The run before replayFrom, whose open-item snapshot replayFrom reads; null when there is none. */
+  snapshotFrom: string | null;
+  /** The first business date a lookup of a replayable run reaches: replayFrom − windowDays. */
+  windowFrom: string;
+}
+
+/** Rows a run's pruning removed, by kind. */
+export interface Pruned {
+  openItems: number;
+  changeLog: number;
+  windowPages: number;
+  windowSegments: number;
+  windowCredits: number;
+}
+
+/**
+ * The horizon of run `date` (not yet in recon.run): the keepRuns-th latest run with it, never
+ * earlier than the horizon of the run before it (what was pruned stays pruned).
+ */
+export async function horizonOf(tx: Store, date: string, keepRuns: number, windowDays: number): Promise<Horizon> {
+  const earlier = await tx.query<{ d: string; from: string | null }>(
+    `select run_date::text as d, replay_from::text as "from" from recon.run
+      where run_date < $1::date order by run_date desc limit $2`,
+    [date, keepRuns],
+  );
+  const runs = [date, ...earlier.map((r) => r.d)];
+  let at = Math.min(keepRuns - 1, runs.length - 1);
+  // Never back past the horizon the latest earlier run had.
+  const before = earlier[0]?.from ?? null;
+  while (before !== null && at > 0 && runs[at]! < before) at--;
+  const replayFrom = runs[at]!;
+  // The query holds every earlier run when it returned fewer than asked: then none is missing here.
+  return {
+    replayFrom,
+    snapshotFrom: runs[at + 1] ?? null,
+    windowFrom: formatIsoDate(parseIsoDate(replayFrom) - windowDays),
+  };
+}
+
+/** Deletes what no run from `h.replayFrom` on needs; returns how many rows of each kind. */
+export async function prune(tx: Store, h: Horizon): Promise<Pruned> {
+  const count = async (sql: string, param: string | null): Promise<number> => {
+    if (param === null) return 0;
+    const rows = await tx.query<{ n: string }>(`with d as (${sql} returning 1) select count(*)::text as n from d`, [
+      param,
+    ]);
+    return Number(rows[0]!.n);
+  };
+  return {
+    openItems: await count('delete from recon.open_item where created_by < $1::date', h.snapshotFrom),
+    changeLog: await count('delete from recon.exception_change where run_date < $1::date', h.replayFrom),
+    windowPages: await count('delete from recon.window_page where business_date < $1::date', h.windowFrom),
+    windowSegments: await count('delete from recon.window_segment where business_date < $1::date', h.windowFrom),
+    windowCredits: await count('delete from recon.window_credit where j_run < $1::date', h.windowFrom),
+  };
+}
+
+/** The earliest date a replay may start from, as the latest run left the store; null: any. */
+export async function replayHorizon(tx: Store): Promise<{ latest: string; replayFrom: string | null } | null> {
+  const rows = await tx.query<{ d: string; from: string | null }>(
+    `select run_date::text as d, replay_from::text as "from" from recon.run order by run_date desc limit 1`,
+  );
+  return rows[0] ? { latest: rows[0].d, replayFrom: rows[0].from } : null;
+}
+
+/**
+ * After a run that pruned (outside its transaction: VACUUM cannot run in one), marks the pruned
+ * tables' space reusable, so that the next nights fill it instead of growing the files. The
+ * embedded store has no autovacuum; a server's would get there too, later.
+ */
+export async function reclaim(store: Store, pruned: Pruned): Promise<void> {
+  const tables: string[] = [];
+  if (pruned.openItems > 0) tables.push('recon.open_item');
+  if (pruned.changeLog > 0) tables.push('recon.exception_change');
+  if (pruned.windowPages > 0) tables.push('recon.window_page');
+  if (pruned.windowSegments > 0) tables.push('recon.window_segment');
+  if (pruned.windowCredits > 0) tables.push('recon.window_credit');
+  if (tables.length > 0) await store.query(`vacuum ${tables.join(', ')}`);
+}

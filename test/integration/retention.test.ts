@@ -1,0 +1,139 @@
+/**
+ * Retention (DESIGN §7, store/retention.ts): each run prunes, in its own transaction, the carried
+ * state no replayable run needs (open-item snapshots, undo logs, journal-window rows older than the
+ * window); findings stay exact, a replay within reach gives an identical store, and a replay or run
+ * from before it is refused with a message saying how far back the store reaches. On both stores.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillRunOptions, type RunOptions } from '../../src/config.js';
+import { UsageError } from '../../src/errors.js';
+import { dataDirFiles } from '../../src/inputs.js';
+import { createPool, type Pool } from '../../src/pool.js';
+import { replay } from '../../src/run/replay.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  datesFrom,
+  foundLines,
+  generateChain,
+  RUN_TABLES,
+  runDate,
+  TEST_ENGINE,
+  tableSnapshot,
+  truthLines,
+} from '../helpers/chain.js';
+import { storeCases } from '../helpers/stores.js';
+
+let pool: Pool;
+beforeAll(() => {
+  pool = createPool(2);
+});
+afterAll(async () => {
+  await pool.destroy();
+});
+
+async function distinct(store: Store, sql: string): Promise<string[]> {
+  return (await store.query<{ d: string }>(sql)).map((r) => r.d);
+}
+
+/** Every table a run writes, and the run rows without their timings: what must be identical. */
+async function storeState(store: Store): Promise<string[]> {
+  const out: string[] = [];
+  for (const [table, order] of RUN_TABLES) out.push(table, ...(await tableSnapshot(store, table, order)));
+  const runs = await store.query<{ d: string; from: string | null }>(
+    'select run_date::text as d, replay_from::text as "from" from recon.run order by run_date',
+  );
+  out.push(...runs.map((r) => `run ${r.d} replay_from ${r.from}`));
+  return out;
+}
+
+for (const sc of storeCases()) {
+  describe(`retention on ${sc.name}`, () => {
+    afterAll(() => sc.dispose());
+
+    it('keeps the carried state of the last --keep-runs runs only; findings stay exact; replay reaches back that far and no further', async () => {
+      const start = '2026-11-02';
+      const days = 12;
+      const { dir } = generateChain(start, days, 900, 21);
+      const dates = datesFrom(start, days);
+      const keep: Partial<RunOptions> = { keepRuns: 3 };
+      const store = await sc.open();
+      try {
+        for (const d of dates) {
+          const s = await runDate(store, dir, d, pool, keep);
+          // Each run is replayable from the third latest run on, itself included.
+          const i = dates.indexOf(d);
+          expect(s.replayFrom).toBe(dates[Math.max(0, i - 2)]);
+          // The open-item snapshots kept: the one the earliest replayable run reads, and later ones.
+          const snapshots = await distinct(
+            store,
+            'select distinct created_by::text as d from recon.open_item order by 1',
+          );
+          expect(snapshots).toEqual(dates.slice(Math.max(0, i - 3), i + 1));
+          const undo = await distinct(
+            store,
+            'select distinct run_date::text as d from recon.exception_change order by 1',
+          );
+          for (const u of undo) expect(u >= s.replayFrom).toBe(true);
+        }
+        // Findings exact against the generator's truth: pruning took nothing a rule used.
+        expect(await foundLines(store, dates)).toEqual(truthLines(dir));
+
+        // A replay from the earliest date in reach leaves the store as it was.
+        const before = await storeState(store);
+        const from = dates[days - 3]!;
+        const f = dataDirFiles(dir, from);
+        const options = (date: string, files: ReturnType<typeof dataDirFiles>) =>
+          fillRunOptions({
+            ...TEST_ENGINE,
+            ...keep,
+            date,
+            journal: files.journal,
+            clearing: files.clearing,
+            merchants: files.merchants,
+          });
+        await replay(store, options(from, f), { pool });
+        expect(await storeState(store)).toEqual(before);
+
+        // One date further back is refused, naming how far the store reaches; nothing changes.
+        const early = dates[days - 4]!;
+        const refused = replay(store, options(early, dataDirFiles(dir, early)), { pool });
+        await expect(refused).rejects.toThrow(UsageError);
+        await expect(refused).rejects.toThrow(
+          `cannot replay from ${early}: the store keeps what a replay needs from ${from} on (the run of ${dates[days - 1]} pruned the rest; --keep-runs sets how many runs stay replayable). Replay from ${from} or later`,
+        );
+        await expect(runDate(store, dir, early, pool, keep)).rejects.toThrow(
+          `run ${early} refused: runs up to ${dates[days - 1]} exist, and the store keeps what a replay needs only from ${from} on (--keep-runs); ${early} cannot be redone`,
+        );
+        expect(await storeState(store)).toEqual(before);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('prunes journal-window rows of business dates before the window of the earliest replayable run', async () => {
+      const start = '2026-11-02';
+      const { dir } = generateChain(start, 8, 900, 22);
+      const dates = datesFrom(start, 8);
+      const opts: Partial<RunOptions> = { keepRuns: 2, windowDays: 3 };
+      const store = await sc.open();
+      try {
+        let pages = 0;
+        for (const d of dates) {
+          const s = await runDate(store, dir, d, pool, opts);
+          pages += s.pruned.windowPages;
+          const windowFrom = new Date(Date.parse(`${s.replayFrom}T00:00:00Z`) - 3 * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          const oldest = await distinct(
+            store,
+            "select coalesce(min(business_date)::text, 'none') as d from recon.window_page",
+          );
+          expect(oldest[0] === 'none' || oldest[0]! >= windowFrom).toBe(true);
+        }
+        expect(pages).toBeGreaterThan(0);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
