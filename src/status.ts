@@ -4,6 +4,8 @@
  * so committed nothing), the findings still open by kind and amount, and the open items the next run
  * will carry, by age.
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatIsoDate, parseIsoDate } from './core/dates.js';
 import type { Store } from './store/store.js';
 
@@ -30,6 +32,24 @@ export interface StatusReport {
   missing: string[];
   openFindings: { kind: string; count: number; amountAtStake: number; oldest: string }[];
   openItems: { side: 'journal' | 'clearing'; ageDays: string; count: number; amount: number }[];
+  /** The store's size and what it keeps (retention, store/retention.ts). */
+  kept: {
+    /** Bytes of the database (server) or of the store's directory (embedded). */
+    bytes: number;
+    /** Bytes of recon's tables by table, largest first. */
+    tables: { table: string; bytes: number }[];
+    /** The first date a replay may start from (null: every run's state is kept). */
+    replayFrom: string | null;
+    /** Open-item snapshots kept: how many runs' and the oldest. */
+    snapshots: number;
+    oldestSnapshot: string | null;
+    /** Business dates the journal window holds records of. */
+    windowFrom: string | null;
+    windowTo: string | null;
+    /** The audit trail: findings and rejected rows, all kept. */
+    findings: number;
+    rejectedRows: number;
+  } | null;
 }
 
 interface SummaryJson {
@@ -57,6 +77,7 @@ export async function storeStatus(store: Store, days: number): Promise<StatusRep
     missing: [],
     openFindings: [],
     openItems: [],
+    kept: null,
   };
   if (latest === null || first === null) return report;
 
@@ -105,9 +126,10 @@ export async function storeStatus(store: Store, days: number): Promise<StatusRep
       openClearing: s.openItems?.clearing ?? 0,
     });
   }
-  // Every gap in the whole chain, not only in the window shown.
+  // Every gap in the whole chain, not only in the window shown; the dates `recon db prune` removed
+  // the runs of are no gaps.
   const all = await store.query<{ d: string }>(
-    `select d::date::text as d from generate_series($1::date, $2::date, interval '1 day') d
+    `select d::date::text as d from generate_series(greatest($1::date, (select max(before) from recon.prune)), $2::date, interval '1 day') d
       where not exists (select 1 from recon.run r where r.run_date = d::date) order by d`,
     [first, latest],
   );
@@ -133,7 +155,62 @@ export async function storeStatus(store: Store, days: number): Promise<StatusRep
     count: r.count,
     amount: Number(r.amount),
   }));
+  report.kept = await kept(store, latest);
   return report;
+}
+
+async function kept(store: Store, latest: string): Promise<NonNullable<StatusReport['kept']>> {
+  const tables = (
+    await store.query<{ t: string; b: string }>(
+      `select c.relname as t, pg_total_relation_size(c.oid)::text as b from pg_class c
+         join pg_namespace s on s.oid = c.relnamespace where s.nspname = 'recon' and c.relkind = 'r'
+        order by pg_total_relation_size(c.oid) desc`,
+    )
+  ).map((r) => ({ table: r.t, bytes: Number(r.b) }));
+  const bytes =
+    store.kind === 'embedded' && existsSync(store.location)
+      ? duBytes(store.location)
+      : Number((await store.query<{ b: string }>('select pg_database_size(current_database())::text as b'))[0]!.b);
+  const [r] = await store.query<{
+    replay_from: string | null;
+    snapshots: number;
+    oldest: string | null;
+    wfrom: string | null;
+    wto: string | null;
+    findings: number;
+    rejected: number;
+  }>(
+    `select (select replay_from::text from recon.run where run_date = $1::date) as replay_from,
+            (select count(distinct created_by)::int from recon.open_item) as snapshots,
+            (select min(created_by)::text from recon.open_item) as oldest,
+            (select min(business_date)::text from recon.window_page) as wfrom,
+            (select max(business_date)::text from recon.window_page) as wto,
+            (select count(*)::int from recon.exception) as findings,
+            (select count(*)::int from recon.rejected_row) as rejected`,
+    [latest],
+  );
+  return {
+    bytes,
+    tables,
+    replayFrom: r!.replay_from,
+    snapshots: r!.snapshots,
+    oldestSnapshot: r!.oldest,
+    windowFrom: r!.wfrom,
+    windowTo: r!.wto,
+    findings: r!.findings,
+    rejectedRows: r!.rejected,
+  };
+}
+
+/** Bytes of the files under `dir`. */
+function duBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += duBytes(p);
+    else if (e.isFile()) total += statSync(p).size;
+  }
+  return total;
 }
 
 const n = (x: number | null): string => (x === null ? '' : x.toLocaleString('en-US'));
@@ -171,5 +248,18 @@ export function formatStatus(r: StatusReport): string {
     lines.push(
       `  ${o.side.padEnd(9)} ${o.ageDays.padStart(5)} days ${n(o.count).padStart(10)} ${money(o.amount).padStart(17)}`,
     );
+  const k = r.kept;
+  if (k) {
+    const mb = (b: number): string => `${(b / 1e6).toFixed(1)} MB`;
+    lines.push(
+      '',
+      `store ${mb(k.bytes)}; replays reach back to ${k.replayFrom ?? r.first} (--keep-runs)`,
+      `  kept: ${n(k.snapshots)} open-item snapshot${k.snapshots === 1 ? '' : 's'}${k.oldestSnapshot ? ` (from ${k.oldestSnapshot})` : ''}, the journal window of business dates ${k.windowFrom ?? '-'}..${k.windowTo ?? '-'}, every finding (${n(k.findings)}) and rejected row (${n(k.rejectedRows)})`,
+      `  largest tables: ${k.tables
+        .slice(0, 4)
+        .map((t) => `${t.table} ${mb(t.bytes)}`)
+        .join(', ')}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

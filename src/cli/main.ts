@@ -23,7 +23,7 @@ import { createPool, type Pool } from '../pool.js';
 import { OWN_FORMAT, SHIPPED_PROFILES } from '../profiles/profile.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { runDay } from '../run/run-day.js';
-import { migrate } from '../store/migrate.js';
+import { migrate, RECON_LOCK_KEY } from '../store/migrate.js';
 import { isMemorySetting, openStore, resolveStoreTarget, type StoreTarget } from '../store/open-store.js';
 import { reclaim } from '../store/retention.js';
 import type { Store } from '../store/store.js';
@@ -420,7 +420,44 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             }
           },
         )
-        .demandCommand(1, 'name a db command: migrate'),
+        .command(
+          'prune',
+          'remove the audit trail (findings, rejected rows, runs) before a date; --dry-run says what it would remove',
+          (yy) =>
+            yy
+              .option('before', {
+                describe: 'YYYY-MM-DD: remove what is older than this date',
+                type: 'string',
+                demandOption: true,
+              })
+              .option('dry-run', { describe: 'count only: change nothing', type: 'boolean', default: false })
+              .option('json', { describe: 'print the counts as JSON', type: 'boolean', default: false })
+              .option('db', dbOption)
+              .check((argv) => {
+                if (Number.isNaN(parseIsoDate(String(argv.before))))
+                  throw new UsageError(
+                    `--before must be a date YYYY-MM-DD between 2000 and 2099, got "${String(argv.before)}"`,
+                  );
+                return true;
+              }),
+          async (a) => {
+            const { pruneAuditTrail, reclaimAudit } = await import('../store/retention.js');
+            const r = await withStore(env, a.db, async (store) => {
+              const out = await store.transaction(async (tx) => {
+                await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
+                return pruneAuditTrail(tx, a.before, a.dryRun);
+              });
+              if (!a.dryRun) await reclaimAudit(store);
+              return out;
+            });
+            io.stdout.write(
+              a.json
+                ? `${JSON.stringify({ dryRun: a.dryRun, ...r })}\n`
+                : `${a.dryRun ? 'would remove' : 'removed'} before ${r.before}: ${r.findings.toLocaleString('en-US')} findings, ${r.changeLog.toLocaleString('en-US')} undo entries, ${r.rejectedRows.toLocaleString('en-US')} rejected rows, ${r.runs.toLocaleString('en-US')} runs and ${r.inputFiles.toLocaleString('en-US')} input-file records${r.runsKept > 0 ? ` (${r.runsKept} earlier runs stay: kept findings or open items point into their files)` : ''}\n`,
+            );
+          },
+        )
+        .demandCommand(1, 'name a db command: migrate or prune'),
     )
     .demandCommand(1, 'name a command: gen, run, exceptions, report, status or db')
     .strict()

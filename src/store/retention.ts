@@ -15,6 +15,7 @@
  * explicitly).
  */
 import { formatIsoDate, parseIsoDate } from '../core/dates.js';
+import { UsageError } from '../errors.js';
 import type { Store } from './store.js';
 
 /** What a run may prune, as of run `date`. */
@@ -99,4 +100,89 @@ export async function reclaim(store: Store, pruned: Pruned): Promise<void> {
   if (pruned.windowSegments > 0) tables.push('recon.window_segment');
   if (pruned.windowCredits > 0) tables.push('recon.window_credit');
   if (tables.length > 0) await store.query(`vacuum ${tables.join(', ')}`);
+}
+
+/** What `recon db prune --before D` removes (or, dry, would). */
+export interface AuditPrune {
+  before: string;
+  findings: number;
+  changeLog: number;
+  rejectedRows: number;
+  inputFiles: number;
+  runs: number;
+  /** Runs before D kept because a kept finding or open item points into their files. */
+  runsKept: number;
+}
+
+/**
+ * Removes the audit trail before `before` on an operator's word (`recon db prune`): findings
+ * raised before it (whatever their status), their undo entries, the rejected rows of runs before it,
+ * and those runs' records and input files, except files a kept finding or open item points into
+ * (a finding's source shows their path) and the runs they belong to. Refused when `before` is past
+ * the first run the store still needs (the snapshot a replay starts from). `dryRun`: counts only,
+ * nothing changes.
+ */
+export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean): Promise<AuditPrune> {
+  const [h] = await tx.query<{ latest: string | null; from: string | null; need: string | null }>(
+    `select max(run_date)::text as latest,
+            (select replay_from::text from recon.run order by run_date desc limit 1) as "from",
+            (select max(r.run_date)::text from recon.run r
+              where r.run_date < coalesce((select replay_from from recon.run order by run_date desc limit 1), 'infinity'::date)) as need
+       from recon.run`,
+  );
+  if (!h?.latest) return { before, findings: 0, changeLog: 0, rejectedRows: 0, inputFiles: 0, runs: 0, runsKept: 0 };
+  // The run whose open-item snapshot the earliest replayable run reads, and every later one, stay.
+  const firstNeeded = h.from === null ? await firstRun(tx) : (h.need ?? h.from);
+  if (before > firstNeeded)
+    throw new UsageError(
+      `db prune --before ${before} refused: the store needs its runs from ${firstNeeded} on (replays reach back to ${h.from ?? firstNeeded}; --keep-runs sets how far). Prune before ${firstNeeded} at most`,
+    );
+  const count = async (sql: string): Promise<number> =>
+    Number((await tx.query<{ n: string }>(`select count(*)::text as n from (${sql}) x`, [before]))[0]!.n);
+  const remove = async (sql: string): Promise<number> =>
+    Number(
+      (await tx.query<{ n: string }>(`with d as (${sql} returning 1) select count(*)::text as n from d`, [before]))[0]!
+        .n,
+    );
+  const run = dryRun ? count : remove;
+  const pick = (what: string, where: string): string =>
+    dryRun ? `select 1 from ${what} where ${where}` : `delete from ${what} where ${where}`;
+  // Files a kept finding or open item points into stay, and so do their runs.
+  const referenced = `(exists (select 1 from recon.exception e where e.raised_on >= $1::date
+                              and ((e.j_run = f.run_date and e.j_file = f.file_no) or (e.c_run = f.run_date and e.c_file = f.file_no)))
+                       or exists (select 1 from recon.open_item o where o.src_run = f.run_date and o.src_file = f.file_no))`;
+  const out: AuditPrune = {
+    before,
+    findings: await run(pick('recon.exception', 'raised_on < $1::date')),
+    changeLog: await run(pick('recon.exception_change', 'run_date < $1::date')),
+    rejectedRows: await run(pick('recon.rejected_row', 'run_date < $1::date')),
+    inputFiles: await run(pick('recon.input_file f', `f.run_date < $1::date and not ${referenced}`)),
+    runs: 0,
+    runsKept: 0,
+  };
+  const runsBefore = await count('select 1 from recon.run where run_date < $1::date');
+  out.runs = await run(
+    pick(
+      'recon.run r',
+      dryRun
+        ? `r.run_date < $1::date and not exists (select 1 from recon.input_file f where f.run_date = r.run_date and f.run_date < $1::date and ${referenced})`
+        : 'r.run_date < $1::date and not exists (select 1 from recon.input_file f where f.run_date = r.run_date)',
+    ),
+  );
+  out.runsKept = runsBefore - out.runs;
+  if (!dryRun)
+    await tx.query(
+      'insert into recon.prune (pruned_at, before, findings, rejected_rows, runs) values (now(), $1::date, $2, $3, $4)',
+      [before, out.findings, out.rejectedRows, out.runs],
+    );
+  return out;
+}
+
+async function firstRun(tx: Store): Promise<string> {
+  return (await tx.query<{ d: string }>('select min(run_date)::text as d from recon.run'))[0]!.d;
+}
+
+/** After `recon db prune`: the audit tables' space made reusable. */
+export async function reclaimAudit(store: Store): Promise<void> {
+  await store.query('vacuum recon.exception, recon.exception_change, recon.rejected_row, recon.input_file, recon.run');
 }

@@ -10,6 +10,7 @@ import { UsageError } from '../../src/errors.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { replay } from '../../src/run/replay.js';
+import { pruneAuditTrail } from '../../src/store/retention.js';
 import type { Store } from '../../src/store/store.js';
 import {
   datesFrom,
@@ -105,6 +106,55 @@ for (const sc of storeCases()) {
           `run ${early} refused: runs up to ${dates[days - 1]} exist, and the store keeps what a replay needs only from ${from} on (--keep-runs); ${early} cannot be redone`,
         );
         expect(await storeState(store)).toEqual(before);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('db prune removes the audit trail before a date on request, says first what it would, and refuses to reach into what runs need', async () => {
+      const start = '2026-11-02';
+      const { dir } = generateChain(start, 9, 900, 23);
+      const dates = datesFrom(start, 9);
+      const keep: Partial<RunOptions> = { keepRuns: 2 };
+      const store = await sc.open();
+      try {
+        for (const d of dates.slice(0, 8)) await runDate(store, dir, d, pool, keep);
+        const prune = (before: string, dry: boolean) => store.transaction((tx) => pruneAuditTrail(tx, before, dry));
+        // Replays reach back to the 7th date, which reads the 6th's snapshot: nothing from the 6th on goes.
+        await expect(prune(dates[6]!, true)).rejects.toThrow(
+          `db prune --before ${dates[6]} refused: the store needs its runs from ${dates[5]} on (replays reach back to ${dates[6]}; --keep-runs sets how far). Prune before ${dates[5]} at most`,
+        );
+        const before = await storeState(store);
+        const raisedEarly = await distinct(
+          store,
+          `select count(*)::text as d from recon.exception where raised_on < '${dates[4]}'`,
+        );
+        const dry = await prune(dates[4]!, true);
+        expect(await storeState(store)).toEqual(before);
+        expect(dry.findings).toBe(Number(raisedEarly[0]));
+        expect(dry.findings).toBeGreaterThan(0);
+        expect(dry.runs + dry.runsKept).toBe(4);
+        const laterFindings = async (): Promise<string[]> =>
+          tableSnapshot(
+            store,
+            `(select * from recon.exception where raised_on >= '${dates[4]}') x`,
+            'kind, s_side, s_run, s_file, s_line',
+          );
+        const kept = await laterFindings();
+        const done = await prune(dates[4]!, false);
+        expect(done).toEqual(dry);
+        expect(
+          await distinct(store, `select count(*)::text as d from recon.exception where raised_on < '${dates[4]}'`),
+        ).toEqual(['0']);
+        expect(
+          await distinct(store, `select count(*)::text as d from recon.rejected_row where run_date < '${dates[4]}'`),
+        ).toEqual(['0']);
+        expect(await laterFindings()).toEqual(kept);
+        expect(await distinct(store, 'select before::text as d from recon.prune')).toEqual([dates[4]!]);
+        // The chain goes on, and its findings of the kept dates are still exactly the truth's.
+        await runDate(store, dir, dates[8]!, pool, keep);
+        const kept8 = dates.slice(4);
+        expect(await foundLines(store, kept8)).toEqual(truthLines(dir).filter((l) => kept8.includes(l.slice(0, 10))));
       } finally {
         await store.close();
       }

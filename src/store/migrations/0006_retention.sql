@@ -5,3 +5,11 @@
 alter table recon.run add column replay_from date;
 -- The window's pages are pruned by business date.
 create index window_page_business_date on recon.window_page (business_date);
+-- `recon db prune --before D`: the audit trail removed on an operator's word, and when.
+create table recon.prune (
+  pruned_at      timestamptz not null,
+  before         date not null,
+  findings       integer not null,
+  rejected_rows  integer not null,
+  runs           integer not null
+);
