@@ -225,9 +225,16 @@ export async function settleWindowCredits(
   const cols = EXCEPTION_COLUMNS.join(', ');
   if (marks.length > 0) {
     await tx.query(
-      `insert into recon.window_credit (run_date, j_run, j_file, j_line)
-       select $1::date, date '1970-01-01' + r.run, r.file, r.line from unnest($2::int[], $3::int[], $4::int[]) as r(run, file, line)`,
-      [date, marks.map((h) => h.jRun), marks.map((h) => h.jFile), marks.map((h) => h.jLine)],
+      `insert into recon.window_credit (run_date, j_run, j_file, j_line, business_date)
+       select $1::date, date '1970-01-01' + r.run, r.file, r.line, date '1970-01-01' + r.bd
+         from unnest($2::int[], $3::int[], $4::int[], $5::int[]) as r(run, file, line, bd)`,
+      [
+        date,
+        marks.map((h) => h.jRun),
+        marks.map((h) => h.jFile),
+        marks.map((h) => h.jLine),
+        marks.map((h) => h.businessDate),
+      ],
     );
   }
   if (lateW.pos > 0) {

@@ -75,7 +75,9 @@ export async function prune(tx: Store, h: Horizon): Promise<Pruned> {
     changeLog: await count('delete from recon.exception_change where run_date < $1::date', h.replayFrom),
     windowPages: await count('delete from recon.window_page where business_date < $1::date', h.windowFrom),
     windowSegments: await count('delete from recon.window_segment where business_date < $1::date', h.windowFrom),
-    windowCredits: await count('delete from recon.window_credit where j_run < $1::date', h.windowFrom),
+    // By the journal row's business date, as its window record is kept (not its run: a row after
+    // the cutoff is of the next day).
+    windowCredits: await count('delete from recon.window_credit where business_date < $1::date', h.windowFrom),
   };
 }
 
@@ -115,27 +117,38 @@ export interface AuditPrune {
 }
 
 /**
- * Removes the audit trail before `before` on an operator's word (`recon db prune`): findings
- * raised before it (whatever their status), their undo entries, the rejected rows of runs before it,
- * and those runs' records and input files, except files a kept finding or open item points into
- * (a finding's source shows their path) and the runs they belong to. Refused when `before` is past
- * the first run the store still needs (the snapshot a replay starts from). `dryRun`: counts only,
- * nothing changes.
+ * Removes the audit trail before `before` on an operator's word (`recon db prune`): resolved
+ * findings raised before it, their undo entries, the rejected rows of runs before it, and those
+ * runs' records and input files, except files a kept finding or open item points into (a finding's
+ * source shows their path) and the runs they belong to. Open findings stay: later runs still grow,
+ * resolve or re-raise them (rules 10, 13). Refused when `before` is past the first run the store
+ * still needs: the snapshot the earliest replayable run starts from, and the runs whose rows the
+ * journal window may still hold (a finding raised from it names their file). `dryRun`: counts only.
  */
 export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean): Promise<AuditPrune> {
-  const [h] = await tx.query<{ latest: string | null; from: string | null; need: string | null }>(
+  const [h] = await tx.query<{
+    latest: string | null;
+    from: string | null;
+    need: string | null;
+    window: number | null;
+  }>(
     `select max(run_date)::text as latest,
             (select replay_from::text from recon.run order by run_date desc limit 1) as "from",
             (select max(r.run_date)::text from recon.run r
-              where r.run_date < coalesce((select replay_from from recon.run order by run_date desc limit 1), 'infinity'::date)) as need
+              where r.run_date < coalesce((select replay_from from recon.run order by run_date desc limit 1), 'infinity'::date)) as need,
+            (select (options->>'windowDays')::int from recon.run order by run_date desc limit 1) as window
        from recon.run`,
   );
   if (!h?.latest) return { before, findings: 0, changeLog: 0, rejectedRows: 0, inputFiles: 0, runs: 0, runsKept: 0 };
-  // The run whose open-item snapshot the earliest replayable run reads, and every later one, stay.
-  const firstNeeded = h.from === null ? await firstRun(tx) : (h.need ?? h.from);
+  // The run whose open-item snapshot the earliest replayable run reads, and every later one, stay;
+  // so do the runs that loaded rows of the window's business dates (a row after the cutoff is of the
+  // day after its run's).
+  const from = h.from ?? (await firstRun(tx));
+  const snapshot = h.need ?? from;
+  const firstNeeded = formatIsoDate(Math.min(parseIsoDate(snapshot), parseIsoDate(from) - (h.window ?? 30) - 1));
   if (before > firstNeeded)
     throw new UsageError(
-      `db prune --before ${before} refused: the store needs its runs from ${firstNeeded} on (replays reach back to ${h.from ?? firstNeeded}; --keep-runs sets how far). Prune before ${firstNeeded} at most`,
+      `db prune --before ${before} refused: the store needs its runs from ${firstNeeded} on (replays reach back to ${from}, and the journal window they read ${h.window ?? 30} days before it). Prune before ${firstNeeded} at most`,
     );
   const count = async (sql: string): Promise<number> =>
     Number((await tx.query<{ n: string }>(`select count(*)::text as n from (${sql}) x`, [before]))[0]!.n);
@@ -147,13 +160,16 @@ export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean
   const run = dryRun ? count : remove;
   const pick = (what: string, where: string): string =>
     dryRun ? `select 1 from ${what} where ${where}` : `delete from ${what} where ${where}`;
-  // Files a kept finding or open item points into stay, and so do their runs.
-  const referenced = `(exists (select 1 from recon.exception e where e.raised_on >= $1::date
-                              and ((e.j_run = f.run_date and e.j_file = f.file_no) or (e.c_run = f.run_date and e.c_file = f.file_no)))
-                       or exists (select 1 from recon.open_item o where o.src_run = f.run_date and o.src_file = f.file_no))`;
+  // Files a kept finding or open item points into stay, and so do their runs: the pairs (run, file)
+  // they name, found in one pass over each table (a hashed set, no lookup per file).
+  const keptFindings = "(e.raised_on >= $1::date or e.status = 'open')";
+  const referenced = `((f.run_date, f.file_no) in (
+      select e.j_run, e.j_file from recon.exception e where ${keptFindings} and e.j_run < $1::date
+      union all select e.c_run, e.c_file from recon.exception e where ${keptFindings} and e.c_run < $1::date
+      union all select o.src_run, o.src_file from recon.open_item o where o.src_run < $1::date))`;
   const out: AuditPrune = {
     before,
-    findings: await run(pick('recon.exception', 'raised_on < $1::date')),
+    findings: await run(pick('recon.exception', "raised_on < $1::date and status <> 'open'")),
     changeLog: await run(pick('recon.exception_change', 'run_date < $1::date')),
     rejectedRows: await run(pick('recon.rejected_row', 'run_date < $1::date')),
     inputFiles: await run(pick('recon.input_file f', `f.run_date < $1::date and not ${referenced}`)),

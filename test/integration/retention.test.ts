@@ -4,9 +4,11 @@
  * window); findings stay exact, a replay within reach gives an identical store, and a replay or run
  * from before it is refused with a message saying how far back the store reaches. On both stores.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillRunOptions, type RunOptions } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
+import { queryExceptions } from '../../src/exceptions-export.js';
 import { dataDirFiles } from '../../src/inputs.js';
 import { createPool, type Pool } from '../../src/pool.js';
 import { replay } from '../../src/run/replay.js';
@@ -22,6 +24,7 @@ import {
   tableSnapshot,
   truthLines,
 } from '../helpers/chain.js';
+import { credit, Scenario, sale } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
@@ -111,52 +114,117 @@ for (const sc of storeCases()) {
       }
     });
 
-    it('db prune removes the audit trail before a date on request, says first what it would, and refuses to reach into what runs need', async () => {
+    it('db prune removes resolved findings and rejected rows before a date on request, says first what it would, keeps open findings and the sources kept ones name, and refuses to reach into what runs need', async () => {
       const start = '2026-11-02';
       const { dir } = generateChain(start, 9, 900, 23);
       const dates = datesFrom(start, 9);
-      const keep: Partial<RunOptions> = { keepRuns: 2 };
+      const opts: Partial<RunOptions> = { keepRuns: 2, windowDays: 2 };
       const store = await sc.open();
+      const reference = await sc.open();
       try {
-        for (const d of dates.slice(0, 8)) await runDate(store, dir, d, pool, keep);
+        for (const d of dates.slice(0, 8)) {
+          await runDate(store, dir, d, pool, opts);
+          await runDate(reference, dir, d, pool, opts);
+        }
         const prune = (before: string, dry: boolean) => store.transaction((tx) => pruneAuditTrail(tx, before, dry));
-        // Replays reach back to the 7th date, which reads the 6th's snapshot: nothing from the 6th on goes.
-        await expect(prune(dates[6]!, true)).rejects.toThrow(
-          `db prune --before ${dates[6]} refused: the store needs its runs from ${dates[5]} on (replays reach back to ${dates[6]}; --keep-runs sets how far). Prune before ${dates[5]} at most`,
+        // Replays reach back to the 7th date; its window reads 2 days before it, rows the runs from
+        // the 4th date on may have loaded: those runs stay.
+        await expect(prune(dates[4]!, true)).rejects.toThrow(
+          `db prune --before ${dates[4]} refused: the store needs its runs from ${dates[3]} on (replays reach back to ${dates[6]}, and the journal window they read 2 days before it). Prune before ${dates[3]} at most`,
         );
-        const before = await storeState(store);
-        const raisedEarly = await distinct(
+        const D = dates[3]!;
+        const count = async (sql: string): Promise<number> => Number((await distinct(store, sql))[0]);
+        const resolvedEarly = await count(
+          `select count(*)::text as d from recon.exception where raised_on < '${D}' and status = 'resolved'`,
+        );
+        const openEarly = await tableSnapshot(
           store,
-          `select count(*)::text as d from recon.exception where raised_on < '${dates[4]}'`,
+          `(select * from recon.exception where raised_on < '${D}' and status = 'open') x`,
+          'kind, s_side, s_run, s_file, s_line',
         );
-        const dry = await prune(dates[4]!, true);
+        const exported = async (): Promise<string[]> => {
+          const out: string[] = [];
+          for (const d of dates.slice(3, 8))
+            out.push(...(await queryExceptions(store, { date: d })).map((r) => JSON.stringify(r)));
+          return out;
+        };
+        const exportBefore = await exported();
+        const before = await storeState(store);
+        const dry = await prune(D, true);
         expect(await storeState(store)).toEqual(before);
-        expect(dry.findings).toBe(Number(raisedEarly[0]));
+        expect(dry.findings).toBe(resolvedEarly);
         expect(dry.findings).toBeGreaterThan(0);
-        expect(dry.runs + dry.runsKept).toBe(4);
-        const laterFindings = async (): Promise<string[]> =>
-          tableSnapshot(
-            store,
-            `(select * from recon.exception where raised_on >= '${dates[4]}') x`,
-            'kind, s_side, s_run, s_file, s_line',
-          );
-        const kept = await laterFindings();
-        const done = await prune(dates[4]!, false);
+        expect(dry.runs + dry.runsKept).toBe(3);
+        const done = await prune(D, false);
         expect(done).toEqual(dry);
         expect(
-          await distinct(store, `select count(*)::text as d from recon.exception where raised_on < '${dates[4]}'`),
-        ).toEqual(['0']);
+          await count(
+            `select count(*)::text as d from recon.exception where raised_on < '${D}' and status = 'resolved'`,
+          ),
+        ).toBe(0);
         expect(
-          await distinct(store, `select count(*)::text as d from recon.rejected_row where run_date < '${dates[4]}'`),
-        ).toEqual(['0']);
-        expect(await laterFindings()).toEqual(kept);
-        expect(await distinct(store, 'select before::text as d from recon.prune')).toEqual([dates[4]!]);
-        // The chain goes on, and its findings of the kept dates are still exactly the truth's.
-        await runDate(store, dir, dates[8]!, pool, keep);
-        const kept8 = dates.slice(4);
-        expect(await foundLines(store, kept8)).toEqual(truthLines(dir).filter((l) => kept8.includes(l.slice(0, 10))));
+          await tableSnapshot(
+            store,
+            `(select * from recon.exception where raised_on < '${D}') x`,
+            'kind, s_side, s_run, s_file, s_line',
+          ),
+        ).toEqual(openEarly);
+        expect(await count(`select count(*)::text as d from recon.rejected_row where run_date < '${D}'`)).toBe(0);
+        // The findings of later dates, with the source files they name, are as they were.
+        expect(await exported()).toEqual(exportBefore);
+        expect(await distinct(store, 'select before::text as d from recon.prune')).toEqual([D]);
+        // The chain goes on as in a store never pruned.
+        await runDate(store, dir, dates[8]!, pool, opts);
+        await runDate(reference, dir, dates[8]!, pool, opts);
+        const later = `(select * from recon.exception where raised_on >= '${D}') x`;
+        const order = 'kind, s_side, s_run, s_file, s_line';
+        expect(await tableSnapshot(store, later, order)).toEqual(await tableSnapshot(reference, later, order));
       } finally {
         await store.close();
+        await reference.close();
+      }
+    });
+
+    it('keeps the mark of a late credit as long as the window record it marks (a row after the cutoff is of the next day): a re-run and a replay raise the same duplicate', async () => {
+      const at = (day: string, time = '10:00:00'): string => `${day}T${time}+08:00`;
+      const d = (n: number): string => `2026-11-${String(n).padStart(2, '0')}`;
+      for (const [keepRuns, days, from] of [
+        [1, 22, 22],
+        [2, 23, 22],
+      ] as const) {
+        const store = await sc.open();
+        try {
+          // A declined sale loaded by the run of the 16th at 23:30: its business date is the 17th.
+          // Credited on the 20th (DECLINED_BUT_SETTLED), and again on the 22nd (DUPLICATE_CREDIT).
+          const s = new Scenario(pool, { run: { keepRuns, windowDays: 5 } }, store)
+            .journal(d(16), sale({ stan: '000001', txn_time: at(d(16), '23:30:00'), response_code: '51' }))
+            .clearing(d(20), credit({ stan: '000001', txn_time: at(d(16), '23:30:00'), settle_date: d(20) }))
+            .clearing(d(22), credit({ stan: '000001', txn_time: at(d(16), '23:30:00'), settle_date: d(22) }));
+          const run = Array.from({ length: days - 15 }, (_, k) => d(16 + k));
+          await s.run(...run);
+          const found = await s.findings();
+          expect(found.map((f) => f.split(' ').slice(0, 2).join(' '))).toEqual([
+            `${d(20)} DECLINED_BUT_SETTLED`,
+            `${d(22)} DUPLICATE_CREDIT`,
+          ]);
+          const state = await storeState(store);
+          await replay(
+            store,
+            fillRunOptions({
+              ...TEST_ENGINE,
+              keepRuns,
+              windowDays: 5,
+              date: d(from),
+              journal: [join(s.dir, 'journal', `${d(from)}.csv`)],
+              clearing: [join(s.dir, 'clearing', `${d(from)}.csv`)],
+            }),
+            { pool },
+          );
+          expect(await s.findings()).toEqual(found);
+          expect(await storeState(store)).toEqual(state);
+        } finally {
+          await store.close();
+        }
       }
     });
 
