@@ -11,7 +11,7 @@
  * last ten nights ≤ 1.5 × that of the ten around the middle; findings exact.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { generate, TRUTH_COLUMNS } from '../data-gen/generate.js';
@@ -21,7 +21,9 @@ import { queryExceptions } from '../src/exceptions-export.js';
 import { dataDirFiles } from '../src/inputs.js';
 import { packagePath } from '../src/paths.js';
 import { parseSmallCsv } from '../src/small-csv.js';
+import { duBytes } from '../src/status.js';
 import { openStore } from '../src/store/open-store.js';
+import { freshServerDb } from './server-db.js';
 
 interface Args {
   nights: number;
@@ -44,17 +46,6 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown option ${k} ${v}`);
   }
   return a;
-}
-
-/** Bytes of the files under `dir`. */
-function duBytes(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) n += duBytes(p);
-    else if (e.isFile()) n += statSync(p).size;
-  }
-  return n;
 }
 
 const median = (xs: number[]): number => {
@@ -83,28 +74,15 @@ async function main(): Promise<void> {
   let size: () => Promise<number>;
   let drop = async (): Promise<void> => {};
   if (args.store === 'server') {
-    const base = process.env.DATABASE_URL;
-    if (!base) throw new Error('--store server needs DATABASE_URL');
-    const name = `recon_retention_${process.pid}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = `/${name}`;
-    db = u.toString();
+    const fresh = await freshServerDb('recon_retention');
+    db = fresh.url;
+    drop = fresh.drop;
     size = async () => {
       const c = new pg.Client({ connectionString: db });
       await c.connect();
       const r = await c.query<{ n: string }>('select pg_database_size(current_database())::text as n');
       await c.end();
       return Number(r.rows[0]!.n);
-    };
-    drop = async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
     };
   } else {
     db = join(args.out, `store-${process.pid}`);

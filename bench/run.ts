@@ -28,13 +28,13 @@ import {
 } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { generate } from '../data-gen/generate.js';
 import { loadCalendar } from '../src/calendar.js';
 import { loadMerchants } from '../src/merchants-file.js';
 import { packagePath } from '../src/paths.js';
 import { type MicroResult, runMicro } from './micro.js';
 import { profileScanRates } from './profile-scan.js';
+import { freshServerDb } from './server-db.js';
 
 interface Args {
   rows: number;
@@ -119,26 +119,6 @@ function measure(
     throw new Error(`${name} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
   const m = timer ? /RECON_BENCH ([\d.]+) (\d+)/.exec(r.stderr) : null;
   return { seconds, peakRssMb: m ? Number(m[2]) / 1024 : null, stdout: r.stdout };
-}
-
-async function freshServerDb(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = process.env.DATABASE_URL!;
-  const name = `recon_bench_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 /** The median of `xs` (the lower middle one of an even count, so that it is one of them). */

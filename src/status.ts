@@ -202,8 +202,8 @@ async function kept(store: Store, latest: string): Promise<NonNullable<StatusRep
   };
 }
 
-/** Bytes of the files under `dir`. */
-function duBytes(dir: string): number {
+/** Bytes of the files under `dir` (an embedded store's size). */
+export function duBytes(dir: string): number {
   let total = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);

@@ -85,13 +85,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           try {
             now = sha256OfFile(path);
           } catch (e) {
-            throw new InputError(
-              path,
-              `cannot replay ${r.date}: its ${what} is not readable (${(e as Error).message})`,
-              undefined,
-              undefined,
-              { cause: e },
-            );
+            throw unreadable(path, r.date, `${what} is not readable`, e);
           }
           if (now !== sha)
             throw new InputError(
@@ -105,13 +99,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           try {
             profile = loadProfile(format);
           } catch (e) {
-            throw new InputError(
-              format,
-              `cannot replay ${r.date}: its input profile cannot be loaded (${(e as Error).message})`,
-              undefined,
-              undefined,
-              { cause: e },
-            );
+            throw unreadable(format, r.date, 'input profile cannot be loaded', e);
           }
           return profile.container === 'zip' ? { pattern: profile.zipEntry!, name: profile.name } : undefined;
         };
@@ -132,13 +120,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
                 ? await sha256OfZipEntry(path, pickEntry(listZip(path, path), entry.pattern, path, entry.name), path)
                 : ((await pool.run(path, { name: 'hashFile' })) as string);
           } catch (e) {
-            throw new InputError(
-              path,
-              `cannot replay ${r.date}: its input file is not readable (${(e as Error).message})`,
-              undefined,
-              undefined,
-              { cause: e },
-            );
+            throw unreadable(path, r.date, 'input file is not readable', e);
           }
           if (sha !== r.shas.get(path))
             throw new InputError(path, `cannot replay ${r.date}: its input file changed since that run`);
@@ -188,4 +170,11 @@ export async function checkReach(tx: Store, date: string): Promise<void> {
     throw new UsageError(
       `cannot replay from ${date}: the store keeps what a replay needs from ${h.replayFrom} on (the run of ${h.latest} pruned the rest; --keep-runs sets how many runs stay replayable). Replay from ${h.replayFrom} or later`,
     );
+}
+
+/** A replay of `date` refused: what it ran with (at `path`) cannot be read now; `e` says why. */
+function unreadable(path: string, date: string, what: string, e: unknown): InputError {
+  return new InputError(path, `cannot replay ${date}: its ${what} (${(e as Error).message})`, undefined, undefined, {
+    cause: e,
+  });
 }

@@ -17,22 +17,11 @@ import {
 import { migrate } from '../../src/store/migrate.js';
 import { JournalWindow, keyList } from '../../src/window.js';
 import { sortSegment } from '../../workers/window-records.js';
+import { rng } from '../helpers/random.js';
 import { storeCases } from '../helpers/stores.js';
 
 const DAY = 20_000; // 2024-10-04, any epoch day
 const PARTS = WINDOW_PARTS;
-
-/** A deterministic 32-bit generator. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) | 0;
-  };
-}
 
 interface Planted {
   hi: number;

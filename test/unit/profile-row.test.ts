@@ -17,6 +17,7 @@ import { packagePath } from '../../src/paths.js';
 import { frameHead, frameTail } from '../../src/profiles/frame.js';
 import { loadProfile, type Profile, parseProfile } from '../../src/profiles/profile.js';
 import { type AlipayRow, alipayBill, type WechatRow, wechatBill } from '../helpers/bills.js';
+import { rng } from '../helpers/random.js';
 
 const RUN_DAY = parseIsoDate('2026-11-19');
 
@@ -95,16 +96,10 @@ function compare(
   return tally;
 }
 
-/** A small deterministic generator (mulberry32). */
+/** Numbers in [0, 1) from the tests' deterministic generator. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = rng(seed);
+  return () => (next() >>> 0) / 4294967296;
 }
 
 /** Bytes a mutant gets: what ends or splits fields and lines, signs, digits, and bytes not ASCII. */
