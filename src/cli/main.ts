@@ -285,16 +285,10 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             const { replay } = await import('../run/replay.js');
             const summaries = await withStore(env, a.db, async (store) => {
               const out = await replay(store, options, { progress, pool });
-              const pruned = out
-                .map((s) => s.pruned)
-                .reduce((a, b) => ({
-                  openItems: a.openItems + b.openItems,
-                  changeLog: a.changeLog + b.changeLog,
-                  windowPages: a.windowPages + b.windowPages,
-                  windowSegments: a.windowSegments + b.windowSegments,
-                  windowCredits: a.windowCredits + b.windowCredits,
-                }));
-              await reclaim(store, pruned).catch((e: unknown) =>
+              await reclaim(
+                store,
+                out.map((s) => s.pruned),
+              ).catch((e: unknown) =>
                 io.stderr.write(`recon: warning: VACUUM after the replay failed: ${(e as Error).message}\n`),
               );
               return out;
@@ -308,7 +302,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             const s = await runDay(store, options, { progress, pool });
             // Retention: the space the run pruned made reusable (store/retention.ts). The run is
             // committed: a failure here is a warning, not the run's.
-            await reclaim(store, s.pruned).catch((e: unknown) =>
+            await reclaim(store, [s.pruned]).catch((e: unknown) =>
               io.stderr.write(`recon: warning: VACUUM after the run failed: ${(e as Error).message}\n`),
             );
             return s;

@@ -243,56 +243,6 @@ function convCodeOf(conv: Conv, f: number, runDay: number, index: boolean): stri
   }
 }
 
-/** Splits a delimited record into plan.fs/fe; false when the interpreter must (field count, encoding). */
-export type SplitFn = (B: Uint8Array, s: number, e: number, fs: Int32Array, fe: Int32Array) => boolean;
-
-/**
- * The split of a delimited layout's records, generated per file: one loop per field with the
- * delimiter, prefix and trim characters written in. Fields the profile does not read are passed
- * over (their bounds are not kept); a record with another number of fields, or whose bytes from the
- * first non-ASCII one on are not in the file's encoding, goes to the interpreter.
- */
-export function compileSplit(
-  plan: RecordPlan,
-  used: ReadonlySet<number>,
-  valid: (b: Uint8Array, s: number, e: number) => boolean,
-): SplitFn | null {
-  if (plan.layout !== 'delimited') return null;
-  const D = plan.delimiter;
-  const P = plan.prefix;
-  const trims: number[] = [];
-  for (let c = 0; c < 256; c++) if (plan.trim[c] === 1) trims.push(c);
-  const isTrim = (x: string): string => trims.map((c) => `${x} === ${c}`).join(' || ') || 'false';
-  const stop = P >= 0 ? `c === ${D} && (p + 1 >= e || B[p + 1] === ${P})` : `c === ${D}`;
-  const parts: string[] = [];
-  for (let i = 0; i < plan.fieldCount; i++) {
-    const keep = used.has(i);
-    parts.push(`
-      a = p;
-      while (p < e) {
-        c = B[p];
-        if (c >= 128) { if (high < 0) high = p; ${plan.gbk ? 'p++;' : ''} }
-        else if (${stop}) break;
-        p++;
-      }
-      ${
-        keep
-          ? `b = p < e ? p : e;
-      ${P >= 0 ? `if (a < b && B[a] === ${P}) a++;` : ''}
-      ${trims.length > 0 ? `while (a < b && (${isTrim('B[a]')})) a++; while (b > a && (${isTrim('B[b - 1]')})) b--;` : ''}
-      fs[${i}] = a; fe[${i}] = b;`
-          : ''
-      }
-      ${i < plan.fieldCount - 1 ? 'if (p >= e) return false; p++;' : 'if (p < e) return false;'}`);
-  }
-  const body = `
-    let p = s, a = 0, b = 0, c = 0, high = -1;
-    ${parts.join('\n')}
-    return high < 0 || VALID(B, high, e);`;
-  const make = new Function('VALID', `'use strict'; return function split(B, s, e, fs, fe) {${body}}`);
-  return make(valid) as SplitFn;
-}
-
 /**
  * One record of a delimited layout read in one pass: returns the offset after the record's line
  * end, or −1 when the interpreter must read it. `acc` gets what the record adds to the control

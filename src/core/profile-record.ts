@@ -17,7 +17,7 @@ import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './da
 import { decimalMinor, unsignedMinor } from './decimal.js';
 import { encodeGbk, validGbk } from './gbk.js';
 import { NO_STAN, packAlnum, packDigits } from './packed.js';
-import { compileRow, compileSplit, compileSteps, type RowFn, type SplitFn, type StepsFn } from './profile-gen.js';
+import { compileRow, compileSteps, type RowFn, type StepsFn } from './profile-gen.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -142,8 +142,6 @@ export interface RecordPlan {
   readonly totalSlots: number;
   /** The generated fast path of the steps (profile-gen.ts); null until planRecords makes it. */
   fast: StepsFn | null;
-  /** The generated split of a delimited record (profile-gen.ts), keeping the fields the plan reads. */
-  fastSplit: SplitFn | null;
   /** The one-pass reader of a delimited layout's records (profile-gen.ts compileRow); null for fixed widths. */
   row: RowFn | null;
 }
@@ -294,7 +292,6 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
   }
   const plan: RecordPlan = {
     fast: null,
-    fastSplit: null,
     row: null,
     totals,
     totalSlots: slot,
@@ -317,17 +314,6 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     split: new Uint8Array(1),
   };
   plan.fast = compileSteps(plan, ctx.runDay, ctx.aliases);
-  // The fields the fast path reads: every step's sources and the control totals' fields.
-  const used = new Set<number>();
-  for (const st of steps) {
-    for (const c of st.sources) used.add(c);
-    if (st.byType) for (const c of st.byType) if (c >= 0) used.add(c);
-  }
-  for (const t of totals) {
-    if (t.whereField >= 0) used.add(t.whereField);
-    for (const c of t.sumFields) used.add(c);
-  }
-  plan.fastSplit = compileSplit(plan, used, gbk ? validGbk : validUtf8);
   plan.row = compileRow(plan, ctx.runDay, gbk ? validGbk : validUtf8);
   return plan;
 }
@@ -482,11 +468,7 @@ export function readRecord(
   if (plan.layout === 'fixed' && e - s < plan.minBytes) return rejected(plan, R_SHORT, -1, e - s);
   const { fs, fe, trim } = plan;
   ts[F_ORDER_NO] = te[F_ORDER_NO] = ts[F_ORIG_RRN] = te[F_ORIG_RRN] = ts[F_PAN] = te[F_PAN] = 0;
-  // The generated split and conversions take most records; any other goes the careful way below.
-  if (plan.fastSplit?.(buf, s, e, fs, fe) && plan.fast?.(buf, fs, fe, vals, ts, te)) {
-    plan.split[0] = 1;
-    return 0;
-  }
+  // A delimited layout's records come here when its one-pass reader (plan.row) left them.
   plan.split[0] = 0;
   if (plan.layout === 'delimited') {
     // One pass: the fields' bounds, and the first byte that is not ASCII (the encoding is checked from there).

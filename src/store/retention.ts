@@ -94,13 +94,14 @@ export async function replayHorizon(tx: Store): Promise<{ latest: string; replay
  * tables' space reusable, so that the next nights fill it instead of growing the files. The
  * embedded store has no autovacuum; a server's would get there too, later.
  */
-export async function reclaim(store: Store, pruned: Pruned): Promise<void> {
+export async function reclaim(store: Store, runs: readonly Pruned[]): Promise<void> {
+  const any = (k: keyof Pruned): boolean => runs.some((p) => p[k] > 0);
   const tables: string[] = [];
-  if (pruned.openItems > 0) tables.push('recon.open_item');
-  if (pruned.changeLog > 0) tables.push('recon.exception_change');
-  if (pruned.windowPages > 0) tables.push('recon.window_page');
-  if (pruned.windowSegments > 0) tables.push('recon.window_segment');
-  if (pruned.windowCredits > 0) tables.push('recon.window_credit');
+  if (any('openItems')) tables.push('recon.open_item');
+  if (any('changeLog')) tables.push('recon.exception_change');
+  if (any('windowPages')) tables.push('recon.window_page');
+  if (any('windowSegments')) tables.push('recon.window_segment');
+  if (any('windowCredits')) tables.push('recon.window_credit');
   if (tables.length > 0) await store.query(`vacuum ${tables.join(', ')}`);
 }
 

@@ -47,9 +47,8 @@ function compare(
   const plan: RecordPlan = planRecords(profile, head.header, ctx);
   const row = plan.row!;
   expect(row).not.toBeNull();
-  // The interpreter alone: no generated split or conversions.
+  // The interpreter alone: no generated conversions.
   plan.fast = null;
-  plan.fastSplit = null;
   const index = new AliasIndex(aliases);
   const n = FIELD_COUNT + 1;
   const vals = new Float64Array(n);
