@@ -6,13 +6,27 @@
  *
  * Only what these files use is read: the central directory (entry names in UTF-8 when the entry
  * says so, else in GBK as Alipay writes them), entries stored or deflated, and no zip64.
+ *
+ * An entry is trusted no further than it must be (issue 23): it may inflate to its declared size
+ * and no more (the inflating stops at the first byte past it), and it may declare at most
+ * --max-inflate-ratio times its compressed size (checked before anything is written).
  */
 
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fstatSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw } from 'node:zlib';
+import { ByteLimit, ByteLimitError } from './byte-limit.js';
 import { InputError } from './errors.js';
 
 export interface ZipEntry {
@@ -160,8 +174,13 @@ export function pickEntry(entries: readonly ZipEntry[], pattern: RegExp, shown: 
   return { ...entry, name: entry.readings.find((n) => pattern.test(n))! };
 }
 
-/** The sha256 of `entry`'s content (a run's fingerprint of a zip input), streaming. */
-export async function sha256OfZipEntry(path: string, entry: ZipEntry, shown: string): Promise<string> {
+/** The sha256 of `entry`'s content (a run's fingerprint of a zip input), streaming; `maxRatio` as extractZipEntry. */
+export async function sha256OfZipEntry(
+  path: string,
+  entry: ZipEntry,
+  shown: string,
+  maxRatio: number,
+): Promise<string> {
   const h = createHash('sha256');
   await extractZipEntry(
     path,
@@ -173,19 +192,23 @@ export async function sha256OfZipEntry(path: string, entry: ZipEntry, shown: str
       },
     }),
     shown,
+    maxRatio,
   );
   return h.digest('hex');
 }
 
 /**
  * Extracts `entry` of the zip archive `path` into `dest` (a file, or a stream), streaming, checking
- * its size and CRC-32.
+ * its size and CRC-32. Refused, with no more than its declared size written (and a partial file
+ * removed), when it inflates past that size; refused before anything is written when it declares
+ * more than `maxRatio` (--max-inflate-ratio) times its compressed size.
  */
 export async function extractZipEntry(
   path: string,
   entry: ZipEntry,
   dest: string | Writable,
   shown: string,
+  maxRatio: number,
 ): Promise<void> {
   const fd = openSync(path, 'r');
   let dataStart: number;
@@ -217,12 +240,28 @@ export async function extractZipEntry(
     else dest.end();
     return;
   }
+  // 0xffffffff in a size says "see the zip64 field": the sizes of an entry recon reads are below it.
+  if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff)
+    throw new InputError(shown, `zip entry ${entry.name} is a zip64 entry, which recon does not read`);
+  if (entry.size > maxRatio * entry.compressedSize)
+    throw new InputError(
+      shown,
+      `zip entry ${entry.name} declares ${entry.size} bytes from ${entry.compressedSize} compressed, more than --max-inflate-ratio ${maxRatio} allows (${maxRatio * entry.compressedSize} bytes); raise it if the archive is genuine`,
+    );
   const source = createReadStream(path, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
+  // Stops the inflating at the first chunk past the declared size: at most that much goes on.
+  const limit = new ByteLimit(entry.size);
   try {
     const sink = typeof dest === 'string' ? createWriteStream(dest) : dest;
-    if (entry.method === 8) await pipeline(source, createInflateRaw(), check, sink);
-    else await pipeline(source, check, sink);
+    if (entry.method === 8) await pipeline(source, createInflateRaw(), limit, check, sink);
+    else await pipeline(source, limit, check, sink);
   } catch (e) {
+    if (typeof dest === 'string') rmSync(dest, { force: true });
+    if (e instanceof ByteLimitError)
+      throw new InputError(
+        shown,
+        `zip entry ${entry.name} inflates past its declared size of ${entry.size} bytes; refused as damaged or hostile`,
+      );
     throw new InputError(
       shown,
       `cannot extract zip entry ${entry.name}: ${(e as Error).message}`,
@@ -233,6 +272,8 @@ export async function extractZipEntry(
       },
     );
   }
-  if (size !== entry.size || crc >>> 0 !== entry.crc >>> 0)
+  if (size !== entry.size || crc >>> 0 !== entry.crc >>> 0) {
+    if (typeof dest === 'string') rmSync(dest, { force: true });
     throw new InputError(shown, `zip entry ${entry.name} is damaged (its size or CRC-32 does not match)`);
+  }
 }

@@ -228,6 +228,12 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             default: '2g',
           })
           .option('spill-dir', { describe: 'directory for spill files (default: the OS temp dir)', type: 'string' })
+          .option('max-inflate-ratio', {
+            describe:
+              'a gzip input may decompress to at most N times its size, a zip entry declare at most N times its compressed size',
+            type: 'number',
+            default: 100,
+          })
           .option('replay', {
             describe:
               'when later dates exist: redo D with these inputs, then each later date with its recorded inputs, in order',
@@ -269,6 +275,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           force: a.force,
           memory: a.memory,
           spillDir: a.spillDir,
+          maxInflateRatio: a.maxInflateRatio,
           fault: env.fault,
         });
         // A terminal gets a live line; a log (cron, CI) a plain line every 10 s; --quiet neither.

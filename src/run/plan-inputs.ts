@@ -56,7 +56,7 @@ export async function planInputs(
           gunzipDir ??= temp.make('recon-gunzip-', `to decompress ${p}`);
           progress.stage(`decompressing ${p}`);
           readFrom = join(gunzipDir, `${fileNo}.csv`);
-          await gunzipFile(p, readFrom, p);
+          await gunzipFile(p, readFrom, p, options.maxInflateRatio);
         }
         const profile = profiles[side];
         if (profile?.container === 'zip' && isZipFile(readFrom)) {
@@ -65,7 +65,7 @@ export async function planInputs(
           unzipDir ??= temp.make('recon-unzip-', `to extract ${p}`);
           progress.stage(`extracting ${entry.name} from ${p}`);
           const into = join(unzipDir, `${fileNo}.csv`);
-          await extractZipEntry(readFrom, entry, into, p);
+          await extractZipEntry(readFrom, entry, into, p, options.maxInflateRatio);
           readFrom = into;
         }
         plans.push(

@@ -18,6 +18,8 @@ export function recordedOptions(options: FilledRunOptions, calendar: CalendarSpe
     keepRuns: options.keepRuns,
     maxRejects: options.maxRejectsText,
     memory: options.memoryText,
+    // A replay reads the later dates' compressed inputs with the bound they were read with.
+    maxInflateRatio: options.maxInflateRatio,
     zoneOffsetMinutes: calendar.zoneOffsetMinutes,
     calendar: options.calendar ? resolve(options.calendar) : null,
     calendarSha256: options.calendar ? sha256OfFile(options.calendar) : null,

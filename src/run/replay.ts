@@ -30,6 +30,8 @@ interface RecordedRun {
     windowDays?: number;
     keepRuns?: number;
     maxRejects?: string;
+    /** Not recorded by runs before issue 23: the replay's own --max-inflate-ratio then. */
+    maxInflateRatio?: number;
     calendar?: string | null;
     calendarSha256?: string | null;
     merchants?: string | null;
@@ -117,7 +119,12 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
             const entry = entries[side];
             sha =
               entry && isZipFile(path)
-                ? await sha256OfZipEntry(path, pickEntry(listZip(path, path), entry.pattern, path, entry.name), path)
+                ? await sha256OfZipEntry(
+                    path,
+                    pickEntry(listZip(path, path), entry.pattern, path, entry.name),
+                    path,
+                    r.options.maxInflateRatio ?? first.maxInflateRatio,
+                  )
                 : ((await pool.run(path, { name: 'hashFile' })) as string);
           } catch (e) {
             throw unreadable(path, r.date, 'input file is not readable', e);
@@ -143,6 +150,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           chunkBytes: first.chunkBytes,
           memory: first.memoryText,
           spillDir: first.spillDir,
+          maxInflateRatio: o.maxInflateRatio ?? first.maxInflateRatio,
           ...(o.grace !== undefined ? { grace: o.grace } : {}),
           ...(o.amountTolerance !== undefined ? { amountTolerance: o.amountTolerance } : {}),
           ...(o.windowDays !== undefined ? { windowDays: o.windowDays } : {}),
