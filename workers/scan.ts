@@ -29,6 +29,7 @@ import {
   withRoom,
 } from '../src/core/batch.js';
 import { concatBytes } from '../src/core/byte-writer.js';
+import { MASK_LOOKAHEAD, maskCardNumbers, maskPanField, panShowsTooMuch } from '../src/core/card-mask.js';
 import {
   CHANNEL_QR,
   FLAG_CARRIED,
@@ -61,6 +62,8 @@ import {
   rejectOf,
 } from '../src/core/profile-record.js';
 import {
+  MAX_LINE_BYTES,
+  MAX_RAW_BYTES,
   R_CHARS,
   R_CURRENCY,
   R_DATE,
@@ -69,6 +72,7 @@ import {
   R_ENUM,
   R_FIELD_COUNT,
   R_LENGTH,
+  R_LINE_TOO_LONG,
   R_NEGATIVE,
   R_NO_OFFSET,
   R_NUMBER,
@@ -141,6 +145,8 @@ export interface FileRange {
   /** Byte offset of the first record (after the header for the first chunk). */
   start: number;
   end: number;
+  /** The range is one line longer than MAX_LINE_BYTES (plan-file.ts Chunk): rejected, not read whole. */
+  tooLong?: true;
 }
 
 export interface InlineBytes {
@@ -211,7 +217,7 @@ export interface ScanResult {
   bytes: number;
   batches: RowBatch[];
   rejects: RejectBatch;
-  /** Full card numbers found in pan_masked and masked on ingest. */
+  /** Card numbers in pan_masked that showed more than the first 6 and last 4 digits, masked on ingest. */
   panMasked: number;
   /**
    * The calendar dates this chunk's rows need (DESIGN §3.3): the earliest business date, and the
@@ -329,6 +335,7 @@ export function scan(task: ScanTask): ScanResult {
   let end: number;
   if ('path' in task.source) {
     const { path, start: s, end: e } = task.source;
+    if (task.source.tooLong) return scanLongLine(task, path, s, e);
     let into = task.readInto;
     if (into !== undefined && into.length < e - s) into = new Uint8Array(new SharedArrayBuffer(e - s));
     // With room to spare: chunks differ by a few bytes, and a buffer of the exact size would be
@@ -358,6 +365,46 @@ export function scan(task: ScanTask): ScanResult {
   start = task.source.start;
   end = buf.length;
   return scanBytes(buf, start, end, task);
+}
+
+/**
+ * A range that is one line longer than MAX_LINE_BYTES: one rejected row, "line too long", whose raw
+ * text is the line's first MAX_RAW_BYTES (card numbers masked, one cut at the end judged whole by
+ * the bytes after it). Only those bytes are read; the coordinator hashes the range itself.
+ */
+function scanLongLine(task: ScanTask, path: string, s: number, e: number): ScanResult {
+  const head = Buffer.allocUnsafe(Math.min(e - s, MAX_RAW_BYTES + MASK_LOOKAHEAD));
+  const fd = openSync(path, 'r');
+  let got = 0;
+  try {
+    while (got < head.length) {
+      const n = readSync(fd, head, got, head.length - got, s + got);
+      if (n === 0) break;
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const r = scanBytes(head, 0, 0, task, s); // an empty range: the result's shape, no rows
+  pushReject(r.rejects, 0, -1, R_LINE_TOO_LONG, Math.ceil(lineLength(path, s, e) / 1024), head, 0, got);
+  if (task.profile !== undefined && r.totals !== undefined) {
+    // Counted where every record counts; what it would add to the sums is unknown.
+    addTotals(profilePlan(task.profile, task).plan, head, r.totals, false);
+  }
+  return { ...r, lines: 1, bytes: e - s };
+}
+
+/** The length of the line file[s, e) without its line break (it ends in one unless the file ends). */
+function lineLength(path: string, s: number, e: number): number {
+  const last = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, last, 0, 2, e - 2);
+  } finally {
+    closeSync(fd);
+  }
+  if (last[1] !== NL) return e - s;
+  return last[0] === CR ? e - s - 2 : e - s - 1;
 }
 
 function newRejects(): RejectBatch {
@@ -390,12 +437,11 @@ function growRejects(r: RejectBatch): void {
   r.raw.offsets = offsets;
 }
 
-/** Longest raw text kept for a rejected line, in bytes (a runaway line is cut, the rest is noted). */
-const MAX_RAW_BYTES = 4096;
-
 /**
- * Records a rejected line with its raw text; `panStart`/`panEnd` locate the pan_masked field in
- * `src` when the scanner knows it (an unquoted field of a line with the right field count).
+ * Records a rejected line with its raw text, cut at MAX_RAW_BYTES (a runaway line is cut; the rest
+ * is noted); `panStart`/`panEnd` locate the pan_masked field in `src` when the scanner knows it (an
+ * unquoted field of a line with the right field count). Card numbers are masked in the kept text as
+ * they stand in the whole line: one that the cut goes through is masked as if it were whole.
  */
 function pushReject(
   r: RejectBatch,
@@ -419,62 +465,25 @@ function pushReject(
   const used = r.raw.offsets[i]!;
   const bytes = ensureBytes(r.raw, used, n);
   bytes.set(src.subarray(s, s + n), used);
-  if (panEnd > panStart && panStart >= s && panEnd <= s + n) maskDigits(bytes, used + panStart - s, used + panEnd - s);
-  maskCardNumbers(bytes, used, used + n);
+  if (panEnd > panStart && panStart >= s && panStart < s + n)
+    maskFieldDigits(src, panStart, panEnd, bytes, used - s, s + n);
+  maskCardNumbers(bytes, used, used + n, src, s + n, e);
   r.raw.offsets[i + 1] = used + n;
 }
 
-/** Masks the digits of b[s, e) but the first 6 and the last 4 (the pan_masked field of a raw line). */
-function maskDigits(b: Uint8Array, s: number, e: number): void {
+/**
+ * Masks the digits of the pan_masked field src[s, e) but its first 6 and last 4, in the copy of the
+ * line at `out` (src position k is out[k + shift]); positions from `cut` on were not copied.
+ */
+function maskFieldDigits(src: Uint8Array, s: number, e: number, out: Uint8Array, shift: number, cut: number): void {
   let seen = 0;
   let total = 0;
-  for (let i = s; i < e; i++) if (b[i]! >= 48 && b[i]! <= 57) total++;
-  for (let i = s; i < e; i++) {
-    if (b[i]! < 48 || b[i]! > 57) continue;
-    if (seen >= 6 && seen < total - 4) b[i] = 42;
+  for (let i = s; i < e; i++) if (src[i]! >= 48 && src[i]! <= 57) total++;
+  for (let i = s; i < e && i < cut; i++) {
+    if (src[i]! < 48 || src[i]! > 57) continue;
+    if (seen >= 6 && seen < total - 4) out[i + shift] = 42;
     seen++;
   }
-}
-
-/**
- * Masks, in place, every run of 13–19 digits that passes the Luhn check (a card number): keeps the
- * first 6 and last 4 digits. Used on the raw text of rejected lines, where the column holding a card
- * number cannot be trusted. A 15-digit merchant id that happens to pass the check is masked too:
- * over-masking a rejected line is the safe side.
- */
-export function maskCardNumbers(b: Uint8Array, start: number, end: number): number {
-  let masked = 0;
-  let i = start;
-  while (i < end) {
-    if (b[i]! < 48 || b[i]! > 57) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < end && b[j]! >= 48 && b[j]! <= 57) j++;
-    const n = j - i;
-    if (n >= 13 && n <= 19 && luhnOk(b, i, j)) {
-      for (let k = i + 6; k < j - 4; k++) b[k] = 42;
-      masked++;
-    }
-    i = j;
-  }
-  return masked;
-}
-
-function luhnOk(b: Uint8Array, s: number, e: number): boolean {
-  let sum = 0;
-  let dbl = false;
-  for (let k = e - 1; k >= s; k--) {
-    let d = b[k]! - 48;
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    dbl = !dbl;
-  }
-  return sum % 10 === 0;
 }
 
 interface FieldRules {
@@ -698,15 +707,12 @@ function appendUtf8(col: Utf8Column, row: number, src: Uint8Array, s: number, e:
   col.offsets[row + 1] = used + n;
 }
 
-/** Appends a card number, masking it (first 6 + last 4) when all its digits are visible. */
+/** Appends a card number, masking what it shows beyond its first 6 and last 4 characters. */
 function appendPan(col: Utf8Column, row: number, src: Uint8Array, s: number, e: number): boolean {
-  const n = e - s;
-  let allDigits = n >= 12;
-  for (let i = s; i < e && allDigits; i++) if (src[i]! < 48 || src[i]! > 57) allDigits = false;
   appendUtf8(col, row, src, s, e);
-  if (!allDigits) return false;
   const at = col.offsets[row]!;
-  for (let i = 6; i < n - 4; i++) col.bytes[at + i] = 42;
+  if (!panShowsTooMuch(col.bytes, at, at + e - s)) return false;
+  maskPanField(col.bytes, at, at + e - s);
   return true;
 }
 
@@ -898,9 +904,10 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   b.key_hash[r] = own;
   appendUtf8(b.order_no, r, osrc, os, oe);
   appendUtf8(b.orig_rrn, r, gsrc, gs, ge);
-  // The card number is not carried (an open item reads it back), but a full one is counted here.
+  // The card number is not carried (an open item reads it back, masked), but one showing more than
+  // its first 6 and last 4 digits is counted here.
   const pan = tq[F_PAN] ? st.qbuf : st.buf;
-  if (te[F_PAN]! - ts[F_PAN]! >= 12 && fullPan(pan, ts[F_PAN]!, te[F_PAN]!)) st.panMasked++;
+  if (panShowsTooMuch(pan, ts[F_PAN]!, te[F_PAN]!)) st.panMasked++;
   if (st.extras !== null) emitExtras(st, st.extras, pan);
   b.length = r + 1;
   st.rows++;
@@ -1039,15 +1046,6 @@ function readBackProfileExtras(
   return -1;
 }
 
-/** Whether a card-number field of 12+ characters is all digits (a full number, masked when stored). */
-function fullPan(b: Uint8Array, s: number, e: number): boolean {
-  // A masked number has a mask character from its 7th on: one compare for nearly every row.
-  const c = b[s + 6]!;
-  if (c < 48 || c > 57) return false;
-  for (let i = s; i < e; i++) if (b[i]! < 48 || b[i]! > 57) return false;
-  return true;
-}
-
 /**
  * The careful path's state over one chunk (scanBytes): the field bounds of the current record and
  * where each field sits in the file's columns. Apart from scanBytes, so that its loop, which runs
@@ -1099,6 +1097,13 @@ function carefulRecord(cs: Careful, pos: number): number {
   const recStart = pos;
   const recLine = st.line;
   st.line = recLine + 1; // a record is one line (DESIGN §3)
+  const nl = buf.indexOf(NL, pos);
+  const lineEnd = nl < 0 || nl >= end ? end : nl + 1;
+  if (lineEnd - pos > MAX_LINE_BYTES) {
+    const e = trimEol(buf, pos, lineEnd);
+    pushReject(rejects, recLine, -1, R_LINE_TOO_LONG, Math.ceil((e - pos) / 1024), buf, pos, e);
+    return lineEnd;
+  }
   let nf = 0;
   let bad = 0;
   let badCol = -1;
@@ -1412,9 +1417,12 @@ function profileRecords(
       const next = row!(buf, pos, vals, ts, te, totals, aliases);
       if (next >= 0) {
         const line = st.line++;
-        if (!emitRow(st, line, pos)) {
+        // A line that runs on in a field nobody reads is rejected (its totals were added as read).
+        const tooLong = next - pos > MAX_LINE_BYTES;
+        if (tooLong || !emitRow(st, line, pos)) {
           const e = buf[next - 2] === CR ? next - 2 : next - 1;
-          pushReject(rejects, line, timeField, R_RANGE, 0, buf, pos, e);
+          if (tooLong) pushReject(rejects, line, -1, R_LINE_TOO_LONG, Math.ceil((e - pos) / 1024), buf, pos, e);
+          else pushReject(rejects, line, timeField, R_RANGE, 0, buf, pos, e);
         }
         pos = next;
         continue;
@@ -1425,7 +1433,10 @@ function profileRecords(
     const e = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
     const next = nl < end ? nl + 1 : end;
     const line = st.line++;
-    if (e > pos) {
+    if (e - pos > MAX_LINE_BYTES) {
+      pushReject(rejects, line, -1, R_LINE_TOO_LONG, Math.ceil((e - pos) / 1024), buf, pos, e);
+      if (counting) addTotals(plan, buf, totals, false);
+    } else if (e > pos) {
       vals.fill(0);
       const r = readRecord(plan, buf, pos, e, vals, ts, te, ctx);
       if (r !== 0) {

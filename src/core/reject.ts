@@ -29,6 +29,18 @@ export const R_NO_ALIAS = 18;
 export const R_SHORT = 19;
 /** Profiles: bytes that are not GBK in a GBK file. */
 export const R_GBK = 20;
+/** A line longer than MAX_LINE_BYTES: rejected without being read whole. */
+export const R_LINE_TOO_LONG = 21;
+
+/**
+ * Longest line read as a record, in bytes. A record is one line (DESIGN §3) of a few hundred bytes; a
+ * line far longer is a damaged or hostile file, and reading it whole would cost its size in memory (a
+ * line of 2 GiB once ended a run). Such a line is one rejected row, found by the planner (a line a
+ * range's cut falls in: the range ends before it) or by the scan (a line inside a range).
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+/** Longest raw text kept for a rejected line, in bytes: a longer line is cut (its card numbers masked whole). */
+export const MAX_RAW_BYTES = 4096;
 
 /** Rejected rows of one scanned chunk, columnar. `column` is the file's column index or −1. */
 export interface RejectBatch {
@@ -88,6 +100,8 @@ export function describeReject(
       return `record of ${detail} bytes is shorter than its fields`;
     case R_GBK:
       return 'invalid GBK';
+    case R_LINE_TOO_LONG:
+      return `line too long (${detail} KiB; the limit is ${MAX_LINE_BYTES / 1024} KiB): not read`;
     default:
       return `rejected (reason ${reason})`;
   }

@@ -32,7 +32,10 @@ export class FileHasher {
   private readonly order: (readonly number[])[] = [];
   private readonly done: number[] = [];
   private readonly fileOf = new Map<number, number>();
-  private readonly waiting = new Map<number, Uint8Array>();
+  /** Arrived chunks waiting for the ones ahead of them; null: a range the hasher reads itself. */
+  private readonly waiting = new Map<number, Uint8Array | null>();
+  /** The ranges the scan did not read whole (plan-file.ts Chunk.tooLong), by chunk id. */
+  private readonly unread = new Map<number, { path: string; from: number; to: number }>();
   /** Per file: what follows its last range (a profile's summary and footer), hashed last. */
   private readonly tails: { path: string; from: number; to: number }[] = [];
 
@@ -40,18 +43,25 @@ export class FileHasher {
   constructor(plans: readonly FilePlan[], chunksOf: ReadonlyMap<FilePlan, readonly number[]>) {
     plans.forEach((p, f) => {
       const h = createHash('sha256');
-      h.update(readHead(p.readPath, p.dataStart)); // the header line, which no range covers
+      hashRange(h, p.readPath, 0, p.dataStart); // the header, which no range covers
       this.hashes.push(h);
       this.tails.push({ path: p.readPath, from: p.profile?.dataEnd ?? p.size, to: p.size });
       const ids = chunksOf.get(p) ?? [];
       this.order.push(ids);
       this.done.push(0);
-      for (const id of ids) this.fileOf.set(id, f);
+      ids.forEach((id, k) => {
+        this.fileOf.set(id, f);
+        const c = p.chunks[k];
+        if (c?.tooLong) this.unread.set(id, { path: p.readPath, from: c.start, to: c.end });
+      });
     });
   }
 
-  /** The bytes of chunk `id` arrived; returns the buffers of the chunks hashed now (free again). */
-  add(id: number, bytes: Uint8Array): Uint8Array[] {
+  /**
+   * The bytes of chunk `id` arrived (null for a range the scan did not read whole: hashed from the
+   * file, in pieces); returns the buffers of the chunks hashed now (free again).
+   */
+  add(id: number, bytes: Uint8Array | null): Uint8Array[] {
     const f = this.fileOf.get(id);
     if (f === undefined) throw new Error(`internal: chunk ${id} is not a file range`);
     this.waiting.set(id, bytes);
@@ -59,12 +69,18 @@ export class FileHasher {
     const ids = this.order[f]!;
     for (;;) {
       const next = ids[this.done[f]!];
-      const b = next === undefined ? undefined : this.waiting.get(next);
-      if (next === undefined || b === undefined) break;
-      this.hashes[f]!.update(b);
+      if (next === undefined || !this.waiting.has(next)) break;
+      const b = this.waiting.get(next)!;
+      if (b !== null) {
+        this.hashes[f]!.update(b);
+        freed.push(b);
+      } else {
+        const r = this.unread.get(next);
+        if (!r) throw new Error(`internal: chunk ${next} came without its bytes`);
+        hashRange(this.hashes[f]!, r.path, r.from, r.to);
+      }
       this.waiting.delete(next);
       this.done[f]!++;
-      freed.push(b);
     }
     return freed;
   }
@@ -74,29 +90,28 @@ export class FileHasher {
     return this.hashes.map((h, f) => {
       if (this.done[f] !== this.order[f]!.length) throw new Error('internal: a file range was not hashed');
       const tail = this.tails[f]!;
-      if (tail.to > tail.from) h.update(readRange(tail.path, tail.from, tail.to));
+      hashRange(h, tail.path, tail.from, tail.to);
       return h.digest('hex');
     });
   }
 }
 
-function readHead(path: string, bytes: number): Uint8Array {
-  return readRange(path, 0, bytes);
-}
+/** Bytes read at a time where the hasher reads a file itself: however large the range, memory stays this. */
+const HASH_PIECE_BYTES = 1 << 20;
 
-/** Bytes [from, to) of a file. */
-function readRange(path: string, from: number, to: number): Uint8Array {
-  const bytes = to - from;
-  const buf = Buffer.allocUnsafe(bytes);
+/** Feeds bytes [from, to) of a file to `h`, HASH_PIECE_BYTES at a time. */
+function hashRange(h: Hash, path: string, from: number, to: number): void {
+  if (to <= from) return;
+  const buf = Buffer.allocUnsafe(Math.min(HASH_PIECE_BYTES, to - from));
   const fd = openSync(path, 'r');
   try {
-    let got = 0;
-    while (got < bytes) {
-      const n = readSync(fd, buf, got, bytes - got, from + got);
+    let pos = from;
+    while (pos < to) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
       if (n === 0) break;
-      got += n;
+      h.update(buf.subarray(0, n));
+      pos += n;
     }
-    return buf.subarray(0, got);
   } finally {
     closeSync(fd);
   }

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { daysFromCivil, daysInMonth, formatIsoDate } from '../core/dates.js';
 import { aliasesFor, type MerchantTable } from '../core/merchants.js';
 import { PlanError, planRecords } from '../core/profile-record.js';
+import { MAX_LINE_BYTES } from '../core/reject.js';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
 import { InputError } from '../errors.js';
 import { type Figures, frameHead, frameTail, readFigures } from '../profiles/frame.js';
@@ -24,6 +25,11 @@ const TAPER_SPLIT = 4;
 export interface Chunk {
   start: number;
   end: number;
+  /**
+   * One line longer than MAX_LINE_BYTES, which a cut between ranges fell in: the scan rejects it as
+   * "line too long" from its first bytes, without reading it whole.
+   */
+  tooLong?: true;
 }
 
 export interface FilePlan {
@@ -71,22 +77,67 @@ const PROBE_BYTES = 64 * 1024;
 /** A header longer than this is not a header of ours. */
 const MAX_HEADER_BYTES = 1 << 20;
 
-function readAt(fd: number, pos: number, len: number): Buffer {
-  const buf = Buffer.allocUnsafe(len);
-  const n = readSync(fd, buf, 0, len, pos);
-  return buf.subarray(0, n);
+function readAt(fd: number, pos: number, len: number, into: Buffer = Buffer.allocUnsafe(len)): Buffer {
+  const n = readSync(fd, into, 0, len, pos);
+  return into.subarray(0, n);
 }
 
-/** Offset just after the first '\n' at or after `pos`, or `size` when there is none. */
-function nextLineStart(fd: number, pos: number, size: number): number {
-  while (pos < size) {
-    const buf = readAt(fd, pos, Math.min(PROBE_BYTES, size - pos));
-    if (buf.length === 0) return size;
+/**
+ * Offset just after the first '\n' in [pos, limit), or −1 when there is none; read PROBE_BYTES at a
+ * time into `probe`, however far the line goes.
+ */
+function nextLineStart(fd: number, pos: number, limit: number, probe: Buffer): number {
+  while (pos < limit) {
+    const buf = readAt(fd, pos, Math.min(PROBE_BYTES, limit - pos), probe);
+    if (buf.length === 0) return -1;
     const nl = buf.indexOf(10);
     if (nl >= 0) return pos + nl + 1;
     pos += buf.length;
   }
-  return size;
+  return -1;
+}
+
+/** Offset just after the last '\n' in [from, pos), or `from` when there is none; read backwards. */
+function lineStartBefore(fd: number, from: number, pos: number, probe: Buffer): number {
+  while (pos > from) {
+    const len = Math.min(PROBE_BYTES, pos - from);
+    const buf = readAt(fd, pos - len, len, probe);
+    const nl = buf.lastIndexOf(10);
+    if (nl >= 0) return pos - len + nl + 1;
+    pos -= len;
+  }
+  return from;
+}
+
+/**
+ * The byte ranges of data[start, dataEnd), each cut just after a line end (module comment). A line
+ * that a cut falls in and that runs on for more than MAX_LINE_BYTES is a range of its own, marked
+ * tooLong, so that no range holds more than its step plus MAX_LINE_BYTES, whatever the file holds.
+ */
+function cutRanges(fd: number, start: number, dataEnd: number, chunkBytes: number): Chunk[] {
+  const probe = Buffer.allocUnsafe(PROBE_BYTES);
+  const chunks: Chunk[] = [];
+  while (start < dataEnd) {
+    const step = dataEnd - start <= TAPER_RANGES * chunkBytes ? Math.ceil(chunkBytes / TAPER_SPLIT) : chunkBytes;
+    const cut = start + step;
+    if (cut >= dataEnd) {
+      chunks.push({ start, end: dataEnd });
+      break;
+    }
+    const end = nextLineStart(fd, cut, Math.min(dataEnd, cut + MAX_LINE_BYTES), probe);
+    if (end >= 0 || dataEnd <= cut + MAX_LINE_BYTES) {
+      // The scan rejects a long line inside a range it reads (the range stays bounded).
+      chunks.push({ start, end: end >= 0 ? end : dataEnd });
+      start = end >= 0 ? end : dataEnd;
+      continue;
+    }
+    const lineStart = lineStartBefore(fd, start, cut, probe);
+    const lineEnd = nextLineStart(fd, cut + MAX_LINE_BYTES, dataEnd, probe);
+    if (lineStart > start) chunks.push({ start, end: lineStart });
+    chunks.push({ start: lineStart, end: lineEnd >= 0 ? lineEnd : dataEnd, tooLong: true });
+    start = lineEnd >= 0 ? lineEnd : dataEnd;
+  }
+  return chunks;
 }
 
 /** Parses a header line (bytes without the line break) into column names; `shown` names the file. */
@@ -180,15 +231,7 @@ export function planFile(
       columns = parseHeaderLine(head.subarray(0, headerEnd), side, path);
       dataStart = nl < 0 ? size : nl + 1;
     }
-    const chunks: Chunk[] = [];
-    let start = dataStart;
-    while (start < dataEnd) {
-      const step = dataEnd - start <= TAPER_RANGES * chunkBytes ? Math.ceil(chunkBytes / TAPER_SPLIT) : chunkBytes;
-      let end = start + step >= dataEnd ? dataEnd : Math.min(nextLineStart(fd, start + step, dataEnd), dataEnd);
-      if (end <= start) end = dataEnd;
-      chunks.push({ start, end });
-      start = end;
-    }
+    const chunks = cutRanges(fd, dataStart, dataEnd, chunkBytes);
     return {
       fileNo,
       side,

@@ -67,13 +67,18 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
   const hasher = new FileHasher(inputs.plans, chunksOf);
   const free: Uint8Array[] = [];
   let bufferBytes = 0;
-  for (const t of tasks) if ('path' in t.source) bufferBytes = Math.max(bufferBytes, t.source.end - t.source.start);
+  // A line too long to read (plan-file.ts Chunk.tooLong) takes no buffer: the hasher reads it in pieces.
+  const readsWhole = (t: ScanTask): boolean => 'path' in t.source && !t.source.tooLong;
+  for (const t of tasks)
+    if ('path' in t.source && readsWhole(t)) bufferBytes = Math.max(bufferBytes, t.source.end - t.source.start);
   const runTask = async (task: ScanTask, readInto?: Uint8Array): Promise<void> => {
     const r = (await pool.run({ ...task, ...(readInto ? { readInto } : {}) }, { name: 'scan' })) as ScanResult;
     if (results.size === 0) await faultPoint(options.fault, 'scan');
     if (r.read) {
       for (const b of hasher.add(task.chunk, r.read.subarray(0, r.bytes))) free.push(new Uint8Array(b.buffer));
       r.read = undefined;
+    } else if ('path' in task.source && task.source.tooLong) {
+      for (const b of hasher.add(task.chunk, null)) free.push(new Uint8Array(b.buffer));
     }
     results.set(task.chunk, r);
     if (task.chunk > OPEN_CLEARING_CHUNK) {
@@ -89,7 +94,10 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
     while (next < ranges.length) {
       const task = ranges[next++]!;
       try {
-        await runTask(task, free.pop() ?? new Uint8Array(new SharedArrayBuffer(bufferBytes)));
+        const buffer = readsWhole(task)
+          ? (free.pop() ?? new Uint8Array(new SharedArrayBuffer(bufferBytes)))
+          : undefined;
+        await runTask(task, buffer);
       } catch (e) {
         next = ranges.length; // the other lanes start nothing new
         throw e;
@@ -110,7 +118,9 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
   checkCalendarNeeds([...results.values()], inputs.calendar, inputs.calendarPath);
   checkRejectLimit(options, lines);
   if (lines.panMasked > 0)
-    run.warnings.push(`${lines.panMasked} full card number(s) in pan_masked were masked on ingest`);
+    run.warnings.push(
+      `${lines.panMasked} card number(s) in pan_masked showing more than the first 6 and last 4 digits were masked on ingest`,
+    );
   return { partitions, spilled: mem.spill, results, chunksOf, rowSources, lines, shas: hasher.digests() };
 }
 

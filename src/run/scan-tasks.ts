@@ -77,7 +77,7 @@ export function scanTasks(run: RunContext, loaded: Loaded, partitions: number, s
         fields: plan.columns.fields,
         state: false,
         fileNo: plan.fileNo,
-        source: { path: plan.readPath, start: c.start, end: c.end },
+        source: { path: plan.readPath, start: c.start, end: c.end, ...(c.tooLong ? { tooLong: true } : {}) },
         copyCheck: loaded.copyCheck,
         ...(plan.profile ? { profile: profileSource(plan) } : {}),
       });

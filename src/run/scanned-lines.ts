@@ -21,7 +21,7 @@ export interface ScannedLines {
   readonly rejected: number;
   /** Data rows read from the files: accepted + rejected. */
   readonly rowsIn: number;
-  /** Full card numbers found in pan_masked and masked on ingest. */
+  /** Card numbers in pan_masked that showed more than the first 6 and last 4 digits, masked on ingest. */
   readonly panMasked: number;
   /** The first rejected row, as the --max-rejects message quotes it. */
   readonly firstReject: string | undefined;
