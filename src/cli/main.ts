@@ -9,6 +9,7 @@
  */
 
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -23,8 +24,14 @@ import { createPool, type Pool } from '../pool.js';
 import { OWN_FORMAT, SHIPPED_PROFILES } from '../profiles/profile.js';
 import { logProgress, silentProgress, ttyProgress } from '../progress.js';
 import { runDay } from '../run/run-day.js';
-import { migrate, RECON_LOCK_KEY } from '../store/migrate.js';
-import { isMemorySetting, openStore, resolveStoreTarget, type StoreTarget } from '../store/open-store.js';
+import { hasReconTables, migrate, RECON_LOCK_KEY } from '../store/migrate.js';
+import {
+  hasEmbeddedDatabase,
+  isMemorySetting,
+  openStore,
+  resolveStoreTarget,
+  type StoreTarget,
+} from '../store/open-store.js';
 import { reclaim } from '../store/retention.js';
 import type { Store } from '../store/store.js';
 import { formatSummary } from './format-summary.js';
@@ -75,10 +82,22 @@ export function cliEnv(env: CliIo['env']): CliEnv {
   };
 }
 
-/** The store of --db and the environment; a bad RECON_SHARED_BUFFERS is a usage error. */
+/**
+ * The store of --db and the environment; a bad RECON_SHARED_BUFFERS is a usage error, and so is an
+ * empty --db, or an empty DATABASE_URL when it is the one used (a script's unset variable): either
+ * would otherwise fall back to .recon/db in whatever directory the command ran in.
+ */
 function storeTarget(env: CliEnv, db: string | undefined): StoreTarget {
   if (env.sharedBuffers !== undefined && !isMemorySetting(env.sharedBuffers)) {
     throw new UsageError(`RECON_SHARED_BUFFERS must be a size such as 16MB or 128MB, got "${env.sharedBuffers}"`);
+  }
+  if (db !== undefined && db.trim() === '') {
+    throw new UsageError(`--db must be a directory or a postgres:// URL, got ${JSON.stringify(db)}`);
+  }
+  if (db === undefined && env.databaseUrl !== undefined && env.databaseUrl.trim() === '') {
+    throw new UsageError(
+      'DATABASE_URL is set but empty: set it to a postgres:// URL, or unset it for the embedded store in .recon/db',
+    );
   }
   return resolveStoreTarget(db, env.databaseUrl, env.sharedBuffers);
 }
@@ -95,6 +114,76 @@ async function withStore<T>(
     return await fn(store);
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * The store of a command that only reads or prunes (exceptions, report, status, db prune): it never
+ * creates one, as opening an embedded store, and migrating, would. A --db directory with no database
+ * in it (a typo) is refused before anything is made there, a database without recon's tables once
+ * connected; an existing store is brought up to date as by withStore.
+ */
+async function withExistingStore<T>(
+  env: CliEnv,
+  db: string | undefined,
+  fn: (store: Store) => Promise<T>,
+  lean = false,
+): Promise<T> {
+  const target = storeTarget(env, db);
+  const noStore = (at: string) => new UsageError(`no store at ${at} (run recon run or recon db migrate first)`);
+  if (target.kind === 'embedded' && target.dir !== undefined && !hasEmbeddedDatabase(target.dir)) {
+    throw noStore(resolve(target.dir));
+  }
+  const store = await openStore(target, lean);
+  try {
+    if (!(await hasReconTables(store))) throw noStore(store.location);
+    await migrate(store);
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * An output that cannot be written (an OS error: EACCES, ENOTDIR, EROFS, ENOSPC…) as a usage error
+ * naming the flag, its value and the OS's reason; any other error is returned as it is.
+ */
+function cannotWrite(flag: string, value: string, what: string, e: unknown): unknown {
+  const sys = e as NodeJS.ErrnoException;
+  if (!(e instanceof Error) || typeof sys.code !== 'string' || typeof sys.syscall !== 'string') return e;
+  return new UsageError(`${flag} ${value}: cannot write ${what} there (${sys.message})`);
+}
+
+/** `fn`, whose OS errors (thrown, or rejected if it returns a promise) are cannotWrite's usage errors. */
+function writingTo<A extends unknown[], R>(flag: string, value: string, what: string, fn: (...args: A) => R) {
+  return (...args: A): R => {
+    try {
+      const r = fn(...args);
+      return r instanceof Promise
+        ? (r.catch((e: unknown) => {
+            throw cannotWrite(flag, value, what, e);
+          }) as R)
+        : r;
+    } catch (e) {
+      throw cannotWrite(flag, value, what, e);
+    }
+  };
+}
+
+/**
+ * A value outside an option's `choices` as one line naming the flag, the value and the allowed
+ * values: yargs' own message says "Invalid values:" and leaves the rest to lines below it. As
+ * middleware before yargs' validation, with the options of the command being parsed (so every
+ * `choices` option, of any command, is covered); `getOptions` is not in yargs' types.
+ */
+function checkChoices(argv: Record<string, unknown>, y: unknown): void {
+  const choices = (y as { getOptions?: () => { choices?: Record<string, unknown[]> } }).getOptions?.().choices ?? {};
+  for (const [key, allowed] of Object.entries(choices)) {
+    const bad = ([] as unknown[]).concat(argv[key]).filter((v) => v !== undefined && !allowed.includes(v));
+    if (bad.length > 0) {
+      const shown = bad.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
+      throw new UsageError(`--${key} must be one of ${allowed.join(', ')} (got ${shown})`);
+    }
   }
 }
 
@@ -120,9 +209,15 @@ function checkDate(argv: { date?: unknown }): true {
   return true;
 }
 
+/**
+ * The commands. yargs' own messages are in English whatever LANG or LC_ALL say (.locale), as recon's
+ * are; .fail keeps the first line of yargs' text (the lines below it list details), and choices are
+ * checked by checkChoices before yargs would.
+ */
 export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)): Argv {
   return yargs(argv)
     .scriptName('recon')
+    .locale('en')
     .usage(
       '$0 <command> [options]\n\nNightly settlement reconciliation of POS terminal journals against acquirer clearing files.',
     )
@@ -158,7 +253,12 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
         }
         const t0 = performance.now();
         const calendar = loadCalendar(a.calendar);
-        const { generate } = await import('../../data-gen/generate.js');
+        const generate = writingTo(
+          '--out',
+          a.out,
+          'the generated files',
+          (await import('../../data-gen/generate.js')).generate,
+        );
         const s = generate({
           date: a.date,
           days: a.days,
@@ -341,7 +441,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           .option('db', dbOption)
           .check(checkDate),
       async (a) => {
-        await withStore(
+        await withExistingStore(
           env,
           a.db,
           async (store) => {
@@ -384,13 +484,12 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           }),
       async (a) => {
         const { renderReport, reportData } = await import('../report.js');
-        const data = await withStore(env, a.db, (store) => reportData(store, a.date, a.days), true);
+        const data = await withExistingStore(env, a.db, (store) => reportData(store, a.date, a.days), true);
+        const html = renderReport(data);
         try {
-          writeFileSync(a.out, renderReport(data));
+          writeFileSync(a.out, html);
         } catch (e) {
-          throw new UsageError(
-            `--out ${a.out}: cannot write the report there (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-          );
+          throw cannotWrite('--out', a.out, 'the report', e);
         }
         io.stderr.write(
           `recon: wrote ${a.out} (${data.headline.exceptions.toLocaleString('en-US')} exceptions raised on ${a.date}, ${data.headline.openFindings.toLocaleString('en-US')} open)\n`,
@@ -411,7 +510,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           }),
       async (a) => {
         const { formatStatus, storeStatus } = await import('../status.js');
-        const report = await withStore(env, a.db, (store) => storeStatus(store, a.days), true);
+        const report = await withExistingStore(env, a.db, (store) => storeStatus(store, a.days), true);
         io.stdout.write(a.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
       },
     )
@@ -457,7 +556,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
               }),
           async (a) => {
             const { pruneAuditTrail, reclaimAudit } = await import('../store/retention.js');
-            const r = await withStore(env, a.db, async (store) => {
+            const r = await withExistingStore(env, a.db, async (store) => {
               const out = await store.transaction(async (tx) => {
                 await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
                 return pruneAuditTrail(tx, a.before, a.dryRun);
@@ -479,8 +578,9 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
     .help()
     .version(false)
     .wrap(Math.min(110, io.stdout.columns ?? 100))
+    .middleware(checkChoices as (argv: Record<string, unknown>) => void, true)
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      throw err ?? new UsageError(msg.split('\n')[0]!);
     });
 }
 
@@ -503,6 +603,26 @@ function exitCodeOf(e: unknown): number {
   return EXIT_INTERNAL;
 }
 
+/**
+ * Characters a message must not print as they are: controls (C0 with the line break, DEL, C1), the
+ * line and paragraph separators, lone surrogates, and invisible format characters (bidi overrides,
+ * zero-width spaces, the BOM) except the joiners that Arabic, Indic scripts and emoji need.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+/**
+ * A message as one line that shows what it holds: each UNPRINTABLE character escaped as \uXXXX (a
+ * UTF-16 file's NUL bytes, a file name's line break or terminal escape), any other text, Chinese
+ * file and column names included, as it is. Every failure `main` reports passes through here.
+ */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => {
+    if (c === '\u200c' || c === '\u200d') return c;
+    const cp = c.codePointAt(0)!;
+    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
+
 export async function main(argv = hideBin(process.argv), io: CliIo = processIo()): Promise<number> {
   const env = cliEnv(io.env);
   if (io.stdout === process.stdout) {
@@ -520,7 +640,7 @@ export async function main(argv = hideBin(process.argv), io: CliIo = processIo()
   } catch (e) {
     const code = exitCodeOf(e);
     const msg = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`recon: ${code === EXIT_INTERNAL ? 'internal error: ' : ''}${msg.split('\n')[0]}\n`);
+    io.stderr.write(`recon: ${code === EXIT_INTERNAL ? 'internal error: ' : ''}${printable(msg)}\n`);
     if (
       code === EXIT_USAGE &&
       e instanceof UsageError &&

@@ -36,6 +36,15 @@ export interface MigrateResult {
   current: number;
 }
 
+/**
+ * Whether the store holds recon's tables (its migration ledger): not a new database, nor the empty
+ * schema `recon` an administrator makes for recon's role before the first `recon db migrate`.
+ */
+export async function hasReconTables(store: Store): Promise<boolean> {
+  const rows = await store.query<{ found: boolean }>(`select to_regclass('recon.migration') is not null as found`);
+  return rows[0]?.found === true;
+}
+
 /** Brings the schema up to date; returns the migrations it applied. */
 export async function migrate(store: Store, migrations = loadMigrations()): Promise<MigrateResult> {
   const applied: string[] = [];

@@ -3,6 +3,8 @@
  * (an embedded store there); without it, DATABASE_URL picks a server; otherwise the embedded store
  * lives in .recon/db under the current directory.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Store } from './store.js';
 
 export const DEFAULT_EMBEDDED_DIR = '.recon/db';
@@ -35,6 +37,15 @@ export function resolveStoreTarget(
   }
   if (databaseUrl) return { kind: 'server', url: databaseUrl };
   return embedded(DEFAULT_EMBEDDED_DIR);
+}
+
+/**
+ * Whether a directory holds an embedded store's database (PostgreSQL's PG_VERSION file). Opening an
+ * embedded store makes one wherever it is pointed: the commands that must never create a store
+ * (all but `run` and `db migrate`) ask this first.
+ */
+export function hasEmbeddedDatabase(dir: string): boolean {
+  return existsSync(join(dir, 'PG_VERSION'));
 }
 
 /** A PostgreSQL memory size as shared_buffers takes it: 16MB, 512kB, 1GB. */

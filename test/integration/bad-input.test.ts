@@ -183,7 +183,9 @@ describe('bad rows', () => {
       expect(counts.reconciled, side).toBeGreaterThan(records / 2);
     }
     expect(s.panMasked).toBe(1);
-    expect(s.warnings.join('\n')).toMatch(/1 card number\(s\) in pan_masked showing more than the first 6 and last 4 digits were masked on ingest/);
+    expect(s.warnings.join('\n')).toMatch(
+      /1 card number\(s\) in pan_masked showing more than the first 6 and last 4 digits were masked on ingest/,
+    );
 
     const rows = await query<{
       file_no: number;
