@@ -12,7 +12,11 @@
  * Speed is shown, never asserted.
  *
  *   npm run bench -- [--rows N] [--rounds N] [--quick] [--json] [--only micro|macro] [--skip name,…]
- *                    [--store embedded|server] [--workers 1,2]
+ *                    [--store embedded|server] [--workers 1,2] [--base DIR]
+ *
+ * `--base DIR`: another build's checkout (a `git worktree` of an earlier commit, installed and built),
+ * whose `bin/recon` runs in the same rounds beside this one's, right after it: a change is measured
+ * against the build before it side by side (`--skip floor,naive,duckdb` leaves just the two).
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -46,6 +50,8 @@ interface Args {
   workers: number[];
   /** Rounds of the macro benchmark (default 3; 1 with --quick). */
   rounds: number;
+  /** Another build's checkout, run beside this one (`recon-base`). */
+  base: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -58,6 +64,7 @@ function parseArgs(argv: string[]): Args {
     store: process.env.DATABASE_URL ? 'server' : 'embedded',
     workers: [1, 2],
     rounds: 3,
+    base: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
@@ -74,6 +81,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--store') a.store = v() as Args['store'];
     else if (k === '--workers') a.workers = v().split(',').map(Number);
     else if (k === '--rounds') a.rounds = Number(v());
+    else if (k === '--base') a.base = v();
     else throw new Error(`unknown argument ${k}`);
   }
   if (a.quick && !argv.includes('--rows')) a.rows = 20_000;
@@ -202,41 +210,45 @@ async function main(): Promise<void> {
         cmd: node,
         argv: () => [join(dist, 'duck.js'), String(t), journal, clearing],
       });
-    for (const w of args.workers)
-      add({
-        name: `recon (${w} worker${w > 1 ? 's' : ''}, ${args.store} store)`,
-        cmd: packagePath('bin/recon'),
-        argv: (db) =>
-          ['run', '--date', DATE, '--journal', journal, '--clearing', clearing, '--merchants', merchants].concat([
-            '--db',
-            db,
-            '--workers',
-            String(w),
-            '--json',
-            '--quiet',
-          ]),
-        // A fresh, migrated store each round: it exists before the clock starts (a nightly run
-        // finds it there), and creating it is not part of a run.
-        prepare: async () => {
-          let db: string;
-          let drop: () => Promise<void>;
-          if (args.store === 'server') {
-            const fresh = await freshServerDb();
-            db = fresh.url;
-            drop = fresh.drop;
-          } else {
-            db = join(out, `store-${process.pid}-${w}`);
-            rmSync(db, { recursive: true, force: true });
-            drop = async () => rmSync(db, { recursive: true, force: true });
-          }
-          const migrated = spawnSync(packagePath('bin/recon'), ['db', 'migrate', '--db', db], { encoding: 'utf8' });
-          if (migrated.status !== 0) {
-            await drop();
-            throw new Error(`recon db migrate failed: ${migrated.stderr}`);
-          }
-          return { target: db, done: drop };
-        },
-      });
+    /** `recon run` of the build at `root` (this checkout, or --base), each round on a fresh, migrated store. */
+    const reconProgram = (label: string, root: string, w: number): Program => ({
+      name: `${label} (${w} worker${w > 1 ? 's' : ''}, ${args.store} store)`,
+      cmd: join(root, 'bin/recon'),
+      argv: (db) =>
+        ['run', '--date', DATE, '--journal', journal, '--clearing', clearing, '--merchants', merchants].concat([
+          '--db',
+          db,
+          '--workers',
+          String(w),
+          '--json',
+          '--quiet',
+        ]),
+      // A fresh, migrated store each round: it exists before the clock starts (a nightly run
+      // finds it there), and creating it is not part of a run.
+      prepare: async () => {
+        let db: string;
+        let drop: () => Promise<void>;
+        if (args.store === 'server') {
+          const fresh = await freshServerDb();
+          db = fresh.url;
+          drop = fresh.drop;
+        } else {
+          db = join(out, `store-${process.pid}-${w}`);
+          rmSync(db, { recursive: true, force: true });
+          drop = async () => rmSync(db, { recursive: true, force: true });
+        }
+        const migrated = spawnSync(join(root, 'bin/recon'), ['db', 'migrate', '--db', db], { encoding: 'utf8' });
+        if (migrated.status !== 0) {
+          await drop();
+          throw new Error(`recon db migrate failed: ${migrated.stderr}`);
+        }
+        return { target: db, done: drop };
+      },
+    });
+    for (const w of args.workers) {
+      add(reconProgram('recon', packagePath('.'), w));
+      if (args.base !== undefined) add(reconProgram('recon-base', args.base, w));
+    }
     const runs = programs.map(() => [] as { seconds: number; peakRssMb: number | null; stdout: string }[]);
     for (let round = 0; round < args.rounds; round++) {
       for (const [k, p] of programs.entries()) {
