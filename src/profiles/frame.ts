@@ -6,9 +6,13 @@
  * Only the file's head and tail are read for this: the records between them go to the scanner in
  * ranges like any other input. The head must hold everything before the first record; the tail
  * everything from the table's end line on.
+ *
+ * The profile's patterns see a line's first PATTERN_CHARS characters only (a pattern's time grows
+ * with the line; the head is up to 1 MiB), and the lines kept for `fromLine`, `fileDate` and the
+ * totals are those first characters too. A header's values are split from the whole line.
  */
 import { InputError } from '../errors.js';
-import type { Profile, Total } from './profile.js';
+import { PATTERN_CHARS, type Profile, type Total } from './profile.js';
 
 /** The start of a file, as far as the records. */
 export interface Head {
@@ -50,6 +54,9 @@ function lines(bytes: Uint8Array): { start: number; end: number }[] {
   }
   return out;
 }
+
+/** What a profile's pattern is run on: the line's first PATTERN_CHARS characters. */
+const bounded = (line: string): string => (line.length > PATTERN_CHARS ? line.slice(0, PATTERN_CHARS) : line);
 
 function decodeLine(profile: Profile, bytes: Uint8Array, file: string, lineNo: string | number): string {
   try {
@@ -94,13 +101,14 @@ export function frameHead(profile: Profile, head: Uint8Array, file: string, whol
     const last = i === all.length - 1;
     if (last && !wholeFile) break; // may be cut short: read more
     const text = decodeLine(profile, head.subarray(i === 0 ? start + bom : start, end), file, lineNo);
+    const seen = bounded(text);
     const next = i + 1 < all.length ? all[i + 1]!.start : head.length;
-    if (profile.lines.header?.test(text)) {
+    if (profile.lines.header?.test(seen)) {
       const header = splitValues(profile, text);
       return { dataStart: next, firstLine: lineNo + 1, header, before };
     }
-    if (profile.lines.before.some((p) => p.test(text))) {
-      before.push(text);
+    if (profile.lines.before.some((p) => p.test(seen))) {
+      before.push(seen);
       continue;
     }
     if (profile.lines.header)
@@ -143,7 +151,7 @@ export function frameTail(
   for (let i = all.length - 1; i >= 0; i--) {
     if (i === 0 && !startsAtLine) break; // may be cut short
     const { start, end: e } = all[i]!;
-    const text = decodeLine(profile, tail.subarray(start, e), file, `${all.length - i} from the end`);
+    const text = bounded(decodeLine(profile, tail.subarray(start, e), file, `${all.length - i} from the end`));
     if (text.trim() === '' && after.length === 0) continue;
     if (end.test(text)) {
       after.unshift(text);
@@ -159,11 +167,13 @@ export function frameTail(
       summary &&
       i > 0 &&
       end.test(
-        decodeLine(
-          profile,
-          tail.subarray(all[i - 1]!.start, all[i - 1]!.end),
-          file,
-          `${all.length - i + 1} from the end`,
+        bounded(
+          decodeLine(
+            profile,
+            tail.subarray(all[i - 1]!.start, all[i - 1]!.end),
+            file,
+            `${all.length - i + 1} from the end`,
+          ),
         ),
       );
     if (isValues || profile.lines.after.some((p) => p.test(text))) {

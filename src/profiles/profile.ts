@@ -18,6 +18,7 @@
  * it (`columns.gross_minor.decimals`), so a user's profile can be fixed from the message alone.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { checkSync } from 'recheck';
 import { parseZone } from '../calendar.js';
 import { CLEARING_COLUMNS, JOURNAL_COLUMNS, type Side } from '../core/schema.js';
 import { UsageError } from '../errors.js';
@@ -158,7 +159,8 @@ export function loadProfile(nameOrPath: string): Profile {
   } catch (e) {
     throw new ProfileError(file, '', `cannot read it as JSON: ${(e as Error).message}`);
   }
-  const profile = parseProfile(json, file);
+  // A shipped profile's patterns are checked by its tests (test/unit/profile-patterns.test.ts), not at each run.
+  const profile = parseProfile(json, file, shipped);
   if (shipped && profile.name !== nameOrPath)
     throw new ProfileError(file, 'profile', `names "${profile.name}", not "${nameOrPath}"`);
   return profile;
@@ -180,8 +182,11 @@ const TOP_KEYS = [
   'fileDate',
 ];
 
-/** Checks a profile's JSON and builds the Profile; `file` names it in messages. */
-export function parseProfile(json: unknown, file: string): Profile {
+/**
+ * Checks a profile's JSON and builds the Profile; `file` names it in messages. Its patterns are
+ * checked for catastrophic backtracking (patternRisk) unless `trusted` (a shipped profile).
+ */
+export function parseProfile(json: unknown, file: string, trusted = false): Profile {
   const fail = (where: string, reason: string): never => {
     throw new ProfileError(file, where, reason);
   };
@@ -237,7 +242,7 @@ export function parseProfile(json: unknown, file: string): Profile {
       );
     if (lines.before.length === 0) fail('fileDate', 'reads a line before the table: give lines.before');
   }
-  return {
+  const profile: Profile = {
     name,
     title,
     file,
@@ -252,6 +257,67 @@ export function parseProfile(json: unknown, file: string): Profile {
     totals,
     ...(fileDate ? { fileDate } : {}),
   };
+  if (!trusted)
+    for (const [where, re] of patternsOf(profile)) {
+      const risk = patternRisk(re.source);
+      if (risk !== null) fail(where, `/${re.source}/ ${risk}`);
+    }
+  return profile;
+}
+
+/**
+ * Characters of a line that a profile's pattern is run on: a longer line is matched by its first
+ * PATTERN_CHARS (src/profiles/frame.ts). Patterns only see the lines that frame the table (before
+ * it, its header, its end line and after it; the table's records never); a line before the table
+ * can be up to the 1 MiB head the planner reads. Zip entry names are at most 65,535 bytes by the
+ * zip format.
+ */
+export const PATTERN_CHARS = 64 * 1024;
+
+/** Every pattern of a profile, with where it is in the profile's JSON. */
+export function patternsOf(p: Profile): [where: string, pattern: RegExp][] {
+  const out: [string, RegExp][] = [];
+  if (p.zipEntry) out.push(['zipEntry', p.zipEntry]);
+  if (p.fileDate) out.push(['fileDate', p.fileDate]);
+  for (const [i, re] of p.lines.before.entries()) out.push([`lines.before[${i}]`, re]);
+  if (p.lines.header) out.push(['lines.header', p.lines.header]);
+  if (p.lines.end) out.push(['lines.end', p.lines.end]);
+  for (const [i, re] of p.lines.after.entries()) out.push([`lines.after[${i}]`, re]);
+  for (const [target, src] of Object.entries(p.columns))
+    if (src.fromLine) out.push([`columns.${target}.fromLine`, src.fromLine]);
+  for (const [i, t] of p.totals.entries()) if (t.line) out.push([`totals[${i}].line`, t.line]);
+  return out;
+}
+
+/** How long the check of one pattern may take before the pattern is refused as too complex to tell. */
+const CHECK_MS = 10_000;
+
+/** The checks made in this process, by pattern source: the reason for refusing it, or null. */
+const checked = new Map<string, string | null>();
+
+/**
+ * Why the pattern `source` (flag u) cannot be used: it can backtrack catastrophically, taking time
+ * exponential or polynomial in the length of the line it is run on (`^(a+)+$`, `(a|aa)+$`,
+ * `^.*a.*a.*b$`), or it could not be shown not to; null when it cannot. recheck decides (its
+ * automaton checker, or fuzzing for patterns it cannot model, such as back-references).
+ */
+export function patternRisk(source: string): string | null {
+  let risk = checked.get(source);
+  if (risk !== undefined) return risk;
+  const r = checkSync(source, 'u', { timeout: CHECK_MS });
+  if (r.status === 'safe') risk = null;
+  else if (r.status === 'vulnerable')
+    risk = `can backtrack catastrophically (${r.complexity.summary} time in the length of a line, e.g. on ${clipAttack(r.attack.pattern)}): write it so that no two repetitions can match the same text (anchor it with ^; [^,]* rather than .* before a comma)`;
+  else if (r.error.kind === 'timeout')
+    risk = `could not be shown free of catastrophic backtracking within ${CHECK_MS / 1000} s: simplify it`;
+  else
+    risk = `cannot be checked for catastrophic backtracking (${r.error.kind}${'message' in r.error ? `: ${r.error.message}` : ''}): write it without that construct`;
+  checked.set(source, risk);
+  return risk;
+}
+
+function clipAttack(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 type Fail = (where: string, reason: string) => never;
