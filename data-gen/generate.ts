@@ -3,7 +3,8 @@
  *
  * `generate` writes N consecutive days: DIR/journal/D.csv, DIR/clearing/D.csv, DIR/merchants.csv,
  * and DIR/truth.csv, the findings a correct engine must report when the days are run in order —
- * no more, no less. Deterministic per seed.
+ * no more, no less. Deterministic per seed. It lists what it wrote in DIR/.recon-gen.json, and deletes
+ * only such files of an earlier generation into DIR (data-gen/manifest.ts).
  *
  * The world: merchants (skewed sizes, cycles T1/D1/T0, most with a merchant discount rate, some
  * with a fee cap) with a few terminals each; every terminal has its own STAN sequence; card rows
@@ -20,7 +21,7 @@
  * late journal, a weekend settle date that is on time, a voided sale never cleared, a refund debited
  * days later, a matched-by-fallback or fuzzy pair) must produce no finding.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CalendarNeed, outsideCalendar } from '../src/calendar.js';
 import {
@@ -37,6 +38,7 @@ import {
 } from '../src/core/dates.js';
 import { encodeGbk } from '../src/core/gbk.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../src/core/schema.js';
+import { clearOwnFiles, recordOwnFiles } from './manifest.js';
 import { Rng } from './rng.js';
 import { zipOf } from './zip-writer.js';
 
@@ -70,6 +72,11 @@ export interface GenOptions {
    * under `clearing-recon/` (the same rows, for comparing the two readings). Default false.
    */
   alsoRecon?: boolean;
+  /**
+   * Write into `out` even when it holds day files, a merchants.csv or a truth.csv that no earlier
+   * generation wrote (they are kept, unless this one writes the same name). Default false: refused.
+   */
+  force?: boolean;
 }
 
 /** 23 digits standing for WeChat's number of a merchant's payment (its order number): the same for its refunds. */
@@ -83,9 +90,6 @@ function wechatTradeNo(merchant: string, order: string): string {
   }
   return `${String(a).padStart(10, '0')}${String(b).padStart(10, '0')}${String((a ^ b) % 1000).padStart(3, '0')}`;
 }
-
-/** A day file the generator writes: YYYY-MM-DD.csv, or a merchant's bill YYYY-MM-DD-<id>.zip / .csv.zip. */
-const GENERATED_DAY_FILE = /^\d{4}-\d{2}-\d{2}(-[0-9A-Za-z]+)?\.(csv|zip|csv\.zip)$/;
 
 /** Fates a WeChat bill cannot express: it has no holds and no settle date (the profile takes the expected one). */
 const NOT_IN_WECHAT_BILLS: ReadonlySet<string> = new Set([
@@ -527,13 +531,10 @@ export function generate(o: GenOptions): GenSummary {
   // written in large pieces, so a file of any size never becomes one string.
   const files: string[] = [];
   // A directory generated into before: the day files an earlier generation left (other dates, other
-  // merchants' bills, another layout) would be read by a run as this one's. Only files named as the
-  // generator names them are removed.
-  for (const side of ['journal', 'clearing', 'clearing-recon']) {
-    const dir = join(o.out, side);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir)) if (GENERATED_DAY_FILE.test(name)) rmSync(join(dir, name));
-  }
+  // merchants' bills, another layout) would be read by a run as this one's. Only the files its
+  // manifest lists, still as written, are removed; a directory holding other day files is refused
+  // unless forced (data-gen/manifest.ts).
+  clearOwnFiles(o.out, o.force ?? false);
   mkdirSync(join(o.out, 'journal'), { recursive: true });
   mkdirSync(join(o.out, 'clearing'), { recursive: true });
   const sinks = new Map<string, FileSink>();
@@ -1285,6 +1286,7 @@ export function generate(o: GenOptions): GenSummary {
     `${TRUTH_COLUMNS.join(',')}\n${truth.map((r) => TRUTH_COLUMNS.map((c) => cell(r[c])).join(',')).join('\n')}${truth.length ? '\n' : ''}`,
   );
   files.push(tf);
+  recordOwnFiles(o.out, files);
 
   const days: string[] = [];
   for (let d = start; d <= end; d++) days.push(formatIsoDate(d));

@@ -241,6 +241,12 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             describe: 'calendar JSON (default: the shipped mainland-China calendar)',
             type: 'string',
           })
+          .option('force', {
+            describe:
+              'write into an --out that holds day files, merchants.csv or truth.csv an earlier gen did not write (they are kept unless gen writes the same name)',
+            type: 'boolean',
+            default: false,
+          })
           .check(checkDate),
       async (a) => {
         for (const [k, v] of [
@@ -268,6 +274,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           calendar: calendar.spec,
           calendarPath: calendar.path,
           clearingFormat: a.clearingFormat,
+          force: a.force,
         });
         const secs = (performance.now() - t0) / 1000;
         io.stderr.write(
