@@ -363,7 +363,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           if (journal.length === 0 && clearing.length === 0)
             throw new InputError(
               a.dataDir,
-              `no input files for ${a.date} (looked for journal/${a.date}*.csv and clearing/${a.date}*.csv)`,
+              `no input files for ${a.date} (looked for journal/${a.date}*.csv and clearing/${a.date}*.csv, or .csv.gz or .zip, in any case)`,
             );
         }
         const options = fillRunOptions({
