@@ -907,7 +907,9 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   // The card number is not carried (an open item reads it back, masked), but one showing more than
   // its first 6 and last 4 digits is counted here.
   const pan = tq[F_PAN] ? st.qbuf : st.buf;
-  if (panShowsTooMuch(pan, ts[F_PAN]!, te[F_PAN]!)) st.panMasked++;
+  const ps = ts[F_PAN]!;
+  const pe = te[F_PAN]!;
+  if (!maskedSixteen(pan, ps, pe) && panShowsTooMuch(pan, ps, pe)) st.panMasked++;
   if (st.extras !== null) emitExtras(st, st.extras, pan);
   b.length = r + 1;
   st.rows++;
@@ -936,6 +938,23 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Whether pan[s, e) is a card number of 16 characters with '*' at every hidden position: nearly every
+ * row, cleared by six compares (a loop over the hidden positions, or a test of 4 bytes at a time,
+ * cost 2–3% of the scan, measured in one process against the build before).
+ */
+function maskedSixteen(pan: Uint8Array, s: number, e: number): boolean {
+  return (
+    e - s === 16 &&
+    pan[s + 6] === 42 &&
+    pan[s + 7] === 42 &&
+    pan[s + 8] === 42 &&
+    pan[s + 9] === 42 &&
+    pan[s + 10] === 42 &&
+    pan[s + 11] === 42
+  );
 }
 
 /** Appends the current record's open-item-only columns (ScanTask.extras), masking a full card number. */

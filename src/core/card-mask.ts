@@ -165,8 +165,8 @@ function hideMiddle(
 
 /**
  * Whether a `pan_masked` value b[s, e) shows a digit beyond its first 6 and last 4 characters: a full
- * card number, or one masked too little (`411111111111*111`). Called for every accepted row: a
- * properly masked number costs one compare per hidden position.
+ * card number, or one masked too little (`411111111111*111`). The scan calls it for the rows its own
+ * quick test does not clear (workers/scan.ts maskedSixteen).
  */
 export function panShowsTooMuch(b: Uint8Array, s: number, e: number): boolean {
   for (let i = s + SHOW_FIRST; i < e - SHOW_LAST; i++) if (isDigit(b[i]!)) return true;

@@ -101,6 +101,16 @@ describe('pan_masked values', () => {
     expect(shows('411111111111*111')).toBe(true);
     expect(shows('4111111*****1111')).toBe(true);
     expect(shows('411111*****11111')).toBe(true);
+    // Every length from 12 to 19, with one digit left at each hidden position in turn.
+    for (let n = 12; n <= 19; n++) {
+      const masked = `${'4'.repeat(6)}${'*'.repeat(n - 10)}${'1'.repeat(4)}`;
+      expect(shows(masked), masked).toBe(false);
+      expect(shows(masked.replaceAll('*', 'X')), masked).toBe(false);
+      for (let k = 6; k < n - 4; k++) {
+        const leak = `${masked.slice(0, k)}7${masked.slice(k + 1)}`;
+        expect(shows(leak), leak).toBe(true);
+      }
+    }
   });
 
   it('are masked to the first 6 and the last 4', () => {
