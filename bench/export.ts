@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packagePath } from '../src/paths.js';
+import { packagePath } from '../src/core/package-path.js';
 import { openStore, resolveStoreTarget } from '../src/store/open-store.js';
 
 const args = process.argv.slice(2);

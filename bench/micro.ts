@@ -6,7 +6,6 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { Bench } from 'tinybench';
-import { loadCalendar } from '../src/calendar.js';
 import { toArrow } from '../src/core/arrow.js';
 import { concatBatches, type RowBatch, transferList } from '../src/core/batch.js';
 import { ByteWriter } from '../src/core/byte-writer.js';
@@ -15,6 +14,7 @@ import { KeyTable } from '../src/core/key-table.js';
 import { hashRrnKey } from '../src/core/keys.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import { FIELD_COUNT, mapHeader } from '../src/core/schema.js';
+import { loadCalendar } from '../src/inputs/calendar.js';
 import { writeOpenItem } from '../workers/encode.js';
 import { rowParserFor, scanBytes } from '../workers/scan.js';
 import { newDateCache, VALS_LENGTH } from '../workers/scan-gen.js';

@@ -9,12 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCalendar } from '../src/calendar.js';
 import { parseIsoDate } from '../src/core/dates.js';
 import { mapHeader } from '../src/core/schema.js';
-import { parseMerchants } from '../src/merchants-file.js';
-import { frameHead } from '../src/profiles/frame.js';
-import { loadProfile } from '../src/profiles/profile.js';
+import { loadCalendar } from '../src/inputs/calendar.js';
+import { parseMerchants } from '../src/inputs/merchants-file.js';
+import { frameHead } from '../src/inputs/profiles/frame.js';
+import { loadProfile } from '../src/inputs/profiles/profile-file.js';
 import { type ScanResult, scanBytes } from '../workers/scan.js';
 
 const WECHAT_HEADER =

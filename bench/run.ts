@@ -33,9 +33,9 @@ import {
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../data-gen/generate.js';
-import { loadCalendar } from '../src/calendar.js';
-import { loadMerchants } from '../src/merchants-file.js';
-import { packagePath } from '../src/paths.js';
+import { packagePath } from '../src/core/package-path.js';
+import { loadCalendar } from '../src/inputs/calendar.js';
+import { loadMerchants } from '../src/inputs/merchants-file.js';
 import { type MicroResult, runMicro } from './micro.js';
 import { profileScanRates } from './profile-scan.js';
 import { freshServerDb } from './server-db.js';

@@ -23,7 +23,6 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CalendarNeed, outsideCalendar } from '../src/calendar.js';
 import {
   type CalendarSpec,
   CYCLE_D1,
@@ -38,6 +37,7 @@ import {
 } from '../src/core/dates.js';
 import { encodeGbk } from '../src/core/gbk.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../src/core/schema.js';
+import { type CalendarNeed, outsideCalendar } from '../src/inputs/calendar.js';
 import { clearOwnFiles, recordOwnFiles } from './manifest.js';
 import { Rng } from './rng.js';
 import { zipOf } from './zip-writer.js';

@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/core/usage-error.js';
 
 /** The manifest's name in the output directory. */
 export const GEN_MANIFEST = '.recon-gen.json';

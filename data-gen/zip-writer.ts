@@ -1,6 +1,6 @@
 /**
  * Zip archives as Alipay and UnionPay deliver their files, for the generator's bill layouts and the
- * tests (recon reads them with src/zip.ts).
+ * tests (recon reads them with src/inputs/zip.ts).
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 import { encodeGbk } from '../src/core/gbk.js';

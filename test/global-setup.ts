@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
-import { packagePath } from '../src/paths.js';
+import { packagePath } from '../src/core/package-path.js';
 import { migrate } from '../src/store/migrate.js';
 import { openStore } from '../src/store/open-store.js';
 import { serverAdmin as admin } from './helpers/server-admin.js';

@@ -19,7 +19,7 @@ import { FLAG_CARRIED } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import type { Side } from '../src/core/schema.js';
-import { INPUT_CHANGED } from '../src/core/worker-errors.js';
+import { INPUT_CHANGED } from '../src/core/worker-error-messages.js';
 import { type ProfileSource, readBackExtras } from './scan.js';
 
 /** Where one side's rows were read from by this run. */

@@ -8,7 +8,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { gunzipWhy, isGzipFile } from '../src/core/gzip.js';
+import { gunzipWhy, isGzipFile } from '../src/core/gzip-file.js';
 
 /** Read size of the fingerprint loop: large enough to amortise the syscall, small next to RAM. */
 const READ_BYTES = 4 << 20;

@@ -15,7 +15,7 @@ import { type ScanTask, scan as scanRange } from './scan.js';
 import { type SettleTask, settle as settleLeftovers } from './settle.js';
 import type { SpillPiece } from './spill.js';
 
-/** What the pool gives every worker (src/pool.ts createPool). */
+/** What the pool gives every worker (src/run/pool.ts createPool). */
 export interface WorkerData {
   /** The run's RECON_FAULT, for the crash tests; read once, when the worker loads this module. */
   fault: Fault | undefined;

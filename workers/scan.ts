@@ -119,7 +119,7 @@ import {
 } from '../src/core/schema.js';
 import { validUtf8 } from '../src/core/utf8.js';
 import { COPY_KEY_WIDTH } from '../src/core/window-layout.js';
-import type { Profile } from '../src/profiles/profile.js';
+import type { Profile } from '../src/inputs/profiles/profile-file.js';
 import {
   compileRowParser,
   type DateCache,

@@ -12,7 +12,7 @@ import { AsyncByteQueue, RecordBatchReader, RecordBatchStreamWriter } from 'apac
 import { fromArrow, toArrow } from '../src/core/arrow.js';
 import { COLUMNS, columnView, type RowBatch, shapeBatch } from '../src/core/batch.js';
 import { type Fault, spillFault } from '../src/core/fault.js';
-import { SPILL_WRITE_FAILED } from '../src/core/worker-errors.js';
+import { SPILL_WRITE_FAILED } from '../src/core/worker-error-messages.js';
 
 /** Where one partition's batch of one scan chunk lives. */
 export interface SpillPiece {

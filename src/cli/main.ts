@@ -13,16 +13,17 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { loadCalendar } from '../calendar.js';
-import { fillRunOptions } from '../config.js';
 import { KIND_NAMES } from '../core/codes.js';
 import { parseIsoDate } from '../core/dates.js';
 import { type Fault, parseFault } from '../core/fault.js';
-import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, InputError, StoreError, UsageError } from '../errors.js';
-import { dataDirFiles } from '../inputs.js';
-import { createPool, type Pool } from '../pool.js';
-import { OWN_FORMAT, SHIPPED_PROFILES } from '../profiles/profile.js';
-import { logProgress, silentProgress, ttyProgress } from '../progress.js';
+import { UsageError } from '../core/usage-error.js';
+import { loadCalendar } from '../inputs/calendar.js';
+import { dataDirFiles } from '../inputs/data-dir.js';
+import { InputError } from '../inputs/errors.js';
+import { OWN_FORMAT, SHIPPED_PROFILES } from '../inputs/profiles/profile-file.js';
+import { fillRunOptions } from '../run/options.js';
+import { createPool, type Pool } from '../run/pool.js';
+import { logProgress, silentProgress, ttyProgress } from '../run/progress.js';
 import { runDay } from '../run/run-day.js';
 import { hasReconTables, migrate, RECON_LOCK_KEY } from '../store/migrate.js';
 import {
@@ -33,7 +34,8 @@ import {
   type StoreTarget,
 } from '../store/open-store.js';
 import { reclaim } from '../store/retention.js';
-import type { Store } from '../store/store.js';
+import { type Store, StoreError } from '../store/store.js';
+import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE } from './exit-codes.js';
 import { formatSummary } from './format-summary.js';
 
 /** What the CLI takes from the environment, read once by `main`. */
@@ -452,7 +454,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
           env,
           a.db,
           async (store) => {
-            const { exportExceptions } = await import('../exceptions-export.js');
+            const { exportExceptions } = await import('../reports/exceptions-export.js');
             await exportExceptions(
               store,
               {
@@ -490,7 +492,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             return true;
           }),
       async (a) => {
-        const { renderReport, reportData } = await import('../report.js');
+        const { renderReport, reportData } = await import('../reports/morning-report.js');
         const data = await withExistingStore(env, a.db, (store) => reportData(store, a.date, a.days), true);
         const html = renderReport(data);
         try {
@@ -516,7 +518,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
             return true;
           }),
       async (a) => {
-        const { formatStatus, storeStatus } = await import('../status.js');
+        const { formatStatus, storeStatus } = await import('../reports/status.js');
         const report = await withExistingStore(env, a.db, (store) => storeStatus(store, a.days), true);
         io.stdout.write(a.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
       },

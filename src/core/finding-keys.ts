@@ -1,6 +1,6 @@
 /**
  * A finding's keys as CSV fields of recon.exception (EXCEPTION_COLUMNS): written by the tasks'
- * encoders (workers/encode.ts) for findings on rows, and by the coordinator (src/window.ts) for
+ * encoders (workers/encode.ts) for findings on rows, and by the coordinator (src/run/journal-window.ts) for
  * findings on journal-window records.
  */
 import type { RowBatch } from './batch.js';

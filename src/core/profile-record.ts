@@ -11,7 +11,7 @@
  * `planRecords` binds a profile to one file (its header, the lines before its table, the run's
  * date, the merchants' aliases); `readRecord` reads one line with the plan.
  */
-import type { ColumnSource, Profile } from '../profiles/profile.js';
+import type { ColumnSource, Profile } from '../inputs/profiles/profile-file.js';
 import { TYPE_NAMES } from './codes.js';
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
 import { decimalMinor, unsignedMinor } from './decimal.js';

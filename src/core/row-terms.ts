@@ -1,6 +1,6 @@
 /**
  * What a row is to matching, by its type and status codes (DESIGN §6, §6.1): the terms the join and
- * settle tasks (workers/classify.ts) and the coordinator's window checks (src/window-checks.ts) share.
+ * settle tasks (workers/classify.ts) and the coordinator's window checks (src/run/window-checks.ts) share.
  *
  * Terms
  * - credit domain (journal): txn_type SALE or PREAUTH_COMPLETION, approved or not.

@@ -5,7 +5,7 @@
  * segments as bytes (recon.window_segment) with a fence of every FENCE_EVERY-th hash, so a lookup
  * reads a page, not a segment, and a run writes tens of MB instead of millions of rows. The join and
  * settle tasks write the records (workers/window-records.ts); the coordinator stores and looks them
- * up (src/window.ts, src/window-checks.ts).
+ * up (src/run/journal-window.ts, src/run/window-checks.ts).
  *
  * A record (8 Int32 words):
  *   0 hash hi · 1 hash lo · 2 line · 3 txn_time (epoch seconds) · 4 amount lo

@@ -18,7 +18,6 @@ import {
   resolveFindings,
 } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
-import type { CreditSettlement } from '../window-checks.js';
 import type { RunContext } from './context.js';
 import type { RowCounts } from './counts.js';
 import { faultPoint } from './fault-point.js';
@@ -28,6 +27,7 @@ import { recordedOptions } from './recorded-options.js';
 import type { Scanned } from './scan-stage.js';
 import type { Settled } from './settle-stage.js';
 import type { RunSummary } from './summary.js';
+import type { CreditSettlement } from './window-checks.js';
 
 /** What the stages before the commit produced. */
 export interface StageResults {

@@ -3,10 +3,10 @@
  * inputs, the warnings for its summary and its private directories. Each stage takes this, and the
  * typed results of the stages before it that it reads, and returns its own.
  */
-import type { FilledRunOptions } from '../config.js';
-import type { Pool } from '../pool.js';
-import type { Progress } from '../progress.js';
+import type { FilledRunOptions } from './options.js';
 import type { PlannedInputs } from './plan-inputs.js';
+import type { Pool } from './pool.js';
+import type { Progress } from './progress.js';
 import type { TempDirs } from './temp-dirs.js';
 
 export interface RunContext {

@@ -7,7 +7,7 @@
  * record may be what is missing.
  */
 import type { ScanResult } from '../../workers/scan.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../inputs/errors.js';
 import type { FilePlan } from './plan-file.js';
 
 /** Checks each profile file's figures against its chunks' totals; returns warnings. */

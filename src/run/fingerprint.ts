@@ -9,7 +9,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError } from '../inputs/errors.js';
 import { findLoadedFiles } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';

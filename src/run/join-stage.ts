@@ -12,14 +12,14 @@ import type { ScanResult } from '../../workers/scan.js';
 import { type RowBatch, transferList } from '../core/batch.js';
 import type { Side } from '../core/schema.js';
 import { EXCEPTION_COLUMNS } from '../core/store-columns.js';
-import { settleAll } from '../pool.js';
 import type { Store } from '../store/store.js';
-import { findWindowCopies } from '../window-checks.js';
 import type { RunContext } from './context.js';
 import { faultPoint } from './fault-point.js';
 import type { Loaded } from './load.js';
+import { settleAll } from './pool.js';
 import type { Scanned } from './scan-stage.js';
 import { OPEN_CLEARING_CHUNK, OPEN_JOURNAL_CHUNK } from './scan-tasks.js';
+import { findWindowCopies } from './window-checks.js';
 
 export async function join(run: RunContext, tx: Store, loaded: Loaded, scanned: Scanned): Promise<JoinResult[]> {
   const { options, inputs, progress, pool } = run;

@@ -3,16 +3,16 @@
  * before the latest run is refused, a re-run of the latest date first takes that run back); the
  * previous run's open items read with
  * COPY … TO as CSV bytes; and what the scan must check for copies of journal rows the window holds
- * (window.ts).
+ * (journal-window.ts).
  */
 import type { CopyCheck } from '../../workers/scan.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/usage-error.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
 import { replayHorizon } from '../store/retention.js';
 import { latestRun, loadOpenItems, undoRun } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
-import { JournalWindow } from '../window.js';
 import type { RunContext } from './context.js';
+import { JournalWindow } from './journal-window.js';
 
 export interface Loaded {
   /** Whether the date had a run, now taken back. */

@@ -2,7 +2,7 @@
  * Whether a run's rows fit its memory budget (--memory), and if not, how many partitions make each
  * join task's share fit: the scan stage then spills the rows to Arrow IPC files.
  */
-import type { FilledRunOptions } from '../config.js';
+import type { FilledRunOptions } from './options.js';
 
 /**
  * Memory the rows take per byte of CSV, batches and the join's working copy of a partition

@@ -13,11 +13,11 @@ import { aliasesFor, type MerchantTable } from '../core/merchants.js';
 import { PlanError, planRecords } from '../core/profile-record.js';
 import { MAX_LINE_BYTES } from '../core/reject.js';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
-import { InputError } from '../errors.js';
-import { type Figures, frameHead, frameTail, readFigures } from '../profiles/frame.js';
-import type { Profile } from '../profiles/profile.js';
-import { CsvSyntaxError, parseSmallCsv } from '../small-csv.js';
-import { isZipHead } from '../zip.js';
+import { InputError } from '../inputs/errors.js';
+import { type Figures, frameHead, frameTail, readFigures } from '../inputs/profiles/frame.js';
+import type { Profile } from '../inputs/profiles/profile-file.js';
+import { CsvSyntaxError, parseSmallCsv } from '../inputs/small-csv.js';
+import { isZipHead } from '../inputs/zip.js';
 
 const TAPER_RANGES = 2;
 const TAPER_SPLIT = 4;

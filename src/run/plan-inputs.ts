@@ -4,15 +4,15 @@
  * into a private directory; a file given twice refused. A side without a file is a warning.
  */
 import { join } from 'node:path';
-import { loadCalendar } from '../calendar.js';
 import type { CalendarSpec } from '../core/dates.js';
-import { isGzipFile } from '../core/gzip.js';
+import { isGzipFile } from '../core/gzip-file.js';
 import { emptyMerchants, type MerchantTable } from '../core/merchants.js';
-import { UsageError } from '../errors.js';
-import { gunzipFile } from '../gzip.js';
-import { loadMerchants } from '../merchants-file.js';
-import { loadProfile, OWN_FORMAT, type Profile } from '../profiles/profile.js';
-import { extractZipEntry, isZipFile, listZip, pickEntry } from '../zip.js';
+import { UsageError } from '../core/usage-error.js';
+import { loadCalendar } from '../inputs/calendar.js';
+import { gunzipFile } from '../inputs/gunzip-input.js';
+import { loadMerchants } from '../inputs/merchants-file.js';
+import { loadProfile, OWN_FORMAT, type Profile } from '../inputs/profiles/profile-file.js';
+import { extractZipEntry, isZipFile, listZip, pickEntry } from '../inputs/zip.js';
 import type { RunContext } from './context.js';
 import { type FilePlan, planFile } from './plan-file.js';
 

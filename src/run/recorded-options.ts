@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { FilledRunOptions } from '../config.js';
 import type { CalendarSpec } from '../core/dates.js';
-import { OWN_FORMAT, SHIPPED_PROFILES } from '../profiles/profile.js';
+import { OWN_FORMAT, SHIPPED_PROFILES } from '../inputs/profiles/profile-file.js';
+import type { FilledRunOptions } from './options.js';
 
 export function recordedOptions(options: FilledRunOptions, calendar: CalendarSpec) {
   return {

@@ -6,15 +6,17 @@
  * Later dates re-read their recorded files; a file that is gone or whose content changed stops the
  * replay before anything is committed.
  */
-import { type FilledRunOptions, fillRunOptions } from '../config.js';
-import { InputError, UsageError } from '../errors.js';
-import { createPool } from '../pool.js';
-import { loadProfile, OWN_FORMAT, type Profile } from '../profiles/profile.js';
+
+import { UsageError } from '../core/usage-error.js';
+import { InputError } from '../inputs/errors.js';
+import { loadProfile, OWN_FORMAT, type Profile } from '../inputs/profiles/profile-file.js';
+import { isZipFile, listZip, pickEntry, sha256OfZipEntry } from '../inputs/zip.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
 import { replayHorizon } from '../store/retention.js';
 import { runDates, undoRun } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
-import { isZipFile, listZip, pickEntry, sha256OfZipEntry } from '../zip.js';
+import { type FilledRunOptions, fillRunOptions } from './options.js';
+import { createPool } from './pool.js';
 import { sha256OfFile } from './recorded-options.js';
 import { type RunDeps, runDay } from './run-day.js';
 import type { RunSummary } from './summary.js';

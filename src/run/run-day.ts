@@ -24,9 +24,7 @@
  * equation is checked before commit (counts.ts); a run that would lose or double-count a row fails
  * instead.
  */
-import type { FilledRunOptions } from '../config.js';
-import { createPool, type Pool } from '../pool.js';
-import { type Progress, silentProgress } from '../progress.js';
+
 import type { Store } from '../store/store.js';
 import { commit } from './commit.js';
 import { type RunContext, StageClock } from './context.js';
@@ -34,13 +32,16 @@ import { countRows } from './counts.js';
 import { checkFingerprints } from './fingerprint.js';
 import { join } from './join-stage.js';
 import { load } from './load.js';
+import type { FilledRunOptions } from './options.js';
 import { planInputs } from './plan-inputs.js';
+import { createPool, type Pool } from './pool.js';
+import { type Progress, silentProgress } from './progress.js';
 import { scan } from './scan-stage.js';
 import { settle } from './settle-stage.js';
 import type { RunSummary } from './summary.js';
 import { TempDirs } from './temp-dirs.js';
 import { checkWindowCredits } from './window-stage.js';
-import { fromWorker } from './worker-errors.js';
+import { fromWorker } from './worker-failure.js';
 
 export interface RunDeps {
   /** A pool to use (tests share one); otherwise the run makes its own and destroys it. */
@@ -77,7 +78,7 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       return summary;
     });
   } catch (e) {
-    // A worker's failure that is about the input or the settings, not a bug (worker-errors.ts).
+    // A worker's failure that is about the input or the settings, not a bug (worker-failure.ts).
     throw fromWorker(e);
   } finally {
     progress.done();

@@ -7,9 +7,8 @@
  */
 import type { RowSources } from '../../workers/extras.js';
 import type { ScanResult, ScanTask } from '../../workers/scan.js';
-import { outsideCalendar } from '../calendar.js';
 import type { CalendarSpec } from '../core/dates.js';
-import { settleAll } from '../pool.js';
+import { outsideCalendar } from '../inputs/calendar.js';
 import type { RunContext } from './context.js';
 import { checkControlTotals } from './control-totals.js';
 import { faultPoint } from './fault-point.js';
@@ -17,6 +16,7 @@ import { FileHasher } from './fingerprint.js';
 import type { Loaded } from './load.js';
 import { formatBytes, memoryPlan } from './memory-plan.js';
 import type { FilePlan } from './plan-file.js';
+import { settleAll } from './pool.js';
 import { OPEN_CLEARING_CHUNK, OPEN_JOURNAL_CHUNK, scanTasks } from './scan-tasks.js';
 import { checkRejectLimit, numberLines, type ScannedLines } from './scanned-lines.js';
 

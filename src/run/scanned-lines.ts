@@ -5,10 +5,10 @@
  * and the --max-rejects check.
  */
 import type { ScanResult } from '../../workers/scan.js';
-import type { FilledRunOptions } from '../config.js';
 import { ByteWriter } from '../core/byte-writer.js';
 import { describeReject, type RejectBatch } from '../core/reject.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../inputs/errors.js';
+import type { FilledRunOptions } from './options.js';
 import type { FilePlan } from './plan-file.js';
 
 export interface ScannedLines {

@@ -10,10 +10,10 @@ import type { OpenItemsTask } from '../../workers/open-items.js';
 import type { SettleResult, SettleTask } from '../../workers/settle.js';
 import { type RowBatch, transferList } from '../core/batch.js';
 import { concatBytes } from '../core/byte-writer.js';
-import { settleAll } from '../pool.js';
-import type { CreditSettlement } from '../window-checks.js';
 import type { RunContext } from './context.js';
+import { settleAll } from './pool.js';
 import type { Scanned } from './scan-stage.js';
+import type { CreditSettlement } from './window-checks.js';
 
 export async function settle(
   run: RunContext,

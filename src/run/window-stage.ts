@@ -6,9 +6,9 @@
  */
 import type { JoinResult } from '../../workers/join.js';
 import type { Store } from '../store/store.js';
-import { type CreditSettlement, settleWindowCredits } from '../window-checks.js';
 import type { RunContext } from './context.js';
 import type { Loaded } from './load.js';
+import { type CreditSettlement, settleWindowCredits } from './window-checks.js';
 
 export function checkWindowCredits(
   run: RunContext,

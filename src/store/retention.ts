@@ -15,7 +15,7 @@
  * explicitly).
  */
 import { formatIsoDate, parseIsoDate } from '../core/dates.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/usage-error.js';
 import type { Store } from './store.js';
 
 /** What a run may prune, as of run `date`. */

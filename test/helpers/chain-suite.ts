@@ -14,11 +14,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillRunOptions, type RunOptions } from '../../src/config.js';
 import { KIND_NAMES } from '../../src/core/codes.js';
-import { UsageError } from '../../src/errors.js';
-import { dataDirFiles } from '../../src/inputs.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { UsageError } from '../../src/core/usage-error.js';
+import { dataDirFiles } from '../../src/inputs/data-dir.js';
+import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import type { Store } from '../../src/store/store.js';
 import {

@@ -3,15 +3,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type GenSummary, generate, TRUTH_COLUMNS } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
-import { fillRunOptions, type RunOptions } from '../../src/config.js';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
-import { queryExceptions } from '../../src/exceptions-export.js';
-import { dataDirFiles } from '../../src/inputs.js';
-import type { Pool } from '../../src/pool.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
+import { dataDirFiles } from '../../src/inputs/data-dir.js';
+import { parseSmallCsv } from '../../src/inputs/small-csv.js';
+import { queryExceptions } from '../../src/reports/exceptions-export.js';
+import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
+import type { Pool } from '../../src/run/pool.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
-import { parseSmallCsv } from '../../src/small-csv.js';
 import type { Store } from '../../src/store/store.js';
 
 /** A new temporary directory inside the test run's directory (removed after the run). */

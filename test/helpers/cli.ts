@@ -12,8 +12,8 @@ import { isAbsolute, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { packagePath } from '../../src/paths.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { packagePath } from '../../src/core/package-path.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 
 export interface CliResult {
   code: number | null;

@@ -2,7 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseString } from 'fast-csv';
-import { loadCalendar } from '../../src/calendar.js';
 import { allocExtras, appendExtras, concatBatches, type ExtraColumns, type RowBatch } from '../../src/core/batch.js';
 import { CHANNEL_NAMES, STATUS_NAMES, TYPE_NAMES } from '../../src/core/codes.js';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
@@ -12,6 +11,7 @@ import { alnumText, digitsText, rrnText } from '../../src/core/packed.js';
 import { describeReject } from '../../src/core/reject.js';
 import type { Side } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import { planFile } from '../../src/run/plan-file.js';
 import { type ScanResult, scan } from '../../workers/scan.js';
 import { tempDir } from './chain.js';

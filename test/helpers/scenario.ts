@@ -5,11 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fillRunOptions, type RunOptions } from '../../src/config.js';
+import { packagePath } from '../../src/core/package-path.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../../src/core/schema.js';
-import { queryExceptions } from '../../src/exceptions-export.js';
-import { packagePath } from '../../src/paths.js';
-import type { Pool } from '../../src/pool.js';
+import { queryExceptions } from '../../src/reports/exceptions-export.js';
+import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
+import type { Pool } from '../../src/run/pool.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { migrate } from '../../src/store/migrate.js';

@@ -5,9 +5,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError, StoreError } from '../../src/errors.js';
-import { createPool, type Pool } from '../../src/pool.js';
-import type { Store } from '../../src/store/store.js';
+import { InputError } from '../../src/inputs/errors.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
+import { type Store, StoreError } from '../../src/store/store.js';
 import { generateChain, RUN_TABLES, runDate, tableSnapshot } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';

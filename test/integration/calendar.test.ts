@@ -10,10 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { defaultCalendarPath, loadCalendar } from '../../src/calendar.js';
-import { UsageError } from '../../src/errors.js';
-import { packagePath } from '../../src/paths.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { packagePath } from '../../src/core/package-path.js';
+import { UsageError } from '../../src/core/usage-error.js';
+import { defaultCalendarPath, loadCalendar } from '../../src/inputs/calendar.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import { datesFrom, foundLines, runDate, tempDir, truthLines } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';
 

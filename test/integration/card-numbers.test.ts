@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { openStore } from '../../src/store/open-store.js';
 import { luhnComplete } from '../helpers/cards.js';

@@ -1,5 +1,5 @@
 /**
- * Containers (issue 23, item 3), against the CLI (its `main`, in this process) and src/zip.ts:
+ * Containers (issue 23, item 3), against the CLI (its `main`, in this process) and src/inputs/zip.ts:
  * - a zip entry that inflates past its declared size is refused as soon as it passes it, naming the
  *   file and the entry, with no more than the declared size written;
  * - a zip entry whose declared size is more than --max-inflate-ratio times its compressed size is
@@ -19,10 +19,10 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
 import { zipOf } from '../../data-gen/zip-writer.js';
-import { loadCalendar } from '../../src/calendar.js';
-import { InputError } from '../../src/errors.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
+import { InputError } from '../../src/inputs/errors.js';
+import { extractZipEntry, listZip } from '../../src/inputs/zip.js';
 import { openStore } from '../../src/store/open-store.js';
-import { extractZipEntry, listZip } from '../../src/zip.js';
 import { tempDir } from '../helpers/chain.js';
 import { type CliResult, recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
 

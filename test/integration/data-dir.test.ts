@@ -1,5 +1,5 @@
 /**
- * `recon run --data-dir DIR` (src/inputs.ts) finds the run date's files by name: DIR/journal/D*.csv,
+ * `recon run --data-dir DIR` (src/inputs/data-dir.ts) finds the run date's files by name: DIR/journal/D*.csv,
  * .csv.gz and .zip, and the same in DIR/clearing/. Extensions are read in any case (`.CSV`, `.Csv.Gz`,
  * `.ZIP`), and a file named for the run date that matches none of them (`D.txt`, `D.csv.bak`) stops
  * the run (exit 3, naming it) instead of being skipped with a warning.
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
-import { InputError } from '../../src/errors.js';
-import { dataDirFiles } from '../../src/inputs.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
+import { dataDirFiles } from '../../src/inputs/data-dir.js';
+import { InputError } from '../../src/inputs/errors.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { tempDir } from '../helpers/chain.js';
 import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';

@@ -5,9 +5,9 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportExceptions, neutralizeFormula, queryExceptions } from '../../src/exceptions-export.js';
-import { createPool, type Pool } from '../../src/pool.js';
-import { parseSmallCsv } from '../../src/small-csv.js';
+import { parseSmallCsv } from '../../src/inputs/small-csv.js';
+import { exportExceptions, neutralizeFormula, queryExceptions } from '../../src/reports/exceptions-export.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
 import { generateChain, runDate } from '../helpers/chain.js';
 import { qrCredit, qrSale, Scenario } from '../helpers/scenario.js';

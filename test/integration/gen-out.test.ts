@@ -9,8 +9,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/usage-error.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import { tempDir } from '../helpers/chain.js';
 import { recon } from '../helpers/cli.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '../../src/core/hash.js';
 import { hashOrderKey, hashRrnKey } from '../../src/core/keys.js';
 import { packAlnum } from '../../src/core/packed.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
 import {
   credit,

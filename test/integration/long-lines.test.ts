@@ -13,10 +13,10 @@ import { closeSync, createReadStream, openSync, readFileSync, rmSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
-import { fillRunOptions } from '../../src/config.js';
 import { MAX_LINE_BYTES } from '../../src/core/reject.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
+import { fillRunOptions } from '../../src/run/options.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { openStore } from '../../src/store/open-store.js';

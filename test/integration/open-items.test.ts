@@ -7,11 +7,11 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../src/calendar.js';
 import type { ExtraColumns } from '../../src/core/batch.js';
 import { ByteWriter } from '../../src/core/byte-writer.js';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import { parseHeaderLine } from '../../src/run/plan-file.js';
 import { binaryCopyHeader, binaryCopyTrailer } from '../../src/store/binary-copy.js';
 import { OPEN_ITEM_COLUMNS, openItemsQuery } from '../../src/store/run-store.js';

@@ -6,12 +6,12 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../src/calendar.js';
 import { selectRows, transferList } from '../../src/core/batch.js';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
-import { createPool } from '../../src/pool.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import { planFile } from '../../src/run/plan-file.js';
+import { createPool } from '../../src/run/pool.js';
 import type { JoinResult, JoinTask } from '../../workers/join.js';
 import type { ScanResult, ScanTask } from '../../workers/scan.js';
 import { generateChain } from '../helpers/chain.js';

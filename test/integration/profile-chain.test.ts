@@ -10,10 +10,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
-import { fillRunOptions } from '../../src/config.js';
-import { dataDirFiles } from '../../src/inputs.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
+import { dataDirFiles } from '../../src/inputs/data-dir.js';
+import { fillRunOptions } from '../../src/run/options.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { runDay } from '../../src/run/run-day.js';
 import { datesFrom, foundLines, runDate, TEST_ENGINE, tempDir, truthLines } from '../helpers/chain.js';

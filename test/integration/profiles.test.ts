@@ -7,11 +7,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillRunOptions, type RunOptions } from '../../src/config.js';
 import { encodeGbk } from '../../src/core/gbk.js';
-import { queryExceptions } from '../../src/exceptions-export.js';
-import { packagePath } from '../../src/paths.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { packagePath } from '../../src/core/package-path.js';
+import { queryExceptions } from '../../src/reports/exceptions-export.js';
+import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';

@@ -5,10 +5,10 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillRunOptions } from '../../src/config.js';
-import { InputError } from '../../src/errors.js';
-import { dataDirFiles } from '../../src/inputs.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { dataDirFiles } from '../../src/inputs/data-dir.js';
+import { InputError } from '../../src/inputs/errors.js';
+import { fillRunOptions } from '../../src/run/options.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { datesFrom, generateChain, runDate, TEST_ENGINE, tableSnapshot } from '../helpers/chain.js';
 import { storeCases } from '../helpers/stores.js';

@@ -6,11 +6,11 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillRunOptions, type RunOptions } from '../../src/config.js';
-import { UsageError } from '../../src/errors.js';
-import { queryExceptions } from '../../src/exceptions-export.js';
-import { dataDirFiles } from '../../src/inputs.js';
-import { createPool, type Pool } from '../../src/pool.js';
+import { UsageError } from '../../src/core/usage-error.js';
+import { dataDirFiles } from '../../src/inputs/data-dir.js';
+import { queryExceptions } from '../../src/reports/exceptions-export.js';
+import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
+import { createPool, type Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { pruneAuditTrail } from '../../src/store/retention.js';
 import type { Store } from '../../src/store/store.js';

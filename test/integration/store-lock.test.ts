@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packagePath } from '../../src/paths.js';
+import { packagePath } from '../../src/core/package-path.js';
 import { lockStore } from '../../src/store/store-lock.js';
 import { tempDir } from '../helpers/chain.js';
 

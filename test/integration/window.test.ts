@@ -14,8 +14,8 @@ import {
   WINDOW_PARTS,
   type WindowSegment,
 } from '../../src/core/window-layout.js';
+import { JournalWindow, keyList } from '../../src/run/journal-window.js';
 import { migrate } from '../../src/store/migrate.js';
-import { JournalWindow, keyList } from '../../src/window.js';
 import { sortSegment } from '../../workers/window-records.js';
 import { rng } from '../helpers/random.js';
 import { storeCases } from '../helpers/stores.js';

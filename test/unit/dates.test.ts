@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseCalendar } from '../../src/calendar.js';
 import { ByteWriter } from '../../src/core/byte-writer.js';
 import {
   CYCLE_D1,
@@ -12,6 +11,7 @@ import {
   WorkCalendar,
   weekday,
 } from '../../src/core/dates.js';
+import { parseCalendar } from '../../src/inputs/calendar.js';
 
 const d = (s: string): number => {
   const v = parseIsoDate(s);

@@ -5,11 +5,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../src/calendar.js';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
 import { JOURNAL_HEADER } from '../../src/core/schema.js';
 import { strAt } from '../../src/core/utf8.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import { readExtras } from '../../workers/extras.js';
 import { scanFile, writeTemp } from '../helpers/scan-file.js';
 

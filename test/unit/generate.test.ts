@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { loadCalendar } from '../../src/calendar.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import { generateChain, tempDir } from '../helpers/chain.js';
 
 function files(dir: string): Record<string, string> {

@@ -1,8 +1,8 @@
 /** How a run sizes itself against --memory: in memory while the rows fit half the budget, else spilled in enough partitions. */
 import { describe, expect, it } from 'vitest';
-import { fillRunOptions, parseMemory } from '../../src/config.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/core/usage-error.js';
 import { BATCH_BYTES_PER_INPUT_BYTE, memoryPlan } from '../../src/run/memory-plan.js';
+import { fillRunOptions, parseMemory } from '../../src/run/options.js';
 
 const GiB = 1024 ** 3;
 

@@ -1,10 +1,10 @@
 /** A worker keeps its merchant index between tasks; a different merchants table must not reuse it. */
 
 import { describe, expect, it } from 'vitest';
-import { loadCalendar } from '../../src/calendar.js';
 import { formatIsoDate } from '../../src/core/dates.js';
 import { JOURNAL_HEADER } from '../../src/core/schema.js';
-import { parseMerchants } from '../../src/merchants-file.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
+import { parseMerchants } from '../../src/inputs/merchants-file.js';
 import { planFile } from '../../src/run/plan-file.js';
 import { scan } from '../../workers/scan.js';
 import { writeTemp } from '../helpers/scan-file.js';

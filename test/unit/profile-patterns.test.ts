@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeGbk } from '../../src/core/gbk.js';
-import { packagePath } from '../../src/paths.js';
-import { frameHead, frameTail } from '../../src/profiles/frame.js';
-import * as profiles from '../../src/profiles/profile.js';
-import { loadProfile, ProfileError, parseProfile, SHIPPED_PROFILES } from '../../src/profiles/profile.js';
+import { packagePath } from '../../src/core/package-path.js';
+import { ProfileError } from '../../src/inputs/errors.js';
+import { frameHead, frameTail } from '../../src/inputs/profiles/frame.js';
+import * as profiles from '../../src/inputs/profiles/profile-file.js';
+import { loadProfile, parseProfile, SHIPPED_PROFILES } from '../../src/inputs/profiles/profile-file.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a profile's JSON, changed field by field
 type Json = Record<string, any>;

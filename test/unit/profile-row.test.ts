@@ -11,11 +11,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { AliasIndex } from '../../src/core/merchants.js';
+import { packagePath } from '../../src/core/package-path.js';
 import { addTotals, planRecords, type RecordPlan, readRecord } from '../../src/core/profile-record.js';
 import { F_ORDER_NO, F_ORIG_RRN, F_PAN, FIELD_COUNT } from '../../src/core/schema.js';
-import { packagePath } from '../../src/paths.js';
-import { frameHead, frameTail } from '../../src/profiles/frame.js';
-import { loadProfile, type Profile, parseProfile } from '../../src/profiles/profile.js';
+import { frameHead, frameTail } from '../../src/inputs/profiles/frame.js';
+import { loadProfile, type Profile, parseProfile } from '../../src/inputs/profiles/profile-file.js';
 import { type AlipayRow, alipayBill, type WechatRow, wechatBill } from '../helpers/bills.js';
 import { rng } from '../helpers/random.js';
 

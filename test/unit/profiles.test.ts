@@ -12,6 +12,7 @@ import { TYPE_NAMES } from '../../src/core/codes.js';
 import { daysFromCivil, MS_PER_DAY, parseIsoDate } from '../../src/core/dates.js';
 import { encodeGbk, validGbk } from '../../src/core/gbk.js';
 import { aliasesFor } from '../../src/core/merchants.js';
+import { packagePath } from '../../src/core/package-path.js';
 import { alnumText, digitsText, NO_STAN, packAlnum } from '../../src/core/packed.js';
 import { planRecords, readRecord, rejectOf } from '../../src/core/profile-record.js';
 import {
@@ -42,14 +43,13 @@ import {
   F_TYPE,
   FIELD_COUNT,
 } from '../../src/core/schema.js';
-import { InputError } from '../../src/errors.js';
-import { parseMerchants } from '../../src/merchants-file.js';
-import { packagePath } from '../../src/paths.js';
-import { frameHead, frameTail, minorUnits, readFigures } from '../../src/profiles/frame.js';
-import { loadProfile, type Profile, ProfileError, parseProfile, SHIPPED_PROFILES } from '../../src/profiles/profile.js';
+import { InputError, ProfileError } from '../../src/inputs/errors.js';
+import { parseMerchants } from '../../src/inputs/merchants-file.js';
+import { frameHead, frameTail, minorUnits, readFigures } from '../../src/inputs/profiles/frame.js';
+import { loadProfile, type Profile, parseProfile, SHIPPED_PROFILES } from '../../src/inputs/profiles/profile-file.js';
+import { isZipFile, listZip, pickEntry } from '../../src/inputs/zip.js';
 import { checkControlTotals } from '../../src/run/control-totals.js';
 import type { FilePlan } from '../../src/run/plan-file.js';
-import { isZipFile, listZip, pickEntry } from '../../src/zip.js';
 import type { ScanResult } from '../../workers/scan.js';
 import { ALIPAY_HEADER, WECHAT_HEADER, zipOf } from '../helpers/bills.js';
 

@@ -5,7 +5,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { logProgress, ttyProgress } from '../../src/progress.js';
+import { logProgress, ttyProgress } from '../../src/run/progress.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();

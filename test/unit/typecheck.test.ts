@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { packagePath } from '../../src/paths.js';
+import { packagePath } from '../../src/core/package-path.js';
 
 it('type-checks the whole project without an error', async () => {
   const tsc = packagePath('node_modules/typescript/bin/tsc');

@@ -7,10 +7,10 @@
 
 import type { Writable } from 'node:stream';
 import { format } from 'fast-csv';
-import { formatZone } from './calendar.js';
-import { KIND_NAMES } from './core/codes.js';
-import { UsageError } from './errors.js';
-import type { Store } from './store/store.js';
+import { KIND_NAMES } from '../core/codes.js';
+import { UsageError } from '../core/usage-error.js';
+import { formatZone } from '../inputs/calendar.js';
+import type { Store } from '../store/store.js';
 
 /** The §8 columns, in order. */
 export const EXPORT_COLUMNS = [

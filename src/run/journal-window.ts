@@ -8,23 +8,23 @@
  * looked up in the segments of its partition and of the business dates around it.
  */
 
-import type { CopyCheck } from '../workers/scan.js';
-import { type RowBatch, withRoom } from './core/batch.js';
-import type { ByteWriter } from './core/byte-writer.js';
+import type { CopyCheck } from '../../workers/scan.js';
+import { type RowBatch, withRoom } from '../core/batch.js';
+import type { ByteWriter } from '../core/byte-writer.js';
 import {
   KIND_DECLINED_BUT_SETTLED,
   KIND_NAMES,
   KIND_VOIDED_BUT_SETTLED,
   TYPE_PREAUTH_COMPLETION,
   TYPE_SALE,
-} from './core/codes.js';
-import { formatIsoDate } from './core/dates.js';
-import { writeKeys } from './core/finding-keys.js';
-import { lowerBound, partitionOf } from './core/hash.js';
-import { getI64 } from './core/int64.js';
-import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from './core/keys.js';
-import { alnumByte } from './core/packed.js';
-import { EXCEPTION_COLUMNS } from './core/store-columns.js';
+} from '../core/codes.js';
+import { formatIsoDate } from '../core/dates.js';
+import { writeKeys } from '../core/finding-keys.js';
+import { lowerBound, partitionOf } from '../core/hash.js';
+import { getI64 } from '../core/int64.js';
+import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from '../core/keys.js';
+import { alnumByte } from '../core/packed.js';
+import { EXCEPTION_COLUMNS } from '../core/store-columns.js';
 import {
   AMOUNT_UNKNOWN_HI,
   FENCE_EVERY,
@@ -40,9 +40,9 @@ import {
   STATE_VOIDED,
   WINDOW_PARTS,
   type WindowSegment,
-} from './core/window-layout.js';
-import { type BinaryValue, decodeBinaryCopy, encodeBinaryCopy, int4 } from './store/binary-copy.js';
-import type { Store } from './store/store.js';
+} from '../core/window-layout.js';
+import { type BinaryValue, decodeBinaryCopy, encodeBinaryCopy, int4 } from '../store/binary-copy.js';
+import type { Store } from '../store/store.js';
 
 /** A window record found by a lookup, decoded. */
 export interface WindowHit {

@@ -6,8 +6,8 @@
  * the run with file, line and column instead of being quarantined.
  */
 import { readFileSync } from 'node:fs';
-import { CYCLE_D1, CYCLE_T0, CYCLE_T1 } from './core/dates.js';
-import type { MerchantTable } from './core/merchants.js';
+import { CYCLE_D1, CYCLE_T0, CYCLE_T1 } from '../core/dates.js';
+import type { MerchantTable } from '../core/merchants.js';
 import { InputError } from './errors.js';
 import { CsvSyntaxError, parseSmallCsv } from './small-csv.js';
 

@@ -1,6 +1,6 @@
 /**
  * The failures a worker reports that are not bugs. Errors cross the thread boundary as plain
- * Errors, so the coordinator knows these by their words (src/run/worker-errors.ts) and reports each
+ * Errors, so the coordinator knows these by their words (src/run/worker-failure.ts) and reports each
  * as what it is about, in the worker's one line.
  */
 

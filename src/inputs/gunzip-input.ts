@@ -12,8 +12,8 @@
 import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { gunzipWhy } from '../core/gzip-file.js';
 import { ByteLimit, ByteLimitError } from './byte-limit.js';
-import { gunzipWhy } from './core/gzip.js';
 import { InputError } from './errors.js';
 
 function gunzipError(shown: string, e: unknown): InputError {

@@ -2,13 +2,22 @@
  * The worker pool: Piscina over the compiled worker module (dist/workers/index.js), whose named
  * exports are the tasks (scan, join, settle, hashFile).
  */
+import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
-import type { WorkerData } from '../workers/index.js';
-import type { Fault } from './core/fault.js';
-import { workerModulePath } from './paths.js';
+import type { WorkerData } from '../../workers/index.js';
+import type { Fault } from '../core/fault.js';
+import { packagePath } from '../core/package-path.js';
 
 export type Pool = Piscina;
+
+/** The compiled worker module (built by `npm run build`; the pool needs JavaScript). */
+export function workerModulePath(): string {
+  const p = packagePath('dist/workers/index.js');
+  if (!existsSync(p))
+    throw new Error(`recon is not built: ${p} is missing. Run \`npm run build\` (npm install does it).`);
+  return p;
+}
 
 /** A pool of `workers` threads; `fault` (RECON_FAULT, core/fault.ts) reaches them as workerData. */
 export function createPool(workers: number, fault?: Fault): Pool {

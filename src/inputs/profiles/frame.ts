@@ -12,7 +12,7 @@
  * totals are those first characters too. A header's values are split from the whole line.
  */
 import { InputError } from '../errors.js';
-import { PATTERN_CHARS, type Profile, type Total } from './profile.js';
+import { PATTERN_CHARS, type Profile, type Total } from './profile-file.js';
 
 /** The start of a file, as far as the records. */
 export interface Head {

@@ -4,9 +4,9 @@
  * is read by the CLI, once, never here.
  */
 import { availableParallelism } from 'node:os';
-import { parseIsoDate } from './core/dates.js';
-import type { Fault } from './core/fault.js';
-import { UsageError } from './errors.js';
+import { parseIsoDate } from '../core/dates.js';
+import type { Fault } from '../core/fault.js';
+import { UsageError } from '../core/usage-error.js';
 
 export interface RunOptions {
   /** The run date D, `YYYY-MM-DD`. Required. */

@@ -4,9 +4,10 @@
  * (calendars/cn-mainland.json); a date a run needs outside `covers` stops the run (outsideCalendar).
  */
 import { readFileSync } from 'node:fs';
-import { type CalendarSpec, formatIsoDate, parseIsoDate } from './core/dates.js';
-import { InputError, UsageError } from './errors.js';
-import { packagePath } from './paths.js';
+import { type CalendarSpec, formatIsoDate, parseIsoDate } from '../core/dates.js';
+import { packagePath } from '../core/package-path.js';
+import { UsageError } from '../core/usage-error.js';
+import { InputError } from './errors.js';
 
 export const DEFAULT_CALENDAR = 'calendars/cn-mainland.json';
 

@@ -1,6 +1,6 @@
 /**
- * Files of the package itself (migrations, the worker bundle, the shipped calendar), found from the
- * package root so that they resolve the same from src/ (tests) and from dist/ (the CLI).
+ * Files of the package itself (the shipped calendar and profiles, the worker bundle: src/run/pool.ts),
+ * found from the package root so that they resolve the same from src/ (tests) and from dist/ (the CLI).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,12 +24,4 @@ export function packageRoot(): string {
 
 export function packagePath(rel: string): string {
   return join(packageRoot(), rel);
-}
-
-/** The compiled worker module (built by `npm run build`; the pool needs JavaScript). */
-export function workerModulePath(): string {
-  const p = packagePath('dist/workers/index.js');
-  if (!existsSync(p))
-    throw new Error(`recon is not built: ${p} is missing. Run \`npm run build\` (npm install does it).`);
-  return p;
 }

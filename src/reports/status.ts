@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIsoDate, parseIsoDate } from './core/dates.js';
-import type { Store } from './store/store.js';
+import { formatIsoDate, parseIsoDate } from '../core/dates.js';
+import type { Store } from '../store/store.js';
 
 export interface StatusRun {
   date: string;

@@ -19,10 +19,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { packagePath } from '../../core/package-path.js';
+import { CLEARING_COLUMNS, JOURNAL_COLUMNS, type Side } from '../../core/schema.js';
+import { UsageError } from '../../core/usage-error.js';
 import { parseZone } from '../calendar.js';
-import { CLEARING_COLUMNS, JOURNAL_COLUMNS, type Side } from '../core/schema.js';
-import { UsageError } from '../errors.js';
-import { packagePath } from '../paths.js';
+import { ProfileError } from '../errors.js';
 
 /** The layout recon reads without a profile (DESIGN §3.1, §3.2). */
 export const OWN_FORMAT = 'recon';
@@ -135,14 +136,6 @@ export interface Profile {
    * are the year, month and day. A run refuses a file of another date than its own.
    */
   readonly fileDate?: RegExp;
-}
-
-/** A profile that cannot be used: names the file and the place in it. */
-export class ProfileError extends UsageError {
-  constructor(file: string, where: string, reason: string) {
-    super(`profile ${file}${where ? `, ${where}` : ''}: ${reason}`);
-    this.name = 'ProfileError';
-  }
 }
 
 /** The profile `nameOrPath` names: a shipped profile by name, else a user's profile file. */
@@ -267,7 +260,7 @@ export function parseProfile(json: unknown, file: string, trusted = false): Prof
 
 /**
  * Characters of a line that a profile's pattern is run on: a longer line is matched by its first
- * PATTERN_CHARS (src/profiles/frame.ts). Patterns only see the lines that frame the table (before
+ * PATTERN_CHARS (frame.ts). Patterns only see the lines that frame the table (before
  * it, its header, its end line and after it; the table's records never); a line before the table
  * can be up to the 1 MiB head the planner reads. Zip entry names are at most 65,535 bytes by the
  * zip format.

@@ -12,11 +12,11 @@
  * compare it with the store.
  */
 
-import { formatZone } from './calendar.js';
-import { KIND_NAMES } from './core/codes.js';
-import { formatIsoDate, parseIsoDate } from './core/dates.js';
-import { UsageError } from './errors.js';
-import type { Store } from './store/store.js';
+import { KIND_NAMES } from '../core/codes.js';
+import { formatIsoDate, parseIsoDate } from '../core/dates.js';
+import { UsageError } from '../core/usage-error.js';
+import { formatZone } from '../inputs/calendar.js';
+import type { Store } from '../store/store.js';
 
 /** Findings listed in the table (the largest amounts at stake); the export has them all. */
 export const TABLE_ROWS = 5000;

@@ -1,4 +1,7 @@
-/** What the coordinator (src/gzip.ts) and the fingerprint task (workers/hash-file.ts) both know of gzip files. */
+/**
+ * What the coordinator (src/inputs/gunzip-input.ts) and the fingerprint task (workers/hash-file.ts)
+ * both know of gzip files.
+ */
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /** Whether the file starts with the gzip magic bytes (1f 8b). */

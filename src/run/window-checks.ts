@@ -15,15 +15,15 @@
  * Both are rare events among millions of rows; the lookups read pages of the stored segments.
  */
 
-import type { RowBatch } from './core/batch.js';
-import { ByteWriter } from './core/byte-writer.js';
-import { KIND_DUPLICATE_CREDIT } from './core/codes.js';
-import { getI64 } from './core/int64.js';
-import { isCredit } from './core/row-terms.js';
-import { EXCEPTION_COLUMNS } from './core/store-columns.js';
-import { COPY_KEY_WIDTH, STATE_DECLINED, STATE_IDENTITY } from './core/window-layout.js';
-import { logChanges } from './store/run-store.js';
-import type { Store } from './store/store.js';
+import type { RowBatch } from '../core/batch.js';
+import { ByteWriter } from '../core/byte-writer.js';
+import { KIND_DUPLICATE_CREDIT } from '../core/codes.js';
+import { getI64 } from '../core/int64.js';
+import { isCredit } from '../core/row-terms.js';
+import { EXCEPTION_COLUMNS } from '../core/store-columns.js';
+import { COPY_KEY_WIDTH, STATE_DECLINED, STATE_IDENTITY } from '../core/window-layout.js';
+import { logChanges } from '../store/run-store.js';
+import type { Store } from '../store/store.js';
 import {
   creditKeys,
   creditTarget,
@@ -34,7 +34,7 @@ import {
   lateCreditKind,
   type WindowHit,
   writeWindowFinding,
-} from './window.js';
+} from './journal-window.js';
 
 /** One scan chunk of journal rows, as the copy check sees it. */
 export interface JournalChunk {
