@@ -11,11 +11,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIsoDate } from '../src/core/dates.js';
 import { mapHeader } from '../src/core/schema.js';
+import type { ScanResult } from '../src/core/tasks.js';
 import { loadCalendar } from '../src/inputs/calendar.js';
 import { parseMerchants } from '../src/inputs/merchants-file.js';
 import { frameHead } from '../src/inputs/profiles/frame.js';
 import { loadProfile } from '../src/inputs/profiles/profile-file.js';
-import { type ScanResult, scanBytes } from '../workers/scan.js';
+import { scanBytes } from '../workers/scan.js';
 
 const WECHAT_HEADER =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';

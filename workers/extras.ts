@@ -19,16 +19,9 @@ import { FLAG_CARRIED } from '../src/core/codes.js';
 import type { CalendarSpec } from '../src/core/dates.js';
 import type { MerchantTable } from '../src/core/merchants.js';
 import type { Side } from '../src/core/schema.js';
+import type { ProfileSource, RowSources } from '../src/core/tasks.js';
 import { INPUT_CHANGED } from '../src/core/worker-error-messages.js';
-import { type ProfileSource, readBackExtras } from './scan.js';
-
-/** Where one side's rows were read from by this run. */
-export interface RowSources {
-  /** The input files of the side, by their number in the run. */
-  files: { fileNo: number; path: string; fields: readonly number[]; profile?: ProfileSource }[];
-  /** The open-item store's rows of the side as this run read them (shared memory), with their header. */
-  store: { bytes: Uint8Array; fields: readonly number[] } | null;
-}
+import { readBackExtras } from './scan.js';
 
 /** What the scan needs besides the bytes (the same as the run's scan tasks had). */
 export interface RescanContext {

@@ -1,25 +1,20 @@
 /**
  * The Piscina worker module: one file, named task functions chosen by the pool's `name` option.
  * Results that carry buffers are returned through `move` with their ArrayBuffers in the transfer
- * list, so they cross threads without a copy (DESIGN §9: move bytes, not objects).
+ * list, so they cross threads without a copy (DESIGN §9: move bytes, not objects). The tasks and
+ * results are declared in src/core/tasks.ts, which the coordinator imports instead of this module.
  */
 
 import { join as joinPath } from 'node:path';
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { type RowBatch, transferList } from '../src/core/batch.js';
-import { type Fault, workerFault } from '../src/core/fault.js';
+import { workerFault } from '../src/core/fault.js';
+import type { JoinRequest, JoinTask, OpenItemsTask, ScanTask, SettleTask, WorkerData } from '../src/core/tasks.js';
 import { sha256Input } from './hash-file.js';
-import { type JoinTask, join as joinPartition, releaseJoinMemory } from './join.js';
-import { encodeOpenItems, type OpenItemsTask } from './open-items.js';
-import { type ScanTask, scan as scanRange } from './scan.js';
-import { type SettleTask, settle as settleLeftovers } from './settle.js';
-import type { SpillPiece } from './spill.js';
-
-/** What the pool gives every worker (src/run/pool.ts createPool). */
-export interface WorkerData {
-  /** The run's RECON_FAULT, for the crash tests; read once, when the worker loads this module. */
-  fault: Fault | undefined;
-}
+import { join as joinPartition, releaseJoinMemory } from './join.js';
+import { encodeOpenItems } from './open-items.js';
+import { scan as scanRange } from './scan.js';
+import { settle as settleLeftovers } from './settle.js';
 
 // Undefined outside a pool's worker (a test importing a task module directly).
 const fault = (workerData as WorkerData | undefined)?.fault;
@@ -65,12 +60,6 @@ export async function scan(task: ScanTask) {
   );
   return moved(r, buffers);
 }
-
-/** A batch, or where a spilled one lives. */
-export type BatchSource = RowBatch | SpillPiece;
-
-/** A join task as the coordinator sends it: batches in memory or in spill files. */
-export type JoinRequest = Omit<JoinTask, 'journal' | 'clearing'> & { journal: BatchSource[]; clearing: BatchSource[] };
 
 export async function join(request: JoinRequest) {
   workerFault(fault, 'join');

@@ -45,57 +45,15 @@ import {
   TYPE_REFUND,
   TYPE_RELEASE,
 } from '../src/core/codes.js';
-import type { CalendarSpec } from '../src/core/dates.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { copyHash, sameCopy } from '../src/core/keys.js';
-import type { MerchantTable } from '../src/core/merchants.js';
 import { Scratch } from '../src/core/scratch.js';
+import type { JoinResult, JoinTask } from '../src/core/tasks.js';
 import { strLen } from '../src/core/utf8.js';
 import { Findings, isClearingRefund, isCreditLike, isHold, isLink } from './classify.js';
 import { writeRelease } from './encode.js';
 import { DOMAIN_CREDIT, DOMAIN_REFUND, Pairing, PassTables, type Visitor } from './pass-tables.js';
-import type { WindowSegment } from './window-records.js';
-
-export interface JoinTask {
-  partition: number;
-  runDay: number;
-  /** Carried journal items first, then new journal batches in chunk order. */
-  journal: RowBatch[];
-  /** Added to src_line of each journal batch (the chunk's first line; 0 for carried items). */
-  journalLineBase: number[];
-  /**
-   * Ascending row numbers (over the journal batches in order) of rows the coordinator found to be
-   * copies of rows in the journal window: dropped with a DUPLICATE_JOURNAL each.
-   */
-  copies: Int32Array;
-  clearing: RowBatch[];
-  clearingLineBase: number[];
-  calendar: CalendarSpec;
-  merchants: MerchantTable;
-  /** |gross − amount| above this is an AMOUNT_MISMATCH (minor units). */
-  amountTolerance: number;
-}
-
-export interface JoinResult {
-  partition: number;
-  /** CSV rows for recon.exception (new findings). */
-  exceptions: Uint8Array;
-  /** Window records of the journal rows leaving the open set here. */
-  window: WindowSegment[];
-  /** CSV rows of RELEASE keys. */
-  releases: Uint8Array;
-  /** (op, kind, side, src_run, src_file, src_line) events on earlier findings. */
-  events: Int32Array;
-  /** Unmatched journal and clearing rows, for the settle task. */
-  leftJournal: RowBatch;
-  leftClearing: RowBatch;
-  /** Rows finished here, by side × origin × outcome (see countIndex). */
-  counts: Int32Array;
-  /** Amounts (minor units) of the rows counted in `counts`, by the same index. */
-  amounts: Float64Array;
-  findings: number;
-}
 
 /** A sale held by an earlier run and carried open: both bits. */
 const FLAG_CARRIED_HELD = FLAG_CARRIED | FLAG_HELD;

@@ -1,27 +1,15 @@
 /**
- * Open-items task: one piece of the settle task's open items (settle.ts OpenPiece) as COPY binary
- * tuples of recon.open_item (encode.ts writeOpenItem), with the columns batches do not carry read
- * back from the rows' lines (extras.ts). The coordinator runs the pieces on two workers at once and
+ * Open-items task: one piece of the settle task's open items (src/core/tasks.ts OpenPiece) as COPY
+ * binary tuples of recon.open_item (encode.ts writeOpenItem), with the columns batches do not carry
+ * read back from the rows' lines (extras.ts). The coordinator runs the pieces on two workers at once and
  * writes their bytes in order: reading the lines back is most of the work, and it no longer holds
  * up one worker while the other waits.
  */
 import { ByteWriter } from '../src/core/byte-writer.js';
 import { FLAG_PERSISTED } from '../src/core/codes.js';
-import type { CalendarSpec } from '../src/core/dates.js';
-import type { MerchantTable } from '../src/core/merchants.js';
+import type { OpenItemsTask } from '../src/core/tasks.js';
 import { writeOpenItem } from './encode.js';
-import { type RowSources, readExtras } from './extras.js';
-import type { OpenPiece } from './settle.js';
-
-export interface OpenItemsTask {
-  runDay: number;
-  grace: number;
-  calendar: CalendarSpec;
-  merchants: MerchantTable;
-  /** Where each side's rows were read from (extras.ts). */
-  sources: { journal: RowSources; clearing: RowSources };
-  piece: OpenPiece;
-}
+import { readExtras } from './extras.js';
 
 export function encodeOpenItems(task: OpenItemsTask): Uint8Array {
   const { runDay, piece } = task;

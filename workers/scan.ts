@@ -39,7 +39,6 @@ import {
   TYPE_VOID,
 } from '../src/core/codes.js';
 import {
-  type CalendarSpec,
   CYCLE_T1,
   daysFromCivil,
   daysInMonth,
@@ -53,14 +52,8 @@ import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { AliasIndex, aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import { NO_STAN, packAlnum, packDigits } from '../src/core/packed.js';
-import {
-  addTotals,
-  type PlanContext,
-  planRecords,
-  type RecordPlan,
-  readRecord,
-  rejectOf,
-} from '../src/core/profile-record.js';
+import { addTotals, type PlanContext, planRecords, readRecord, rejectOf } from '../src/core/profile-record.js';
+import type { RecordPlan } from '../src/core/record-plan.js';
 import {
   MAX_LINE_BYTES,
   MAX_RAW_BYTES,
@@ -117,9 +110,9 @@ import {
   type Side,
   STATE_COLUMNS,
 } from '../src/core/schema.js';
+import type { CopyCheck, ProfileSource, ScanResult, ScanTask } from '../src/core/tasks.js';
 import { validUtf8 } from '../src/core/utf8.js';
 import { COPY_KEY_WIDTH } from '../src/core/window-layout.js';
-import type { Profile } from '../src/inputs/profiles/profile-file.js';
 import {
   compileRowParser,
   type DateCache,
@@ -130,7 +123,6 @@ import {
   VALS_LENGTH,
   warmLines,
 } from './scan-gen.js';
-import type { SpillPiece } from './spill.js';
 import { identityKey } from './window-records.js';
 
 const COMMA = 44;
@@ -139,105 +131,6 @@ const NL = 10;
 const CR = 13;
 const SPACE = 32;
 const TAB = 9;
-
-export interface FileRange {
-  path: string;
-  /** Byte offset of the first record (after the header for the first chunk). */
-  start: number;
-  end: number;
-  /** The range is one line longer than MAX_LINE_BYTES (plan-file.ts Chunk): rejected, not read whole. */
-  tooLong?: true;
-}
-
-export interface InlineBytes {
-  bytes: Uint8Array;
-  start: number;
-}
-
-export interface ScanTask {
-  /** Global chunk number: batches are merged in this order, whatever order tasks finish in. */
-  chunk: number;
-  side: Side;
-  /** fields[i] = field (F_*) of the file's i-th column. */
-  fields: readonly number[];
-  /** Whether the input carries the state columns (the open-item store). */
-  state: boolean;
-  fileNo: number;
-  runDay: number;
-  partitions: number;
-  grace: number;
-  calendar: CalendarSpec;
-  merchants: MerchantTable;
-  source: FileRange | InlineBytes;
-  copyCheck?: CopyCheck;
-  /** A directory: write the partition batches to a spill file there instead of returning them. */
-  spill?: string;
-  /** Every record on the careful path (tests compare it with the generated fast path). */
-  carefulOnly?: boolean;
-  /**
-   * Also return the columns only open items store (ExtraColumns), one entry per accepted row in
-   * line order: for rows read back by their locator (workers/extras.ts).
-   */
-  extras?: boolean;
-  /**
-   * Shared memory to read a file range into, returned with the result as `read`: the coordinator
-   * hashes the bytes for the file's fingerprint and sends the buffer out again with a later range.
-   */
-  readInto?: Uint8Array;
-  /** A file read through a profile (DESIGN §3.4): its records are read by the profile (`fields` is unused). */
-  profile?: ProfileSource;
-}
-
-/** What a profile's records need: the profile, the file's header names, the lines before its table. */
-export interface ProfileSource {
-  profile: Profile;
-  header: string[] | null;
-  before: string[];
-}
-
-/**
- * Which new journal rows may be copies of rows earlier runs closed (DESIGN §6.1 rule 8 across runs):
- * the coordinator knows which business dates the journal window holds records of, and for the dates
- * with few records, their identity hashes. The scan returns the identity keys of the rows to look up.
- */
-export interface CopyCheck {
-  /** First business date of `days`. */
-  from: number;
-  /** Per business date from `from`: 0 nothing to check, 1 every row, 2 the rows whose identity hash is in `hashes`. */
-  days: Uint8Array;
-  /** Sorted identity hashes (hi, unsigned) of the window records of the dates marked 2. */
-  hashes: Uint32Array;
-}
-
-export interface ScanResult {
-  chunk: number;
-  /** Physical lines consumed, blank and rejected ones included. */
-  lines: number;
-  rows: number;
-  bytes: number;
-  batches: RowBatch[];
-  rejects: RejectBatch;
-  /** Card numbers in pan_masked that showed more than the first 6 and last 4 digits, masked on ingest. */
-  panMasked: number;
-  /**
-   * The calendar dates this chunk's rows need (DESIGN §3.3): the earliest business date, and the
-   * latest deadline or settle date of a clearing row that may be credited (status not REJECTED).
-   * The coordinator checks them against the calendar's `covers`. [Infinity, -Infinity] when no rows.
-   */
-  needs: { firstBusinessDate: number; lastDeadline: number; lastSettle: number };
-  /** Identity keys of the rows to look up in the journal window (COPY_KEY_WIDTH words each). */
-  copyKeys: Int32Array;
-  /** Rows per partition. */
-  partRows: number[];
-  /** With ScanTask.spill: where each partition's batch went (`batches` is then empty). */
-  spilled?: SpillPiece[];
-  /** With ScanTask.extras: the accepted rows' open-item-only columns, in line order. */
-  extras?: ExtraColumns;
-  /** With ScanTask.readInto: that buffer, its first `bytes` bytes the range as read. */
-  read?: Uint8Array | undefined;
-  /** A profile's file: what this chunk's records add to its control totals (core/profile-record.ts addTotals). */
-  totals?: Float64Array;
-}
 
 /** Input bytes per row and Utf8 bytes per row of each string column, as the last chunk had them. */
 interface RowShape {

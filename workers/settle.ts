@@ -45,59 +45,17 @@ import {
   SIDE_JOURNAL,
   TYPE_REFUND,
 } from '../src/core/codes.js';
-import type { CalendarSpec } from '../src/core/dates.js';
 import { finish, HASH_SEED, hashInt } from '../src/core/hash.js';
 import { getI64 } from '../src/core/int64.js';
 import { KeyTable } from '../src/core/key-table.js';
 import { hashNum } from '../src/core/keys.js';
-import type { MerchantTable } from '../src/core/merchants.js';
+import type { OpenPiece, SettleResult, SettleTask } from '../src/core/tasks.js';
 import { strLen } from '../src/core/utf8.js';
 import { Findings, isCardJournal, isCredit, isCreditDomain, isCreditLike, isHold } from './classify.js';
 import { DOMAIN_CREDIT, DOMAIN_REFUND, Pairing, PassTables } from './pass-tables.js';
-import type { WindowSegment } from './window-records.js';
 
 /** Largest |Δtxn_time| of a fuzzy match, inclusive (DESIGN §5 pass 4). */
 export const FUZZY_WINDOW_MS = 300_000;
-
-export interface SettleTask {
-  runDay: number;
-  /** Flagged items whose business date is before this leave the open set (the window, §9). */
-  windowStart: number;
-  journal: RowBatch[];
-  clearing: RowBatch[];
-  /**
-   * Per clearing batch, ascending row numbers the coordinator settled against the journal window
-   * (duplicates of credited transactions, late credits of sales closed without one).
-   */
-  consumedClearing: Int32Array[];
-  calendar: CalendarSpec;
-  merchants: MerchantTable;
-  amountTolerance: number;
-}
-
-/**
- * Open items to write, in the order of their primary key: clearing rows, then journal rows, each by
- * source. Cut into pieces that are encoded in parallel (open-items.ts) and written one after the other.
- */
-export interface OpenPiece {
-  clearing: RowBatch;
-  journal: RowBatch;
-}
-
-export interface SettleResult {
-  exceptions: Uint8Array;
-  /** The open items in OPEN_PIECES pieces; the coordinator has them encoded (open-items.ts). */
-  open: OpenPiece[];
-  /** Window records of the journal rows leaving the open set here. */
-  window: WindowSegment[];
-  events: Int32Array;
-  counts: Int32Array;
-  /** Amounts (minor units) of the rows counted in `counts`, by the same index. */
-  amounts: Float64Array;
-  findings: number;
-  openJournal: number;
-  openClearing: number;
-}
 
 /** Marks consumed rows (per-batch row numbers) in a per-row array of the concatenation. */
 function markConsumed(batches: RowBatch[], consumed: Int32Array[], into: Uint8Array): void {

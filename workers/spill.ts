@@ -12,15 +12,8 @@ import { AsyncByteQueue, RecordBatchReader, RecordBatchStreamWriter } from 'apac
 import { fromArrow, toArrow } from '../src/core/arrow.js';
 import { COLUMNS, columnView, type RowBatch, shapeBatch } from '../src/core/batch.js';
 import { type Fault, spillFault } from '../src/core/fault.js';
+import type { SpillPiece } from '../src/core/tasks.js';
 import { SPILL_WRITE_FAILED } from '../src/core/worker-error-messages.js';
-
-/** Where one partition's batch of one scan chunk lives. */
-export interface SpillPiece {
-  path: string;
-  offset: number;
-  length: number;
-  rows: number;
-}
 
 /**
  * Writes the batches (one per partition) to `path`; returns each one's piece. `fault` is the

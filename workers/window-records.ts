@@ -29,9 +29,6 @@ import {
   type WindowSegment,
 } from '../src/core/window-layout.js';
 
-// The segment type, for the task modules that import it from here.
-export type { WindowSegment } from '../src/core/window-layout.js';
-
 /**
  * The 64-bit hash of row j's identity key (the key rule 8 compares copies by) into out[0], out[1]:
  * its order key, else its rrn key, else its stan key.

@@ -1,29 +1,18 @@
 /**
  * The fast path of a profile's records (DESIGN §3.4, §9 step 2): from a file's record plan
- * (profile-record.ts), one straight-line function that converts a split record's fields into the
- * scanner's values, with every constant of the profile (widths, enum names, decimal places, time
- * patterns) written into its code. It takes the records it can and returns false for anything
- * else; readRecord (the profile's interpreter, which names the field and the reason) then reads
- * that record again. Both accept the same records with the same values (test/unit/profiles.test.ts
- * compares them on every fixture).
+ * (record-plan.ts, made by profile-record.ts planRecords), one straight-line function that
+ * converts a split record's fields into the scanner's values, with every constant of the profile
+ * (widths, enum names, decimal places, time patterns) written into its code. It takes the records
+ * it can and returns false for anything else; readRecord (the profile's interpreter, which names the
+ * field and the reason) then reads that record again. Both accept the same records with the same
+ * values (test/unit/profiles.test.ts compares them on every fixture).
  */
 
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
 import { decimalMinor } from './decimal.js';
-import type { AliasIndex } from './merchants.js';
 import { packAlnum } from './packed.js';
-import type { RecordPlan } from './profile-record.js';
+import type { RecordPlan, RowFn, StepsFn } from './record-plan.js';
 import { F_AMOUNT, F_FEE, F_NET, F_ORDER_NO, F_ORIG_RRN, F_PAN, F_RRN, F_TYPE, FIELD_COUNT } from './schema.js';
-
-/** Converts the record whose fields are plan.fs/fe; false when the interpreter must read it. */
-export type StepsFn = (
-  B: Uint8Array,
-  fs: Int32Array,
-  fe: Int32Array,
-  vals: Float64Array,
-  ts: Int32Array,
-  te: Int32Array,
-) => boolean;
 
 /** Per byte: 1 in free text (printable ASCII: these layouts do not quote), 2 in a card number (digits, `*`, X, x). */
 const CLASS = new Uint8Array(256);
@@ -242,21 +231,6 @@ function convCodeOf(conv: Conv, f: number, runDay: number, index: boolean): stri
     }
   }
 }
-
-/**
- * One record of a delimited layout read in one pass: returns the offset after the record's line
- * end, or −1 when the interpreter must read it. `acc` gets what the record adds to the control
- * totals (only when the record is taken). The record's line end must lie before the end of `B`.
- */
-export type RowFn = (
-  B: Uint8Array,
-  s: number,
-  vals: Float64Array,
-  ts: Int32Array,
-  te: Int32Array,
-  acc: Float64Array,
-  aliases: AliasIndex,
-) => number;
 
 /** How the one-pass reader takes a source field. */
 const SKIP = 0;

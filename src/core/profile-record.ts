@@ -11,13 +11,14 @@
  * `planRecords` binds a profile to one file (its header, the lines before its table, the run's
  * date, the merchants' aliases); `readRecord` reads one line with the plan.
  */
-import type { ColumnSource, Profile } from '../inputs/profiles/profile-file.js';
 import { TYPE_NAMES } from './codes.js';
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
 import { decimalMinor, unsignedMinor } from './decimal.js';
 import { encodeGbk, validGbk } from './gbk.js';
 import { NO_STAN, packAlnum, packDigits } from './packed.js';
-import { compileRow, compileSteps, type RowFn, type StepsFn } from './profile-gen.js';
+import type { ColumnSource, Profile } from './profile.js';
+import { compileRow, compileSteps } from './profile-gen.js';
+import type { Conversion, RecordPlan, Step, Token, TotalPlan } from './record-plan.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -62,100 +63,6 @@ export interface PlanContext {
   before: readonly string[];
   /** Platform merchant id → merchant_id, for the profile's platform (the merchants file's aliases). */
   aliases: ReadonlyMap<number, number>;
-}
-
-type Conversion =
-  | { kind: 'digits'; width: number }
-  | { kind: 'alnum'; width: number }
-  | { kind: 'rrn' }
-  | { kind: 'text'; max: number; pan: boolean }
-  | { kind: 'enum'; names: Uint8Array[]; codes: number[] }
-  | { kind: 'currency'; names: Uint8Array[]; codes: number[] }
-  | { kind: 'response' }
-  | { kind: 'time'; pattern: Token[]; zone: number }
-  | { kind: 'date'; pattern: Token[] }
-  | { kind: 'amount'; decimals: number; signByte: 0 | 1 | -1; abs: boolean; signed: boolean }
-  | { kind: 'alias' };
-
-/** A piece of a time pattern: a number of `n` digits into a slot, or a literal byte. */
-interface Token {
-  slot: 'Y' | 'M' | 'D' | 'h' | 'm' | 's' | '';
-  n: number;
-  byte: number;
-}
-
-interface Step {
-  field: number;
-  /** The target column's name, for messages. */
-  target: string;
-  /** Source field indexes, the first whose value is not a "none" wins; empty for a constant. */
-  sources: Int32Array;
-  /** Or, by record type code: the source field index, −1 for none. */
-  byType: Int32Array | null;
-  none: Uint8Array[];
-  /** A constant value (when no source), or NaN. */
-  constant: number;
-  conv: Conversion | null;
-  /** Required: an empty value rejects the record. */
-  required: boolean;
-  /** Read by record type: an empty value of a listed type rejects the record. */
-  requiredListed: boolean;
-  /** merchant_id from a line before the table whose platform number has no alias: every record is rejected. */
-  noAlias: boolean;
-}
-
-export interface RecordPlan {
-  readonly layout: 'delimited' | 'fixed';
-  readonly gbk: boolean;
-  /** Source fields a record has (delimited: the header's count). */
-  readonly fieldCount: number;
-  readonly delimiter: number;
-  /** −1 for none. */
-  readonly prefix: number;
-  /** Per byte: 1 when trimmed off a value's ends. */
-  readonly trim: Uint8Array;
-  /** Fixed-width: each field's first byte and length. */
-  readonly at: Int32Array;
-  readonly len: Int32Array;
-  readonly minBytes: number;
-  readonly steps: readonly Step[];
-  /** settle_date is the expected settle date under the merchant's cycle: the scanner sets it. */
-  readonly settleExpected: boolean;
-  /** net_minor = gross − fee. */
-  readonly deriveNet: boolean;
-  /** Source field names by index, for messages. */
-  readonly fieldNames: readonly string[];
-  /** Per-record scratch: each source field's value range. */
-  readonly fs: Int32Array;
-  readonly fe: Int32Array;
-  /** The last reject's detail: the field count, a length in bytes. */
-  readonly detail: Int32Array;
-  /** 1 when the last record was split into its fields (whether or not it was then taken). */
-  readonly split: Uint8Array;
-  /** The profile's control totals, as what each record adds to them (addTotals). */
-  readonly totals: readonly TotalPlan[];
-  /**
-   * Slots of a chunk's totals: per total, its count and then its sums (TotalPlan.at); then as many
-   * again, each 1 when a record could not be added to that figure (its fields did not split, or its
-   * value is not an amount), so that the file's figure cannot be checked exactly.
-   */
-  readonly totalSlots: number;
-  /** The generated fast path of the steps (profile-gen.ts); null until planRecords makes it. */
-  fast: StepsFn | null;
-  /** The one-pass reader of a delimited layout's records (profile-gen.ts compileRow); null for fixed widths. */
-  row: RowFn | null;
-}
-
-/** What one control total adds up over the records (DESIGN §3.4 "control totals"). */
-export interface TotalPlan {
-  /** First slot of this total in the chunk's totals: [count, sum…]. */
-  readonly at: number;
-  /** Rows counted and summed: those whose source field `whereField` holds `whereValue` (−1: all). */
-  readonly whereField: number;
-  readonly whereValue: Uint8Array;
-  /** Source fields summed, in the order of Total.sums. */
-  readonly sumFields: Int32Array;
-  readonly decimals: number;
 }
 
 /** Adds the record whose fields readRecord split (plan.fs/fe) to the totals in `acc`. */

@@ -5,8 +5,8 @@
  * (`open items`); the settle task's window segments (`window write`); then the run row with the
  * options it ran with and its summary.
  */
-import type { JoinResult } from '../../workers/join.js';
 import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
+import type { JoinResult } from '../core/tasks.js';
 import { binaryCopyHeader, binaryCopyTrailer } from '../store/binary-copy.js';
 import { horizonOf, prune } from '../store/retention.js';
 import {

@@ -6,7 +6,7 @@
  * amount: that record is rejected anyway), a disagreement is a warning instead, since the rejected
  * record may be what is missing.
  */
-import type { ScanResult } from '../../workers/scan.js';
+import type { ScanResult } from '../core/tasks.js';
 import { InputError } from '../inputs/errors.js';
 import type { FilePlan } from './plan-file.js';
 

@@ -4,8 +4,6 @@
  * previous run in one of reconciled, exception or open. A run that would lose or double-count a row
  * fails instead.
  */
-import type { JoinResult } from '../../workers/join.js';
-import type { SettleResult } from '../../workers/settle.js';
 import {
   COUNTS_LENGTH,
   countIndex,
@@ -18,6 +16,7 @@ import {
   SIDE_JOURNAL,
 } from '../core/codes.js';
 import type { Side } from '../core/schema.js';
+import type { JoinResult, SettleResult } from '../core/tasks.js';
 import type { RunContext } from './context.js';
 import type { Scanned } from './scan-stage.js';
 import { OPEN_CLEARING_CHUNK, OPEN_JOURNAL_CHUNK } from './scan-tasks.js';

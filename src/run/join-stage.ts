@@ -6,12 +6,10 @@
  * findings and window segments are copied into the run's transaction as soon as it ends, one task
  * at a time; of the segments only their fences stay in memory.
  */
-import type { BatchSource, JoinRequest } from '../../workers/index.js';
-import type { JoinResult } from '../../workers/join.js';
-import type { ScanResult } from '../../workers/scan.js';
 import { type RowBatch, transferList } from '../core/batch.js';
 import type { Side } from '../core/schema.js';
 import { EXCEPTION_COLUMNS } from '../core/store-columns.js';
+import type { BatchSource, JoinRequest, JoinResult, ScanResult } from '../core/tasks.js';
 import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
 import { faultPoint } from './fault-point.js';

@@ -8,7 +8,6 @@
  * looked up in the segments of its partition and of the business dates around it.
  */
 
-import type { CopyCheck } from '../../workers/scan.js';
 import { type RowBatch, withRoom } from '../core/batch.js';
 import type { ByteWriter } from '../core/byte-writer.js';
 import {
@@ -25,6 +24,7 @@ import { getI64 } from '../core/int64.js';
 import { hashOrderKey, hashRrnKey, KEY_SEED_2 } from '../core/keys.js';
 import { alnumByte } from '../core/packed.js';
 import { EXCEPTION_COLUMNS } from '../core/store-columns.js';
+import type { CopyCheck } from '../core/tasks.js';
 import {
   AMOUNT_UNKNOWN_HI,
   FENCE_EVERY,

@@ -5,7 +5,7 @@
  * COPY … TO as CSV bytes; and what the scan must check for copies of journal rows the window holds
  * (journal-window.ts).
  */
-import type { CopyCheck } from '../../workers/scan.js';
+import type { CopyCheck } from '../core/tasks.js';
 import { UsageError } from '../core/usage-error.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
 import { replayHorizon } from '../store/retention.js';

@@ -10,12 +10,12 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { daysFromCivil, daysInMonth, formatIsoDate } from '../core/dates.js';
 import { aliasesFor, type MerchantTable } from '../core/merchants.js';
+import type { Profile } from '../core/profile.js';
 import { PlanError, planRecords } from '../core/profile-record.js';
 import { MAX_LINE_BYTES } from '../core/reject.js';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
 import { InputError } from '../inputs/errors.js';
 import { type Figures, frameHead, frameTail, readFigures } from '../inputs/profiles/frame.js';
-import type { Profile } from '../inputs/profiles/profile-file.js';
 import { CsvSyntaxError, parseSmallCsv } from '../inputs/small-csv.js';
 import { isZipHead } from '../inputs/zip.js';
 

@@ -7,14 +7,17 @@ import { join } from 'node:path';
 import type { CalendarSpec } from '../core/dates.js';
 import { isGzipFile } from '../core/gzip-file.js';
 import { emptyMerchants, type MerchantTable } from '../core/merchants.js';
+import type { Profile } from '../core/profile.js';
 import { UsageError } from '../core/usage-error.js';
 import { loadCalendar } from '../inputs/calendar.js';
 import { gunzipFile } from '../inputs/gunzip-input.js';
 import { loadMerchants } from '../inputs/merchants-file.js';
-import { loadProfile, OWN_FORMAT, type Profile } from '../inputs/profiles/profile-file.js';
+import { loadProfile, OWN_FORMAT } from '../inputs/profiles/profile-file.js';
 import { extractZipEntry, isZipFile, listZip, pickEntry } from '../inputs/zip.js';
-import type { RunContext } from './context.js';
+import type { FilledRunOptions } from './options.js';
 import { type FilePlan, planFile } from './plan-file.js';
+import type { Progress } from './progress.js';
+import type { TempDirs } from './temp-dirs.js';
 
 export interface PlannedInputs {
   readonly calendar: CalendarSpec;
@@ -25,9 +28,16 @@ export interface PlannedInputs {
   readonly plans: readonly FilePlan[];
 }
 
-export async function planInputs(
-  run: Pick<RunContext, 'options' | 'progress' | 'warnings' | 'temp'>,
-): Promise<PlannedInputs> {
+/**
+ * Plans the run's inputs. Takes the parts of the run's context (context.ts RunContext) that exist
+ * before its inputs do.
+ */
+export async function planInputs(run: {
+  readonly options: FilledRunOptions;
+  readonly progress: Progress;
+  readonly warnings: string[];
+  readonly temp: TempDirs;
+}): Promise<PlannedInputs> {
   const { options, progress, temp } = run;
   progress.stage('checking inputs');
   const { spec: calendar, path: calendarPath } = loadCalendar(options.calendar);

@@ -1,13 +1,14 @@
 /**
  * The worker pool: Piscina over the compiled worker module (dist/workers/index.js), whose named
- * exports are the tasks (scan, join, settle, hashFile).
+ * exports are the tasks (scan, join, settle, openItems, hashFile). src never imports workers/: the
+ * pool names that module by its path, and what crosses threads is typed by src/core/tasks.ts.
  */
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
-import type { WorkerData } from '../../workers/index.js';
 import type { Fault } from '../core/fault.js';
 import { packagePath } from '../core/package-path.js';
+import type { WorkerData } from '../core/tasks.js';
 
 export type Pool = Piscina;
 

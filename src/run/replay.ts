@@ -6,10 +6,10 @@
  * Later dates re-read their recorded files; a file that is gone or whose content changed stops the
  * replay before anything is committed.
  */
-
+import type { Profile } from '../core/profile.js';
 import { UsageError } from '../core/usage-error.js';
 import { InputError } from '../inputs/errors.js';
-import { loadProfile, OWN_FORMAT, type Profile } from '../inputs/profiles/profile-file.js';
+import { loadProfile, OWN_FORMAT } from '../inputs/profiles/profile-file.js';
 import { isZipFile, listZip, pickEntry, sha256OfZipEntry } from '../inputs/zip.js';
 import { RECON_LOCK_KEY } from '../store/migrate.js';
 import { replayHorizon } from '../store/retention.js';

@@ -24,7 +24,6 @@
  * equation is checked before commit (counts.ts); a run that would lose or double-count a row fails
  * instead.
  */
-
 import type { Store } from '../store/store.js';
 import { commit } from './commit.js';
 import { type RunContext, StageClock } from './context.js';

@@ -5,9 +5,8 @@
  * the open items must scan clean; lines are numbered and rejected rows collected (scanned-lines.ts);
  * the dates the rows need must lie in the calendar; the rejects must stay within --max-rejects.
  */
-import type { RowSources } from '../../workers/extras.js';
-import type { ScanResult, ScanTask } from '../../workers/scan.js';
 import type { CalendarSpec } from '../core/dates.js';
+import type { RowSources, ScanResult, ScanTask } from '../core/tasks.js';
 import { outsideCalendar } from '../inputs/calendar.js';
 import type { RunContext } from './context.js';
 import { checkControlTotals } from './control-totals.js';

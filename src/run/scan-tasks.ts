@@ -3,9 +3,8 @@
  * their state columns), then one per byte range of every input file, in plan order. Chunk ids 0 and
  * 1 are the open items; the files' ranges are numbered from 2.
  */
-import type { RowSources } from '../../workers/extras.js';
-import type { ProfileSource, ScanTask } from '../../workers/scan.js';
 import type { Side } from '../core/schema.js';
+import type { ProfileSource, RowSources, ScanTask } from '../core/tasks.js';
 import type { RunContext } from './context.js';
 import type { Loaded } from './load.js';
 import { type FilePlan, parseHeaderLine } from './plan-file.js';

@@ -4,9 +4,9 @@
  * it; the rows and rejected rows of every file; the rejected rows as CSV for recon.rejected_row;
  * and the --max-rejects check.
  */
-import type { ScanResult } from '../../workers/scan.js';
 import { ByteWriter } from '../core/byte-writer.js';
 import { describeReject, type RejectBatch } from '../core/reject.js';
+import type { ScanResult } from '../core/tasks.js';
 import { InputError } from '../inputs/errors.js';
 import type { FilledRunOptions } from './options.js';
 import type { FilePlan } from './plan-file.js';

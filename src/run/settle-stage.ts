@@ -5,11 +5,9 @@
  * encode at once (workers/open-items.ts: the columns batches do not carry are read back from the
  * rows' lines), into the bytes the commit writes.
  */
-import type { JoinResult } from '../../workers/join.js';
-import type { OpenItemsTask } from '../../workers/open-items.js';
-import type { SettleResult, SettleTask } from '../../workers/settle.js';
 import { type RowBatch, transferList } from '../core/batch.js';
 import { concatBytes } from '../core/byte-writer.js';
+import type { JoinResult, OpenItemsTask, SettleResult, SettleTask } from '../core/tasks.js';
 import type { RunContext } from './context.js';
 import { settleAll } from './pool.js';
 import type { Scanned } from './scan-stage.js';

@@ -4,7 +4,7 @@
  * for a transaction already credited is a DUPLICATE_CREDIT, the first credit of a sale closed
  * without one is that sale's credit. The joins' findings are in the store by now.
  */
-import type { JoinResult } from '../../workers/join.js';
+import type { JoinResult } from '../core/tasks.js';
 import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
 import type { Loaded } from './load.js';

@@ -10,10 +10,11 @@ import { emptyMerchants } from '../../src/core/merchants.js';
 import { alnumText, digitsText, rrnText } from '../../src/core/packed.js';
 import { describeReject } from '../../src/core/reject.js';
 import type { Side } from '../../src/core/schema.js';
+import type { ScanResult } from '../../src/core/tasks.js';
 import { strAt } from '../../src/core/utf8.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { planFile } from '../../src/run/plan-file.js';
-import { type ScanResult, scan } from '../../workers/scan.js';
+import { scan } from '../../workers/scan.js';
 import { tempDir } from './chain.js';
 
 export interface Scanned {

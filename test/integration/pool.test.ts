@@ -9,11 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { selectRows, transferList } from '../../src/core/batch.js';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { emptyMerchants } from '../../src/core/merchants.js';
+import type { JoinResult, JoinTask, ScanResult, ScanTask } from '../../src/core/tasks.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { planFile } from '../../src/run/plan-file.js';
 import { createPool } from '../../src/run/pool.js';
-import type { JoinResult, JoinTask } from '../../workers/join.js';
-import type { ScanResult, ScanTask } from '../../workers/scan.js';
 import { generateChain } from '../helpers/chain.js';
 
 describe('worker pool', () => {

@@ -12,10 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../src/core/dates.js';
 import { AliasIndex } from '../../src/core/merchants.js';
 import { packagePath } from '../../src/core/package-path.js';
-import { addTotals, planRecords, type RecordPlan, readRecord } from '../../src/core/profile-record.js';
+import type { Profile } from '../../src/core/profile.js';
+import { addTotals, planRecords, readRecord } from '../../src/core/profile-record.js';
+import type { RecordPlan } from '../../src/core/record-plan.js';
 import { F_ORDER_NO, F_ORIG_RRN, F_PAN, FIELD_COUNT } from '../../src/core/schema.js';
 import { frameHead, frameTail } from '../../src/inputs/profiles/frame.js';
-import { loadProfile, type Profile, parseProfile } from '../../src/inputs/profiles/profile-file.js';
+import { loadProfile, parseProfile } from '../../src/inputs/profiles/profile-file.js';
 import { type AlipayRow, alipayBill, type WechatRow, wechatBill } from '../helpers/bills.js';
 import { rng } from '../helpers/random.js';
 

@@ -14,6 +14,7 @@ import { encodeGbk, validGbk } from '../../src/core/gbk.js';
 import { aliasesFor } from '../../src/core/merchants.js';
 import { packagePath } from '../../src/core/package-path.js';
 import { alnumText, digitsText, NO_STAN, packAlnum } from '../../src/core/packed.js';
+import type { Profile } from '../../src/core/profile.js';
 import { planRecords, readRecord, rejectOf } from '../../src/core/profile-record.js';
 import {
   R_DECIMAL,
@@ -43,14 +44,14 @@ import {
   F_TYPE,
   FIELD_COUNT,
 } from '../../src/core/schema.js';
+import type { ScanResult } from '../../src/core/tasks.js';
 import { InputError, ProfileError } from '../../src/inputs/errors.js';
 import { parseMerchants } from '../../src/inputs/merchants-file.js';
 import { frameHead, frameTail, minorUnits, readFigures } from '../../src/inputs/profiles/frame.js';
-import { loadProfile, type Profile, parseProfile, SHIPPED_PROFILES } from '../../src/inputs/profiles/profile-file.js';
+import { loadProfile, parseProfile, SHIPPED_PROFILES } from '../../src/inputs/profiles/profile-file.js';
 import { isZipFile, listZip, pickEntry } from '../../src/inputs/zip.js';
 import { checkControlTotals } from '../../src/run/control-totals.js';
 import type { FilePlan } from '../../src/run/plan-file.js';
-import type { ScanResult } from '../../workers/scan.js';
 import { ALIPAY_HEADER, WECHAT_HEADER, zipOf } from '../helpers/bills.js';
 
 const RUN_DAY = parseIsoDate('2026-11-19');

@@ -11,8 +11,9 @@
  * with the line; the head is up to 1 MiB), and the lines kept for `fromLine`, `fileDate` and the
  * totals are those first characters too. A header's values are split from the whole line.
  */
+import type { Profile, Total } from '../../core/profile.js';
 import { InputError } from '../errors.js';
-import { PATTERN_CHARS, type Profile, type Total } from './profile-file.js';
+import { PATTERN_CHARS } from './profile-file.js';
 
 /** The start of a file, as far as the records. */
 export interface Head {
