@@ -1,199 +1,34 @@
 /**
  * The `recon` command line (DESIGN §8): yargs commands that read flags into typed options and call
- * the library; the environment (DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS, RECON_FAULT) is
- * read here, once (cliEnv). Every failure ends as one line on stderr and an exit code (README "Exit
- * codes"), never a stack trace unless RECON_DEBUG=1. `main` writes to the streams it is given
- * (CliIo): bin/recon gives the process's, tests their own. Each command's own modules (the generator, the
- * report, the export, replay, status) are loaded by its handler: `recon run`, every night, does not
- * pay for compiling the others.
+ * the library. `main` reads the environment once (cli-env.ts) and writes to the streams it is given
+ * (CliIo): bin/recon gives the process's, tests their own. Every failure ends as one line on stderr
+ * and an exit code (failure.ts). Each command's own modules (the generator, the report, the export,
+ * replay, status) are loaded by its handler: `recon run`, every night, does not pay for compiling
+ * the others.
  */
 
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Writable } from 'node:stream';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { KIND_NAMES } from '../core/codes.js';
-import { parseIsoDate } from '../core/dates.js';
-import { type Fault, parseFault } from '../core/fault.js';
 import { UsageError } from '../core/usage-error.js';
 import { loadCalendar } from '../inputs/calendar.js';
 import { dataDirFiles } from '../inputs/data-dir.js';
 import { InputError } from '../inputs/errors.js';
 import { OWN_FORMAT, SHIPPED_PROFILES } from '../inputs/profiles/profile-file.js';
 import { fillRunOptions } from '../run/options.js';
-import { createPool, type Pool } from '../run/pool.js';
+import { createPool } from '../run/pool.js';
 import { logProgress, silentProgress, ttyProgress } from '../run/progress.js';
 import { runDay } from '../run/run-day.js';
-import { hasReconTables, migrate, RECON_LOCK_KEY } from '../store/migrate.js';
-import {
-  hasEmbeddedDatabase,
-  isMemorySetting,
-  openStore,
-  resolveStoreTarget,
-  type StoreTarget,
-} from '../store/open-store.js';
+import { migrate, RECON_LOCK_KEY } from '../store/migrate.js';
+import { openStore } from '../store/open-store.js';
 import { reclaim } from '../store/retention.js';
-import { type Store, StoreError } from '../store/store.js';
-import { EXIT_INPUT, EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE } from './exit-codes.js';
+import { checkChoices, checkDate, dateCheck } from './checks.js';
+import { type CliEnv, type CliIo, cliEnv, processIo } from './cli-env.js';
+import { reportFailure } from './failure.js';
 import { formatSummary } from './format-summary.js';
-
-/** What the CLI takes from the environment, read once by `main`. */
-export interface CliEnv {
-  databaseUrl: string | undefined;
-  debug: boolean;
-  /** Interval of the plain progress lines (RECON_PROGRESS_SECONDS, default 10 s). */
-  progressEveryMs: number;
-  /** shared_buffers of an embedded store (RECON_SHARED_BUFFERS, e.g. 16MB); PostgreSQL's default when unset. */
-  sharedBuffers: string | undefined;
-  /** A fault for `run` to inject (RECON_FAULT, the crash tests' switch: core/fault.ts). */
-  fault: Fault | undefined;
-}
-
-/**
- * Where the CLI writes and what environment it reads: the process's by default (bin/recon);
- * tests run commands in-process with their own streams and environment.
- */
-export interface CliIo {
-  stdout: Writable & { columns?: number };
-  stderr: Writable & { isTTY?: boolean };
-  env: Readonly<Record<string, string | undefined>>;
-  /**
-   * A worker pool for `run` to use instead of starting its own (a program that embeds recon, or
-   * tests running many commands); its size stands for --workers, and its owner destroys it.
-   */
-  pool?: Pool;
-}
-
-function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
-}
-
-/**
- * Reads the environment once (STYLE 4): DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS,
- * RECON_SHARED_BUFFERS, RECON_FAULT.
- */
-export function cliEnv(env: CliIo['env']): CliEnv {
-  const s = Number(env.RECON_PROGRESS_SECONDS ?? 10);
-  return {
-    databaseUrl: env.DATABASE_URL,
-    debug: env.RECON_DEBUG === '1',
-    progressEveryMs: Number.isFinite(s) && s > 0 ? s * 1000 : 10_000,
-    sharedBuffers: env.RECON_SHARED_BUFFERS || undefined,
-    fault: parseFault(env.RECON_FAULT),
-  };
-}
-
-/**
- * The store of --db and the environment; a bad RECON_SHARED_BUFFERS is a usage error, and so is an
- * empty --db, or an empty DATABASE_URL when it is the one used (a script's unset variable): either
- * would otherwise fall back to .recon/db in whatever directory the command ran in.
- */
-function storeTarget(env: CliEnv, db: string | undefined): StoreTarget {
-  if (env.sharedBuffers !== undefined && !isMemorySetting(env.sharedBuffers)) {
-    throw new UsageError(`RECON_SHARED_BUFFERS must be a size such as 16MB or 128MB, got "${env.sharedBuffers}"`);
-  }
-  if (db !== undefined && db.trim() === '') {
-    throw new UsageError(`--db must be a directory or a postgres:// URL, got ${JSON.stringify(db)}`);
-  }
-  if (db === undefined && env.databaseUrl !== undefined && env.databaseUrl.trim() === '') {
-    throw new UsageError(
-      'DATABASE_URL is set but empty: set it to a postgres:// URL, or unset it for the embedded store in .recon/db',
-    );
-  }
-  return resolveStoreTarget(db, env.databaseUrl, env.sharedBuffers);
-}
-
-async function withStore<T>(
-  env: CliEnv,
-  db: string | undefined,
-  fn: (store: Store) => Promise<T>,
-  lean = false,
-): Promise<T> {
-  const store = await openStore(storeTarget(env, db), lean);
-  try {
-    await migrate(store);
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-/**
- * The store of a command that only reads or prunes (exceptions, report, status, db prune): it never
- * creates one, as opening an embedded store, and migrating, would. A --db directory with no database
- * in it (a typo) is refused before anything is made there, a database without recon's tables once
- * connected; an existing store is brought up to date as by withStore.
- */
-async function withExistingStore<T>(
-  env: CliEnv,
-  db: string | undefined,
-  fn: (store: Store) => Promise<T>,
-  lean = false,
-): Promise<T> {
-  const target = storeTarget(env, db);
-  const noStore = (at: string) => new UsageError(`no store at ${at} (run recon run or recon db migrate first)`);
-  if (target.kind === 'embedded' && target.dir !== undefined && !hasEmbeddedDatabase(target.dir)) {
-    throw noStore(resolve(target.dir));
-  }
-  const store = await openStore(target, lean);
-  try {
-    if (!(await hasReconTables(store))) throw noStore(store.location);
-    await migrate(store);
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-/**
- * An output that cannot be written (an OS error: EACCES, ENOTDIR, EROFS, ENOSPC…) as a usage error
- * naming the flag, its value and the OS's reason; any other error is returned as it is.
- */
-function cannotWrite(flag: string, value: string, what: string, e: unknown): unknown {
-  const sys = e as NodeJS.ErrnoException;
-  if (!(e instanceof Error) || typeof sys.code !== 'string' || typeof sys.syscall !== 'string') return e;
-  return new UsageError(`${flag} ${value}: cannot write ${what} there (${sys.message})`);
-}
-
-/** `fn`, whose OS errors (thrown, or rejected if it returns a promise) are cannotWrite's usage errors. */
-function writingTo<A extends unknown[], R>(flag: string, value: string, what: string, fn: (...args: A) => R) {
-  return (...args: A): R => {
-    try {
-      const r = fn(...args);
-      return r instanceof Promise
-        ? (r.catch((e: unknown) => {
-            throw cannotWrite(flag, value, what, e);
-          }) as R)
-        : r;
-    } catch (e) {
-      throw cannotWrite(flag, value, what, e);
-    }
-  };
-}
-
-/**
- * A value outside an option's `choices` as one line naming the flag, the value and the allowed
- * values: yargs' own message says "Invalid values:" and leaves the rest to lines below it. As
- * middleware before yargs' validation, with the options of the command being parsed (so every
- * `choices` option, of any command, is covered); `getOptions` is not in yargs' types.
- */
-function checkChoices(argv: Record<string, unknown>, y: unknown): void {
-  const choices = (y as { getOptions?: () => { choices?: Record<string, unknown[]> } }).getOptions?.().choices ?? {};
-  for (const [key, allowed] of Object.entries(choices)) {
-    const bad = ([] as unknown[]).concat(argv[key]).filter((v) => v !== undefined && !allowed.includes(v));
-    if (bad.length > 0) {
-      const shown = bad.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
-      throw new UsageError(`--${key} must be one of ${allowed.join(', ')} (got ${shown})`);
-    }
-  }
-}
-
-const dbOption = {
-  describe:
-    'store: a postgres:// URL (server) or a directory (embedded PGlite). Default: $DATABASE_URL, else .recon/db',
-  type: 'string',
-} as const;
+import { cannotWrite, writingTo } from './output.js';
+import { dbOption, storeTarget, withExistingStore, withStore } from './store-access.js';
 
 /** --journal-format / --clearing-format: recon's own layout or a profile (docs/profiles.md). */
 function formatOption(side: 'journal' | 'clearing') {
@@ -202,13 +37,6 @@ function formatOption(side: 'journal' | 'clearing') {
     type: 'string',
     default: OWN_FORMAT,
   } as const;
-}
-
-function checkDate(argv: { date?: unknown }): true {
-  if (typeof argv.date !== 'string' || Number.isNaN(parseIsoDate(argv.date))) {
-    throw new UsageError(`--date must be a date YYYY-MM-DD between 2000 and 2099, got "${String(argv.date)}"`);
-  }
-  return true;
 }
 
 /**
@@ -556,13 +384,7 @@ export function buildCli(argv: string[], io: CliIo, env: CliEnv = cliEnv(io.env)
               .option('dry-run', { describe: 'count only: change nothing', type: 'boolean', default: false })
               .option('json', { describe: 'print the counts as JSON', type: 'boolean', default: false })
               .option('db', dbOption)
-              .check((argv) => {
-                if (Number.isNaN(parseIsoDate(String(argv.before))))
-                  throw new UsageError(
-                    `--before must be a date YYYY-MM-DD between 2000 and 2099, got "${String(argv.before)}"`,
-                  );
-                return true;
-              }),
+              .check(dateCheck('before')),
           async (a) => {
             const { pruneAuditTrail, reclaimAudit } = await import('../store/retention.js');
             const r = await withExistingStore(env, a.db, async (store) => {
@@ -605,33 +427,6 @@ function skipHelpCache(cli: Argv): void {
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
-function exitCodeOf(e: unknown): number {
-  if (e instanceof UsageError) return EXIT_USAGE;
-  if (e instanceof InputError) return EXIT_INPUT;
-  if (e instanceof StoreError) return EXIT_STORE;
-  return EXIT_INTERNAL;
-}
-
-/**
- * Characters a message must not print as they are: controls (C0 with the line break, DEL, C1), the
- * line and paragraph separators, lone surrogates, and invisible format characters (bidi overrides,
- * zero-width spaces, the BOM) except the joiners that Arabic, Indic scripts and emoji need.
- */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
-
-/**
- * A message as one line that shows what it holds: each UNPRINTABLE character escaped as \uXXXX (a
- * UTF-16 file's NUL bytes, a file name's line break or terminal escape), any other text, Chinese
- * file and column names included, as it is. Every failure `main` reports passes through here.
- */
-export function printable(s: string): string {
-  return s.replace(UNPRINTABLE, (c) => {
-    if (c === '\u200c' || c === '\u200d') return c;
-    const cp = c.codePointAt(0)!;
-    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`;
-  });
-}
-
 export async function main(argv = hideBin(process.argv), io: CliIo = processIo()): Promise<number> {
   const env = cliEnv(io.env);
   if (io.stdout === process.stdout) {
@@ -647,17 +442,6 @@ export async function main(argv = hideBin(process.argv), io: CliIo = processIo()
     await cli.parseAsync();
     return 0;
   } catch (e) {
-    const code = exitCodeOf(e);
-    const msg = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`recon: ${code === EXIT_INTERNAL ? 'internal error: ' : ''}${printable(msg)}\n`);
-    if (
-      code === EXIT_USAGE &&
-      e instanceof UsageError &&
-      /^(Missing required|Unknown argument|Not enough|Invalid values|Arguments .* mutually exclusive)/.test(msg)
-    ) {
-      io.stderr.write('recon: see recon --help\n');
-    }
-    if (env.debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
-    return code;
+    return reportFailure(e, io.stderr, env.debug);
   }
 }

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { printable } from '../../src/cli/main.js';
+import { printable } from '../../src/cli/failure.js';
 import { KIND_NAMES } from '../../src/core/codes.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { hasReconTables } from '../../src/store/migrate.js';
