@@ -33,11 +33,10 @@ import {
   formatIsoDate,
   MS_PER_DAY,
   parseIsoDate,
-  WorkCalendar,
 } from '../src/core/dates.js';
 import { encodeGbk } from '../src/core/gbk.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../src/core/schema.js';
-import { type CalendarNeed, outsideCalendar } from '../src/inputs/calendar.js';
+import { GenCalendar } from './gen-calendar.js';
 import { clearOwnFiles, recordOwnFiles } from './manifest.js';
 import { Rng } from './rng.js';
 import { zipOf } from './zip-writer.js';
@@ -370,46 +369,6 @@ class FileSink {
   }
 }
 
-/**
- * The generator's calendar: every date it derives (business dates, expected settle dates,
- * deadlines, settle dates) must lie in the span the calendar covers, as in a run (DESIGN §3.3), or
- * the truth it writes would rest on a guess.
- */
-class CoveredCalendar extends WorkCalendar {
-  constructor(
-    private readonly spec: CalendarSpec,
-    private readonly path: string,
-  ) {
-    super(spec);
-  }
-
-  private need(day: number, what: CalendarNeed): number {
-    if (!this.covers(day)) throw outsideCalendar(day, what, this.spec, this.path, 'recon gen');
-    return day;
-  }
-
-  override isWorkingDay(day: number): boolean {
-    return super.isWorkingDay(this.need(day, 'business date'));
-  }
-
-  override nextWorkingDay(day: number): number {
-    return this.need(super.nextWorkingDay(this.need(day, 'business date')), 'expected settle date or deadline');
-  }
-
-  override expectedSettle(businessDate: number, cycle: number): number {
-    const e = super.expectedSettle(this.need(businessDate, 'business date'), cycle);
-    return this.need(e, 'expected settle date or deadline');
-  }
-
-  override deadline(expected: number, grace: number): number {
-    return this.need(super.deadline(expected, grace), 'expected settle date or deadline');
-  }
-
-  override daysLate(expected: number, settle: number): number {
-    return super.daysLate(expected, this.need(settle, 'settle date'));
-  }
-}
-
 /** Characters buffered per output file before a write. */
 const BUFFER_CHARS = 1 << 20;
 
@@ -418,7 +377,7 @@ export function generate(o: GenOptions): GenSummary {
   if (Number.isNaN(start)) throw new Error(`bad start date ${o.date}`);
   const end = start + o.days - 1;
   const grace = o.grace ?? 1;
-  const cal = new CoveredCalendar(o.calendar, o.calendarPath ?? 'given to the generator');
+  const cal = new GenCalendar(o.calendar, o.calendarPath ?? 'given to the generator');
   const zone = o.calendar.zoneOffsetMinutes;
   const rng = new Rng(o.seed);
   const wechat = o.clearingFormat === 'wechat-trade-bill';
@@ -940,7 +899,7 @@ export function generate(o: GenOptions): GenSummary {
         return cal.nextWorkingDay(e) > e + 1;
       case 'DELAYED_ACROSS_HOLIDAY': {
         for (let d = e + 1; d < cal.nextWorkingDay(e); d++) {
-          const wd = (((d + 4) % 7) + 7) % 7;
+          const wd = GenCalendar.weekday(d);
           if (wd >= 1 && wd <= 5) return true;
         }
         return false;
