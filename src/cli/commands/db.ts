@@ -1,0 +1,71 @@
+/** `recon db`: store maintenance; `db migrate` brings the schema up to date, `db prune` removes old audit trail. */
+import { migrate, RECON_LOCK_KEY } from '../../store/migrate.js';
+import { openStore } from '../../store/open-store.js';
+import { dateCheck } from '../checks.js';
+import { addCommands, type Command } from '../command.js';
+import { dbOption, storeTarget, withExistingStore } from '../store-access.js';
+
+const migrateCommand: Command = {
+  name: 'migrate',
+  register: (cli, { io, env }) =>
+    cli.command(
+      'migrate',
+      'create or upgrade the store schema (recon run does it too)',
+      (y) => y.option('db', dbOption),
+      async (a) => {
+        const store = await openStore(storeTarget(env, a.db));
+        try {
+          const r = await migrate(store);
+          io.stdout.write(
+            r.applied.length
+              ? `applied ${r.applied.join(', ')}; schema at ${r.current} (${store.location})\n`
+              : `schema up to date at ${r.current} (${store.location})\n`,
+          );
+        } finally {
+          await store.close();
+        }
+      },
+    ),
+};
+
+const pruneCommand: Command = {
+  name: 'prune',
+  register: (cli, { io, env }) =>
+    cli.command(
+      'prune',
+      'remove the audit trail (findings, rejected rows, runs) before a date; --dry-run says what it would remove',
+      (y) =>
+        y
+          .option('before', {
+            describe: 'YYYY-MM-DD: remove what is older than this date',
+            type: 'string',
+            demandOption: true,
+          })
+          .option('dry-run', { describe: 'count only: change nothing', type: 'boolean', default: false })
+          .option('json', { describe: 'print the counts as JSON', type: 'boolean', default: false })
+          .option('db', dbOption)
+          .check(dateCheck('before')),
+      async (a) => {
+        const { pruneAuditTrail, reclaimAudit } = await import('../../store/retention.js');
+        const r = await withExistingStore(env, a.db, async (store) => {
+          const out = await store.transaction(async (tx) => {
+            await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
+            return pruneAuditTrail(tx, a.before, a.dryRun);
+          });
+          if (!a.dryRun) await reclaimAudit(store);
+          return out;
+        });
+        io.stdout.write(
+          a.json
+            ? `${JSON.stringify({ dryRun: a.dryRun, ...r })}\n`
+            : `${a.dryRun ? 'would remove' : 'removed'} before ${r.before}: ${r.findings.toLocaleString('en-US')} findings, ${r.changeLog.toLocaleString('en-US')} undo entries, ${r.rejectedRows.toLocaleString('en-US')} rejected rows, ${r.runs.toLocaleString('en-US')} runs and ${r.inputFiles.toLocaleString('en-US')} input-file records${r.runsKept > 0 ? ` (${r.runsKept} earlier runs stay: kept findings or open items point into their files)` : ''}\n`,
+        );
+      },
+    ),
+};
+
+export const dbCommand: Command = {
+  name: 'db',
+  register: (cli, ctx) =>
+    cli.command('db', 'store maintenance', (y) => addCommands(y, [migrateCommand, pruneCommand], ctx, 'db command')),
+};
