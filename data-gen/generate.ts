@@ -34,6 +34,7 @@ import {
   MS_PER_DAY,
   parseIsoDate,
 } from '../src/core/dates.js';
+import { TRUTH_COLUMNS, type TruthRow } from '../src/core/finding-columns.js';
 import { encodeGbk } from '../src/core/gbk.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../src/core/schema.js';
 import { GenCalendar } from './gen-calendar.js';
@@ -170,35 +171,7 @@ const WECHAT_SUMMARY = '总交易单数,应结订单总金额,退款总金额,�
 const ALIPAY_HEADER =
   '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
 
-export interface TruthRow {
-  business_date: string;
-  kind: string;
-  status: 'open' | 'resolved';
-  merchant_id: string;
-  terminal_id: string;
-  rrn: string;
-  stan: string;
-  order_no: string;
-  journal_amount_minor: string;
-  clearing_amount_minor: string;
-  days_late: number;
-  duplicate_count: number;
-}
-
-export const TRUTH_COLUMNS: readonly (keyof TruthRow)[] = [
-  'business_date',
-  'kind',
-  'status',
-  'merchant_id',
-  'terminal_id',
-  'rrn',
-  'stan',
-  'order_no',
-  'journal_amount_minor',
-  'clearing_amount_minor',
-  'days_late',
-  'duplicate_count',
-];
+export { TRUTH_COLUMNS, type TruthRow };
 
 export interface GenSummary {
   days: string[];
@@ -852,8 +825,8 @@ export function generate(o: GenOptions): GenSummary {
       order_no: t.orderNo,
       journal_amount_minor: j === null ? '' : String(j),
       clearing_amount_minor: c === null ? '' : String(c),
-      days_late: daysLate,
-      duplicate_count: dup,
+      days_late: String(daysLate),
+      duplicate_count: String(dup),
     });
   };
 
@@ -1236,10 +1209,9 @@ export function generate(o: GenOptions): GenSummary {
   );
   files.push(mf);
 
-  truth.sort((a, b) => TRUTH_COLUMNS.map((c) => String(a[c]).localeCompare(String(b[c]))).find((x) => x !== 0) ?? 0);
+  truth.sort((a, b) => TRUTH_COLUMNS.map((c) => a[c].localeCompare(b[c])).find((x) => x !== 0) ?? 0);
   const tf = join(o.out, 'truth.csv');
-  const cell = (v: string | number): string =>
-    needsQuote(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v);
+  const cell = (v: string): string => (needsQuote(v) ? `"${v.replace(/"/g, '""')}"` : v);
   writeFileSync(
     tf,
     `${TRUTH_COLUMNS.join(',')}\n${truth.map((r) => TRUTH_COLUMNS.map((c) => cell(r[c])).join(',')).join('\n')}${truth.length ? '\n' : ''}`,

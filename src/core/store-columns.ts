@@ -2,38 +2,12 @@
  * Column lists of the rows workers encode for COPY. The encoders (workers/encode.ts) write these
  * columns in this order and the store's COPY statements name the same lists: one contract.
  */
+import { FINDING_COLUMNS, type FindingColumn, type StoredFindingColumn } from './finding-columns.js';
 
-export const EXCEPTION_COLUMNS = [
-  'raised_on',
-  'kind',
-  'status',
-  's_side',
-  's_run',
-  's_file',
-  's_line',
-  'merchant_id',
-  'terminal_id',
-  'rrn',
-  'stan',
-  'order_no',
-  'txn_time',
-  'txn_business_date',
-  'journal_amount_minor',
-  'clearing_amount_minor',
-  'fee_minor',
-  'expected_fee_minor',
-  'expected_settle_date',
-  'settle_date',
-  'days_late',
-  'duplicate_count',
-  'amount_at_stake',
-  'j_run',
-  'j_file',
-  'j_line',
-  'c_run',
-  'c_file',
-  'c_line',
-] as const;
+/** recon.exception: the finding columns a new finding is written with (src/core/finding-columns.ts). */
+export const EXCEPTION_COLUMNS: readonly StoredFindingColumn[] = FINDING_COLUMNS.filter(
+  (c: FindingColumn) => !c.later,
+).map((c) => c.name);
 
 export const OPEN_ITEM_COLUMNS = [
   'side',

@@ -8,39 +8,65 @@
 import type { Writable } from 'node:stream';
 import { format } from 'fast-csv';
 import { KIND_NAMES } from '../core/codes.js';
+import {
+  EXPORT_COLUMNS,
+  type ExportColumn,
+  type ExportedFinding,
+  exportedAs,
+  FINDING_COLUMNS,
+  type FindingColumn,
+} from '../core/finding-columns.js';
 import { UsageError } from '../core/usage-error.js';
 import { formatZone } from '../inputs/calendar.js';
 import type { Store } from '../store/store.js';
 
-/** The §8 columns, in order. */
-export const EXPORT_COLUMNS = [
-  'business_date',
-  'kind',
-  'status',
-  'merchant_id',
-  'terminal_id',
-  'rrn',
-  'stan',
-  'order_no',
-  'txn_time',
-  'journal_amount_minor',
-  'clearing_amount_minor',
-  'fee_minor',
-  'expected_fee_minor',
-  'expected_settle_date',
-  'settle_date',
-  'days_late',
-  'duplicate_count',
-  'journal_source',
-  'clearing_source',
-] as const;
+export { EXPORT_COLUMNS };
+export type ExportRow = ExportedFinding;
 
-export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string>;
+/** The stored columns each export column shows (one, or a source's run, file and line). */
+const SHOWN = new Map<ExportColumn, FindingColumn[]>(EXPORT_COLUMNS.map((e) => [e, []]));
+for (const c of FINDING_COLUMNS as readonly FindingColumn[]) {
+  const e = exportedAs(c) as ExportColumn | undefined;
+  if (e) SHOWN.get(e)!.push(c);
+}
 
 /** Columns of numbers recon formats itself (minor units, counts); the others carry text from the inputs. */
-function numeric(c: (typeof EXPORT_COLUMNS)[number]): boolean {
-  return c === 'days_late' || c === 'duplicate_count' || c.endsWith('_minor');
+function numeric(c: ExportColumn): boolean {
+  const t = SHOWN.get(c)![0]!.type;
+  return t === 'integer' || t === 'bigint';
 }
+
+/**
+ * The select list and joins that make the export columns from recon.exception e: a value as text,
+ * '' for NULL; txn_time in the run's zone ($2 minutes, written with its offset $3); a source row
+ * as the path of its input file and its line.
+ */
+function exportSelect(): { columns: string; joins: string } {
+  const columns: string[] = [];
+  const joins: string[] = [];
+  for (const [name, shown] of SHOWN) {
+    let v: string;
+    if (shown.length === 3) {
+      const [run, file, line] = shown as [FindingColumn, FindingColumn, FindingColumn];
+      const f = `${run.name[0]}f`;
+      joins.push(`left join recon.input_file ${f} on ${f}.run_date = e.${run.name} and ${f}.file_no = e.${file.name}`);
+      v = `${f}.path || ':' || e.${line.name}`;
+    } else {
+      const c = shown[0]!;
+      if (c.type === 'timestamptz')
+        v = `to_char(e.${c.name} at time zone 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD"T"HH24:MI:SS') || $3::text`;
+      else v = c.type === 'text' ? `e.${c.name}` : `e.${c.name}::text`;
+      if (!c.nullable) {
+        columns.push(`${v} as ${name}`);
+        continue;
+      }
+    }
+    columns.push(`coalesce(${v}, '') as ${name}`);
+  }
+  return { columns: columns.join(',\n            '), joins: joins.join('\n       ') };
+}
+
+const EXPORT_SELECT = exportSelect();
 
 /**
  * A text cell that a spreadsheet would take for a formula (it starts with = + - @, a tab or a
@@ -94,22 +120,9 @@ async function exportQuery(store: Store, f: ExportFilter): Promise<{ sql: string
     throw new UsageError(`--min-amount must be a whole number of minor units ≥ 0`);
   const zone = await runZone(store, f.date);
   const offset = formatZone(zone);
-  const sql = `select e.raised_on::text as business_date, e.kind, e.status, e.merchant_id,
-            coalesce(e.terminal_id, '') as terminal_id, coalesce(e.rrn, '') as rrn, coalesce(e.stan, '') as stan,
-            coalesce(e.order_no, '') as order_no,
-            to_char(e.txn_time at time zone 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD"T"HH24:MI:SS') || $3::text as txn_time,
-            coalesce(e.journal_amount_minor::text, '') as journal_amount_minor,
-            coalesce(e.clearing_amount_minor::text, '') as clearing_amount_minor,
-            coalesce(e.fee_minor::text, '') as fee_minor,
-            coalesce(e.expected_fee_minor::text, '') as expected_fee_minor,
-            coalesce(e.expected_settle_date::text, '') as expected_settle_date,
-            coalesce(e.settle_date::text, '') as settle_date,
-            e.days_late::text as days_late, e.duplicate_count::text as duplicate_count,
-            coalesce(jf.path || ':' || e.j_line, '') as journal_source,
-            coalesce(cf.path || ':' || e.c_line, '') as clearing_source
+  const sql = `select ${EXPORT_SELECT.columns}
        from recon.exception e
-       left join recon.input_file jf on jf.run_date = e.j_run and jf.file_no = e.j_file
-       left join recon.input_file cf on cf.run_date = e.c_run and cf.file_no = e.c_file
+       ${EXPORT_SELECT.joins}
       where e.raised_on = $1::date
         and ($4::text[] is null or e.kind = any($4::text[]))
         and ($5::text is null or e.status = $5::text)
