@@ -5,6 +5,8 @@
  * (`open items`); the settle task's window segments (`window write`); then the run row with the
  * options it ran with and its summary.
  */
+import { meetCases } from '../cases/run-cases.js';
+import { workCalendarFor } from '../core/dates.js';
 import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
 import type { JoinResult } from '../core/tasks.js';
 import { binaryCopyHeader, binaryCopyTrailer } from '../store/binary-copy.js';
@@ -69,6 +71,9 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     s.joins.map((r) => r.releases),
   );
   clock.lap('commit');
+  // The findings meet the cases people work (ids, new cases, closed or reopened by this run).
+  const cases = await meetCases(tx, date, workCalendarFor(inputs.calendar));
+  clock.lap('cases');
   // COPY binary: the settle task wrote the tuples (encode.ts writeOpenItem).
   await tx.copyIn(
     'recon.open_item',
@@ -101,6 +106,7 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     findings,
     resolved,
     holdsReleased: released,
+    cases,
     duplicatesGrown: s.credits.duplicatesGrown,
     replayFrom: horizon.replayFrom,
     pruned,

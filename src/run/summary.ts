@@ -3,6 +3,7 @@
  * (recon.run.summary). Counts are rows; amounts are minor units.
  */
 
+import type { CaseChanges } from '../cases/run-cases.js';
 import type { Side } from '../core/schema.js';
 import type { Pruned } from '../store/retention.js';
 import type { KindTotal } from '../store/run-store.js';
@@ -48,6 +49,8 @@ export interface RunSummary {
   holdsReleased: number;
   /** Earlier DUPLICATE_CREDIT findings whose count grew. */
   duplicatesGrown: number;
+  /** What the run did to the cases people work (cases/run-cases.ts). */
+  cases: CaseChanges;
   /** Retention (store/retention.ts): the earliest date a replay may start from now, and what this run pruned. */
   replayFrom: string;
   pruned: Pruned;

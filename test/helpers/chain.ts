@@ -96,4 +96,7 @@ export const RUN_TABLES: readonly (readonly [string, string])[] = [
   ['recon.window_credit', 'j_run, j_file, j_line'],
   ['recon.rejected_row', 'run_date, file_no, line'],
   ['recon.input_file', 'run_date, file_no'],
+  // The cases the runs opened and their audit trail: reruns and replays leave both as they were.
+  ['recon.case', 'finding_id'],
+  ['recon.case_event', 'seq'],
 ];

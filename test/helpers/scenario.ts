@@ -109,6 +109,12 @@ export class Scenario {
     return this;
   }
 
+  /** The clearing file of `date` holds `rows` only from now on (a corrected file, for a rerun). */
+  replaceClearing(date: string, ...rows: Record<string, string>[]): this {
+    this.clearings.delete(date);
+    return this.clearing(date, ...rows);
+  }
+
   /** Clearing rows of the file of `date` (their clearing_date defaults to it). */
   clearing(date: string, ...rows: Record<string, string>[]): this {
     this.clearings.set(date, [
@@ -121,10 +127,12 @@ export class Scenario {
   private async open(): Promise<Store> {
     if (this.shared) {
       if (!this.fresh) {
-        // Every table but the migration ledger emptied: cheaper than dropping and migrating again.
+        // Every table but the migration ledger and the audit trail emptied: cheaper than dropping and
+        // migrating again. The trail refuses TRUNCATE (append-only); later events chain on.
         await migrate(this.shared);
         const tables = await this.shared.query<{ t: string }>(
-          `select format('%I.%I', schemaname, tablename) as t from pg_tables where schemaname = 'recon' and tablename <> 'migration'`,
+          `select format('%I.%I', schemaname, tablename) as t from pg_tables
+            where schemaname = 'recon' and tablename not in ('migration', 'case_event', 'audit_cut')`,
         );
         await this.shared.exec(`truncate table ${tables.map((r) => r.t).join(', ')}`);
         this.fresh = true;
