@@ -3,7 +3,7 @@
  * them in the order of `recon --help`. A command reads its flags into the library's typed options
  * and calls the library (run, reports, store): nothing else.
  */
-import type { Argv } from 'yargs';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
 import type { CliEnv, CliIo } from './cli-env.js';
 
 /** What a command's handler works with: the streams and the environment `main` was given. */
@@ -21,6 +21,13 @@ export interface Command {
    */
   register(cli: Argv, ctx: CliContext): Argv;
 }
+
+/**
+ * The flags a command's options (the builder it gives yargs) declare, as its handler gets them:
+ * for a handler cut into functions that take the flags.
+ */
+export type FlagsOf<Builder extends (y: Argv) => unknown> =
+  ReturnType<Builder> extends Argv<infer Flags> ? ArgumentsCamelCase<Flags> : never;
 
 /** "a", "a or b", "a, b or c". */
 function orList(names: readonly string[]): string {

@@ -1,6 +1,8 @@
 /** `recon db`: store maintenance; `db migrate` brings the schema up to date, `db prune` removes old audit trail. */
 import { migrate, RECON_LOCK_KEY } from '../../store/migrate.js';
 import { openStore } from '../../store/open-store.js';
+import type { AuditPrune } from '../../store/retention.js';
+import type { Store } from '../../store/store.js';
 import { dateCheck } from '../checks.js';
 import { addCommands, type Command } from '../command.js';
 import { dbOption, storeTarget, withExistingStore } from '../store-access.js';
@@ -46,23 +48,32 @@ const pruneCommand: Command = {
           .option('db', dbOption)
           .check(dateCheck('before')),
       async (a) => {
-        const { pruneAuditTrail, reclaimAudit } = await import('../../store/retention.js');
-        const r = await withExistingStore(env, a.db, async (store) => {
-          const out = await store.transaction(async (tx) => {
-            await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
-            return pruneAuditTrail(tx, a.before, a.dryRun);
-          });
-          if (!a.dryRun) await reclaimAudit(store);
-          return out;
-        });
-        io.stdout.write(
-          a.json
-            ? `${JSON.stringify({ dryRun: a.dryRun, ...r })}\n`
-            : `${a.dryRun ? 'would remove' : 'removed'} before ${r.before}: ${r.findings.toLocaleString('en-US')} findings, ${r.changeLog.toLocaleString('en-US')} undo entries, ${r.rejectedRows.toLocaleString('en-US')} rejected rows, ${r.runs.toLocaleString('en-US')} runs and ${r.inputFiles.toLocaleString('en-US')} input-file records${r.runsKept > 0 ? ` (${r.runsKept} earlier runs stay: kept findings or open items point into their files)` : ''}\n`,
-        );
+        const r = await withExistingStore(env, a.db, (store) => pruneAudit(store, a.before, a.dryRun));
+        io.stdout.write(a.json ? `${JSON.stringify({ dryRun: a.dryRun, ...r })}\n` : `${prunedLine(r, a.dryRun)}\n`);
       },
     ),
 };
+
+/**
+ * The audit trail before `before` removed (`dryRun`: counted only) under recon's lock, as a run
+ * holds it, and the space it took made reusable.
+ */
+async function pruneAudit(store: Store, before: string, dryRun: boolean): Promise<AuditPrune> {
+  const { pruneAuditTrail, reclaimAudit } = await import('../../store/retention.js');
+  const out = await store.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [RECON_LOCK_KEY]);
+    return pruneAuditTrail(tx, before, dryRun);
+  });
+  if (!dryRun) await reclaimAudit(store);
+  return out;
+}
+
+function prunedLine(r: AuditPrune, dryRun: boolean): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const kept =
+    r.runsKept > 0 ? ` (${r.runsKept} earlier runs stay: kept findings or open items point into their files)` : '';
+  return `${dryRun ? 'would remove' : 'removed'} before ${r.before}: ${n(r.findings)} findings, ${n(r.changeLog)} undo entries, ${n(r.rejectedRows)} rejected rows, ${n(r.runs)} runs and ${n(r.inputFiles)} input-file records${kept}`;
+}
 
 export const dbCommand: Command = {
   name: 'db',

@@ -5,6 +5,19 @@ import { checkDate } from '../checks.js';
 import type { Command } from '../command.js';
 import { writingTo } from '../output.js';
 
+/** --days and --rows at least 1, --seed at least 0, all whole numbers. */
+function checkCounts(a: { days: number; rows: number; seed: number }): true {
+  for (const [k, v] of [
+    ['--days', a.days],
+    ['--rows', a.rows],
+    ['--seed', a.seed],
+  ] as const) {
+    if (!Number.isInteger(v) || v < (k === '--seed' ? 0 : 1))
+      throw new UsageError(`${k} must be a positive integer, got ${v}`);
+  }
+  return true;
+}
+
 export const genCommand: Command = {
   name: 'gen',
   register: (cli, { io }) =>
@@ -34,16 +47,9 @@ export const genCommand: Command = {
             type: 'boolean',
             default: false,
           })
-          .check(checkDate),
+          .check(checkDate)
+          .check(checkCounts),
       async (a) => {
-        for (const [k, v] of [
-          ['--days', a.days],
-          ['--rows', a.rows],
-          ['--seed', a.seed],
-        ] as const) {
-          if (!Number.isInteger(v) || v < (k === '--seed' ? 0 : 1))
-            throw new UsageError(`${k} must be a positive integer, got ${v}`);
-        }
         const t0 = performance.now();
         const calendar = loadCalendar(a.calendar);
         const generate = writingTo(
