@@ -80,6 +80,20 @@ create index case_raised_on on recon.case (raised_on);
 create index case_resolution_run on recon.case (resolution_run) where resolution_run is not null;
 create index case_orphaned on recon.case (finding_id) where orphaned;
 
+-- The findings of a store from before cases get theirs: an open finding a new case, a resolved one a
+-- case closed by the run that resolved it. Their due dates count calendar days (1 or 3 after the
+-- finding was raised, as src/cases/run-cases.ts counts working days): the calendar is a run's input,
+-- not the store's.
+insert into recon.case (finding_id, kind, merchant_id, raised_on, state, reason, resolution_run, due_on, seen_count, updated_at)
+select e.id, e.kind, e.merchant_id, e.raised_on,
+       case when e.status = 'resolved' then 'closed' else 'new' end,
+       case when e.status = 'resolved' then 'RESOLVED_BY_RUN' end,
+       case when e.status = 'resolved' then e.resolved_on end,
+       e.raised_on + case when e.kind in ('MISSING_CREDIT', 'PAYOUT_RETURNED', 'PAYOUT_MISSING')
+                            or e.amount_at_stake >= 1000000 then 1 else 3 end,
+       e.duplicate_count, now()
+  from recon.exception e;
+
 -- The audit trail: every action on a finding (and on users and settings), by a person or a run, in
 -- order. hash = sha256(prev_hash || canonical JSON of the event) (src/cases/audit-chain.ts), so an
 -- event changed or taken out shows where `recon audit verify` recomputes the chain. Append-only: the
