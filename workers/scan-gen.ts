@@ -3,6 +3,8 @@
  * order, `compileRowParser` writes one straight-line function with `new Function` — no dispatch per
  * field, fixed-length ids read at fixed offsets, enums matched by whole-word compares, and the
  * validity of digits and characters accumulated in one number that is checked once per field.
+ * Each column's code is written from its rule (src/core/field-rules.ts: its kind, widths, classes,
+ * names and limits), the rule the careful path checks a value against (readValue there).
  *
  * It parses one well-formed record into caller-owned scratch arrays indexed by field (F_*): numbers
  * in `vals`, text ranges in `ts`/`te`, and returns the position after the record's line end. For
@@ -15,44 +17,11 @@
  * Quoting: a field in double quotes without a quote inside ("…", as many exports write every field)
  * is read in place. Line ends: LF or CRLF; the last record may end at `end` without one.
  */
-import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY } from '../src/core/dates.js';
-import {
-  F_AMOUNT,
-  F_AUTH_CODE,
-  F_BATCH_NO,
-  F_CHANNEL,
-  F_CLEARING_DATE,
-  F_CURRENCY,
-  F_FEE,
-  F_FLAGS,
-  F_MERCHANT_ID,
-  F_NET,
-  F_ORDER_NO,
-  F_ORIG_RRN,
-  F_PAN,
-  F_RESPONSE,
-  F_RRN,
-  F_SETTLE_DATE,
-  F_SRC_FILE,
-  F_SRC_LINE,
-  F_SRC_RUN,
-  F_STAN,
-  F_STATUS,
-  F_TERMINAL_ID,
-  F_TXN_TIME,
-  F_TYPE,
-  FIELD_COUNT,
-} from '../src/core/schema.js';
+import { C_ALNUM, CLASS, type ColumnDef, civilDay, type FieldRule } from '../src/core/field-rules.js';
+import { alnumCode } from '../src/core/packed.js';
+import { FIELD_COUNT, RRN_LO, VALS_LENGTH } from '../src/core/schema.js';
 
-/** Slot of the rrn's second half in `vals` (F_RRN holds the first). */
-export const RRN_LO = FIELD_COUNT;
-export const VALS_LENGTH = FIELD_COUNT + 1;
-
-/** Enum names allowed in one file column, as bytes, with their codes. */
-export interface EnumTable {
-  names: Uint8Array[];
-  codes: number[];
-}
+export { RRN_LO, VALS_LENGTH };
 
 /**
  * The last date parsed, by its raw bytes (YYYY-MM-DD as two 32-bit words and a 16-bit one, little
@@ -85,16 +54,34 @@ export type RowParser = (
   dates: DateCache,
 ) => number;
 
-/** Per byte value: its 6-bit alphanumeric code (packed.ts), or 0. */
+/** Per byte value: its 6-bit alphanumeric code (packed.ts), or 0: nonzero exactly for class C_ALNUM. */
 const ALNUM = new Uint8Array(256);
-/** Per byte value: 1 when it may stand in free text the fast path reads (printable ASCII but `"` and `,`). */
-const TEXT = new Uint8Array(256);
-/** Per byte value: 1 when it may stand in a card-number field (digits and the masks *, X, x). */
-const PAN = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  ALNUM[c] = c >= 48 && c <= 57 ? c - 47 : c >= 65 && c <= 90 ? c - 54 : c >= 97 && c <= 122 ? c - 60 : 0;
-  TEXT[c] = c >= 32 && c < 127 && c !== 34 && c !== 44 ? 1 : 0;
-  PAN[c] = (c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120 ? 1 : 0;
+for (let c = 0; c < 256; c++) ALNUM[c] = Math.max(0, alnumCode(c));
+
+const QUOTE = 34;
+const COMMA = 44;
+
+/**
+ * The tables of the classes a row function tests bytes against, by the name its code uses: per byte
+ * value 1 when it is of the class and the fast path reads it in place (ASCII, not `"` nor `,`; a
+ * field with anything else goes to the careful path). C_ALNUM's is ALNUM.
+ */
+class ClassTables {
+  readonly names: string[] = ['ALNUM'];
+  readonly tables: Uint8Array[] = [ALNUM];
+
+  /** The name of the table of class `chars`. */
+  of(chars: number): string {
+    if (chars === C_ALNUM) return 'ALNUM';
+    const name = `IN_${chars}`;
+    if (!this.names.includes(name)) {
+      const t = new Uint8Array(256);
+      for (let c = 0; c < 128; c++) t[c] = (CLASS[c]! & chars) !== 0 && c !== QUOTE && c !== COMMA ? 1 : 0;
+      this.names.push(name);
+      this.tables.push(t);
+    }
+    return name;
+  }
 }
 
 /**
@@ -102,12 +89,13 @@ for (let c = 0; c < 256; c++) {
  * Called only when the date differs from the last one parsed.
  */
 function dayOf(v: number): number {
-  const y = Math.floor(v / 10_000);
-  const m = Math.floor(v / 100) % 100;
-  const d = v % 100;
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return -1;
-  const day = daysFromCivil(y, m, d);
-  return day < FIRST_DAY || day >= END_DAY ? -1 : day;
+  const day = civilDay(Math.floor(v / 10_000), Math.floor(v / 100) % 100, v % 100);
+  return day < 0 ? -1 : day;
+}
+
+/** `p + at` in code, `p` when at is 0. */
+function at0(at: number): string {
+  return at === 0 ? 'p' : `p + ${at}`;
 }
 
 /** Code reading `n` digits at p + at into `v`, one byte at a time, folding their validity into `bad` (negative when one is not a digit). */
@@ -162,111 +150,185 @@ function dateCode(at: number): string {
     }`;
 }
 
+/** The most characters an alnum value packs into one number (6 bits each, below 2^53). */
+const ALNUM_MAX = 8;
+
 /**
- * Code packing the 6 alphanumerics at p + at into `into` (6 bits each); the first byte's check is
+ * Code packing the `n` alphanumerics at p + at into `into` (6 bits each); the first byte's check is
  * left out when the caller has already made it.
  */
-function alnum6Code(at: number, into: string, firstChecked: boolean): string {
-  const checked = firstChecked ? 'a1 - 1' : 'a0 - 1 | a1 - 1';
+function alnumPackCode(at: number, n: number, into: string, firstChecked: boolean): string {
+  if (n > ALNUM_MAX) throw new Error(`scan-gen: ${n} alphanumerics do not pack into one number`);
+  const reads: string[] = [];
+  const checks: string[] = [];
+  let value = 'a0';
+  for (let k = 0; k < n; k++) {
+    reads.push(`a${k} = ALNUM[B[${at0(at + k)}]];`);
+    if (k > 0 || !firstChecked) checks.push(`a${k} - 1`);
+    if (k > 0) value = k === 1 ? `a0 * 64 + a1` : `(${value}) * 64 + a${k}`;
+  }
   return `
-          a0 = ALNUM[B[p + ${at}]]; a1 = ALNUM[B[p + ${at + 1}]]; a2 = ALNUM[B[p + ${at + 2}]];
-          a3 = ALNUM[B[p + ${at + 3}]]; a4 = ALNUM[B[p + ${at + 4}]]; a5 = ALNUM[B[p + ${at + 5}]];
-          if ((${checked} | a2 - 1 | a3 - 1 | a4 - 1 | a5 - 1) < 0) return -1;
-          ${into} = ((((a0 * 64 + a1) * 64 + a2) * 64 + a3) * 64 + a4) * 64 + a5;`;
+    ${reads.join(' ')}
+    if ((${checks.join(' | ')}) < 0) return -1;
+    ${into} = ${value};`;
 }
 
-/** Code for one column's value, from p at the field's first byte to p after its last. */
-function fieldCode(f: number, signed: boolean, enums: EnumTable | null): string {
-  switch (f) {
-    case F_MERCHANT_ID:
-    case F_BATCH_NO:
-    case F_STAN: {
-      const n = f === F_MERCHANT_ID ? 15 : 6;
+/**
+ * Code for one column's value, from p at the field's first byte to p after its last, by the kind of
+ * its rule (field-rules.ts); anything it does not take returns −1 (the careful path's).
+ */
+function fieldCode(col: ColumnDef, tables: ClassTables): string {
+  const f = col.field;
+  switch (col.kind) {
+    case 'digits':
+      return digitsField(col, f);
+    case 'alnum':
+    case 'alnum-pair':
+      return alnumField(col, f);
+    case 'text':
+      return textField(col, f, tables.of(col.chars));
+    case 'card':
+      return cardField(col, f, tables.of(col.chars));
+    case 'code':
+      return codeField(col, f, tables.of(col.chars));
+    case 'enum':
+      return enumField(col, f);
+    case 'timestamp':
+      return timestampField(col, f);
+    case 'date':
       return `
+        if (p + 11 > end) return -1;
+        ${dateCode(0)}
+        vals[${f}] = day;
+        p += 10;`;
+    case 'amount':
+      return `
+        neg = false;
+        ${col.signed ? 'if (B[p] === 45) { neg = true; p++; }' : ''}
+        s = p; v = 0;
+        while (p < end) { d = B[p] - 48; if (d < 0 || d > 9) break; v = v * 10 + d; p++; }
+        if (p === s || p - s > ${col.max}) return -1;
+        vals[${f}] = neg ? -v : v;`;
+    case 'count':
+      // Only as many digits as are surely below the limit; longer ones are the careful path's.
+      return `
+        s = p; v = 0;
+        while (p < end) { d = B[p] - 48; if (d < 0 || d > 9) break; v = v * 10 + d; p++; }
+        if (p === s || p - s > ${String(col.limit).length - 1}) return -1;
+        vals[${f}] = v;`;
+  }
+}
+
+/** Fixed-width digits, packed as their value: four at a time. */
+function digitsField(col: FieldRule, f: number): string {
+  const n = col.max;
+  return `
         if (p + ${n + 1} > end) return -1;
         bad = 0;
         ${swarDigitsCode(0, n, 'v')}
         if (bad < 0) return -1;
         vals[${f}] = v;
         p += ${n};`;
-    }
-    case F_SRC_FILE:
-    case F_SRC_LINE:
-    case F_FLAGS:
-      return `
-        s = p; v = 0;
-        while (p < end) { d = B[p] - 48; if (d < 0 || d > 9) break; v = v * 10 + d; p++; }
-        if (p === s || p - s > 9) return -1;
-        vals[${f}] = v;`;
-    case F_TERMINAL_ID:
-      return `
-        if (p + 8 > end) return -1;
-        a0 = ALNUM[B[p]]; a1 = ALNUM[B[p + 1]]; a2 = ALNUM[B[p + 2]]; a3 = ALNUM[B[p + 3]];
-        a4 = ALNUM[B[p + 4]]; a5 = ALNUM[B[p + 5]]; a6 = ALNUM[B[p + 6]]; a7 = ALNUM[B[p + 7]];
-        if ((a0 - 1 | a1 - 1 | a2 - 1 | a3 - 1 | a4 - 1 | a5 - 1 | a6 - 1 | a7 - 1) < 0) return -1;
-        vals[${f}] = ((((((a0 * 64 + a1) * 64 + a2) * 64 + a3) * 64 + a4) * 64 + a5) * 64 + a6) * 64 + a7;
-        p += 8;`;
-    case F_AUTH_CODE:
-      return `
-        if (p + 6 <= end && ALNUM[B[p]] !== 0) {${alnum6Code(0, `vals[${f}]`, true)}
-          p += 6;
-        } else vals[${f}] = 0;`;
-    case F_RRN:
-      return `
-        if (p + 12 <= end && ALNUM[B[p]] !== 0) {${alnum6Code(0, `vals[${F_RRN}]`, true)}${alnum6Code(6, `vals[${RRN_LO}]`, false)}
-          p += 12;
+}
+
+/**
+ * Fixed-width alphanumerics packed into vals[f] (and a pair's second half into vals[lo]). An
+ * optional one is empty when its first byte is no alphanumeric (a longer or shorter one then fails
+ * at the delimiter).
+ */
+function alnumField(col: FieldRule, f: number): string {
+  const n = col.max;
+  const into = col.kind === 'alnum-pair' ? [`vals[${f}]`, `vals[${col.lo}]`] : [`vals[${f}]`];
+  const part = n / into.length;
+  const packs = into.map((v, k) => alnumPackCode(k * part, part, v, col.optional && k === 0)).join('');
+  if (!col.optional)
+    return `
+        if (p + ${n} > end) return -1;${packs}
+        p += ${n};`;
+  const empty = into.map((v) => `${v} = 0;`).join('\n');
+  return `
+        if (p + ${n} <= end && ALNUM[B[p]] !== 0) {${packs}
+          p += ${n};
         } else {
-          vals[${F_RRN}] = 0;
-          vals[${RRN_LO}] = 0;
+          ${empty}
         }`;
-    case F_ORDER_NO:
-    case F_ORIG_RRN:
-      return `
+}
+
+/** The test of a range's length p − s against the rule's (an optional value may also be empty). */
+function lengthFails(col: FieldRule): string {
+  const long = `p - s > ${col.max}`;
+  if (col.min <= 1 && col.optional) return long;
+  const short = `p - s < ${col.min}`;
+  return col.optional ? `p !== s && (${short} || ${long})` : `${short} || ${long}`;
+}
+
+/** Free text: bytes of the class up to the delimiter, kept as a range. */
+function textField(col: FieldRule, f: number, table: string): string {
+  return `
         s = p;
-        while (p < end && TEXT[B[p]] === 1) p++;
-        if (p - s > 64) return -1;
+        while (p < end && ${table}[B[p]] === 1) p++;
+        if (${lengthFails(col)}) return -1;
         ts[${f}] = s;
         te[${f}] = p;`;
-    case F_PAN:
-      // Mostly 16 characters: tested at once (the table's bytes ANDed) before the general loop.
-      return `
+}
+
+/** A card number is mostly 16 characters long. */
+const CARD_COMMON = 16;
+
+/** A card number, kept as a range: the common length tested at once (its bytes' table values ANDed) before the general loop. */
+function cardField(col: FieldRule, f: number, table: string): string {
+  const all = Array.from({ length: CARD_COMMON }, (_, k) => `${table}[B[${at0(k)}]]`).join(' & ');
+  return `
         s = p;
-        if (p + 17 <= end && (PAN[B[p]] & PAN[B[p + 1]] & PAN[B[p + 2]] & PAN[B[p + 3]] & PAN[B[p + 4]] &
-            PAN[B[p + 5]] & PAN[B[p + 6]] & PAN[B[p + 7]] & PAN[B[p + 8]] & PAN[B[p + 9]] & PAN[B[p + 10]] &
-            PAN[B[p + 11]] & PAN[B[p + 12]] & PAN[B[p + 13]] & PAN[B[p + 14]] & PAN[B[p + 15]]) === 1 &&
-            PAN[B[p + 16]] === 0) p += 16;
+        if (p + ${CARD_COMMON + 1} <= end && (${all}) === 1 && ${table}[B[p + ${CARD_COMMON}]] === 0) p += ${CARD_COMMON};
         else {
-          while (p < end && PAN[B[p]] === 1) p++;
-          if (p !== s && (p - s < 12 || p - s > 19)) return -1;
+          while (p < end && ${table}[B[p]] === 1) p++;
+          if (${lengthFails(col)}) return -1;
         }
         ts[${f}] = s;
         te[${f}] = p;`;
-    case F_TYPE:
-    case F_CHANNEL:
-    case F_STATUS: {
-      // Each name compared whole, as 32-bit words and then bytes, longest first: a name that is
-      // the start of a longer word leaves a letter where the delimiter must be, and the record
-      // goes to the careful path.
-      const t = enums!;
-      const order = t.names.map((_, k) => k).sort((a, b) => t.names[b]!.length - t.names[a]!.length);
-      const tests = order.map((k) => {
-        const name = t.names[k]!;
-        const conds: string[] = [];
-        let x = 0;
-        for (; x + 4 <= name.length; x += 4) {
-          const word = name[x]! | (name[x + 1]! << 8) | (name[x + 2]! << 16) | (name[x + 3]! << 24) | 0;
-          conds.push(`dv.getInt32(p + ${x}, true) === ${word}`);
-        }
-        for (; x < name.length; x++) conds.push(`B[p + ${x}] === ${name[x]}`);
-        return `if (p + ${name.length + 1} <= end && ${conds.join(' && ')}) { vals[${f}] = ${t.codes[k]}; p += ${name.length}; }`;
-      });
-      return `
+}
+
+/** Fixed-width bytes of a class, packed as bytes (the first highest). */
+function codeField(col: FieldRule, f: number, table: string): string {
+  const n = col.max;
+  const tests = Array.from({ length: n }, (_, k) => ` || ${table}[B[${at0(k)}]] === 0`).join('');
+  const value = Array.from({ length: n }, (_, k) =>
+    k === n - 1 ? `B[${at0(k)}]` : `(B[${at0(k)}] << ${8 * (n - 1 - k)})`,
+  );
+  return `
+        if (p + ${n} > end${tests}) return -1;
+        vals[${f}] = ${value.join(' | ')};
+        p += ${n};`;
+}
+
+/**
+ * An enum: each name compared whole, as 32-bit words and then bytes, longest first: a name that is
+ * the start of a longer word leaves a letter where the delimiter must be, and the record goes to the
+ * careful path.
+ */
+function enumField(col: FieldRule, f: number): string {
+  const names = col.enumBytes!;
+  const order = names.map((_, k) => k).sort((a, b) => names[b]!.length - names[a]!.length);
+  const tests = order.map((k) => {
+    const name = names[k]!;
+    const conds: string[] = [];
+    let x = 0;
+    for (; x + 4 <= name.length; x += 4) {
+      const word = name[x]! | (name[x + 1]! << 8) | (name[x + 2]! << 16) | (name[x + 3]! << 24) | 0;
+      conds.push(`dv.getInt32(p + ${x}, true) === ${word}`);
+    }
+    for (; x < name.length; x++) conds.push(`B[p + ${x}] === ${name[x]}`);
+    return `if (p + ${name.length + 1} <= end && ${conds.join(' && ')}) { vals[${f}] = ${col.enumCodes![k]}; p += ${name.length}; }`;
+  });
+  return `
         ${tests.join('\n else ')}
         else return -1;`;
-    }
-    case F_TXN_TIME:
-      // YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM; anything else (fractions, other forms) is careful.
-      return `
+}
+
+/** YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM; anything else (fractions, other forms) is careful. */
+function timestampField(col: FieldRule, f: number): string {
+  return `
         if (p + 21 > end) return -1;
         ${dateCode(0)}
         if (B[p + 10] !== 84 || B[p + 13] !== 58 || B[p + 16] !== 58) return -1;
@@ -284,64 +346,25 @@ function fieldCode(f: number, signed: boolean, enums: EnumTable | null): string 
             if (B[p + 22] !== 58) return -1;
             ${digitsCode(20, 2, 'oh')}
             ${digitsCode(23, 2, 'om')}
-            if (bad < 0 || oh > 18 || om > 59) return -1;
+            if (bad < 0 || oh > ${col.offsetHours} || om > 59) return -1;
             off = z === 45 ? -(oh * 60 + om) : oh * 60 + om;
             dates.o0 = w0; dates.o1 = w1; dates.offset = off;
           }
           p += 25;
         } else return -1;
         vals[${f}] = day * 86400000 + ((hh * 60 + mi - off) * 60 + ss) * 1000;`;
-    case F_AMOUNT:
-    case F_FEE:
-    case F_NET:
-      return `
-        neg = false;
-        ${signed ? 'if (B[p] === 45) { neg = true; p++; }' : ''}
-        s = p; v = 0;
-        while (p < end) { d = B[p] - 48; if (d < 0 || d > 9) break; v = v * 10 + d; p++; }
-        if (p === s || p - s > 15) return -1;
-        vals[${f}] = neg ? -v : v;`;
-    case F_CLEARING_DATE:
-    case F_SETTLE_DATE:
-    case F_SRC_RUN:
-      return `
-        if (p + 11 > end) return -1;
-        ${dateCode(0)}
-        vals[${f}] = day;
-        p += 10;`;
-    case F_RESPONSE:
-      return `
-        if (p + 2 > end || ALNUM[B[p]] === 0 || ALNUM[B[p + 1]] === 0) return -1;
-        vals[${f}] = (B[p] << 8) | B[p + 1];
-        p += 2;`;
-    case F_CURRENCY:
-      return `
-        if (p + 3 > end) return -1;
-        a0 = B[p]; a1 = B[p + 1]; a2 = B[p + 2];
-        if (((a0 - 65) | (90 - a0) | (a1 - 65) | (90 - a1) | (a2 - 65) | (90 - a2)) < 0) return -1;
-        vals[${f}] = (a0 << 16) | (a1 << 8) | a2;
-        p += 3;`;
-    default:
-      throw new Error(`scan-gen: no code for field ${f}`);
-  }
 }
 
-/**
- * Writes the row function of a file whose i-th column holds field `fields[i]`; `signed[i]` says
- * whether a minus sign is allowed there, `enums[i]` the names of an enum column.
- */
-export function compileRowParser(
-  fields: readonly number[],
-  signed: Uint8Array,
-  enums: readonly (EnumTable | null)[],
-): RowParser {
-  const n = fields.length;
+/** Writes the row function of a file whose i-th column is `columns[i]` (its field and rule). */
+export function compileRowParser(columns: readonly ColumnDef[]): RowParser {
+  const n = columns.length;
+  const tables = new ClassTables();
   const parts: string[] = [];
   for (let i = 0; i < n; i++) {
-    parts.push(`// column ${i}: field ${fields[i]}
+    parts.push(`// column ${i}: field ${columns[i]!.field}
       q = B[p] === 34;
       if (q) p++;
-      ${fieldCode(fields[i]!, signed[i] === 1, enums[i] ?? null)}
+      ${fieldCode(columns[i]!, tables)}
       if (q) { if (p >= end || B[p] !== 34) return -1; p++; }`);
     if (i < n - 1) parts.push('if (p >= end || B[p] !== 44) return -1;\np++;');
   }
@@ -360,14 +383,12 @@ export function compileRowParser(
     }
     return p;`;
   const make = new Function(
-    'ALNUM',
-    'TEXT',
-    'PAN',
+    ...tables.names,
     'dayOf',
     `return function row(buf, dv, pos, end, vals, ts, te, dates) {${body}}`,
   );
-  const parse = make(ALNUM, TEXT, PAN, dayOf) as RowParser;
-  warmUp(parse, warmLines(fields, signed, enums));
+  const parse = make(...tables.tables, dayOf) as RowParser;
+  warmUp(parse, warmLines(columns));
   return parse;
 }
 
@@ -398,15 +419,11 @@ const WARM_ROUNDS = 4;
  * column allows them, every field quoted, LF and CRLF line ends. Each is a record the row function
  * takes (test/unit/scan.test.ts checks that).
  */
-export function warmLines(
-  fields: readonly number[],
-  signed: Uint8Array,
-  enums: readonly (EnumTable | null)[],
-): Uint8Array[] {
-  const enumCount = Math.max(1, ...enums.map((t) => t?.names.length ?? 0));
+export function warmLines(columns: readonly ColumnDef[]): Uint8Array[] {
+  const enumCount = Math.max(1, ...columns.map((c) => c.enumBytes?.length ?? 0));
   const lines: Uint8Array[] = [];
   for (let v = 0; v < Math.max(8, 2 * enumCount); v++) {
-    const values = fields.map((f, i) => warmValue(f, v, signed[i] === 1, enums[i] ?? null));
+    const values = columns.map((c) => warmValue(c, v));
     const quoted = v % 4 === 3;
     const text = values.map((x) => (quoted ? `"${x}"` : x)).join(',');
     const end = v % 2 === 1 ? '\r\n' : '\n';
@@ -415,49 +432,40 @@ export function warmLines(
   return lines;
 }
 
-/** A valid value of field f for warm record v. */
-function warmValue(f: number, v: number, signed: boolean, t: EnumTable | null): string {
+/** Card numbers of the usual forms: masked, full, long. */
+const WARM_CARDS = ['622588******7681', '6225881234567681', '6225881234567890123'];
+
+/** A valid value of a column of this rule for warm record v (an optional one is empty now and then). */
+function warmValue(col: FieldRule, v: number): string {
   const day = 10 + (v % 9);
-  switch (f) {
-    case F_TYPE:
-    case F_CHANNEL:
-    case F_STATUS:
-      return t ? new TextDecoder().decode(t.names[v % t.names.length]) : '';
-    case F_RESPONSE:
-      return ['00', '05', 'A1'][v % 3]!;
-    case F_CURRENCY:
-      return 'CNY';
-    case F_MERCHANT_ID:
-      return `8980003100${String(10000 + v).slice(-5)}`;
-    case F_TERMINAL_ID:
-      return v % 2 === 0 ? `4405${String(1000 + v).slice(-4)}` : 'A1B2C3D4';
-    case F_BATCH_NO:
-    case F_STAN:
-      return String(100000 + v).slice(-6);
-    case F_RRN:
-      return v % 3 === 2 ? '' : `6323090${String(10000 + v).slice(-5)}`;
-    case F_AUTH_CODE:
-      return v % 3 === 1 ? '' : '1L5WVG';
-    case F_ORDER_NO:
-    case F_ORIG_RRN:
-      return v % 2 === 0 ? '' : `ORD2026111944052019${String(10000 + v).slice(-5)}`;
-    case F_PAN:
-      return ['', '622588******7681', '6225881234567681', '6225881234567890123'][v % 4]!;
-    case F_TXN_TIME:
+  const n = col.max;
+  if (col.optional && v % 3 === 2) return '';
+  switch (col.kind) {
+    case 'enum':
+      return new TextDecoder().decode(col.enumBytes![v % col.enumBytes!.length]);
+    case 'code': {
+      const members = Array.from({ length: 128 }, (_, c) => c).filter((c) => (CLASS[c]! & col.chars) !== 0);
+      return String.fromCharCode(...Array.from({ length: n }, (_, k) => members[(v * 7 + k * 3) % members.length]!));
+    }
+    case 'digits':
+      return String(100000 + v)
+        .slice(-6)
+        .padStart(n, '8')
+        .slice(-n);
+    case 'alnum':
+    case 'alnum-pair':
+      return (v % 2 === 0 ? String(10 ** 16 + v) : 'A1B2C3D4E5F6G7H8').slice(-n);
+    case 'text':
+      return `ORD2026111944052019${String(10000 + v).slice(-5)}`.slice(0, n);
+    case 'card':
+      return WARM_CARDS.filter((c) => c.length >= col.min && c.length <= n)[v % 3]!;
+    case 'timestamp':
       return `2026-11-${day}T${String(v % 24).padStart(2, '0')}:04:44${['+08:00', 'Z', '-05:30'][v % 3]}`;
-    case F_AMOUNT:
-    case F_FEE:
-    case F_NET:
-      return signed && v % 4 === 2 ? `-${19 + v}` : String(3526 + v);
-    case F_CLEARING_DATE:
-    case F_SETTLE_DATE:
-    case F_SRC_RUN:
+    case 'amount':
+      return col.signed && v % 4 === 2 ? `-${19 + v}` : String(3526 + v);
+    case 'date':
       return `2026-11-${day + (v % 2)}`;
-    case F_SRC_FILE:
-    case F_SRC_LINE:
-    case F_FLAGS:
+    case 'count':
       return String(1 + v * 37);
-    default:
-      return '';
   }
 }

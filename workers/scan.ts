@@ -38,47 +38,29 @@ import {
   TYPE_REVERSAL,
   TYPE_VOID,
 } from '../src/core/codes.js';
-import {
-  CYCLE_T1,
-  daysFromCivil,
-  daysInMonth,
-  END_DAY,
-  FIRST_DAY,
-  type WorkCalendar,
-  workCalendarFor,
-} from '../src/core/dates.js';
+import { CYCLE_T1, END_DAY, FIRST_DAY, type WorkCalendar, workCalendarFor } from '../src/core/dates.js';
+import { type ColumnDef, readValue } from '../src/core/field-rules.js';
 import { HASH_SEED, hashBytes, lowerBound, partitionOf } from '../src/core/hash.js';
 import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { AliasIndex, aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
-import { NO_STAN, packAlnum, packDigits } from '../src/core/packed.js';
+import { packAlnum } from '../src/core/packed.js';
 import { addTotals, type PlanContext, planRecords, readRecord, rejectOf } from '../src/core/profile-record.js';
 import type { RecordPlan } from '../src/core/record-plan.js';
 import {
   MAX_LINE_BYTES,
   MAX_RAW_BYTES,
-  R_CHARS,
-  R_CURRENCY,
-  R_DATE,
   R_EMBEDDED_NEWLINE,
-  R_EMPTY,
-  R_ENUM,
   R_FIELD_COUNT,
   R_LENGTH,
   R_LINE_TOO_LONG,
-  R_NEGATIVE,
-  R_NO_OFFSET,
-  R_NUMBER,
   R_QUOTE,
   R_RANGE,
-  R_RESPONSE,
-  R_TIMESTAMP,
   R_UTF8,
   type RejectBatch,
 } from '../src/core/reject.js';
 import {
   CLEARING_HEADER,
-  type ColumnDef,
   columnsOf,
   F_AMOUNT,
   F_AUTH_CODE,
@@ -107,22 +89,15 @@ import {
   FIELD_COUNT,
   JOURNAL_HEADER,
   mapHeader,
+  RRN_LO,
   type Side,
   STATE_COLUMNS,
+  VALS_LENGTH,
 } from '../src/core/schema.js';
 import type { CopyCheck, ProfileSource, ScanResult, ScanTask } from '../src/core/tasks.js';
 import { validUtf8 } from '../src/core/utf8.js';
 import { COPY_KEY_WIDTH } from '../src/core/window-layout.js';
-import {
-  compileRowParser,
-  type DateCache,
-  type EnumTable,
-  newDateCache,
-  type RowParser,
-  RRN_LO,
-  VALS_LENGTH,
-  warmLines,
-} from './scan-gen.js';
+import { compileRowParser, type DateCache, newDateCache, type RowParser, warmLines } from './scan-gen.js';
 import { identityKey } from './window-records.js';
 
 const COMMA = 44;
@@ -379,14 +354,10 @@ function maskFieldDigits(src: Uint8Array, s: number, e: number, out: Uint8Array,
   }
 }
 
+/** The columns of a file layout: per file column, its field (F_*) and rule (field-rules.ts). */
 interface FieldRules {
-  /** Per file column: F_* field. */
   field: Int32Array;
-  /** Per file column: whether a minus sign is allowed (amounts). */
-  signed: Uint8Array;
-  /** Per file column: allowed enum names as bytes with their codes. */
-  enumBytes: (Uint8Array[] | null)[];
-  enumCodes: (number[] | null)[];
+  columns: ColumnDef[];
 }
 
 /** The field rules of each file layout this worker has scanned. */
@@ -411,26 +382,12 @@ function buildRules(side: Side, fields: readonly number[], state: boolean): Fiel
   const defs = new Map<number, ColumnDef>();
   for (const d of columnsOf(side)) defs.set(d.field, d);
   if (state) for (const d of STATE_COLUMNS) defs.set(d.field, d);
-  const n = fields.length;
-  const r: FieldRules = {
-    field: Int32Array.from(fields),
-    signed: new Uint8Array(n),
-    enumBytes: [],
-    enumCodes: [],
-  };
-  for (let i = 0; i < n; i++) {
-    const d = defs.get(fields[i]!);
-    if (!d) throw new Error(`scan: field ${fields[i]} is not a ${side} column`);
-    r.signed[i] = d.signed ? 1 : 0;
-    if (d.enumCodes && d.enumNames) {
-      r.enumCodes.push([...d.enumCodes]);
-      r.enumBytes.push(d.enumCodes.map((c) => new TextEncoder().encode(d.enumNames![c])));
-    } else {
-      r.enumCodes.push(null);
-      r.enumBytes.push(null);
-    }
-  }
-  return r;
+  const columns = fields.map((f) => {
+    const d = defs.get(f);
+    if (!d) throw new Error(`scan: field ${f} is not a ${side} column`);
+    return d;
+  });
+  return { field: Int32Array.from(fields), columns };
 }
 
 /** The generated row function of each file layout this worker has scanned (scan-gen.ts). */
@@ -441,155 +398,15 @@ export function rowParserFor(side: Side, fields: readonly number[], state: boole
   const key = layoutKey(side, fields, state);
   let parser = rowParsers.get(key);
   if (!parser) {
-    const rules = rulesFor(side, fields, state);
-    parser = compileRowParser(fields, rules.signed, enumsOf(rules));
+    parser = compileRowParser(rulesFor(side, fields, state).columns);
     rowParsers.set(key, parser);
   }
   return parser;
 }
 
-function enumsOf(rules: FieldRules): (EnumTable | null)[] {
-  return rules.enumBytes.map((names, i) => (names ? { names, codes: rules.enumCodes[i]! } : null));
-}
-
 /** The records a file layout's row function is warmed up with (scan-gen.ts warmLines). */
 export function warmLinesFor(side: Side, fields: readonly number[], state: boolean): Uint8Array[] {
-  const rules = rulesFor(side, fields, state);
-  return warmLines(fields, rules.signed, enumsOf(rules));
-}
-
-/** Parses an optionally signed decimal integer of at most 15 digits; NaN when malformed. */
-function parseInt15(b: Uint8Array, s: number, e: number, signed: boolean): number {
-  if (s >= e) return NaN;
-  let neg = false;
-  if (b[s] === 45 && signed) {
-    neg = true;
-    s++;
-    if (s >= e) return NaN;
-  }
-  if (e - s > 15) return NaN;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const d = b[i]! - 48;
-    if (d < 0 || d > 9) return NaN;
-    v = v * 10 + d;
-  }
-  return neg ? -v : v;
-}
-
-function digits(b: Uint8Array, s: number, n: number): number {
-  let v = 0;
-  for (let i = s; i < s + n; i++) {
-    const d = b[i]! - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/** `YYYY-MM-DD` → epoch day; −1 when malformed, −2 when out of the supported span. */
-export function parseDateBytes(b: Uint8Array, s: number, e: number): number {
-  if (e - s !== 10 || b[s + 4] !== 45 || b[s + 7] !== 45) return -1;
-  const y = digits(b, s, 4);
-  const m = digits(b, s + 5, 2);
-  const d = digits(b, s + 8, 2);
-  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return -1;
-  const day = daysFromCivil(y, m, d);
-  return day >= FIRST_DAY && day < END_DAY ? day : -2;
-}
-
-/** Result slots of parseTimestamp beyond the value: why it failed. */
-const TS_BAD = -1e18;
-const TS_NO_OFFSET = -2e18;
-const TS_RANGE = -3e18;
-
-/**
- * ISO 8601 `YYYY-MM-DD[T ]HH:MM:SS[.fff…](Z|±HH:MM|±HHMM|±HH)` → epoch milliseconds.
- * Returns TS_BAD, TS_NO_OFFSET or TS_RANGE (a date outside 2000–2099) on failure.
- */
-export function parseTimestamp(b: Uint8Array, s: number, e: number): number {
-  if (e - s < 19) return TS_BAD;
-  const day = parseDateBytes(b, s, s + 10);
-  if (day === -2) return TS_RANGE;
-  if (day < 0) return TS_BAD;
-  const sep = b[s + 10];
-  if (sep !== 84 && sep !== 32 && sep !== 116) return TS_BAD;
-  if (b[s + 13] !== 58 || b[s + 16] !== 58) return TS_BAD;
-  const hh = digits(b, s + 11, 2);
-  const mi = digits(b, s + 14, 2);
-  const ss = digits(b, s + 17, 2);
-  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return TS_BAD;
-  let i = s + 19;
-  let ms = 0;
-  if (i < e && b[i] === 46) {
-    i++;
-    let scale = 100;
-    const fs = i;
-    while (i < e && b[i]! >= 48 && b[i]! <= 57) {
-      ms += (b[i]! - 48) * scale;
-      scale /= 10;
-      i++;
-    }
-    if (i === fs) return TS_BAD;
-    ms = Math.floor(ms);
-  }
-  if (i >= e) return TS_NO_OFFSET;
-  let offsetMin = 0;
-  const c = b[i];
-  if (c === 90 || c === 122) {
-    if (i + 1 !== e) return TS_BAD;
-  } else if (c === 43 || c === 45) {
-    const rest = e - i - 1;
-    let oh: number;
-    let om = 0;
-    if (rest === 2) oh = digits(b, i + 1, 2);
-    else if (rest === 4) {
-      oh = digits(b, i + 1, 2);
-      om = digits(b, i + 3, 2);
-    } else if (rest === 5 && b[i + 3] === 58) {
-      oh = digits(b, i + 1, 2);
-      om = digits(b, i + 4, 2);
-    } else return TS_BAD;
-    if (oh < 0 || oh > 18 || om < 0 || om > 59) return TS_BAD;
-    offsetMin = (oh * 60 + om) * (c === 45 ? -1 : 1);
-  } else return TS_BAD;
-  return day * 86_400_000 + ((hh * 60 + mi - offsetMin) * 60 + ss) * 1000 + ms;
-}
-
-/** Reason of a failed pack: −2 empty, −3 wrong length, −1 a bad character. */
-function packReason(v: number): number {
-  return v >= 0 ? 0 : v === -2 ? R_EMPTY : v === -3 ? R_LENGTH : R_CHARS;
-}
-
-/** A byte that is alphanumeric, else 0. */
-function alnumByte(c: number): number {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? c : 0;
-}
-
-/** Free text (order numbers, orig_rrn): printable, no control characters. */
-function checkText(b: Uint8Array, s: number, e: number): number {
-  for (let i = s; i < e; i++) {
-    const c = b[i]!;
-    if (c < 32 || c === 127) return R_CHARS;
-  }
-  return 0;
-}
-
-function matchEnum(b: Uint8Array, s: number, e: number, names: Uint8Array[], codes: number[]): number {
-  const n = e - s;
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    if (name.length !== n) continue;
-    let eq = true;
-    for (let i = 0; i < n; i++) {
-      if (name[i] !== b[s + i]) {
-        eq = false;
-        break;
-      }
-    }
-    if (eq) return codes[k]!;
-  }
-  return -1;
+  return warmLines(rulesFor(side, fields, state).columns);
 }
 
 function appendUtf8(col: Utf8Column, row: number, src: Uint8Array, s: number, e: number): void {
@@ -977,6 +794,15 @@ class Careful {
   /** Where each field (F_*) of the current record lives: file column index, or −1. */
   readonly at: Int32Array;
   readonly panCol: number;
+  /** The current record as split (splitRecord): its field count, −1 when its line ended inside quotes. */
+  nf = 0;
+  /** A malformed quote (R_QUOTE) and the column it is in; 0 and −1 when none. */
+  bad = 0;
+  badCol = -1;
+  /** A byte ≥ 0x80 was seen: the line's UTF-8 is checked. */
+  high = false;
+  /** Bytes used in qbuf. */
+  qpos = 0;
 
   constructor(
     readonly st: Emitter,
@@ -1003,10 +829,8 @@ class Careful {
  * record starts.
  */
 function carefulRecord(cs: Careful, pos: number): number {
-  const { st, rules, rejects, ncols, end, fs, fe, fq, rs, re, at, panCol } = cs;
-  const { buf, vals, ts, te, tq } = st;
-  let qbuf = cs.qbuf;
-  const recStart = pos;
+  const { st, rejects, end } = cs;
+  const buf = st.buf;
   const recLine = st.line;
   st.line = recLine + 1; // a record is one line (DESIGN §3)
   const nl = buf.indexOf(NL, pos);
@@ -1016,65 +840,53 @@ function carefulRecord(cs: Careful, pos: number): number {
     pushReject(rejects, recLine, -1, R_LINE_TOO_LONG, Math.ceil((e - pos) / 1024), buf, pos, e);
     return lineEnd;
   }
-  let nf = 0;
-  let bad = 0;
-  let badCol = -1;
-  let high = false;
-  let qpos = 0;
+  const next = splitRecord(cs, pos, recLine);
+  if (cs.nf < 0) return next;
+  const recEnd = trimEol(buf, pos, next);
+  // A blank line is not a row.
+  if (cs.nf === 1 && cs.fe[0] === cs.fs[0] && cs.fq[0] === 0) return next;
+  if (rejectLine(cs, recLine, pos, recEnd) || !readFields(cs, recLine, pos, recEnd)) return next;
+  st.qbuf = cs.qbuf;
+  if (!emitRow(st, recLine, pos)) {
+    const { rs, re, panCol } = cs;
+    pushReject(rejects, recLine, cs.at[F_TXN_TIME]!, R_RANGE, 0, buf, pos, recEnd, rs[panCol]!, re[panCol]!);
+  }
+  return next;
+}
 
+/**
+ * Splits the record at pos into fields as fast-csv reads them (RFC 4180): their bounds in cs.fs/fe
+ * (in cs.qbuf, unescaped, where fq is set; raw bounds in rs/re), their count in cs.nf, a malformed
+ * quote in cs.bad/badCol, a byte ≥ 0x80 in cs.high. Returns where the next record starts. A line
+ * that ends inside quotes is rejected here (cs.nf = −1).
+ */
+function splitRecord(cs: Careful, pos: number, recLine: number): number {
+  const { st, end } = cs;
+  const buf = st.buf;
+  const recStart = pos;
+  cs.nf = 0;
+  cs.bad = 0;
+  cs.badCol = -1;
+  cs.high = false;
+  cs.qpos = 0;
   for (;;) {
     // A quoted field may have blanks around its quotes (fast-csv reads `a, "b" ,c` as a,b,c).
     let q = pos;
     while (q < end && (buf[q] === SPACE || buf[q] === TAB)) q++;
     if (q < end && buf[q] === QUOTE) {
-      const rawStart = q;
-      let j = q + 1;
-      const qs = qpos;
-      let closed = false;
-      while (j < end) {
-        const b = buf[j]!;
-        if (b === QUOTE) {
-          if (j + 1 < end && buf[j + 1] === QUOTE) {
-            if (qpos >= qbuf.length) qbuf = cs.qbuf = growBuf(qbuf);
-            qbuf[qpos++] = QUOTE;
-            j += 2;
-            continue;
-          }
-          closed = true;
-          j++;
-          break;
-        }
-        if (b === NL) break; // a record is one line (DESIGN §3), even inside quotes
-        if (b >= 0x80) high = true;
-        if (qpos >= qbuf.length) qbuf = cs.qbuf = growBuf(qbuf);
-        qbuf[qpos++] = b;
-        j++;
-      }
-      if (!closed) {
+      const qs = cs.qpos;
+      const j = unquote(cs, q);
+      if (j < 0) {
         // The line (or the input) ends inside the quotes: that line alone is rejected, and the
         // next line is a record of its own. One stray quote costs exactly its line.
-        const lineEnd = j < end ? j + 1 : end;
-        pushReject(
-          rejects,
-          recLine,
-          nf,
-          j < end ? R_EMBEDDED_NEWLINE : R_QUOTE,
-          0,
-          buf,
-          recStart,
-          trimEol(buf, recStart, lineEnd),
-        );
-        pos = lineEnd;
-        return pos;
+        const stop = -1 - j;
+        const lineEnd = stop < end ? stop + 1 : end;
+        const reason = stop < end ? R_EMBEDDED_NEWLINE : R_QUOTE;
+        pushReject(cs.rejects, recLine, cs.nf, reason, 0, buf, recStart, trimEol(buf, recStart, lineEnd));
+        cs.nf = -1;
+        return lineEnd;
       }
-      if (nf <= ncols) {
-        fs[nf] = qs;
-        fe[nf] = qpos;
-        fq[nf] = 1;
-        rs[nf] = rawStart;
-        re[nf] = j;
-      }
-      nf++;
+      addField(cs, qs, cs.qpos, 1, q, j);
       pos = j;
       while (pos < end && (buf[pos] === SPACE || buf[pos] === TAB)) pos++;
       const c = pos < end ? buf[pos]! : -1;
@@ -1082,23 +894,16 @@ function carefulRecord(cs: Careful, pos: number): number {
         pos++;
         continue;
       }
-      if (c === NL) {
-        pos++;
-        break;
-      }
-      if (c === CR && (pos + 1 >= end || buf[pos + 1] === NL)) {
-        pos += pos + 1 < end ? 2 : 1;
-        break;
-      }
-      if (c === -1) break;
+      if (c === NL) return pos + 1;
+      if (c === CR && (pos + 1 >= end || buf[pos + 1] === NL)) return pos + (pos + 1 < end ? 2 : 1);
+      if (c === -1) return pos;
       // Text after a closing quote: malformed; the record ends at the next line end.
-      if (!bad) {
-        bad = R_QUOTE;
-        badCol = nf - 1;
+      if (!cs.bad) {
+        cs.bad = R_QUOTE;
+        cs.badCol = cs.nf - 1;
       }
       const nl = buf.indexOf(NL, pos);
-      pos = nl < 0 || nl >= end ? end : nl + 1;
-      break;
+      return nl < 0 || nl >= end ? end : nl + 1;
     }
     // Unquoted field; a quote inside it is an ordinary character (as fast-csv reads it).
     let j = pos;
@@ -1106,180 +911,108 @@ function carefulRecord(cs: Careful, pos: number): number {
     while (j < end) {
       c = buf[j]!;
       if (c === COMMA || c === NL) break;
-      if (c >= 0x80) high = true;
+      if (c >= 0x80) cs.high = true;
       j++;
     }
     let e = j;
     if (e > pos && buf[e - 1] === CR && (j >= end || c === NL)) e--;
-    if (nf <= ncols) {
-      fs[nf] = pos;
-      fe[nf] = e;
-      fq[nf] = 0;
-      rs[nf] = pos;
-      re[nf] = e;
-    }
-    nf++;
-    if (j >= end) {
-      pos = end;
+    addField(cs, pos, e, 0, pos, e);
+    if (j >= end) return end;
+    pos = j + 1;
+    if (c === NL) return pos;
+  }
+}
+
+/**
+ * Copies the quoted field whose opening quote is at q into cs.qbuf, unescaping doubled quotes;
+ * returns where it ends (after the closing quote), or −1 − where it stopped without one (a line
+ * end: a record is one line, DESIGN §3, even inside quotes; or the end of the input).
+ */
+function unquote(cs: Careful, q: number): number {
+  const { end } = cs;
+  const buf = cs.st.buf;
+  let qbuf = cs.qbuf;
+  let qpos = cs.qpos;
+  let j = q + 1;
+  let closed = false;
+  while (j < end) {
+    const b = buf[j]!;
+    if (b === QUOTE) {
+      if (j + 1 < end && buf[j + 1] === QUOTE) {
+        if (qpos >= qbuf.length) qbuf = cs.qbuf = growBuf(qbuf);
+        qbuf[qpos++] = QUOTE;
+        j += 2;
+        continue;
+      }
+      closed = true;
+      j++;
       break;
     }
-    pos = j + 1;
-    if (c === NL) break;
+    if (b === NL) break;
+    if (b >= 0x80) cs.high = true;
+    if (qpos >= qbuf.length) qbuf = cs.qbuf = growBuf(qbuf);
+    qbuf[qpos++] = b;
+    j++;
   }
-  const recEnd = trimEol(buf, recStart, pos);
+  cs.qpos = qpos;
+  return closed ? j : -1 - j;
+}
 
-  // A blank line is not a row.
-  if (nf === 1 && fe[0] === fs[0] && fq[0] === 0) return pos;
+/** Notes the current record's next field: its value's bounds (in qbuf when quoted) and raw bounds. */
+function addField(cs: Careful, s: number, e: number, quoted: number, rawStart: number, rawEnd: number): void {
+  const nf = cs.nf++;
+  if (nf > cs.ncols) return;
+  cs.fs[nf] = s;
+  cs.fe[nf] = e;
+  cs.fq[nf] = quoted;
+  cs.rs[nf] = rawStart;
+  cs.re[nf] = rawEnd;
+}
 
-  // The whole line is rejected for bytes that are not UTF-8, then a malformed quote, then the
-  // wrong number of fields.
-  const utf8 = high && !validUtf8(buf, recStart, recEnd);
-  const lineReason = utf8 ? R_UTF8 : bad ? bad : nf !== ncols ? R_FIELD_COUNT : 0;
-  if (lineReason !== 0) {
-    const column = !utf8 && bad ? badCol : -1;
-    const detail = lineReason === R_FIELD_COUNT ? nf : 0;
-    const panS = panCol < nf ? rs[panCol]! : 0;
-    const panE = panCol < nf ? re[panCol]! : 0;
-    pushReject(rejects, recLine, column, lineReason, detail, buf, recStart, recEnd, panS, panE);
-    return pos;
-  }
+/**
+ * Rejects the whole line for bytes that are not UTF-8, then a malformed quote, then the wrong
+ * number of fields; true when it did.
+ */
+function rejectLine(cs: Careful, recLine: number, recStart: number, recEnd: number): boolean {
+  const { nf, bad, panCol } = cs;
+  const utf8 = cs.high && !validUtf8(cs.st.buf, recStart, recEnd);
+  const reason = utf8 ? R_UTF8 : bad ? bad : nf !== cs.ncols ? R_FIELD_COUNT : 0;
+  if (reason === 0) return false;
+  const column = !utf8 && bad ? cs.badCol : -1;
+  const detail = reason === R_FIELD_COUNT ? nf : 0;
+  const panS = panCol < nf ? cs.rs[panCol]! : 0;
+  const panE = panCol < nf ? cs.re[panCol]! : 0;
+  pushReject(cs.rejects, recLine, column, reason, detail, cs.st.buf, recStart, recEnd, panS, panE);
+  return true;
+}
 
-  // Where the card number sits in the raw line, to mask it should the line be rejected.
-  const panStart = rs[panCol]!;
-  const panEnd = re[panCol]!;
-
-  // Convert and validate every field before anything is appended.
+/**
+ * Converts every field of the record by its column's rule (field-rules.ts readValue) before
+ * anything is appended; false when one fails, rejected naming its column and reason.
+ */
+function readFields(cs: Careful, recLine: number, recStart: number, recEnd: number): boolean {
+  const { st, fs, fe, fq } = cs;
+  const { buf, vals, ts, te, tq } = st;
+  const columns = cs.rules.columns;
   vals.fill(0);
-  for (let i = 0; i < ncols; i++) {
-    const src = fq[i] ? qbuf : buf;
+  for (let i = 0; i < cs.ncols; i++) {
+    const col = columns[i]!;
     const s = fs[i]!;
     const e = fe[i]!;
-    const n = e - s;
-    const f = rules.field[i]!;
-    let reason = 0;
-    switch (f) {
-      case F_MERCHANT_ID:
-        vals[f] = n === 0 ? -2 : n !== 15 ? -3 : packDigits(src, s, e);
-        reason = packReason(vals[f]!);
-        break;
-      case F_TERMINAL_ID:
-        // Empty only in the open-item store: a row read through a profile may have no terminal.
-        vals[f] = n === 0 ? (st.state ? 0 : -2) : n !== 8 ? -3 : packAlnum(src, s, e);
-        reason = packReason(vals[f]!);
-        break;
-      case F_BATCH_NO:
-      case F_STAN:
-        // An open item of a layout without a stan (a bill's row) has none.
-        vals[f] = n === 0 ? (st.state && f === F_STAN ? NO_STAN : -2) : n !== 6 ? -3 : packDigits(src, s, e);
-        reason = packReason(vals[f]!);
-        break;
-      case F_RRN:
-        if (n !== 0) {
-          if (n !== 12) reason = R_LENGTH;
-          else {
-            vals[F_RRN] = packAlnum(src, s, s + 6);
-            vals[RRN_LO] = packAlnum(src, s + 6, e);
-            if (vals[F_RRN]! < 0 || vals[RRN_LO]! < 0) reason = R_CHARS;
-          }
-        }
-        break;
-      case F_AUTH_CODE:
-        if (n !== 0) {
-          vals[f] = n !== 6 ? -3 : packAlnum(src, s, e);
-          reason = packReason(vals[f]!);
-        }
-        break;
-      case F_ORDER_NO:
-      case F_ORIG_RRN:
-      case F_PAN:
-        reason = f === F_PAN ? checkPan(src, s, e) : n === 0 ? 0 : n > 64 ? R_LENGTH : checkText(src, s, e);
-        ts[f] = s;
-        te[f] = e;
-        tq[f] = fq[i]!;
-        break;
-      case F_TYPE:
-      case F_CHANNEL:
-      case F_STATUS: {
-        if (n === 0) {
-          reason = R_EMPTY;
-          break;
-        }
-        const code = matchEnum(src, s, e, rules.enumBytes[i]!, rules.enumCodes[i]!);
-        if (code < 0) reason = R_ENUM;
-        else vals[f] = code;
-        break;
-      }
-      case F_TXN_TIME: {
-        if (n === 0) {
-          reason = R_EMPTY;
-          break;
-        }
-        const t = parseTimestamp(src, s, e);
-        if (t === TS_BAD) reason = R_TIMESTAMP;
-        else if (t === TS_NO_OFFSET) reason = R_NO_OFFSET;
-        else if (t === TS_RANGE) reason = R_RANGE;
-        else vals[f] = t;
-        break;
-      }
-      case F_AMOUNT:
-      case F_FEE:
-      case F_NET: {
-        if (n === 0) {
-          reason = R_EMPTY;
-          break;
-        }
-        const signed = rules.signed[i] === 1;
-        const v = parseInt15(src, s, e, signed);
-        if (Number.isNaN(v))
-          reason = !signed && src[s] === 45 && !Number.isNaN(parseInt15(src, s, e, true)) ? R_NEGATIVE : R_NUMBER;
-        else vals[f] = v;
-        break;
-      }
-      case F_CLEARING_DATE:
-      case F_SETTLE_DATE:
-      case F_SRC_RUN: {
-        if (n === 0) {
-          reason = R_EMPTY;
-          break;
-        }
-        const d = parseDateBytes(src, s, e);
-        if (d === -1) reason = R_DATE;
-        else if (d === -2) reason = R_RANGE;
-        else vals[f] = d;
-        break;
-      }
-      case F_RESPONSE: {
-        if (n !== 2 || alnumByte(src[s]!) === 0 || alnumByte(src[s + 1]!) === 0) reason = R_RESPONSE;
-        else vals[f] = (src[s]! << 8) | src[s + 1]!;
-        break;
-      }
-      case F_CURRENCY: {
-        let ok = n === 3;
-        for (let k = s; k < e && ok; k++) ok = src[k]! >= 65 && src[k]! <= 90;
-        if (!ok) reason = R_CURRENCY;
-        else vals[f] = (src[s]! << 16) | (src[s + 1]! << 8) | src[s + 2]!;
-        break;
-      }
-      case F_SRC_FILE:
-      case F_SRC_LINE:
-      case F_FLAGS: {
-        const v = parseInt15(src, s, e, false);
-        if (Number.isNaN(v) || v > 0x7fffffff) reason = R_NUMBER;
-        else vals[f] = v;
-        break;
-      }
+    tq[col.field] = fq[i]!;
+    // An open item read through a profile may have no value where a file's row must have one.
+    if (s === e && st.state && col.storeEmpty !== undefined) {
+      vals[col.field] = col.storeEmpty;
+      continue;
     }
+    const reason = readValue(col, fq[i] ? cs.qbuf : buf, s, e, vals, ts, te);
     if (reason !== 0) {
-      bad = reason;
-      pushReject(rejects, recLine, i, reason, reason === R_LENGTH ? n : 0, buf, recStart, recEnd, panStart, panEnd);
-      break;
+      const detail = reason === R_LENGTH ? e - s : 0;
+      pushReject(cs.rejects, recLine, i, reason, detail, buf, recStart, recEnd, cs.rs[cs.panCol]!, cs.re[cs.panCol]!);
+      return false;
     }
   }
-  if (bad) return pos;
-  st.qbuf = qbuf;
-  if (!emitRow(st, recLine, recStart))
-    pushReject(rejects, recLine, at[F_TXN_TIME]!, R_RANGE, 0, buf, recStart, recEnd, panStart, panEnd);
-  return pos;
+  return true;
 }
 
 /** The record plan and context of a profile's file, as planRecords makes them for a task. */
@@ -1477,18 +1210,6 @@ export function scanBytes(
 function sortedHas(a: Uint32Array, v: number): boolean {
   const at = lowerBound(a, v);
   return at < a.length && a[at] === v;
-}
-
-/** A card-number field: digits and mask characters (*, X, x), 12–19 long, or empty. */
-function checkPan(b: Uint8Array, s: number, e: number): number {
-  const n = e - s;
-  if (n === 0) return 0;
-  if (n < 12 || n > 19) return R_LENGTH;
-  for (let i = s; i < e; i++) {
-    const c = b[i]!;
-    if (!((c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120)) return R_CHARS;
-  }
-  return 0;
 }
 
 function growBuf(b: Uint8Array): Uint8Array {

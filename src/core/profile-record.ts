@@ -227,7 +227,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
 
 function isRequired(side: 'journal' | 'clearing', target: string): boolean {
   const def = columnsOf(side).find((d) => d.name === target);
-  return !def?.rule?.allowEmpty;
+  return !def?.optional;
 }
 
 function conversionOf(

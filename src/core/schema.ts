@@ -1,6 +1,7 @@
 /**
- * The input contract (DESIGN §3): the columns of each side's CSV, what each must hold, and which
- * field of the row batch it fills.
+ * The input contract (DESIGN §3): the columns of each side's CSV, what each must hold (its rule,
+ * field-rules.ts: the one definition every reader of a record reads), and which field of the row
+ * batch it fills.
  *
  * Vocabulary
  * - field: a value position of the unified row, numbered F_* below; the scanner switches on it.
@@ -9,6 +10,23 @@
  *   re-read (never accepted in user files).
  */
 import { CHANNEL_NAMES, CLEARING_TYPES, JOURNAL_TYPES, STATUS_NAMES, TYPE_NAMES } from './codes.js';
+import {
+  alnum,
+  alnumPair,
+  amount,
+  type ColumnDef,
+  card,
+  count,
+  currencyCode,
+  date,
+  digits,
+  type FieldRule,
+  oneOf,
+  responseCode,
+  text,
+  timestamp,
+} from './field-rules.js';
+import { NO_STAN } from './packed.js';
 
 export const F_TYPE = 0;
 export const F_CHANNEL = 1;
@@ -36,86 +54,14 @@ export const F_SRC_LINE = 22;
 export const F_FLAGS = 23;
 export const FIELD_COUNT = 24;
 
+/** Slot of the rrn's second half in a record's values (F_RRN holds the first): after the fields'. */
+export const RRN_LO = FIELD_COUNT;
+/** Length of a record's values array (`vals`): a slot per field and RRN_LO. */
+export const VALS_LENGTH = FIELD_COUNT + 1;
+
 export type Side = 'journal' | 'clearing';
 
-/** Character classes for id fields. */
-export const CHARS_DIGITS = 1;
-export const CHARS_ALNUM = 2;
-/** Printable, no control characters. */
-export const CHARS_TEXT = 3;
-
-/** Length and character rules of a string field; `allowEmpty` lets an optional id be blank. */
-export interface StringRule {
-  readonly min: number;
-  readonly max: number;
-  readonly chars: number;
-  readonly allowEmpty: boolean;
-}
-
-export interface ColumnDef {
-  /** Column name in the header. */
-  readonly name: string;
-  readonly field: number;
-  /** Rule for string fields. */
-  readonly rule?: StringRule;
-  /** Allowed codes for enum fields, with their names at index = code. */
-  readonly enumCodes?: readonly number[];
-  readonly enumNames?: readonly string[];
-  /** Amounts: whether a leading minus sign is accepted. */
-  readonly signed?: boolean;
-}
-
-const id = (min: number, max: number, chars: number, allowEmpty = false): StringRule => ({
-  min,
-  max,
-  chars,
-  allowEmpty,
-});
-
-const COMMON_IDS: ColumnDef[] = [
-  { name: 'merchant_id', field: F_MERCHANT_ID, rule: id(15, 15, CHARS_DIGITS) },
-  { name: 'terminal_id', field: F_TERMINAL_ID, rule: id(8, 8, CHARS_ALNUM) },
-  { name: 'stan', field: F_STAN, rule: id(6, 6, CHARS_DIGITS) },
-  { name: 'rrn', field: F_RRN, rule: id(12, 12, CHARS_ALNUM, true) },
-  { name: 'auth_code', field: F_AUTH_CODE, rule: id(6, 6, CHARS_ALNUM, true) },
-  { name: 'order_no', field: F_ORDER_NO, rule: id(1, 64, CHARS_TEXT, true) },
-  { name: 'orig_rrn', field: F_ORIG_RRN, rule: id(1, 64, CHARS_TEXT, true) },
-  { name: 'pan_masked', field: F_PAN, rule: id(12, 19, CHARS_TEXT, true) },
-  { name: 'txn_time', field: F_TXN_TIME },
-  { name: 'currency', field: F_CURRENCY },
-];
-
-export const JOURNAL_COLUMNS: readonly ColumnDef[] = [
-  ...COMMON_IDS,
-  { name: 'batch_no', field: F_BATCH_NO, rule: id(6, 6, CHARS_DIGITS) },
-  { name: 'txn_type', field: F_TYPE, enumCodes: JOURNAL_TYPES, enumNames: TYPE_NAMES },
-  { name: 'channel', field: F_CHANNEL, enumCodes: [1, 2, 3, 4], enumNames: CHANNEL_NAMES },
-  { name: 'amount_minor', field: F_AMOUNT, signed: false },
-  { name: 'response_code', field: F_RESPONSE },
-];
-
-export const CLEARING_COLUMNS: readonly ColumnDef[] = [
-  ...COMMON_IDS,
-  { name: 'record_type', field: F_TYPE, enumCodes: CLEARING_TYPES, enumNames: TYPE_NAMES },
-  { name: 'clearing_date', field: F_CLEARING_DATE },
-  { name: 'settle_date', field: F_SETTLE_DATE },
-  { name: 'gross_minor', field: F_AMOUNT, signed: true },
-  { name: 'fee_minor', field: F_FEE, signed: true },
-  { name: 'net_minor', field: F_NET, signed: true },
-  { name: 'status', field: F_STATUS, enumCodes: [1, 2, 3], enumNames: STATUS_NAMES },
-];
-
-/** Columns the open-item store adds when it is re-read (DESIGN §9 carry-forward state). */
-export const STATE_COLUMNS: readonly ColumnDef[] = [
-  { name: 'src_run', field: F_SRC_RUN },
-  { name: 'src_file', field: F_SRC_FILE },
-  { name: 'src_line', field: F_SRC_LINE },
-  { name: 'flags', field: F_FLAGS },
-];
-
-export function columnsOf(side: Side): readonly ColumnDef[] {
-  return side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS;
-}
+export type { ColumnDef } from './field-rules.js';
 
 /** Header names in the canonical order writers use (the order of DESIGN §3 tables). */
 export const JOURNAL_HEADER = [
@@ -155,6 +101,66 @@ export const CLEARING_HEADER = [
   'currency',
   'status',
 ] as const;
+
+/** A column's field and rule; its name is its key. */
+type Column = Omit<ColumnDef, 'name'>;
+
+function column(field: number, rule: FieldRule): Column {
+  return { field, ...rule };
+}
+
+/** The columns both sides have, by name: ids, the card number, the time and the currency. */
+const COMMON = {
+  merchant_id: column(F_MERCHANT_ID, digits(15)),
+  // An open item read through a profile may have no terminal, or no stan (a bill's row).
+  terminal_id: column(F_TERMINAL_ID, alnum(8, { storeEmpty: 0 })),
+  stan: column(F_STAN, digits(6, { storeEmpty: NO_STAN })),
+  rrn: column(F_RRN, alnumPair(12, RRN_LO, { optional: true })),
+  auth_code: column(F_AUTH_CODE, alnum(6, { optional: true })),
+  order_no: column(F_ORDER_NO, text(64, { optional: true })),
+  orig_rrn: column(F_ORIG_RRN, text(64, { optional: true })),
+  pan_masked: column(F_PAN, card(12, 19, { optional: true })),
+  txn_time: column(F_TXN_TIME, timestamp()),
+  currency: column(F_CURRENCY, currencyCode()),
+};
+
+const JOURNAL: Record<(typeof JOURNAL_HEADER)[number], Column> = {
+  ...COMMON,
+  batch_no: column(F_BATCH_NO, digits(6)),
+  txn_type: column(F_TYPE, oneOf(JOURNAL_TYPES, TYPE_NAMES)),
+  channel: column(F_CHANNEL, oneOf([1, 2, 3, 4], CHANNEL_NAMES)),
+  amount_minor: column(F_AMOUNT, amount(false)),
+  response_code: column(F_RESPONSE, responseCode()),
+};
+
+const CLEARING: Record<(typeof CLEARING_HEADER)[number], Column> = {
+  ...COMMON,
+  record_type: column(F_TYPE, oneOf(CLEARING_TYPES, TYPE_NAMES)),
+  clearing_date: column(F_CLEARING_DATE, date()),
+  settle_date: column(F_SETTLE_DATE, date()),
+  gross_minor: column(F_AMOUNT, amount(true)),
+  fee_minor: column(F_FEE, amount(true)),
+  net_minor: column(F_NET, amount(true)),
+  status: column(F_STATUS, oneOf([1, 2, 3], STATUS_NAMES)),
+};
+
+/** The journal's columns (DESIGN §3.1) in header order, each with its rule (field-rules.ts). */
+export const JOURNAL_COLUMNS: readonly ColumnDef[] = JOURNAL_HEADER.map((name) => ({ name, ...JOURNAL[name] }));
+
+/** The clearing file's columns (DESIGN §3.2) in header order, each with its rule. */
+export const CLEARING_COLUMNS: readonly ColumnDef[] = CLEARING_HEADER.map((name) => ({ name, ...CLEARING[name] }));
+
+/** Columns the open-item store adds when it is re-read (DESIGN §9 carry-forward state). */
+export const STATE_COLUMNS: readonly ColumnDef[] = [
+  { name: 'src_run', ...column(F_SRC_RUN, date()) },
+  { name: 'src_file', ...column(F_SRC_FILE, count()) },
+  { name: 'src_line', ...column(F_SRC_LINE, count()) },
+  { name: 'flags', ...column(F_FLAGS, count()) },
+];
+
+export function columnsOf(side: Side): readonly ColumnDef[] {
+  return side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS;
+}
 
 /**
  * How a file's columns map onto fields, as plain arrays a worker can take: `fields[i]` is the
