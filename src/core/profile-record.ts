@@ -12,31 +12,28 @@
  * date, the merchants' aliases); `readRecord` reads one line with the plan.
  */
 import { TYPE_NAMES } from './codes.js';
-import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY, MS_PER_DAY } from './dates.js';
+import { MS_PER_DAY } from './dates.js';
 import { decimalMinor, unsignedMinor } from './decimal.js';
+import { C_HIGH, type ColumnDef, civilDay, keptAsRange, NOT_A_DATE, readValue } from './field-rules.js';
 import { encodeGbk, validGbk } from './gbk.js';
-import { NO_STAN, packAlnum, packDigits } from './packed.js';
+import { NO_STAN, packDigits } from './packed.js';
 import type { ColumnSource, Profile } from './profile.js';
-import { compileRow, compileSteps } from './profile-gen.js';
+import { compileRow, compileSteps, nearestYear } from './profile-gen.js';
 import type { Conversion, RecordPlan, Step, Token, TotalPlan } from './record-plan.js';
 import {
   R_CHARS,
-  R_CURRENCY,
   R_DECIMAL,
   R_EMPTY,
-  R_ENUM,
   R_FIELD_COUNT,
   R_GBK,
   R_LENGTH,
   R_NO_ALIAS,
   R_RANGE,
-  R_RESPONSE,
   R_SHORT,
   R_TIMESTAMP,
   R_UTF8,
 } from './reject.js';
 import {
-  CLEARING_COLUMNS,
   columnsOf,
   F_AMOUNT,
   F_FEE,
@@ -44,16 +41,15 @@ import {
   F_ORDER_NO,
   F_ORIG_RRN,
   F_PAN,
-  F_RRN,
   F_STAN,
   F_TYPE,
   FIELD_COUNT,
-  JOURNAL_COLUMNS,
+  VALS_LENGTH,
 } from './schema.js';
 import { validUtf8 } from './utf8.js';
 
-/** Slot of the rrn's second half in `vals` (scan-gen.ts RRN_LO). */
-const RRN_LO = FIELD_COUNT;
+/** The most digits of a platform's merchant id (an Alipay PID has 16). */
+const PLATFORM_ID_DIGITS = 16;
 
 /** What the lines around a file's table and the run tell the records. */
 export interface PlanContext {
@@ -119,7 +115,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     if (i === undefined) throw new PlanError(`${target} is read from "${name}", which the file's header does not have`);
     return i;
   };
-  const defs = profile.side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS;
+  const defs = columnsOf(profile.side);
   const typeColumn = profile.side === 'journal' ? 'txn_type' : 'record_type';
   // The record type first: other columns may be read from a field chosen by it.
   const order = Object.keys(profile.columns).sort((a, b) => Number(b === typeColumn) - Number(a === typeColumn));
@@ -137,7 +133,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
       none: src.none.map(encode),
       constant: Number.NaN,
       conv: null,
-      required: isRequired(profile.side, target),
+      required: !def.optional,
       requiredListed: false,
       noAlias: false,
     };
@@ -151,11 +147,11 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
         step.required = false;
         step.requiredListed = true;
       }
-      step.conv = conversionOf(profile, target, src, def.signed === true, encode);
+      step.conv = conversionOf(def, src, encode);
     } else if (src.fromLine !== undefined) {
-      step.constant = fromLineValue(target, src, ctx);
+      step.constant = fromLineValue(def, src, ctx);
       step.noAlias = step.constant < 0;
-    } else step.constant = constantOf(profile, target, src.value!, ctx);
+    } else step.constant = constantOf(def, src.value!, ctx);
     steps.push(step);
   }
   // A layout without a stan (the bills): its rows say so, instead of a stan of 000000.
@@ -225,73 +221,54 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
   return plan;
 }
 
-function isRequired(side: 'journal' | 'clearing', target: string): boolean {
-  const def = columnsOf(side).find((d) => d.name === target);
-  return !def?.optional;
-}
-
-function conversionOf(
-  profile: Profile,
-  target: string,
-  src: ColumnSource,
-  signed: boolean,
-  encode: (s: string) => Uint8Array,
-): Conversion {
-  if (src.alias) return { kind: 'alias' };
-  const def = columnsOf(profile.side).find((d) => d.name === target)!;
-  switch (target) {
-    case 'merchant_id':
-      return { kind: 'digits', width: 15 };
-    case 'batch_no':
-    case 'stan':
-      return { kind: 'digits', width: 6 };
-    case 'terminal_id':
-      return { kind: 'alnum', width: 8 };
-    case 'auth_code':
-      return { kind: 'alnum', width: 6 };
-    case 'rrn':
-      return { kind: 'rrn' };
-    case 'order_no':
-    case 'orig_rrn':
-      return { kind: 'text', max: 64, pan: false };
-    case 'pan_masked':
-      return { kind: 'text', max: 19, pan: true };
-    case 'response_code':
-      return { kind: 'response' };
-    case 'currency': {
-      const entries = Object.entries(src.map ?? {});
-      return {
-        kind: 'currency',
-        names: entries.map(([k]) => encode(k)),
-        codes: entries.map(([, v]) => (v.charCodeAt(0) << 16) | (v.charCodeAt(1) << 8) | v.charCodeAt(2)),
-      };
-    }
-    case 'txn_time':
+/**
+ * How a step converts its source text into the target column `def`: by the profile's map, pattern,
+ * decimal places or aliases, or else as it stands, by the target's rule (its ASCII bytes only: the
+ * file may be GBK, and a batch's text is UTF-8).
+ */
+function conversionOf(def: ColumnDef, src: ColumnSource, encode: (s: string) => Uint8Array): Conversion {
+  if (src.alias) return { kind: 'alias', digits: PLATFORM_ID_DIGITS };
+  const entries = Object.entries(src.map ?? {});
+  switch (def.kind) {
+    case 'timestamp':
       return { kind: 'time', pattern: tokens(src.pattern!), zone: src.zone! };
-    case 'clearing_date':
-    case 'settle_date':
+    case 'date':
       return { kind: 'date', pattern: tokens(src.pattern!) };
-    case 'amount_minor':
-    case 'gross_minor':
-    case 'fee_minor':
-    case 'net_minor':
+    case 'amount':
       return {
         kind: 'amount',
         decimals: src.decimals ?? 0,
         signByte: src.signByte === 'C+' ? 1 : src.signByte === 'D+' ? -1 : 0,
         abs: src.abs === true,
-        signed,
+        signed: def.signed === true,
+        digits: def.max,
       };
-    default: {
-      // An enum: source text → the code of the target name.
-      const entries = Object.entries(src.map ?? {});
+    case 'enum':
+      // Source text → the code of the target name.
       return {
-        kind: 'enum',
+        kind: 'map',
         names: entries.map(([k]) => encode(k)),
         codes: entries.map(([, v]) => def.enumNames!.indexOf(v)),
+        reason: def.reasons.form,
       };
-    }
+    default:
+      if (entries.length > 0)
+        return {
+          kind: 'map',
+          names: entries.map(([k]) => encode(k)),
+          codes: entries.map(([, v]) => ruleValue(def, v)),
+          reason: def.reasons.form,
+        };
+      return { kind: 'rule', rule: { ...def, chars: def.chars & ~C_HIGH } };
   }
+}
+
+/** The value of `text` in column `def` by its rule, or NaN when it is not one. */
+function ruleValue(def: ColumnDef, text: string): number {
+  const bytes = new TextEncoder().encode(text);
+  const vals = new Float64Array(VALS_LENGTH);
+  const ranges = new Int32Array(FIELD_COUNT);
+  return readValue(def, bytes, 0, bytes.length, vals, ranges, ranges) === 0 ? vals[def.field]! : Number.NaN;
 }
 
 function tokens(pattern: string): Token[] {
@@ -310,42 +287,33 @@ function tokens(pattern: string): Token[] {
   return out;
 }
 
-function fromLineValue(target: string, src: ColumnSource, ctx: PlanContext): number {
+function fromLineValue(def: ColumnDef, src: ColumnSource, ctx: PlanContext): number {
+  const target = def.name;
   const m = ctx.before.map((l) => src.fromLine!.exec(l)).find((x) => x !== null);
   if (!m || m[1] === undefined)
     throw new PlanError(`${target}: no line before the table matches ${src.fromLine!.source}`);
   const text = m[1];
   if (src.alias) {
-    const id = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+    const id = new RegExp(`^\\d{1,${PLATFORM_ID_DIGITS}}$`).test(text) ? Number(text) : Number.NaN;
     // Without an alias every record of the file is rejected for it (readRecord), as a row of a
     // bill that names its merchant per row would be.
     return ctx.aliases.get(id) ?? -1;
   }
-  if (!/^\d{15}$/.test(text)) throw new PlanError(`${target}: "${text}" is not a 15-digit merchant id`);
-  return Number(text);
+  const v = ruleValue(def, text);
+  if (Number.isNaN(v)) throw new PlanError(`${target}: "${text}" is not a merchant id of ${def.title}`);
+  return v;
 }
 
-function constantOf(profile: Profile, target: string, value: string, ctx: PlanContext): number {
-  const def = columnsOf(profile.side).find((d) => d.name === target)!;
-  if (def.enumNames) return def.enumNames.indexOf(value);
+/** A column's value for every record: an enum's name, the run's date, or an id or code by its rule. */
+function constantOf(def: ColumnDef, value: string, ctx: PlanContext): number {
+  const target = def.name;
+  if (def.kind === 'enum') return def.enumNames!.indexOf(value);
   if (value === 'run-date') return ctx.runDay;
-  const bytes = new TextEncoder().encode(value);
-  switch (target) {
-    case 'currency':
-      if (!/^[A-Z]{3}$/.test(value)) throw new PlanError(`${target}: "${value}" is not an ISO 4217 code`);
-      return (bytes[0]! << 16) | (bytes[1]! << 8) | bytes[2]!;
-    case 'response_code':
-      if (!/^[0-9A-Za-z]{2}$/.test(value)) throw new PlanError(`${target}: "${value}" is not 2 characters`);
-      return (bytes[0]! << 8) | bytes[1]!;
-    case 'merchant_id':
-      if (!/^\d{15}$/.test(value)) throw new PlanError(`${target}: "${value}" is not 15 digits`);
-      return Number(value);
-    case 'terminal_id':
-      if (!/^[0-9A-Za-z]{8}$/.test(value)) throw new PlanError(`${target}: "${value}" is not 8 letters and digits`);
-      return packAlnum(bytes, 0, 8);
-    default:
-      throw new PlanError(`${target} cannot be a constant`);
-  }
+  if (def.kind !== 'digits' && def.kind !== 'alnum' && def.kind !== 'code')
+    throw new PlanError(`${target} cannot be a constant`);
+  const v = ruleValue(def, value);
+  if (Number.isNaN(v)) throw new PlanError(`${target}: "${value}" is not ${def.title}`);
+  return v;
 }
 
 /** A reject of readRecord: its reason, the source field it is about (−1: the whole line), and its detail. */
@@ -459,11 +427,11 @@ export function readRecord(
     if (src < 0 || fs[src] === fe[src]) {
       if (st.required || (st.requiredListed && src >= 0))
         return rejected(plan, R_EMPTY, src < 0 ? (st.sources[0] ?? -1) : src);
-      if (st.conv.kind === 'text') ts[st.field] = te[st.field] = 0;
+      if (st.conv.kind === 'rule' && keptAsRange(st.conv.rule)) ts[st.field] = te[st.field] = 0;
       continue;
     }
     const reason = convert(st, buf, fs[src]!, fe[src]!, vals, ts, te, ctx);
-    if (reason !== 0) return rejected(plan, reason & 0xff, src, reason >> 8);
+    if (reason !== 0) return rejected(plan, reason, src, reason === R_LENGTH ? fe[src]! - fs[src]! : 0);
   }
   if (plan.deriveNet) vals[F_NET] = vals[F_AMOUNT]! - vals[F_FEE]!;
   return 0;
@@ -480,7 +448,7 @@ function isNone(buf: Uint8Array, a: number, b: number, none: readonly Uint8Array
   return false;
 }
 
-/** Converts one value into its slot; 0, or a reject reason (with a detail in the bits above 8). */
+/** Converts one value into its slot; 0, or a reject reason. */
 function convert(
   st: Step,
   buf: Uint8Array,
@@ -495,42 +463,9 @@ function convert(
   const n = b - a;
   const f = st.field;
   switch (conv.kind) {
-    case 'digits': {
-      if (n !== conv.width) return R_LENGTH | (n << 8);
-      const v = packDigits(buf, a, b);
-      if (v < 0) return R_CHARS;
-      vals[f] = v;
-      return 0;
-    }
-    case 'alnum': {
-      if (n !== conv.width) return R_LENGTH | (n << 8);
-      const v = packAlnum(buf, a, b);
-      if (v < 0) return R_CHARS;
-      vals[f] = v;
-      return 0;
-    }
-    case 'rrn': {
-      if (n !== 12) return R_LENGTH | (n << 8);
-      const hi = packAlnum(buf, a, a + 6);
-      const lo = packAlnum(buf, a + 6, b);
-      if (hi < 0 || lo < 0) return R_CHARS;
-      vals[F_RRN] = hi;
-      vals[RRN_LO] = lo;
-      return 0;
-    }
-    case 'text': {
-      if (n > conv.max || (conv.pan && n < 12)) return R_LENGTH | (n << 8);
-      for (let i = a; i < b; i++) {
-        const c = buf[i]!;
-        const ok = conv.pan ? (c >= 48 && c <= 57) || c === 42 || c === 88 || c === 120 : c >= 32 && c < 127;
-        if (!ok) return R_CHARS;
-      }
-      ts[f] = a;
-      te[f] = b;
-      return 0;
-    }
-    case 'enum':
-    case 'currency': {
+    case 'rule':
+      return readValue(conv.rule, buf, a, b, vals, ts, te);
+    case 'map': {
       for (let k = 0; k < conv.names.length; k++) {
         const m = conv.names[k]!;
         if (m.length !== n) continue;
@@ -541,24 +476,10 @@ function convert(
           return 0;
         }
       }
-      if (conv.kind === 'currency' && conv.names.length === 0 && n === 3) {
-        const c0 = buf[a]!;
-        const c1 = buf[a + 1]!;
-        const c2 = buf[a + 2]!;
-        if (c0 >= 65 && c0 <= 90 && c1 >= 65 && c1 <= 90 && c2 >= 65 && c2 <= 90) {
-          vals[f] = (c0 << 16) | (c1 << 8) | c2;
-          return 0;
-        }
-      }
-      return conv.kind === 'currency' ? R_CURRENCY : R_ENUM;
-    }
-    case 'response': {
-      if (n !== 2 || packAlnum(buf, a, b) < 0) return R_RESPONSE;
-      vals[f] = (buf[a]! << 8) | buf[a + 1]!;
-      return 0;
+      return conv.reason;
     }
     case 'alias': {
-      if (n > 16) return R_LENGTH | (n << 8);
+      if (n > conv.digits) return R_LENGTH;
       const id = packDigits(buf, a, b);
       if (id < 0) return R_CHARS;
       const merchant = ctx.aliases.get(id);
@@ -646,29 +567,13 @@ function timeOf(
     else ss = v;
   }
   if (p !== b || mo < 1 || mo > 12 || d < 1 || hh > 23 || mi > 59 || ss > 59) return R_TIMESTAMP;
-  if (y < 0) {
-    // No year (UnionPay's MMDDhhmmss): the year that puts the date nearest the run's date.
-    const runYear = yearOf(runDay);
-    let best = -1;
-    for (let yy = runYear - 1; yy <= runYear + 1; yy++) {
-      if (d > daysInMonth(yy, mo)) continue;
-      if (best < 0 || Math.abs(daysFromCivil(yy, mo, d) - runDay) < Math.abs(daysFromCivil(best, mo, d) - runDay))
-        best = yy;
-    }
-    if (best < 0) return R_TIMESTAMP;
-    y = best;
-  }
-  if (d > daysInMonth(y, mo)) return R_TIMESTAMP;
-  const day = daysFromCivil(y, mo, d);
-  if (day < FIRST_DAY || day >= END_DAY) return R_RANGE;
+  // No year (UnionPay's MMDDhhmmss): the year that puts the date nearest the run's date.
+  if (y < 0) y = nearestYear(runDay, mo, d);
+  if (y < 0) return R_TIMESTAMP;
+  const day = civilDay(y, mo, d);
+  if (day === NOT_A_DATE) return R_TIMESTAMP;
+  if (day < 0) return R_RANGE;
   if (conv.kind === 'date') vals[f] = day;
   else vals[f] = day * MS_PER_DAY + ((hh * 60 + mi - conv.zone) * 60 + ss) * 1000;
   return 0;
-}
-
-function yearOf(day: number): number {
-  let y = 1970 + Math.floor(day / 365.2425);
-  while (daysFromCivil(y, 1, 1) > day) y--;
-  while (daysFromCivil(y + 1, 1, 1) <= day) y++;
-  return y;
 }

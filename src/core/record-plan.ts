@@ -10,20 +10,26 @@
  * - slots: the scanner's values a record is converted into (`vals`, and text ranges `ts`/`te`,
  *   indexed by field F_*; workers/scan-gen.ts).
  */
+import type { ColumnDef } from './field-rules.js';
 import type { AliasIndex } from './merchants.js';
 
+/**
+ * How a step converts a source field's text into its target column (profile-record.ts conversionOf).
+ * Where a profile keeps the text as it stands (ids, text, card numbers, response codes, a currency
+ * without a map), the target column's own rule reads it (field-rules.ts): the same rule as in
+ * recon's layout.
+ */
 export type Conversion =
-  | { kind: 'digits'; width: number }
-  | { kind: 'alnum'; width: number }
-  | { kind: 'rrn' }
-  | { kind: 'text'; max: number; pan: boolean }
-  | { kind: 'enum'; names: Uint8Array[]; codes: number[] }
-  | { kind: 'currency'; names: Uint8Array[]; codes: number[] }
-  | { kind: 'response' }
+  /** The target column's rule (field-rules.ts readValue), on ASCII bytes only. */
+  | { kind: 'rule'; rule: ColumnDef }
+  /** Source names → the target's codes (an enum; a currency by its map); another name fails with `reason`. */
+  | { kind: 'map'; names: Uint8Array[]; codes: number[]; reason: number }
   | { kind: 'time'; pattern: Token[]; zone: number }
   | { kind: 'date'; pattern: Token[] }
-  | { kind: 'amount'; decimals: number; signByte: 0 | 1 | -1; abs: boolean; signed: boolean }
-  | { kind: 'alias' };
+  /** A decimal in major units; `digits`: the most before its point (the target's rule). */
+  | { kind: 'amount'; decimals: number; signByte: 0 | 1 | -1; abs: boolean; signed: boolean; digits: number }
+  /** A platform's merchant id of at most `digits` digits, through the merchants file's aliases. */
+  | { kind: 'alias'; digits: number };
 
 /** A piece of a time pattern: a number of `n` digits into a slot, or a literal byte. */
 export interface Token {
