@@ -82,108 +82,182 @@ function sameAmount(J: RowBatch, j: number, C: RowBatch, c: number): boolean {
 }
 
 export function settle(task: SettleTask): SettleResult {
-  const { runDay } = task;
-  const J = concatBatches(task.journal);
-  const C = concatBatches(task.clearing);
-  const nJ = J.length;
-  const nC = C.length;
-  const found = new Findings(task);
-  const pairs = new Pairing(J, C, false);
-  const { jCredit, jHold, cState } = pairs;
+  const s = new Settlement(task);
+  s.rematchAcrossPartitions();
+  s.cardPass();
+  s.fuzzyPass();
+  s.ageJournal();
+  s.ageClearing();
+  const found = s.found;
+  return {
+    exceptions: found.exceptions.bytes(),
+    open: openPieces(s.J, s.keptJ.subarray(0, s.openJournal), s.C, s.keptC.subarray(0, s.openClearing)),
+    window: found.window.finish(),
+    events: found.findingEvents(),
+    counts: s.counts,
+    amounts: s.amounts,
+    findings: found.count,
+    openJournal: s.openJournal,
+    openClearing: s.openClearing,
+  };
+}
 
-  const cConsumed = new Uint8Array(nC);
-  markConsumed(task.clearing, task.consumedClearing, cConsumed);
-  for (let c = 0; c < nC; c++) if (cConsumed[c]) cState[c] = 3;
+/**
+ * One settle task's rows and state: the left-overs of every partition concatenated (J, C), their
+ * pairing, the findings, and the tallies of the ageing (per side, origin and outcome; the rows kept
+ * open). The steps run in DESIGN order: passes 1–2 again, pass 3, pass 4, then ageing.
+ */
+class Settlement {
+  readonly runDay: number;
+  readonly windowStart: number;
+  readonly J: RowBatch;
+  readonly C: RowBatch;
+  readonly found: Findings;
+  readonly pairs: Pairing;
+  /** Clearing rows the coordinator settled against the journal window (1), per row of C. */
+  readonly cConsumed: Uint8Array;
+  /** Rows and amounts by countIndex(side, origin, outcome). */
+  readonly counts = new Int32Array(COUNTS_LENGTH);
+  readonly amounts = new Float64Array(COUNTS_LENGTH);
+  /** Rows kept open: the first openJournal of keptJ, the first openClearing of keptC. */
+  readonly keptJ: Int32Array;
+  readonly keptC: Int32Array;
+  openJournal = 0;
+  openClearing = 0;
 
-  const openForCredit = (j: number): boolean => jCredit[j]! < 0 && isCreditDomain(J.type[j]!);
-  const pair = (j: number, c: number): void => {
-    cState[c] = 1;
+  constructor(task: SettleTask) {
+    this.runDay = task.runDay;
+    this.windowStart = task.windowStart;
+    this.J = concatBatches(task.journal);
+    this.C = concatBatches(task.clearing);
+    this.found = new Findings(task);
+    this.pairs = new Pairing(this.J, this.C, false);
+    this.keptJ = new Int32Array(this.J.length);
+    this.keptC = new Int32Array(this.C.length);
+    const nC = this.C.length;
+    this.cConsumed = new Uint8Array(nC);
+    markConsumed(task.clearing, task.consumedClearing, this.cConsumed);
+    const cState = this.pairs.cState;
+    for (let c = 0; c < nC; c++) if (this.cConsumed[c]) cState[c] = 3;
+  }
+
+  /** A journal row that still waits for a credit (or a refund's debit). */
+  private openForCredit(j: number): boolean {
+    return this.pairs.jCredit[j]! < 0 && isCreditDomain(this.J.type[j]!);
+  }
+
+  /** A clearing row not yet matched, consumed or closed, that could be a journal row's credit. */
+  private openClearingRow(c: number): boolean {
+    const C = this.C;
+    return this.pairs.cState[c] === 0 && isCreditLike(C.type[c]!, C.status[c]!);
+  }
+
+  /** Journal row j and clearing row c are a pair (pass 3 or 4): a hold, or j's credit. */
+  private pair(j: number, c: number): void {
+    const { J, C, pairs, found } = this;
+    pairs.cState[c] = 1;
     pairs.cPair[c] = j;
     if (isHold(C.type[c]!, C.status[c]!)) {
-      if (jHold[j]! < 0) jHold[j] = c;
+      if (pairs.jHold[j]! < 0) pairs.jHold[j] = c;
       found.holdPair(J, j, C, c);
     } else {
-      jCredit[j] = c;
+      pairs.jCredit[j] = c;
       found.creditPair(J, j, C, c);
     }
-  };
-
-  // Passes 1 and 2 again, across partitions: rows whose two sides were keyed differently by the scan
-  // (a row with both an order number and an rrn) meet here.
-  // (No journal row has a credit yet: the credit domain's tables take all of its rows.)
-  pairs.passes(new PassTables(J, DOMAIN_CREDIT, null), DOMAIN_CREDIT);
-  pairs.passes(new PassTables(J, DOMAIN_REFUND, null), DOMAIN_REFUND);
-  for (let j = 0; j < nJ; j++) {
-    if (jCredit[j]! >= 0) {
-      if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
-      else found.creditPair(J, j, C, jCredit[j]!);
-    } else if (jHold[j]! >= 0) found.holdPair(J, j, C, jHold[j]!);
-    if (pairs.jDup[j]! > 0)
-      found.raise(
-        KIND_DUPLICATE_CREDIT,
-        true,
-        J,
-        j,
-        C,
-        pairs.jFirstDup[j]!,
-        pairs.jDupGross[j]!,
-        -1,
-        0,
-        pairs.jDup[j]!,
-      );
   }
-  const openClearing = (c: number): boolean => cState[c] === 0 && isCreditLike(C.type[c]!, C.status[c]!);
 
-  // Pass 3: cards, when the rrn is empty on either side.
-  {
+  /**
+   * Passes 1 and 2 again, across partitions: rows whose two sides were keyed differently by the scan
+   * (a row with both an order number and an rrn) meet here. (No journal row has a credit yet: the
+   * credit domain's tables take all of its rows.)
+   */
+  rematchAcrossPartitions(): void {
+    const { J, C, pairs, found } = this;
+    const { jCredit, jHold } = pairs;
+    pairs.passes(new PassTables(J, DOMAIN_CREDIT, null), DOMAIN_CREDIT);
+    pairs.passes(new PassTables(J, DOMAIN_REFUND, null), DOMAIN_REFUND);
+    for (let j = 0; j < J.length; j++) {
+      if (jCredit[j]! >= 0) {
+        if (J.type[j] === TYPE_REFUND) found.refundPair(J, j);
+        else found.creditPair(J, j, C, jCredit[j]!);
+      } else if (jHold[j]! >= 0) found.holdPair(J, j, C, jHold[j]!);
+      if (pairs.jDup[j]! > 0)
+        found.raise(
+          KIND_DUPLICATE_CREDIT,
+          true,
+          J,
+          j,
+          C,
+          pairs.jFirstDup[j]!,
+          pairs.jDupGross[j]!,
+          -1,
+          0,
+          pairs.jDup[j]!,
+        );
+    }
+  }
+
+  /** Pass 3, cards, when the rrn is empty on either side: (terminal, stan, amount, business date); the first candidate wins. */
+  cardPass(): void {
+    const { J, C } = this;
     const t = new KeyTable(16);
-    for (let j = 0; j < nJ; j++) if (openForCredit(j) && isCardJournal(J, j)) t.insert(pass3Hash(J, j), j);
-    if (t.size > 0) {
-      for (let c = 0; c < nC; c++) {
-        if (!openClearing(c) || strLen(C.order_no, c) > 0) continue;
-        const h = pass3Hash(C, c);
-        const cRrnEmpty = C.rrn_hi[c] === 0;
-        for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) {
-          const j = t.rowAt(s);
-          if (!openForCredit(j) || (!cRrnEmpty && J.rrn_hi[j] !== 0)) continue;
-          if (J.business_date[j] !== C.business_date[c] || !sameAmount(J, j, C, c)) continue;
-          if (J.stan[j] !== C.stan[c] || J.terminal_id[j] !== C.terminal_id[c]) continue;
-          pair(j, c);
-          break;
-        }
+    for (let j = 0; j < J.length; j++) if (this.openForCredit(j) && isCardJournal(J, j)) t.insert(pass3Hash(J, j), j);
+    if (t.size === 0) return;
+    for (let c = 0; c < C.length; c++) {
+      if (!this.openClearingRow(c) || strLen(C.order_no, c) > 0) continue;
+      const h = pass3Hash(C, c);
+      const cRrnEmpty = C.rrn_hi[c] === 0;
+      for (let s = t.find(h); s >= 0; s = t.findNext(s, h)) {
+        const j = t.rowAt(s);
+        if (!this.openForCredit(j) || (!cRrnEmpty && J.rrn_hi[j] !== 0)) continue;
+        if (J.business_date[j] !== C.business_date[c] || !sameAmount(J, j, C, c)) continue;
+        if (J.stan[j] !== C.stan[c] || J.terminal_id[j] !== C.terminal_id[c]) continue;
+        this.pair(j, c);
+        break;
       }
     }
   }
 
-  // Pass 4: fuzzy.
-  {
-    const t = new KeyTable(16);
-    for (let j = 0; j < nJ; j++) if (openForCredit(j) && J.auth_code[j] !== 0) t.insert(pass4Hash(J, j), j);
-    const fits = (j: number, c: number, tc: number): boolean =>
-      openForCredit(j) &&
+  /** Whether journal row j is a pass-4 candidate of clearing row c (whose txn_time is tc). */
+  private fits(j: number, c: number, tc: number): boolean {
+    const { J, C } = this;
+    return (
+      this.openForCredit(j) &&
       sameAmount(J, j, C, c) &&
       J.auth_code[j] === C.auth_code[c] &&
       J.terminal_id[j] === C.terminal_id[c] &&
-      Math.abs(getI64(J.txn_time, j) - tc) <= FUZZY_WINDOW_MS;
-    for (let c = 0; c < nC; c++) {
-      if (!openClearing(c) || C.auth_code[c] === 0) continue;
+      Math.abs(getI64(J.txn_time, j) - tc) <= FUZZY_WINDOW_MS
+    );
+  }
+
+  /**
+   * Pass 4, fuzzy: (terminal, auth_code, amount) within FUZZY_WINDOW_MS. One candidate matches; more
+   * are an AMBIGUOUS_MATCH (raised once) that protects the row and its candidates from ageing
+   * (rule 7); an ambiguity whose candidates are gone is resolved.
+   */
+  fuzzyPass(): void {
+    const { J, C, found } = this;
+    const t = new KeyTable(16);
+    for (let j = 0; j < J.length; j++) if (this.openForCredit(j) && J.auth_code[j] !== 0) t.insert(pass4Hash(J, j), j);
+    for (let c = 0; c < C.length; c++) {
+      if (!this.openClearingRow(c) || C.auth_code[c] === 0) continue;
       const h = pass4Hash(C, c);
       const tc = getI64(C.txn_time, c);
       let candidates = 0;
       let only = -1;
       for (let s = t.size > 0 ? t.find(h) : -1; s >= 0; s = t.findNext(s, h)) {
         const j = t.rowAt(s);
-        if (!fits(j, c, tc)) continue;
+        if (!this.fits(j, c, tc)) continue;
         candidates++;
         only = j;
       }
       const raised = (C.flags[c]! & FLAG_AMBIGUOUS_RAISED) !== 0;
       if (candidates === 1) {
-        pair(only, c);
+        this.pair(only, c);
       } else if (candidates > 1) {
         C.flags[c]! |= FLAG_PROTECTED;
         for (let s = t.find(h); s >= 0; s = t.findNext(s, h))
-          if (fits(t.rowAt(s), c, tc)) J.flags[t.rowAt(s)]! |= FLAG_PROTECTED;
+          if (this.fits(t.rowAt(s), c, tc)) J.flags[t.rowAt(s)]! |= FLAG_PROTECTED;
         if (!raised) {
           found.raise(KIND_AMBIGUOUS_MATCH, false, null, -1, C, c, getI64(C.amount, c));
           C.flags[c]! |= FLAG_AMBIGUOUS_RAISED;
@@ -197,108 +271,109 @@ export function settle(task: SettleTask): SettleResult {
     }
   }
 
-  // Ageing, and the open items carried to the next run.
-  const counts = new Int32Array(COUNTS_LENGTH);
-  const amounts = new Float64Array(COUNTS_LENGTH);
-  let openJournal = 0;
-  let openClearingItems = 0;
-  const keptJ = new Int32Array(nJ);
-  const keptC = new Int32Array(nC);
-  for (let j = 0; j < nJ; j++) {
-    const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
-    let outcome = OUTCOME_RECONCILED;
-    let keep = false;
-    if (jCredit[j]! < 0) {
-      const flags = J.flags[j]!;
-      const protectedNow = (flags & FLAG_PROTECTED) !== 0;
-      const due = J.deadline[j]! <= runDay && !protectedNow;
-      const type = J.type[j]!;
-      const owed = (flags & (FLAG_VOIDED | FLAG_REVERSED)) === 0;
-      const expectsMoney =
-        J.response[j] === RESPONSE_APPROVED && ((isCreditDomain(type) && owed) || type === TYPE_REFUND);
-      const expired = J.business_date[j]! < task.windowStart;
-      if (protectedNow) {
-        keep = true; // a candidate of an open ambiguity does not age (rule 7)
-      } else if ((flags & FLAG_HELD) !== 0 && owed) {
-        keep = !expired; // held: not missing; waits for its credit
-      } else if (expectsMoney) {
-        keep = !((flags & FLAG_MISSING_RAISED) !== 0 && expired);
-        if (due && (flags & FLAG_MISSING_RAISED) === 0) {
-          found.raise(
-            type === TYPE_REFUND ? KIND_REFUND_NOT_DEBITED : KIND_MISSING_CREDIT,
-            true,
-            J,
-            j,
-            null,
-            -1,
-            getI64(J.amount, j),
-          );
-          J.flags[j]! |= FLAG_MISSING_RAISED;
-        }
-      } else {
-        keep = !due;
-      }
-      outcome = keep
-        ? OUTCOME_OPEN
-        : (J.flags[j]! & FLAG_MISSING_RAISED) !== 0
-          ? OUTCOME_EXCEPTION
-          : OUTCOME_RECONCILED;
-      // Leaving the open set without a credit: into the journal window, where a late credit or a copy
-      // still finds it.
-      if (!keep) found.closed(J, j);
+  /** Ages every journal row and tallies it; the rows kept open go to keptJ. */
+  ageJournal(): void {
+    const { J, counts, amounts } = this;
+    const jCredit = this.pairs.jCredit;
+    for (let j = 0; j < J.length; j++) {
+      const origin = (J.flags[j]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
+      let outcome = jCredit[j]! < 0 ? this.ageUncreditedJournal(j) : OUTCOME_RECONCILED;
+      if (outcome === OUTCOME_OPEN) this.keptJ[this.openJournal++] = j;
+      if ((J.flags[j]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
+      const k = countIndex(SIDE_JOURNAL, origin, outcome);
+      counts[k]!++;
+      amounts[k]! += getI64(J.amount, j);
     }
-    if ((J.flags[j]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
-    if (keep) keptJ[openJournal++] = j;
-    const kj = countIndex(SIDE_JOURNAL, origin, outcome);
-    counts[kj]!++;
-    amounts[kj]! += getI64(J.amount, j);
-  }
-  for (let c = 0; c < nC; c++) {
-    const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
-    let outcome = OUTCOME_RECONCILED;
-    let keep = false;
-    if (cState[c] === 0) {
-      const flags = C.flags[c]!;
-      const due = C.deadline[c]! <= runDay;
-      if ((flags & FLAG_PROTECTED) !== 0) {
-        keep = true; // an open ambiguity stays until it is settled (rule 7)
-      } else if (due && isCredit(C.type[c]!, C.status[c]!)) {
-        found.raise(KIND_UNMATCHED_CLEARING, false, null, -1, C, c, getI64(C.amount, c));
-      } else {
-        keep = !due;
-      }
-      outcome = keep ? OUTCOME_OPEN : OUTCOME_RECONCILED;
-    }
-    if (cState[c] === 2 || cConsumed[c] === 1 || (C.flags[c]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
-    if (keep) keptC[openClearingItems++] = c;
-    const kc = countIndex(SIDE_CLEARING, origin, outcome);
-    counts[kc]!++;
-    amounts[kc]! += getI64(C.amount, c);
   }
 
-  // In the order of the open items' primary key (created_by, side, source): side 'C' before 'J',
-  // each by source, so that every insert lands on the index's rightmost page. That is also the
-  // order their lines are read back in (extras.ts). Two pieces of about the same size, which two
-  // workers encode at once: reading the lines back is most of the work.
-  const openC = bySource(C, keptC.subarray(0, openClearingItems));
-  const openJ = bySource(J, keptJ.subarray(0, openJournal));
+  /**
+   * A journal row without a credit at the run date (DESIGN §4 deadline, rule 7): OUTCOME_OPEN when
+   * it stays open, else OUTCOME_EXCEPTION (it has a MISSING_CREDIT or REFUND_NOT_DEBITED, raised now
+   * or before) or OUTCOME_RECONCILED; a row that leaves goes into the journal window, where a late
+   * credit or a copy still finds it.
+   */
+  private ageUncreditedJournal(j: number): number {
+    const { J, found } = this;
+    const flags = J.flags[j]!;
+    const protectedNow = (flags & FLAG_PROTECTED) !== 0;
+    const due = J.deadline[j]! <= this.runDay && !protectedNow;
+    const type = J.type[j]!;
+    const owed = (flags & (FLAG_VOIDED | FLAG_REVERSED)) === 0;
+    const expectsMoney =
+      J.response[j] === RESPONSE_APPROVED && ((isCreditDomain(type) && owed) || type === TYPE_REFUND);
+    const expired = J.business_date[j]! < this.windowStart;
+    let keep: boolean;
+    if (protectedNow) {
+      keep = true; // a candidate of an open ambiguity does not age (rule 7)
+    } else if ((flags & FLAG_HELD) !== 0 && owed) {
+      keep = !expired; // held: not missing; waits for its credit
+    } else if (expectsMoney) {
+      keep = !((flags & FLAG_MISSING_RAISED) !== 0 && expired);
+      if (due && (flags & FLAG_MISSING_RAISED) === 0) {
+        found.raise(
+          type === TYPE_REFUND ? KIND_REFUND_NOT_DEBITED : KIND_MISSING_CREDIT,
+          true,
+          J,
+          j,
+          null,
+          -1,
+          getI64(J.amount, j),
+        );
+        J.flags[j]! |= FLAG_MISSING_RAISED;
+      }
+    } else {
+      keep = !due;
+    }
+    if (keep) return OUTCOME_OPEN;
+    const outcome = (J.flags[j]! & FLAG_MISSING_RAISED) !== 0 ? OUTCOME_EXCEPTION : OUTCOME_RECONCILED;
+    found.closed(J, j);
+    return outcome;
+  }
+
+  /** Ages every clearing row and tallies it; the rows kept open go to keptC. */
+  ageClearing(): void {
+    const { C, counts, amounts, cConsumed } = this;
+    const cState = this.pairs.cState;
+    for (let c = 0; c < C.length; c++) {
+      const origin = (C.flags[c]! & FLAG_CARRIED) !== 0 ? ORIGIN_CARRIED : ORIGIN_NEW;
+      let outcome = cState[c] === 0 ? this.ageUnmatchedClearing(c) : OUTCOME_RECONCILED;
+      if (outcome === OUTCOME_OPEN) this.keptC[this.openClearing++] = c;
+      if (cState[c] === 2 || cConsumed[c] === 1 || (C.flags[c]! & FLAG_FINDING) !== 0) outcome = OUTCOME_EXCEPTION;
+      const k = countIndex(SIDE_CLEARING, origin, outcome);
+      counts[k]!++;
+      amounts[k]! += getI64(C.amount, c);
+    }
+  }
+
+  /**
+   * A clearing row nothing took: OUTCOME_OPEN while an ambiguity protects it or before its deadline;
+   * at the deadline a credit is an UNMATCHED_CLEARING, anything else closes as reconciled.
+   */
+  private ageUnmatchedClearing(c: number): number {
+    const C = this.C;
+    if ((C.flags[c]! & FLAG_PROTECTED) !== 0) return OUTCOME_OPEN; // an open ambiguity stays until it is settled (rule 7)
+    const due = C.deadline[c]! <= this.runDay;
+    if (!due) return OUTCOME_OPEN;
+    if (isCredit(C.type[c]!, C.status[c]!))
+      this.found.raise(KIND_UNMATCHED_CLEARING, false, null, -1, C, c, getI64(C.amount, c));
+    return OUTCOME_RECONCILED;
+  }
+}
+
+/**
+ * The open items in the order of their primary key (created_by, side, source): side 'C' before 'J',
+ * each by source, so that every insert lands on the index's rightmost page. That is also the order
+ * their lines are read back in (extras.ts). Two pieces of about the same size, which two workers
+ * encode at once: reading the lines back is most of the work.
+ */
+function openPieces(J: RowBatch, keptJ: Int32Array, C: RowBatch, keptC: Int32Array): OpenPiece[] {
+  const openC = bySource(C, keptC);
+  const openJ = bySource(J, keptJ);
   const half = Math.max(0, Math.ceil((openC.length + openJ.length) / 2) - openC.length);
-  const pieces: OpenPiece[] = [
+  return [
     { clearing: selectRows(C, openC, openC.length), journal: selectRows(J, openJ, half) },
     { clearing: selectRows(C, openC, 0), journal: selectRows(J, openJ.subarray(half), openJ.length - half) },
   ];
-
-  return {
-    exceptions: found.exceptions.bytes(),
-    open: pieces,
-    window: found.window.finish(),
-    events: found.findingEvents(),
-    counts,
-    amounts,
-    findings: found.count,
-    openJournal,
-    openClearing: openClearingItems,
-  };
 }
 
 /** The rows, sorted in place by their source (src_run, src_file, src_line). */
