@@ -127,8 +127,25 @@ export async function settleWindowCredits(
   zoneOffsetMinutes: number,
 ): Promise<CreditSettlement> {
   const result: CreditSettlement = { consumed: left.map(() => new Int32Array(0)), duplicatesGrown: 0 };
+  const { keys, where } = creditLookups(left);
+  if (keys.n === 0) return result;
+  const { keyOf, hits } = await window.lookup(keys, 1);
+  if (hits.length === 0) return result;
+  const later = await window.creditedLater(hits);
+  const best = bestTargets(hits, keyOf, where, later, left.length);
+  if (best.size === 0) return result;
+  const { consumed, byJournal } = creditsByJournalRow(best, left);
+  result.consumed = consumed;
+  const written = writeCreditFindings(byJournal, left, later, runDay, zoneOffsetMinutes);
+  await markCredited(tx, date, written.marks);
+  await insertLateCreditFindings(tx, written.late);
+  result.duplicatesGrown = await mergeDuplicateCredits(tx, date, written.duplicates);
+  return result;
+}
+
+/** The keys the credits of `left` look up, and where each comes from: (partition, row, pass 1 order key or 2 rrn key). */
+function creditLookups(left: readonly RowBatch[]): { keys: Int32Tuples; where: Int32Tuples } {
   const keys = keyList();
-  // Per key: partition, row, pass (1 order key, 2 rrn key).
   const where = new Int32Tuples(3);
   left.forEach((C, p) => {
     for (let c = 0; c < C.length; c++) {
@@ -144,13 +161,18 @@ export async function settleWindowCredits(
       }
     }
   });
-  if (keys.n === 0) return result;
-  const { keyOf, hits } = await window.lookup(keys, 1);
-  if (hits.length === 0) return result;
-  const later = await window.creditedLater(hits);
-  // The best target of each credit by pass: best[p][c] = [pass-1 hit, pass-2 hit].
+  return { keys, where };
+}
+
+/** The best target of each credit by pass, by credit id (row × partitions + partition): [pass-1 hit, pass-2 hit]. */
+function bestTargets(
+  hits: readonly WindowHit[],
+  keyOf: readonly number[],
+  where: Int32Tuples,
+  later: Set<string>,
+  partitions: number,
+): Map<number, [WindowHit | null, WindowHit | null]> {
   const best = new Map<number, [WindowHit | null, WindowHit | null]>();
-  const creditId = (p: number, c: number): number => c * left.length + p;
   for (let x = 0; x < hits.length; x++) {
     const h = hits[x]!;
     if (!creditTarget(h, later)) continue;
@@ -158,7 +180,7 @@ export async function settleWindowCredits(
     const p = where.data[key * 3]!;
     const c = where.data[key * 3 + 1]!;
     const pass = where.data[key * 3 + 2]!;
-    const id = creditId(p, c);
+    const id = c * partitions + p;
     let b = best.get(id);
     if (!b) {
       b = [null, null];
@@ -167,9 +189,25 @@ export async function settleWindowCredits(
     const cur = b[pass - 1];
     if (!cur || better(h, cur, later)) b[pass - 1] = h;
   }
-  if (best.size === 0) return result;
-  // Credits per journal row, in clearing order.
-  const byJournal = new Map<string, { p: number; c: number; hit: WindowHit }[]>();
+  return best;
+}
+
+/** A credit the window settles: partition p's left-over clearing row c, and the window record it lands on. */
+interface WindowCredit {
+  p: number;
+  c: number;
+  hit: WindowHit;
+}
+
+/**
+ * Every credit with a target is consumed (per partition, ascending rows); they are grouped by the
+ * journal row they land on (pass 1's target before pass 2's), each group in the credits' source order.
+ */
+function creditsByJournalRow(
+  best: Map<number, [WindowHit | null, WindowHit | null]>,
+  left: readonly RowBatch[],
+): { consumed: Int32Array[]; byJournal: WindowCredit[][] } {
+  const byJournal = new Map<string, WindowCredit[]>();
   const consumed: number[][] = left.map(() => []);
   for (const [id, b] of best) {
     const hit = (b[0] ?? b[1])!;
@@ -181,11 +219,8 @@ export async function settleWindowCredits(
     list.push({ p, c, hit });
     byJournal.set(ref, list);
   }
-  result.consumed = consumed.map((list) => Int32Array.from(list.sort((a, b) => a - b)));
-  const lateW = new ByteWriter(1 << 10);
-  const dupW = new ByteWriter(1 << 10);
-  const marks: WindowHit[] = [];
-  for (const list of byJournal.values()) {
+  const groups = [...byJournal.values()];
+  for (const list of groups) {
     list.sort((a, b) => {
       const A = left[a.p]!;
       const B = left[b.p]!;
@@ -193,14 +228,33 @@ export async function settleWindowCredits(
         A.src_run[a.c]! - B.src_run[b.c]! || A.src_file[a.c]! - B.src_file[b.c]! || A.src_line[a.c]! - B.src_line[b.c]!
       );
     });
+  }
+  return { consumed: consumed.map((list) => Int32Array.from(list.sort((a, b) => a - b))), byJournal: groups };
+}
+
+/**
+ * The findings of each group of credits on one journal row: the first credit of a sale closed
+ * without one is its credit (VOIDED_BUT_SETTLED, DECLINED_BUT_SETTLED, or none when it was reversed;
+ * the record is marked credited); the others are one DUPLICATE_CREDIT with their count and stake.
+ */
+function writeCreditFindings(
+  byJournal: readonly WindowCredit[][],
+  left: readonly RowBatch[],
+  later: Set<string>,
+  runDay: number,
+  zoneOffsetMinutes: number,
+): { late: ByteWriter; duplicates: ByteWriter; marks: WindowHit[] } {
+  const late = new ByteWriter(1 << 10);
+  const duplicates = new ByteWriter(1 << 10);
+  const marks: WindowHit[] = [];
+  for (const list of byJournal) {
     const hit = list[0]!.hit;
     let first = 0;
     if (!isCredited(hit, later)) {
-      // The first credit of a sale closed without one is its credit.
       const { p, c } = list[0]!;
       const kind = lateCreditKind(hit);
       if (kind !== null) {
-        writeWindowFinding(lateW, runDay, kind, hit, left[p]!, c, 0, getI64(left[p]!.amount, c), zoneOffsetMinutes);
+        writeWindowFinding(late, runDay, kind, hit, left[p]!, c, 0, getI64(left[p]!.amount, c), zoneOffsetMinutes);
       }
       marks.push(hit);
       first = 1;
@@ -210,7 +264,7 @@ export async function settleWindowCredits(
       for (let k = first; k < list.length; k++) stake += getI64(left[list[k]!.p]!.amount, list[k]!.c);
       const { p, c } = list[first]!;
       writeWindowFinding(
-        dupW,
+        duplicates,
         runDay,
         KIND_DUPLICATE_CREDIT,
         hit,
@@ -222,41 +276,54 @@ export async function settleWindowCredits(
       );
     }
   }
-  const cols = EXCEPTION_COLUMNS.join(', ');
-  if (marks.length > 0) {
-    await tx.query(
-      `insert into recon.window_credit (run_date, j_run, j_file, j_line, business_date)
-       select $1::date, date '1970-01-01' + r.run, r.file, r.line, date '1970-01-01' + r.bd
-         from unnest($2::int[], $3::int[], $4::int[], $5::int[]) as r(run, file, line, bd)`,
-      [
-        date,
-        marks.map((h) => h.jRun),
-        marks.map((h) => h.jFile),
-        marks.map((h) => h.jLine),
-        marks.map((h) => h.businessDate),
-      ],
-    );
-  }
-  if (lateW.pos > 0) {
-    await tx.exec('drop table if exists pg_temp.recon_late');
-    await tx.exec('create temp table recon_late (like recon.exception) on commit drop');
-    await tx.copyIn('recon_late', EXCEPTION_COLUMNS, [lateW.bytes()]);
-    await tx.query(`insert into recon.exception (${cols}) select ${cols} from recon_late on conflict do nothing`);
-  }
-  if (dupW.pos > 0) {
-    await tx.exec('drop table if exists pg_temp.recon_dup');
-    await tx.exec('create temp table recon_dup (like recon.exception) on commit drop');
-    await tx.copyIn('recon_dup', EXCEPTION_COLUMNS, [dupW.bytes()]);
-    const match = `e.kind = d.kind and e.s_side = d.s_side and e.s_run = d.s_run and e.s_file = d.s_file and e.s_line = d.s_line`;
-    await logChanges(tx, `recon.exception e join recon_dup d on ${match}`, [date]);
-    const grown = await tx.query(
-      `update recon.exception e set duplicate_count = e.duplicate_count + d.duplicate_count, amount_at_stake = e.amount_at_stake + d.amount_at_stake
-         from recon_dup d where ${match} returning 1`,
-    );
-    await tx.query(
-      `insert into recon.exception (${cols}) select ${cols} from recon_dup d where not exists (select 1 from recon.exception e where ${match})`,
-    );
-    result.duplicatesGrown = grown.length;
-  }
-  return result;
+  return { late, duplicates, marks };
+}
+
+/** Window records that late credits took: credited from this run on (recon.window_credit). */
+async function markCredited(tx: Store, date: string, marks: readonly WindowHit[]): Promise<void> {
+  if (marks.length === 0) return;
+  await tx.query(
+    `insert into recon.window_credit (run_date, j_run, j_file, j_line, business_date)
+     select $1::date, date '1970-01-01' + r.run, r.file, r.line, date '1970-01-01' + r.bd
+       from unnest($2::int[], $3::int[], $4::int[], $5::int[]) as r(run, file, line, bd)`,
+    [
+      date,
+      marks.map((h) => h.jRun),
+      marks.map((h) => h.jFile),
+      marks.map((h) => h.jLine),
+      marks.map((h) => h.businessDate),
+    ],
+  );
+}
+
+const COLS = EXCEPTION_COLUMNS.join(', ');
+
+/** The late credits' findings (COPY text rows of EXCEPTION_COLUMNS), inserted unless already there. */
+async function insertLateCreditFindings(tx: Store, late: ByteWriter): Promise<void> {
+  if (late.pos === 0) return;
+  await tx.exec('drop table if exists pg_temp.recon_late');
+  await tx.exec('create temp table recon_late (like recon.exception) on commit drop');
+  await tx.copyIn('recon_late', EXCEPTION_COLUMNS, [late.bytes()]);
+  await tx.query(`insert into recon.exception (${COLS}) select ${COLS} from recon_late on conflict do nothing`);
+}
+
+/**
+ * The DUPLICATE_CREDIT findings (COPY text rows): one already in the store grows by their count and
+ * stake (the change logged for undo), the others are inserted. Returns how many grew.
+ */
+async function mergeDuplicateCredits(tx: Store, date: string, duplicates: ByteWriter): Promise<number> {
+  if (duplicates.pos === 0) return 0;
+  await tx.exec('drop table if exists pg_temp.recon_dup');
+  await tx.exec('create temp table recon_dup (like recon.exception) on commit drop');
+  await tx.copyIn('recon_dup', EXCEPTION_COLUMNS, [duplicates.bytes()]);
+  const match = `e.kind = d.kind and e.s_side = d.s_side and e.s_run = d.s_run and e.s_file = d.s_file and e.s_line = d.s_line`;
+  await logChanges(tx, `recon.exception e join recon_dup d on ${match}`, [date]);
+  const grown = await tx.query(
+    `update recon.exception e set duplicate_count = e.duplicate_count + d.duplicate_count, amount_at_stake = e.amount_at_stake + d.amount_at_stake
+       from recon_dup d where ${match} returning 1`,
+  );
+  await tx.query(
+    `insert into recon.exception (${COLS}) select ${COLS} from recon_dup d where not exists (select 1 from recon.exception e where ${match})`,
+  );
+  return grown.length;
 }
