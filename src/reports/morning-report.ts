@@ -75,6 +75,41 @@ const AGE_BUCKETS = ['0-1', '2-3', '4-7', '8-30', '>30'];
 const AGE_SQL = `case when age <= 1 then '0-1' when age <= 3 then '2-3' when age <= 7 then '4-7' when age <= 30 then '8-30' else '>30' end`;
 
 export async function reportData(store: Store, date: string, days: number): Promise<ReportData> {
+  const { summary: s, zone } = await runOf(store, date);
+  const to = parseIsoDate(date);
+  const dayList = Array.from({ length: days }, (_, i) => formatIsoDate(to - days + 1 + i));
+  const byKind = await kindTotals(store, date);
+  const open = await openFindings(store, date);
+  const exceptions = byKind.reduce((n, k) => n + k.count, 0);
+  const journalRows = s.journal?.rowsIn ?? 0;
+  const clearingRows = s.clearing?.rowsIn ?? 0;
+  return {
+    date,
+    days: dayList,
+    store: store.location,
+    generatedAt: `${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+    headline: {
+      journalRows,
+      clearingRows,
+      transactions: journalRows + clearingRows,
+      reconciledAmount: s.journal?.amounts?.reconciled ?? 0,
+      rejected: (s.journal?.rejected ?? 0) + (s.clearing?.rejected ?? 0),
+      exceptions,
+      amountAtStake: byKind.reduce((n, k) => n + k.amountAtStake, 0),
+      openFindings: open.count,
+      openAmountAtStake: open.amountAtStake,
+    },
+    byKind,
+    perDay: await findingsPerDay(store, dayList, date),
+    openItems: await openItemsByAge(store, date),
+    topMerchants: await topMerchants(store, date),
+    topTerminals: await topTerminals(store, date),
+    table: { total: exceptions, rows: await tableRows(store, date, zone) },
+  };
+}
+
+/** Run D's summary and zone offset (minutes; 480 when the run did not record one); a usage error naming the stored runs when there is none. */
+async function runOf(store: Store, date: string): Promise<{ summary: SummaryJson; zone: number }> {
   const run = await store.query<{ summary: SummaryJson | string; zone: number | null }>(
     `select summary, (options->>'zoneOffsetMinutes')::int as zone from recon.run where run_date = $1::date`,
     [date],
@@ -88,40 +123,48 @@ export async function reportData(store: Store, date: string, days: number): Prom
       `no run for ${date} in the store${r?.first ? ` (runs: ${r.first}..${r.last})` : ' (no runs yet)'}`,
     );
   }
-  const s = (typeof run[0]!.summary === 'string' ? JSON.parse(run[0]!.summary) : run[0]!.summary) as SummaryJson;
-  const zone = run[0]!.zone ?? 480;
-  const to = parseIsoDate(date);
-  const dayList = Array.from({ length: days }, (_, i) => formatIsoDate(to - days + 1 + i));
+  const summary = (typeof run[0]!.summary === 'string' ? JSON.parse(run[0]!.summary) : run[0]!.summary) as SummaryJson;
+  return { summary, zone: run[0]!.zone ?? 480 };
+}
 
-  const byKind = (
-    await store.query<{ kind: string; count: number; stake: string }>(
-      `select kind, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception where raised_on = $1::date group by kind order by kind`,
-      [date],
-    )
-  ).map((r) => ({ kind: r.kind, count: r.count, amountAtStake: Number(r.stake) }));
+/** The findings run D raised, per kind. */
+async function kindTotals(store: Store, date: string): Promise<KindTotal[]> {
+  const rows = await store.query<{ kind: string; count: number; stake: string }>(
+    `select kind, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception where raised_on = $1::date group by kind order by kind`,
+    [date],
+  );
+  return rows.map((r) => ({ kind: r.kind, count: r.count, amountAtStake: Number(r.stake) }));
+}
+
+/** The findings still open after run D, and their amount at stake. */
+async function openFindings(store: Store, date: string): Promise<{ count: number; amountAtStake: number }> {
   const open = await store.query<{ count: number; stake: string | null }>(
     `select count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception where status = 'open' and raised_on <= $1::date`,
     [date],
   );
+  return { count: open[0]?.count ?? 0, amountAtStake: Number(open[0]?.stake ?? 0) };
+}
 
-  const perDayRows = await store.query<{ d: string; kind: string; count: number }>(
+/** The findings raised on each of the days (the last is run D), per kind. */
+async function findingsPerDay(store: Store, dayList: readonly string[], date: string): Promise<ReportData['perDay']> {
+  const rows = await store.query<{ d: string; kind: string; count: number }>(
     `select raised_on::text as d, kind, count(*)::int as count from recon.exception where raised_on between $1::date and $2::date group by 1, 2`,
     [dayList[0], date],
   );
-  const perDay = dayList.map((d) => ({
+  return dayList.map((d) => ({
     date: d,
-    counts: Object.fromEntries(perDayRows.filter((r) => r.d === d).map((r) => [r.kind, r.count])) as Record<
-      string,
-      number
-    >,
+    counts: Object.fromEntries(rows.filter((r) => r.d === d).map((r) => [r.kind, r.count])) as Record<string, number>,
   }));
+}
 
+/** The open items carried after run D, per age bucket (days since their business date) and side. */
+async function openItemsByAge(store: Store, date: string): Promise<ReportData['openItems']> {
   const items = await store.query<{ bucket: string; side: string; count: number; amount: string }>(
     `select ${AGE_SQL} as bucket, side, count(*)::int as count, sum(amount_minor)::text as amount
        from (select side, amount_minor, ($1::date - business_date) as age from recon.open_item where created_by = $1::date) o group by 1, 2`,
     [date],
   );
-  const openItems = AGE_BUCKETS.map((bucket) => {
+  return AGE_BUCKETS.map((bucket) => {
     const j = items.find((r) => r.bucket === bucket && r.side === 'J');
     const c = items.find((r) => r.bucket === bucket && r.side === 'C');
     return {
@@ -131,22 +174,30 @@ export async function reportData(store: Store, date: string, days: number): Prom
       amount: Number(j?.amount ?? 0) + Number(c?.amount ?? 0),
     };
   });
+}
 
-  const topMerchants = (
-    await store.query<{ id: string; count: number; stake: string }>(
-      `select merchant_id as id, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception
-        where status = 'open' and raised_on <= $1::date group by 1 order by sum(amount_at_stake) desc, 1 limit 10`,
-      [date],
-    )
-  ).map((r) => ({ id: r.id, count: r.count, amountAtStake: Number(r.stake) }));
-  const topTerminals = (
-    await store.query<{ id: string; merchant: string; count: number; stake: string }>(
-      `select terminal_id as id, merchant_id as merchant, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception
-        where status = 'open' and raised_on <= $1::date and terminal_id is not null group by 1, 2 order by sum(amount_at_stake) desc, 1, 2 limit 10`,
-      [date],
-    )
-  ).map((r) => ({ id: r.id, merchant: r.merchant, count: r.count, amountAtStake: Number(r.stake) }));
+/** The ten merchants with the most money at stake in findings open after run D. */
+async function topMerchants(store: Store, date: string): Promise<ReportData['topMerchants']> {
+  const rows = await store.query<{ id: string; count: number; stake: string }>(
+    `select merchant_id as id, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception
+      where status = 'open' and raised_on <= $1::date group by 1 order by sum(amount_at_stake) desc, 1 limit 10`,
+    [date],
+  );
+  return rows.map((r) => ({ id: r.id, count: r.count, amountAtStake: Number(r.stake) }));
+}
 
+/** The ten terminals with the most money at stake in findings open after run D. */
+async function topTerminals(store: Store, date: string): Promise<ReportData['topTerminals']> {
+  const rows = await store.query<{ id: string; merchant: string; count: number; stake: string }>(
+    `select terminal_id as id, merchant_id as merchant, count(*)::int as count, sum(amount_at_stake)::text as stake from recon.exception
+      where status = 'open' and raised_on <= $1::date and terminal_id is not null group by 1, 2 order by sum(amount_at_stake) desc, 1, 2 limit 10`,
+    [date],
+  );
+  return rows.map((r) => ({ id: r.id, merchant: r.merchant, count: r.count, amountAtStake: Number(r.stake) }));
+}
+
+/** Run D's findings for the table, the largest amount at stake first, up to TABLE_ROWS; times in the run's zone. */
+async function tableRows(store: Store, date: string, zone: number): Promise<ReportData['table']['rows']> {
   const rows = await store.query<{
     kind: string;
     status: string;
@@ -168,47 +219,19 @@ export async function reportData(store: Store, date: string, days: number): Prom
       order by amount_at_stake desc, kind, merchant_id, terminal_id, txn_time, s_run, s_file, s_line limit $3::int`,
     [date, zone, TABLE_ROWS],
   );
-  const exceptions = byKind.reduce((n, k) => n + k.count, 0);
-  const journalRows = s.journal?.rowsIn ?? 0;
-  const clearingRows = s.clearing?.rowsIn ?? 0;
-  return {
-    date,
-    days: dayList,
-    store: store.location,
-    generatedAt: `${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`,
-    headline: {
-      journalRows,
-      clearingRows,
-      transactions: journalRows + clearingRows,
-      reconciledAmount: s.journal?.amounts?.reconciled ?? 0,
-      rejected: (s.journal?.rejected ?? 0) + (s.clearing?.rejected ?? 0),
-      exceptions,
-      amountAtStake: byKind.reduce((n, k) => n + k.amountAtStake, 0),
-      openFindings: open[0]?.count ?? 0,
-      openAmountAtStake: Number(open[0]?.stake ?? 0),
-    },
-    byKind,
-    perDay,
-    openItems,
-    topMerchants,
-    topTerminals,
-    table: {
-      total: exceptions,
-      rows: rows.map((r) => ({
-        kind: r.kind,
-        status: r.status,
-        merchant: r.merchant,
-        terminal: r.terminal ?? '',
-        ref: r.ref,
-        time: `${r.time}${formatZone(zone)}`,
-        journal: r.journal === null ? null : Number(r.journal),
-        clearing: r.clearing === null ? null : Number(r.clearing),
-        stake: Number(r.stake),
-        late: r.late,
-        dups: r.dups,
-      })),
-    },
-  };
+  return rows.map((r) => ({
+    kind: r.kind,
+    status: r.status,
+    merchant: r.merchant,
+    terminal: r.terminal ?? '',
+    ref: r.ref,
+    time: `${r.time}${formatZone(zone)}`,
+    journal: r.journal === null ? null : Number(r.journal),
+    clearing: r.clearing === null ? null : Number(r.clearing),
+    stake: Number(r.stake),
+    late: r.late,
+    dups: r.dups,
+  }));
 }
 
 // ---- rendering
