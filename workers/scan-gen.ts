@@ -262,12 +262,17 @@ function lengthFails(col: FieldRule): string {
   return col.optional ? `p !== s && (${short} || ${long})` : `${short} || ${long}`;
 }
 
-/** Free text: bytes of the class up to the delimiter, kept as a range. */
+/** Code reading the bytes of the class from s = p up to the delimiter, and testing their count. */
+function rangeScan(col: FieldRule, table: string): string {
+  return `
+        while (p < end && ${table}[B[p]] === 1) p++;
+        if (${lengthFails(col)}) return -1;`;
+}
+
+/** Free text, kept as a range. */
 function textField(col: FieldRule, f: number, table: string): string {
   return `
-        s = p;
-        while (p < end && ${table}[B[p]] === 1) p++;
-        if (${lengthFails(col)}) return -1;
+        s = p;${rangeScan(col, table)}
         ts[${f}] = s;
         te[${f}] = p;`;
 }
@@ -281,9 +286,7 @@ function cardField(col: FieldRule, f: number, table: string): string {
   return `
         s = p;
         if (p + ${CARD_COMMON + 1} <= end && (${all}) === 1 && ${table}[B[p + ${CARD_COMMON}]] === 0) p += ${CARD_COMMON};
-        else {
-          while (p < end && ${table}[B[p]] === 1) p++;
-          if (${lengthFails(col)}) return -1;
+        else {${rangeScan(col, table)}
         }
         ts[${f}] = s;
         te[${f}] = p;`;
