@@ -30,7 +30,10 @@ export interface FindingColumn {
   readonly type: FindingColumnType;
   /** May be NULL (a finding with no clearing row has no clearing amount). Default: NOT NULL. */
   readonly nullable?: true;
-  /** Not in the COPY that writes a new finding: set afterwards (resolved_on: by the run that resolves it). */
+  /**
+   * Not in the COPY that writes a new finding: set afterwards (id: by the run's cases step,
+   * src/cases/run-cases.ts; resolved_on: by the run that resolves it).
+   */
   readonly later?: true;
   /** The export column it appears in: under its own name (true) or the one named. */
   readonly exported?: true | string;
@@ -39,6 +42,8 @@ export interface FindingColumn {
 }
 
 export const FINDING_COLUMNS = [
+  // The finding's id (DESIGN §10: F and 12 base32 characters; §10 makes it the export's first column).
+  { name: 'id', type: 'text', nullable: true, later: true },
   { name: 'raised_on', type: 'date', exported: 'business_date', truth: true },
   { name: 'kind', type: 'text', exported: true, truth: true },
   { name: 'status', type: 'text', exported: true, truth: true },
