@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PLANTERS } from '../../data-gen/fates/index.js';
 import { generate } from '../../data-gen/generate.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { generateChain, tempDir } from '../helpers/chain.js';
@@ -63,5 +64,27 @@ describe('recon gen', () => {
     expect(qr).toBeLessThan(0.4);
     expect(fri.filter((r) => r[12] !== '00').length).toBeGreaterThan(0);
     expect(gen.truth.length).toBeGreaterThan(0);
+  });
+
+  it('plants every fate across National Day, and in a bill only the fates its layout can express', () => {
+    const calendar = loadCalendar(undefined).spec;
+    const planted = (clearingFormat: 'recon' | 'wechat-trade-bill' | 'alipay-trade-bill') =>
+      generate({
+        date: '2026-09-28',
+        days: 14,
+        rows: 4000,
+        seed: 3,
+        out: tempDir('gen-fates'),
+        calendar,
+        clearingFormat,
+      }).planted;
+    expect(Object.keys(planted('recon')).sort()).toEqual(PLANTERS.map((p) => p.fate).sort());
+    // A bill's world is all QR payments: the fates of card rows (passes 3 and 4) find no candidate.
+    const cardOnly = ['FALLBACK_DELAYED', 'FUZZY_DELAYED', 'AMBIGUOUS'];
+    for (const format of ['wechat-trade-bill', 'alipay-trade-bill'] as const) {
+      const expressible = PLANTERS.filter((p) => !p.layouts || p.layouts.includes(format)).map((p) => p.fate);
+      const expected = expressible.filter((f) => !cardOnly.includes(f)).sort();
+      expect(Object.keys(planted(format)).sort(), format).toEqual(expected);
+    }
   });
 });
