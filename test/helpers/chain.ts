@@ -79,12 +79,25 @@ export function truthLines(dir: string): string[] {
 }
 
 /** A table's rows as sorted JSON lines (for store-identity comparisons). */
-export async function tableSnapshot(store: Store, table: string, orderBy: string): Promise<string[]> {
+/**
+ * A table's rows as JSON lines in `orderBy` order. `timeless`: leave out the columns that hold the
+ * wall-clock time of a change (TIME_COLUMNS), to compare the stores of two runs made at different times.
+ */
+export async function tableSnapshot(store: Store, table: string, orderBy: string, timeless = false): Promise<string[]> {
   const rows = await store.query(`select * from ${table} order by ${orderBy}`);
+  const drop = timeless ? (TIME_COLUMNS[table] ?? []) : [];
   return rows.map((r) =>
-    JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : v)),
+    JSON.stringify(r, (k, v) =>
+      drop.includes(k) ? undefined : typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : v,
+    ),
   );
 }
+
+/** Columns that hold when a change was made (an event's time, and the hashes that chain it). */
+const TIME_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  'recon.case': ['updated_at'],
+  'recon.case_event': ['at', 'prev_hash', 'hash'],
+};
 
 /** The tables a run writes (besides recon.run), with the order that makes their snapshots comparable. */
 export const RUN_TABLES: readonly (readonly [string, string])[] = [

@@ -68,7 +68,7 @@ async function snapshot(target: StoreTarget): Promise<string[][]> {
   const store = await openStore(target);
   try {
     const out: string[][] = [];
-    for (const [t, o] of RUN_TABLES) out.push(await tableSnapshot(store, t, o));
+    for (const [t, o] of RUN_TABLES) out.push(await tableSnapshot(store, t, o, true));
     const runs = await store.query<{ run_date: string; status: string; summary: unknown }>(
       'select run_date::text, status, summary from recon.run order by run_date',
     );
