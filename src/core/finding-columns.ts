@@ -43,7 +43,7 @@ export interface FindingColumn {
 
 export const FINDING_COLUMNS = [
   // The finding's id (DESIGN §10: F and 12 base32 characters; §10 makes it the export's first column).
-  { name: 'id', type: 'text', nullable: true, later: true },
+  { name: 'id', type: 'text', nullable: true, later: true, exported: true },
   { name: 'raised_on', type: 'date', exported: 'business_date', truth: true },
   { name: 'kind', type: 'text', exported: true, truth: true },
   { name: 'status', type: 'text', exported: true, truth: true },

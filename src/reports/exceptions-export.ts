@@ -8,6 +8,7 @@
 import type { Writable } from 'node:stream';
 import { format } from 'fast-csv';
 import { KIND_NAMES } from '../core/codes.js';
+import { formatZone } from '../core/dates.js';
 import {
   EXPORT_COLUMNS,
   type ExportColumn,
@@ -17,7 +18,6 @@ import {
   type FindingColumn,
 } from '../core/finding-columns.js';
 import { UsageError } from '../core/usage-error.js';
-import { formatZone } from '../inputs/calendar.js';
 import type { Store } from '../store/store.js';
 
 export { EXPORT_COLUMNS };
@@ -31,20 +31,21 @@ for (const c of FINDING_COLUMNS as readonly FindingColumn[]) {
 }
 
 /** Columns of numbers recon formats itself (minor units, counts); the others carry text from the inputs. */
-function numeric(c: ExportColumn): boolean {
+export function numeric(c: ExportColumn): boolean {
   const t = SHOWN.get(c)![0]!.type;
   return t === 'integer' || t === 'bigint';
 }
 
 /**
- * The select list and joins that make the export columns from recon.exception e: a value as text,
+ * The select list and joins that make the export columns (but `omit`) from recon.exception e: a value as text,
  * '' for NULL; txn_time in the run's zone ($2 minutes, written with its offset $3); a source row
  * as the path of its input file and its line.
  */
-function exportSelect(): { columns: string; joins: string } {
+export function exportSelect(omit: readonly ExportColumn[] = []): { columns: string; joins: string } {
   const columns: string[] = [];
   const joins: string[] = [];
   for (const [name, shown] of SHOWN) {
+    if (omit.includes(name)) continue;
     let v: string;
     if (shown.length === 3) {
       const [run, file, line] = shown as [FindingColumn, FindingColumn, FindingColumn];
@@ -66,7 +67,12 @@ function exportSelect(): { columns: string; joins: string } {
   return { columns: columns.join(',\n            '), joins: joins.join('\n       ') };
 }
 
-const EXPORT_SELECT = exportSelect();
+/**
+ * The export columns as a select list over recon.exception e with its joins: $2 is the zone offset in
+ * minutes txn_time is shown in, $3 that offset as text ("+08:00"). The work queue (cases/queue.ts)
+ * shows a case's finding with the same columns.
+ */
+export const EXPORT_SELECT = exportSelect();
 
 /**
  * A text cell that a spreadsheet would take for a formula (it starts with = + - @, a tab or a

@@ -42,7 +42,7 @@ describe('finding columns', () => {
 
   it('give the §8 export columns, the COPY list without what later runs set, and the truth columns', () => {
     expect(EXPORT_COLUMNS).toEqual(
-      'business_date,kind,status,merchant_id,terminal_id,rrn,stan,order_no,txn_time,journal_amount_minor,clearing_amount_minor,fee_minor,expected_fee_minor,expected_settle_date,settle_date,days_late,duplicate_count,journal_source,clearing_source'.split(
+      'id,business_date,kind,status,merchant_id,terminal_id,rrn,stan,order_no,txn_time,journal_amount_minor,clearing_amount_minor,fee_minor,expected_fee_minor,expected_settle_date,settle_date,days_late,duplicate_count,journal_source,clearing_source'.split(
         ',',
       ),
     );
