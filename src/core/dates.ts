@@ -202,3 +202,9 @@ export function workCalendarFor(spec: CalendarSpec): WorkCalendar {
   calendarCache = { spec, key, cal: calendarCache?.key === key ? calendarCache.cal : new WorkCalendar(spec) };
   return calendarCache.cal;
 }
+
+/** Formats minutes east of UTC as "+08:00". */
+export function formatZone(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}

@@ -25,12 +25,6 @@ export function parseZone(s: string): number {
   return m[1] === '-' ? -v : v;
 }
 
-/** Formats minutes east of UTC as "+08:00". */
-export function formatZone(minutes: number): string {
-  const a = Math.abs(minutes);
-  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-}
-
 export function parseCalendar(json: unknown, file: string): CalendarSpec {
   const fail = (reason: string): never => {
     throw new InputError(file, reason);

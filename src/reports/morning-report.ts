@@ -13,9 +13,8 @@
  */
 
 import { KIND_NAMES } from '../core/codes.js';
-import { formatIsoDate, parseIsoDate } from '../core/dates.js';
+import { formatIsoDate, formatZone, parseIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/usage-error.js';
-import { formatZone } from '../inputs/calendar.js';
 import type { Store } from '../store/store.js';
 
 /** Findings listed in the table (the largest amounts at stake); the export has them all. */
