@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { CYCLE_D1, CYCLE_T0, CYCLE_T1 } from '../core/dates.js';
 import type { MerchantTable } from '../core/merchants.js';
+import { CsvSyntaxError, parseSmallCsv } from '../core/small-csv.js';
 import { InputError } from './errors.js';
-import { CsvSyntaxError, parseSmallCsv } from './small-csv.js';
 
 const COLUMNS = ['merchant_id', 'cycle', 'mdr_bps', 'fee_cap_minor', 'aliases'] as const;
 const CYCLES: Record<string, number> = { T1: CYCLE_T1, D1: CYCLE_D1, T0: CYCLE_T0 };

@@ -14,9 +14,9 @@ import type { Profile } from '../core/profile.js';
 import { PlanError, planRecords } from '../core/profile-record.js';
 import { MAX_LINE_BYTES } from '../core/reject.js';
 import { type ColumnMap, HeaderError, mapHeader, type Side } from '../core/schema.js';
+import { CsvSyntaxError, parseSmallCsv } from '../core/small-csv.js';
 import { InputError } from '../inputs/errors.js';
 import { type Figures, frameHead, frameTail, readFigures } from '../inputs/profiles/frame.js';
-import { CsvSyntaxError, parseSmallCsv } from '../inputs/small-csv.js';
 import { isZipHead } from '../inputs/zip.js';
 
 const TAPER_RANGES = 2;

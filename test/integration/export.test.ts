@@ -5,7 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSmallCsv } from '../../src/inputs/small-csv.js';
+import { parseSmallCsv } from '../../src/core/small-csv.js';
 import { exportExceptions, neutralizeFormula, queryExceptions } from '../../src/reports/exceptions-export.js';
 import { createPool, type Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
