@@ -19,7 +19,7 @@ import { formatIsoDate, parseIsoDate } from '../src/core/dates.js';
 import { packagePath } from '../src/core/package-path.js';
 import { loadCalendar } from '../src/inputs/calendar.js';
 import { dataDirFiles } from '../src/inputs/data-dir.js';
-import { parseSmallCsv } from '../src/inputs/small-csv.js';
+import { parseSmallCsv } from '../src/core/small-csv.js';
 import { queryExceptions } from '../src/reports/exceptions-export.js';
 import { duBytes } from '../src/reports/status.js';
 import { openStore } from '../src/store/open-store.js';
