@@ -17,7 +17,7 @@
  * Quoting: a field in double quotes without a quote inside ("…", as many exports write every field)
  * is read in place. Line ends: LF or CRLF; the last record may end at `end` without one.
  */
-import { C_ALNUM, CLASS, type ColumnDef, civilDay, type FieldRule } from '../src/core/field-rules.js';
+import { C_ALNUM, C_CARD, C_TEXT, CLASS, type ColumnDef, civilDay, type FieldRule } from '../src/core/field-rules.js';
 import { alnumCode } from '../src/core/packed.js';
 import { FIELD_COUNT, RRN_LO, VALS_LENGTH } from '../src/core/schema.js';
 
@@ -61,6 +61,12 @@ for (let c = 0; c < 256; c++) ALNUM[c] = Math.max(0, alnumCode(c));
 const QUOTE = 34;
 const COMMA = 44;
 
+/** What the row function's code calls the table of a class. */
+const CLASS_NAMES = new Map([
+  [C_TEXT, 'TEXT'],
+  [C_CARD, 'PAN'],
+]);
+
 /**
  * The tables of the classes a row function tests bytes against, by the name its code uses: per byte
  * value 1 when it is of the class and the fast path reads it in place (ASCII, not `"` nor `,`; a
@@ -73,7 +79,7 @@ class ClassTables {
   /** The name of the table of class `chars`. */
   of(chars: number): string {
     if (chars === C_ALNUM) return 'ALNUM';
-    const name = `IN_${chars}`;
+    const name = CLASS_NAMES.get(chars) ?? `IN_${chars}`;
     if (!this.names.includes(name)) {
       const t = new Uint8Array(256);
       for (let c = 0; c < 128; c++) t[c] = (CLASS[c]! & chars) !== 0 && c !== QUOTE && c !== COMMA ? 1 : 0;
@@ -190,7 +196,7 @@ function fieldCode(col: ColumnDef, tables: ClassTables): string {
     case 'card':
       return cardField(col, f, tables.of(col.chars));
     case 'code':
-      return codeField(col, f, tables.of(col.chars));
+      return codeField(col, f, byteRun(col.chars) === null ? tables.of(col.chars) : '');
     case 'enum':
       return enumField(col, f);
     case 'timestamp':
@@ -245,13 +251,11 @@ function alnumField(col: FieldRule, f: number): string {
     return `
         if (p + ${n} > end) return -1;${packs}
         p += ${n};`;
-  const empty = into.map((v) => `${v} = 0;`).join('\n');
+  const empty = into.map((v) => `${v} = 0;`);
   return `
         if (p + ${n} <= end && ALNUM[B[p]] !== 0) {${packs}
           p += ${n};
-        } else {
-          ${empty}
-        }`;
+        } else ${empty.length === 1 ? empty[0] : `{\n          ${empty.join('\n          ')}\n        }`}`;
 }
 
 /** The test of a range's length p − s against the rule's (an optional value may also be empty). */
@@ -292,15 +296,36 @@ function cardField(col: FieldRule, f: number, table: string): string {
         te[${f}] = p;`;
 }
 
-/** Fixed-width bytes of a class, packed as bytes (the first highest). */
+/** The bytes of class `chars` as one run [first, last], or null when they are not one. */
+function byteRun(chars: number): [number, number] | null {
+  const bytes = Array.from({ length: 128 }, (_, c) => c).filter((c) => (CLASS[c]! & chars) !== 0);
+  const first = bytes[0]!;
+  const last = bytes[bytes.length - 1]!;
+  return last - first === bytes.length - 1 ? [first, last] : null;
+}
+
+/**
+ * Fixed-width bytes of a class, packed as bytes (the first highest): a class that is one run of
+ * bytes (A–Z) tested by subtractions whose signs are ORed, another by its table.
+ */
 function codeField(col: FieldRule, f: number, table: string): string {
   const n = col.max;
-  const tests = Array.from({ length: n }, (_, k) => ` || ${table}[B[${at0(k)}]] === 0`).join('');
-  const value = Array.from({ length: n }, (_, k) =>
-    k === n - 1 ? `B[${at0(k)}]` : `(B[${at0(k)}] << ${8 * (n - 1 - k)})`,
-  );
+  if (n > ALNUM_MAX) throw new Error(`scan-gen: a code of ${n} bytes does not pack into one number`);
+  const k = Array.from({ length: n }, (_, k) => k);
+  const run = byteRun(col.chars);
+  if (run === null) {
+    const value = k.map((k) => (k === n - 1 ? `B[${at0(k)}]` : `(B[${at0(k)}] << ${8 * (n - 1 - k)})`));
+    return `
+        if (p + ${n} > end${k.map((k) => ` || ${table}[B[${at0(k)}]] === 0`).join('')}) return -1;
+        vals[${f}] = ${value.join(' | ')};
+        p += ${n};`;
+  }
+  const [first, last] = run;
+  const value = k.map((k) => (k === n - 1 ? `a${k}` : `(a${k} << ${8 * (n - 1 - k)})`));
   return `
-        if (p + ${n} > end${tests}) return -1;
+        if (p + ${n} > end) return -1;
+        ${k.map((k) => `a${k} = B[${at0(k)}];`).join(' ')}
+        if ((${k.map((k) => `(a${k} - ${first}) | (${last} - a${k})`).join(' | ')}) < 0) return -1;
         vals[${f}] = ${value.join(' | ')};
         p += ${n};`;
 }

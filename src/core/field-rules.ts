@@ -15,7 +15,7 @@
  *   card numbers as byte ranges ts[field]..te[field].
  */
 import { daysFromCivil, daysInMonth, END_DAY, FIRST_DAY } from './dates.js';
-import { packAlnum, packDigits } from './packed.js';
+import { alnumCode, packAlnum, packDigits } from './packed.js';
 import {
   R_CHARS,
   R_CURRENCY,
@@ -110,9 +110,9 @@ export interface ColumnDef extends FieldRule {
 
 /** Character classes (CLASS bits): decimal digits. */
 export const C_DIGIT = 1;
-/** Letters and digits, [0-9A-Za-z] (the 6-bit codes of packed.ts). */
+/** Letters and digits, [0-9A-Za-z]: the bytes packed.ts has a 6-bit code for. */
 export const C_ALNUM = 2;
-/** Capital letters A–Z (UPPER_FIRST–UPPER_LAST). */
+/** Capital letters A–Z. */
 export const C_UPPER = 4;
 /** What a card number may show: digits and the masks `*`, `X`, `x`. */
 export const C_CARD = 8;
@@ -123,18 +123,14 @@ export const C_HIGH = 32;
 /** Text: anything but a control character. */
 export const C_TEXT = C_PRINTABLE | C_HIGH;
 
-export const UPPER_FIRST = 65;
-export const UPPER_LAST = 90;
-
 /** Per byte value: the classes it belongs to. */
 export const CLASS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
   const digit = c >= 48 && c <= 57;
-  const upper = c >= UPPER_FIRST && c <= UPPER_LAST;
-  const alnum = digit || upper || (c >= 97 && c <= 122);
+  const upper = c >= 65 && c <= 90;
   CLASS[c] =
     (digit ? C_DIGIT : 0) |
-    (alnum ? C_ALNUM : 0) |
+    (alnumCode(c) > 0 ? C_ALNUM : 0) |
     (upper ? C_UPPER : 0) |
     (digit || c === 42 || c === 88 || c === 120 ? C_CARD : 0) |
     (c >= 32 && c < 127 ? C_PRINTABLE : 0) |
@@ -223,6 +219,7 @@ export function timestamp(): FieldRule {
   return { ...base, kind: 'timestamp', offsetHours: 18, reasons, title: 'an ISO 8601 timestamp with its UTC offset' };
 }
 
+/** A calendar date, YYYY-MM-DD. */
 export function date(): FieldRule {
   const reasons = { ...NO_REASONS, empty: R_EMPTY, form: R_DATE, range: R_RANGE };
   return { ...base, kind: 'date', reasons, title: 'a date (YYYY-MM-DD)' };
@@ -239,6 +236,7 @@ export function count(): FieldRule {
   return {
     ...base,
     kind: 'count',
+    // Digits, leading zeros included.
     max: 15,
     limit: 0x7fffffff,
     reasons: { ...NO_REASONS, empty: R_NUMBER, form: R_NUMBER },
