@@ -8,7 +8,16 @@
 import { UsageError } from '../core/usage-error.js';
 import type { Store } from '../store/store.js';
 import { appendEvents, type NewEvent } from './audit-chain.js';
-import { type CaseState, type CaseView, plan, type Reason, type Request, type Role, type Step } from './case-states.js';
+import {
+  CaseRefusal,
+  type CaseState,
+  type CaseView,
+  plan,
+  type Reason,
+  type Request,
+  type Role,
+  type Step,
+} from './case-states.js';
 import { approvalThreshold } from './settings.js';
 import { actorOf, findUser } from './users.js';
 
@@ -57,9 +66,12 @@ export async function actOnCases(
   const actor = await actorOf(tx, request.actor, NEEDS[request.action], `${request.action}`);
   if (request.action === 'assign' && request.to) {
     const owner = await findUser(tx, request.to);
-    if (!owner) throw new UsageError(`--to ${request.to}: no such user`);
-    if (owner.disabled) throw new UsageError(`--to ${request.to}: the user is disabled`);
-    if (owner.role === 'viewer') throw new UsageError(`--to ${request.to}: a viewer cannot own cases`);
+    const refuse = (why: string): never => {
+      throw new CaseRefusal(ids[0] ?? '', `--to ${request.to}: ${why}`, 'owner');
+    };
+    if (!owner) refuse('no such user');
+    else if (owner.disabled) refuse('the user is disabled');
+    else if (owner.role === 'viewer') refuse('a viewer cannot own cases');
   }
   const unique = [...new Set(ids)];
   if (unique.length === 0) throw new UsageError('no case to act on: give finding ids, or filters that select some');
@@ -135,4 +147,29 @@ export async function actOnCases(
     ],
   );
   return planned.map((p, i) => ({ findingId: p.id, step: p.step, seq: stored[i]!.seq }));
+}
+
+/** What a dry run's transaction carries out of itself, to be rolled back. */
+class RolledBack<T> extends Error {
+  constructor(readonly value: T) {
+    super('dry run: rolled back');
+  }
+}
+
+/**
+ * `fn` in one transaction of `store`: committed, or with `dryRun` done and then rolled back, so that a
+ * dry run checks everything a real one would (each step against what the steps before it did) and
+ * changes nothing. Returns what `fn` returned.
+ */
+export async function changeOrDryRun<T>(store: Store, dryRun: boolean, fn: (tx: Store) => Promise<T>): Promise<T> {
+  if (!dryRun) return store.transaction(fn);
+  try {
+    await store.transaction(async (tx) => {
+      throw new RolledBack(await fn(tx));
+    });
+  } catch (e) {
+    if (e instanceof RolledBack) return e.value as T;
+    throw e;
+  }
+  throw new Error('internal: a dry run committed');
 }

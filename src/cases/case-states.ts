@@ -101,11 +101,15 @@ export interface Step {
   readonly pendingNote: string | null;
 }
 
+/** The field of a request a refusal is about: the spreadsheet loop names its column. */
+export type RequestField = 'action' | 'reason' | 'note' | 'owner';
+
 /** A request refused for one case: said in one line, naming the case and what was wrong. */
 export class CaseRefusal extends UsageError {
   constructor(
     readonly findingId: string,
     why: string,
+    readonly field: RequestField = 'action',
   ) {
     super(`${findingId}: ${why}`);
     this.name = 'CaseRefusal';
@@ -118,8 +122,8 @@ export class CaseRefusal extends UsageError {
  */
 export function plan(c: CaseView, r: Request, threshold: number): Step {
   const t = TRANSITIONS[r.action];
-  const refuse = (why: string): never => {
-    throw new CaseRefusal(c.findingId, why);
+  const refuse = (why: string, field: RequestField = 'action'): never => {
+    throw new CaseRefusal(c.findingId, why, field);
   };
   if (!roleAtLeast(r.role, t.role)) refuse(`${r.action} needs the role ${t.role}; ${r.actor} is a ${r.role}`);
   if (!t.from.includes(c.state))
@@ -134,11 +138,11 @@ export function plan(c: CaseView, r: Request, threshold: number): Step {
   const takes = c.state === 'new' || c.state === 'reopened';
   switch (r.action) {
     case 'assign': {
-      if (r.to === undefined || r.to === '') refuse('assign needs --to (the new owner)');
+      if (r.to === undefined || r.to === '') refuse('assign needs --to (the new owner)', 'owner');
       return { from: c.state, to: 'assigned', owner: r.to!, reason: null, note, ...keep };
     }
     case 'note': {
-      if (note === null) refuse('a note needs its text (-m)');
+      if (note === null) refuse('a note needs its text (-m)', 'note');
       if (takes) return { from: c.state, to: 'assigned', owner: r.actor, reason: null, note, ...keep };
       return {
         from: c.state,
@@ -153,7 +157,8 @@ export function plan(c: CaseView, r: Request, threshold: number): Step {
     }
     case 'close': {
       const reason = checkReason(c.findingId, r.reason);
-      if (NOTE_REASONS.includes(reason) && note === null) refuse(`closing as ${reason} needs a note saying why (-m)`);
+      if (NOTE_REASONS.includes(reason) && note === null)
+        refuse(`closing as ${reason} needs a note saying why (-m)`, 'note');
       const owner = takes ? r.actor : c.owner;
       if (FOUR_EYES_REASONS.includes(reason) || c.amountAtStake >= threshold)
         return {
@@ -174,7 +179,7 @@ export function plan(c: CaseView, r: Request, threshold: number): Step {
     }
     case 'reject': {
       if (c.maker === r.actor) refuse(`${r.actor} made this closing: another supervisor rejects it (four eyes)`);
-      if (note === null) refuse("a rejection needs the checker's note saying why (-m)");
+      if (note === null) refuse("a rejection needs the checker's note saying why (-m)", 'note');
       return { from: c.state, to: 'assigned', owner: c.owner ?? c.maker, reason: null, note, ...keep };
     }
     case 'reopen':
@@ -184,7 +189,7 @@ export function plan(c: CaseView, r: Request, threshold: number): Step {
 
 function checkReason(findingId: string, reason: string | undefined): Reason {
   if (reason === undefined || reason === '')
-    throw new CaseRefusal(findingId, `close needs --reason (one of ${PEOPLE_REASONS.join(', ')})`);
+    throw new CaseRefusal(findingId, `close needs --reason (one of ${PEOPLE_REASONS.join(', ')})`, 'reason');
   const r = reason.toUpperCase() as Reason;
   if (!PEOPLE_REASONS.includes(r))
     throw new CaseRefusal(
@@ -192,6 +197,7 @@ function checkReason(findingId: string, reason: string | undefined): Reason {
       r === 'RESOLVED_BY_RUN'
         ? "RESOLVED_BY_RUN is the engine's reason: a run gives it when it resolves the finding"
         : `unknown reason "${reason}" (one of ${PEOPLE_REASONS.join(', ')})`,
+      'reason',
     );
   return r;
 }

@@ -22,10 +22,14 @@ export function checkChoices(argv: Record<string, unknown>, y: unknown): void {
   }
 }
 
-/** A yargs check that the flag `--<key>` is a date YYYY-MM-DD that recon's calendar covers. */
-export function dateCheck<K extends string>(key: K): (argv: { [k in K]?: unknown }) => true {
+/**
+ * A yargs check that the flag `--<key>` is a date YYYY-MM-DD that recon's calendar covers (when
+ * given, for an optional flag: `required` false).
+ */
+export function dateCheck<K extends string>(key: K, required = true): (argv: { [k in K]?: unknown }) => true {
   return (argv) => {
     const v = argv[key];
+    if (v === undefined && !required) return true;
     if (typeof v !== 'string' || Number.isNaN(parseIsoDate(v))) {
       throw new UsageError(`--${key} must be a date YYYY-MM-DD between 2000 and 2099, got "${String(v)}"`);
     }

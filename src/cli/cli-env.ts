@@ -1,6 +1,6 @@
 /**
  * What the CLI reads and where it writes: the environment (DATABASE_URL, RECON_DEBUG,
- * RECON_PROGRESS_SECONDS, RECON_SHARED_BUFFERS, RECON_FAULT), read here, once (cliEnv, STYLE 4), and
+ * RECON_PROGRESS_SECONDS, RECON_SHARED_BUFFERS, RECON_FAULT, RECON_USER, RECON_TODAY), read here, once (cliEnv, STYLE 4), and
  * the streams `main` is given (CliIo): bin/recon gives the process's, tests their own.
  */
 import type { Writable } from 'node:stream';
@@ -17,6 +17,13 @@ export interface CliEnv {
   sharedBuffers: string | undefined;
   /** A fault for `run` to inject (RECON_FAULT, the crash tests' switch: core/fault.ts). */
   fault: Fault | undefined;
+  /** Who acts on cases and users when --as is not given (RECON_USER). */
+  user: string | undefined;
+  /**
+   * The date "overdue" counts from (RECON_TODAY, YYYY-MM-DD): by default today in the zone of the
+   * latest run; set for scripts that report as of a date, and for tests.
+   */
+  today: string | undefined;
 }
 
 /**
@@ -26,6 +33,8 @@ export interface CliEnv {
 export interface CliIo {
   stdout: Writable & { columns?: number };
   stderr: Writable & { isTTY?: boolean };
+  /** What `recon user passwd` reads the new password from (the process's stdin by default). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Readonly<Record<string, string | undefined>>;
   /**
    * A worker pool for `run` to use instead of starting its own (a program that embeds recon, or
@@ -35,12 +44,12 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
 /**
  * Reads the environment once (STYLE 4): DATABASE_URL, RECON_DEBUG, RECON_PROGRESS_SECONDS,
- * RECON_SHARED_BUFFERS, RECON_FAULT.
+ * RECON_SHARED_BUFFERS, RECON_FAULT, RECON_USER, RECON_TODAY.
  */
 export function cliEnv(env: CliIo['env']): CliEnv {
   const s = Number(env.RECON_PROGRESS_SECONDS ?? 10);
@@ -50,5 +59,7 @@ export function cliEnv(env: CliIo['env']): CliEnv {
     progressEveryMs: Number.isFinite(s) && s > 0 ? s * 1000 : 10_000,
     sharedBuffers: env.RECON_SHARED_BUFFERS || undefined,
     fault: parseFault(env.RECON_FAULT),
+    user: env.RECON_USER || undefined,
+    today: env.RECON_TODAY || undefined,
   };
 }

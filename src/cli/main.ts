@@ -13,12 +13,16 @@ import { UsageError } from '../core/usage-error.js';
 import { checkChoices } from './checks.js';
 import { type CliEnv, type CliIo, cliEnv, processIo } from './cli-env.js';
 import { addCommands, type Command } from './command.js';
+import { auditCommand } from './commands/audit.js';
+import { caseCommand } from './commands/case.js';
+import { casesCommand } from './commands/cases.js';
 import { dbCommand } from './commands/db.js';
 import { exceptionsCommand } from './commands/exceptions.js';
 import { genCommand } from './commands/gen.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
+import { userCommand } from './commands/user.js';
 import { reportFailure } from './failure.js';
 
 /**
@@ -31,6 +35,10 @@ const COMMANDS: readonly Command[] = [
   exceptionsCommand,
   reportCommand,
   statusCommand,
+  casesCommand,
+  caseCommand,
+  userCommand,
+  auditCommand,
   dbCommand,
 ];
 

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { packagePath } from '../../src/core/package-path.js';
@@ -53,6 +53,11 @@ const RELATIVE_DEFAULTS: Record<string, [flag: string, value: string][]> = {
     ['--out', 'report.html'],
   ],
   db: [['--db', '.recon/db']],
+  cases: [['--db', '.recon/db']],
+  case: [['--db', '.recon/db']],
+  user: [['--db', '.recon/db']],
+  audit: [['--db', '.recon/db']],
+  rejects: [['--db', '.recon/db']],
 };
 
 function absolute(cwd: string, args: readonly string[]): string[] {
@@ -96,13 +101,19 @@ export function environment(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
  * Runs `recon <args>` in this process as a shell in `cwd` would: relative paths in path flags, and
  * the defaults that are relative paths (.recon/db, data, report.html), are taken from `cwd`.
  */
-export async function recon(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export async function recon(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  stdin?: string,
+): Promise<CliResult> {
   const stdout = new Collect();
   const stderr = new Collect();
   const code = await main(absolute(cwd, args), {
     stdout,
     stderr,
     env: environment(env),
+    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
     ...(shared ? { pool: shared } : {}),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
