@@ -19,6 +19,7 @@ import { casesCommand } from './commands/cases.js';
 import { dbCommand } from './commands/db.js';
 import { exceptionsCommand } from './commands/exceptions.js';
 import { genCommand } from './commands/gen.js';
+import { rejectsCommand } from './commands/rejects.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -33,6 +34,7 @@ const COMMANDS: readonly Command[] = [
   genCommand,
   runCommand,
   exceptionsCommand,
+  rejectsCommand,
   reportCommand,
   statusCommand,
   casesCommand,

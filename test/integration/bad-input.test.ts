@@ -203,6 +203,20 @@ describe('bad rows', () => {
     ]);
     // The rejected line that carried a full card number keeps its raw text with the number masked.
     expect(rows.filter((x) => x.raw.includes('622588******7890'))).toHaveLength(1);
+    // recon rejects lists the same rows, each with its file's path, for an operator to fix.
+    const listed = await recon(cwd, ['rejects', '--date', DAY, '--db', 'st', '--format', 'json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const rejects = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; line: number; column: string | null; reason: string; raw: string });
+    expect(rejects.map((x) => [x.file === jPath ? 1 : x.file === cPath ? 2 : 0, x.line, x.column, x.reason])).toEqual(
+      rows.map((x) => [x.file_no, x.line, x.column_name, x.reason]),
+    );
+    expect(rejects.map((x) => x.raw)).toEqual(rows.map((x) => x.raw));
+    const csv = await recon(cwd, ['rejects', '--date', DAY, '--db', 'st']);
+    expect(csv.stdout.split('\n')[0]).toBe('file,line,column,reason,raw');
+    expect(csv.stdout).not.toContain(FULL_PAN);
     expect(rows.find((x) => x.file_no === 1 && x.line === cutLine)!.raw).toBe(cut);
   });
 
