@@ -1,9 +1,23 @@
 import { defineConfig } from 'vitest/config';
+import { LONG } from './test/helpers/dose.js';
 import { LongFirstSequencer } from './test/sequencer.js';
+
+/**
+ * The files with a long dose (test/helpers/dose.ts): `npm run test:long` (RECON_TEST_LONG=1) runs
+ * these only, with it; `npm test` runs every file with the short dose.
+ */
+const LONG_FILES = [
+  'test/unit/profile-row.test.ts',
+  'test/unit/scan.test.ts',
+  'test/integration/fuzz.test.ts',
+  'test/integration/chain.test.ts',
+  'test/integration/profile-chain.test.ts',
+  'test/integration/profile-chain-server.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: LONG ? LONG_FILES : ['test/**/*.test.ts'],
     // Builds dist/ (the worker pool and bin/recon run it) and makes the template stores, once.
     globalSetup: ['test/global-setup.ts'],
     // Worker pools and PGlite instances live in the test process: forks, not threads.
@@ -18,7 +32,7 @@ export default defineConfig({
     // Three files at a time on the two cores: each waits part of the time (for child processes, the
     // server, its worker pool).
     maxWorkers: 3,
-    // The long files first (test/sequencer.ts).
+    // The longest files first (test/sequencer.ts).
     sequence: { sequencer: LongFirstSequencer },
   },
 });

@@ -20,6 +20,7 @@ import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { queryExceptions } from '../../src/reports/exceptions-export.js';
 import { createPool, type Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
+import { dose } from '../helpers/dose.js';
 import { credit, FIXTURE_CALENDAR, qrCredit, qrSale, rrnOf, Scenario, sale } from '../helpers/scenario.js';
 import { openMemoryStore } from '../helpers/stores.js';
 
@@ -347,7 +348,7 @@ describe('engine against the reference on random days', () => {
             expect(side.reconciled + side.open + side.exception + side.rejected).toBe(side.rowsIn);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: dose(25, 200) }, // random days (test/helpers/dose.ts)
     );
   });
 });

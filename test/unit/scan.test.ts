@@ -17,6 +17,7 @@ import { loadCalendar } from '../../src/inputs/calendar.js';
 import { rowParserFor, scanBytes, warmLinesFor } from '../../workers/scan.js';
 import { newDateCache, VALS_LENGTH } from '../../workers/scan-gen.js';
 import { generateChain } from '../helpers/chain.js';
+import { dose } from '../helpers/dose.js';
 import { canonical, fastCsvRows, rowStrings, scanFile, writeTemp } from '../helpers/scan-file.js';
 
 async function expectAgreement(path: string, side: 'journal' | 'clearing', chunkBytes?: number): Promise<number> {
@@ -355,7 +356,7 @@ describe('the generated fast path and the careful path', () => {
             expect(outcome(bytes, side, fields, false)).toEqual(outcome(bytes, side, fields, true));
           },
         ),
-        { numRuns: 400 },
+        { numRuns: dose(100, 1000) }, // mutated rows per side (test/helpers/dose.ts)
       );
     }
   });
