@@ -1,35 +1,82 @@
 /**
- * The order test files start in. Vitest runs the files it has timings for longest first, and on a
- * fresh clone (no timings yet) the largest files first; the heaviest suites here live in helpers
- * behind four-line files, which would then start last and leave one worker running them alone at
- * the end. So the files known to be long start first, in this order, then the rest as vitest orders
- * them.
+ * The order test files start in: the longest first (longest-processing-time first), so that the
+ * three workers end together instead of one running a long file alone at the end. Vitest would run
+ * the files it has timings for longest first, but on a fresh clone (no timings yet) it runs the
+ * largest files first, and the heaviest suites here live in helpers behind four-line files.
+ *
+ * SECONDS: each file's duration under `npm test` on the README's 2-core machine, from vitest's JSON
+ * reporter (`npx vitest run --reporter=json --outputFile=t.json`: endTime - startTime of each file)
+ * on a fresh clone (the type check without its incremental state), rounded; the server-only files
+ * (`*-server`, server-role) with DATABASE_URL set. Only their order matters. A file not listed
+ * counts as NEW_FILE seconds: after the long files, before the short ones. Measure again when a
+ * file's time changes much.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-const LONG_FIRST = [
-  'test/integration/crash.test.ts',
-  'test/integration/cli.test.ts',
-  'test/integration/bad-input.test.ts',
-  'test/integration/chain.test.ts',
-  'test/integration/crash-server.test.ts',
-  'test/integration/chain-server.test.ts',
-  'test/integration/fuzz.test.ts',
-  'test/integration/kinds.test.ts',
-  'test/unit/typecheck.test.ts',
-];
+const SECONDS: Record<string, number> = {
+  'test/integration/profile-chain-server.test.ts': 80,
+  'test/integration/profile-chain.test.ts': 57,
+  'test/integration/chain.test.ts': 37,
+  'test/integration/crash.test.ts': 35,
+  'test/integration/long-lines.test.ts': 33,
+  'test/integration/retention.test.ts': 28,
+  'test/integration/cli.test.ts': 27,
+  'test/integration/bad-input.test.ts': 26,
+  'test/unit/typecheck.test.ts': 25,
+  'test/integration/chain-server.test.ts': 20,
+  'test/integration/kinds.test.ts': 17,
+  'test/integration/crash-server.test.ts': 15,
+  'test/integration/profiles.test.ts': 12,
+  'test/integration/containers.test.ts': 11,
+  'test/integration/server-role.test.ts': 10,
+  'test/integration/data-dir.test.ts': 10,
+  'test/integration/calendar.test.ts': 8,
+  'test/integration/cli-messages.test.ts': 8,
+  'test/integration/fuzz.test.ts': 8,
+  'test/integration/report.test.ts': 8,
+  'test/unit/scan.test.ts': 8,
+  'test/integration/export.test.ts': 7,
+  'test/integration/card-numbers.test.ts': 7,
+  'test/integration/window.test.ts': 6,
+  'test/integration/store-lock.test.ts': 6,
+  'test/unit/profile-row.test.ts': 5,
+  'test/integration/cases-run.test.ts': 5,
+  'test/integration/replay.test.ts': 4,
+  'test/integration/open-items.test.ts': 4,
+  'test/integration/atomic.test.ts': 4,
+  'test/unit/window-sort.test.ts': 4,
+  'test/unit/profiles.test.ts': 3,
+  'test/unit/dates.test.ts': 3,
+  'test/unit/generate.test.ts': 2,
+  'test/integration/pool.test.ts': 2,
+  'test/integration/finding-columns.test.ts': 1,
+  'test/unit/spill.test.ts': 1,
+  'test/unit/profile-patterns.test.ts': 1,
+  'test/integration/gen-out.test.ts': 1,
+  'test/unit/batch.test.ts': 1,
+  'test/unit/key-table.test.ts': 1,
+  'test/unit/calendar-agreement.test.ts': 0,
+  'test/unit/progress.test.ts': 0,
+  'test/unit/extras.test.ts': 0,
+  'test/unit/card-mask.test.ts': 0,
+  'test/unit/merchant-cache.test.ts': 0,
+  'test/unit/scratch.test.ts': 0,
+  'test/unit/gen-calendar.test.ts': 0,
+  'test/unit/memory-plan.test.ts': 0,
+  'test/unit/codes.test.ts': 0,
+};
+
+/** The estimate for a file not in SECONDS. */
+const NEW_FILE = 5;
 
 export class LongFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const rank = (f: TestSpecification): number => {
-      const i = LONG_FIRST.indexOf(relative(f.project.config.root, f.moduleId));
-      return i < 0 ? LONG_FIRST.length : i;
-    };
+    const seconds = (f: TestSpecification): number => SECONDS[relative(f.project.config.root, f.moduleId)] ?? NEW_FILE;
     return sorted
-      .map((f, i) => ({ f, i }))
-      .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+      .map((f, i) => ({ f, i, s: seconds(f) }))
+      .sort((a, b) => b.s - a.s || a.i - b.i)
       .map((x) => x.f);
   }
 }
