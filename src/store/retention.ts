@@ -115,6 +115,11 @@ export interface AuditPrune {
   runs: number;
   /** Runs before D kept because a kept finding or open item points into their files. */
   runsKept: number;
+  /** The cases of the findings removed, and their events in the audit trail. */
+  cases: number;
+  events: number;
+  /** Stretches of the trail removed (recon.audit_cut: the rest chains across each). */
+  cuts: number;
 }
 
 /**
@@ -140,7 +145,19 @@ export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean
             (select (options->>'windowDays')::int from recon.run order by run_date desc limit 1) as window
        from recon.run`,
   );
-  if (!h?.latest) return { before, findings: 0, changeLog: 0, rejectedRows: 0, inputFiles: 0, runs: 0, runsKept: 0 };
+  if (!h?.latest)
+    return {
+      before,
+      findings: 0,
+      changeLog: 0,
+      rejectedRows: 0,
+      inputFiles: 0,
+      runs: 0,
+      runsKept: 0,
+      cases: 0,
+      events: 0,
+      cuts: 0,
+    };
   // The run whose open-item snapshot the earliest replayable run reads, and every later one, stay;
   // so do the runs that loaded rows of the window's business dates (a row after the cutoff is of the
   // day after its run's).
@@ -161,21 +178,37 @@ export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean
   const run = dryRun ? count : remove;
   const pick = (what: string, where: string): string =>
     dryRun ? `select 1 from ${what} where ${where}` : `delete from ${what} where ${where}`;
+  // A finding whose case people still work (not closed) stays with its case and events, however old.
+  const worked = `exists (select 1 from recon.case c where c.finding_id = e.id and c.state <> 'closed')`;
   // Files a kept finding or open item points into stay, and so do their runs: the pairs (run, file)
   // they name, found in one pass over each table (a hashed set, no lookup per file).
-  const keptFindings = "(e.raised_on >= $1::date or e.status = 'open')";
+  const keptFindings = `(e.raised_on >= $1::date or e.status = 'open' or ${worked})`;
+  const removedFindings = `e.raised_on < $1::date and e.status <> 'open' and not ${worked}`;
+  // Their cases and events go with them; the events' stretches are recorded so the rest still verifies.
+  const trail = dryRun
+    ? {
+        cases: await count(
+          `select 1 from recon.case c join recon.exception e on e.id = c.finding_id where ${removedFindings}`,
+        ),
+        events: await count(
+          `select 1 from recon.case_event v join recon.exception e on e.id = v.finding_id where ${removedFindings}`,
+        ),
+        cuts: 0,
+      }
+    : await cutTrail(tx, removedFindings, before);
   const referenced = `((f.run_date, f.file_no) in (
       select e.j_run, e.j_file from recon.exception e where ${keptFindings} and e.j_run < $1::date
       union all select e.c_run, e.c_file from recon.exception e where ${keptFindings} and e.c_run < $1::date
       union all select o.src_run, o.src_file from recon.open_item o where o.src_run < $1::date))`;
   const out: AuditPrune = {
     before,
-    findings: await run(pick('recon.exception', "raised_on < $1::date and status <> 'open'")),
+    findings: await run(pick('recon.exception e', removedFindings)),
     changeLog: await run(pick('recon.exception_change', 'run_date < $1::date')),
     rejectedRows: await run(pick('recon.rejected_row', 'run_date < $1::date')),
     inputFiles: await run(pick('recon.input_file f', `f.run_date < $1::date and not ${referenced}`)),
     runs: 0,
     runsKept: 0,
+    ...trail,
   };
   const runsBefore = await count('select 1 from recon.run where run_date < $1::date');
   out.runs = await run(
@@ -195,11 +228,50 @@ export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean
   return out;
 }
 
+/**
+ * Removes the cases and audit events of the findings `removed` selects (alias e, $1 = before),
+ * recording each stretch of consecutive events removed in recon.audit_cut with the hash of its last
+ * event, which the event after it chains from (the triggers let this one DELETE through:
+ * recon.audit_cut = on, for this transaction only).
+ */
+async function cutTrail(
+  tx: Store,
+  removed: string,
+  before: string,
+): Promise<{ cases: number; events: number; cuts: number }> {
+  await tx.exec('drop table if exists pg_temp.recon_pruned_findings');
+  await tx.query(
+    `create temp table recon_pruned_findings on commit drop as select e.id from recon.exception e where ${removed} and e.id is not null`,
+    [before],
+  );
+  const cuts = (
+    await tx.query(
+      `insert into recon.audit_cut (cut_at, from_seq, through_seq, hash)
+       select now(), min(s.seq), max(s.seq), (array_agg(s.hash order by s.seq desc))[1]
+         from (select v.seq, v.hash, v.seq - row_number() over (order by v.seq) as stretch
+                 from recon.case_event v join recon_pruned_findings p on p.id = v.finding_id) s
+        group by s.stretch
+       returning 1`,
+    )
+  ).length;
+  await tx.exec(`set local recon.audit_cut = 'on'`);
+  const events = (
+    await tx.query('delete from recon.case_event v using recon_pruned_findings p where p.id = v.finding_id returning 1')
+  ).length;
+  await tx.exec(`set local recon.audit_cut = 'off'`);
+  const cases = (
+    await tx.query('delete from recon.case c using recon_pruned_findings p where p.id = c.finding_id returning 1')
+  ).length;
+  return { cases, events, cuts };
+}
+
 async function firstRun(tx: Store): Promise<string> {
   return (await tx.query<{ d: string }>('select min(run_date)::text as d from recon.run'))[0]!.d;
 }
 
 /** After `recon db prune`: the audit tables' space made reusable. */
 export async function reclaimAudit(store: Store): Promise<void> {
-  await store.query('vacuum recon.exception, recon.exception_change, recon.rejected_row, recon.input_file, recon.run');
+  await store.query(
+    'vacuum recon.exception, recon.exception_change, recon.rejected_row, recon.input_file, recon.run, recon.case, recon.case_event',
+  );
 }

@@ -20,6 +20,7 @@ import { addUser } from '../../src/cases/users.js';
 import { fillRunOptions } from '../../src/run/options.js';
 import { createPool, type Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
+import { pruneAuditTrail } from '../../src/store/retention.js';
 import type { Store } from '../../src/store/store.js';
 import { credit, Scenario, sale } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
@@ -246,6 +247,56 @@ describe.each(storeCases())('a run meets the cases ($name store)', (sc) => {
       // Monday: nothing new; the trail holds together.
       await s.run(MON2);
       expect(await verifyChain(store)).toEqual({ events: trail.length + 4, cuts: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('db prune removes closed cases and their events with their findings, keeps the cases people still work, and the trail verifies across the cut', async () => {
+    const store = await sc.open();
+    try {
+      const d = (n: number): string => `2026-11-${String(n).padStart(2, '0')}`;
+      const s = new Scenario(pool, { run: { keepRuns: 1, windowDays: 2 } }, store)
+        .journal(MON, sale({ stan: '000001', txn_time: at(MON) }), sale({ stan: '000002', txn_time: at(MON) }))
+        .clearing(
+          THU,
+          credit({ stan: '000001', txn_time: at(MON), settle_date: THU }),
+          credit({ stan: '000002', txn_time: at(MON), settle_date: THU }),
+        );
+      await s.run(MON, TUE, WED);
+      await store.transaction(async (tx) => {
+        await addUser(tx, 'sue', 'supervisor', undefined);
+        await addUser(tx, 'olga', 'operator', 'sue');
+      });
+      const missing = async (stan: string): Promise<string> =>
+        (await cases(store)).find((c) => c.kind === 'MISSING_CREDIT' && c.stan === stan)!.id;
+      const [one, two] = [await missing('000001'), await missing('000002')];
+      await store.transaction((tx) => actOnCases(tx, [one], { action: 'note', actor: 'olga', note: 'chasing' }));
+      // Thursday's credits resolve both and close their cases; olga reopens the second: still worked.
+      await s.run(THU);
+      await store.transaction((tx) =>
+        actOnCases(tx, [two], { action: 'reopen', actor: 'olga', note: 'check the amount' }),
+      );
+      await s.run(FRI, d(21), d(22), MON2, d(24));
+      const trail = await events(store);
+      expect(trail.map((e) => [e.actor, e.action, e.finding_id])).toEqual([
+        ['sue', 'user_add', null],
+        ['sue', 'user_add', null],
+        ['olga', 'note', one],
+        [`run ${THU}`, 'resolve', one],
+        [`run ${THU}`, 'resolve', two],
+        ['olga', 'reopen', two],
+      ]);
+      const dry = await store.transaction((tx) => pruneAuditTrail(tx, d(20), true));
+      expect([dry.findings, dry.cases, dry.events]).toEqual([1, 1, 2]);
+      const done = await store.transaction((tx) => pruneAuditTrail(tx, d(20), false));
+      expect([done.findings, done.cases, done.events, done.cuts]).toEqual([1, 1, 2, 1]);
+      expect((await cases(store)).map((c) => c.id).filter((i) => i === one || i === two)).toEqual([two]);
+      expect((await events(store)).map((e) => e.seq)).toEqual([1, 2, 5, 6]);
+      expect(await verifyChain(store)).toEqual({ events: 4, cuts: 1 });
+      // The chain goes on: a later event chains on the last one, and the whole still verifies.
+      await store.transaction((tx) => actOnCases(tx, [two], { action: 'close', actor: 'olga', reason: 'RECOVERED' }));
+      expect(await verifyChain(store)).toEqual({ events: 5, cuts: 1 });
     } finally {
       await store.close();
     }

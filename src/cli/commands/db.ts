@@ -72,7 +72,11 @@ function prunedLine(r: AuditPrune, dryRun: boolean): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const kept =
     r.runsKept > 0 ? ` (${r.runsKept} earlier runs stay: kept findings or open items point into their files)` : '';
-  return `${dryRun ? 'would remove' : 'removed'} before ${r.before}: ${n(r.findings)} findings, ${n(r.changeLog)} undo entries, ${n(r.rejectedRows)} rejected rows, ${n(r.runs)} runs and ${n(r.inputFiles)} input-file records${kept}`;
+  const trail =
+    r.cases + r.events > 0
+      ? `; ${n(r.cases)} closed cases and their ${n(r.events)} audit events${dryRun ? '' : ` (the trail still verifies across the ${n(r.cuts)} stretch(es) recorded)`}`
+      : '';
+  return `${dryRun ? 'would remove' : 'removed'} before ${r.before}: ${n(r.findings)} findings, ${n(r.changeLog)} undo entries, ${n(r.rejectedRows)} rejected rows, ${n(r.runs)} runs and ${n(r.inputFiles)} input-file records${kept}${trail}`;
 }
 
 export const dbCommand: Command = {
