@@ -193,7 +193,11 @@ export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean
         events: await count(
           `select 1 from recon.case_event v join recon.exception e on e.id = v.finding_id where ${removedFindings}`,
         ),
-        cuts: 0,
+        cuts: await count(
+          `select 1 from (select v.seq - row_number() over (order by v.seq) as stretch
+                            from recon.case_event v join recon.exception e on e.id = v.finding_id
+                           where ${removedFindings}) s group by s.stretch`,
+        ),
       }
     : await cutTrail(tx, removedFindings, before);
   const referenced = `((f.run_date, f.file_no) in (
