@@ -16,6 +16,7 @@ import { KIND_NAMES } from '../core/codes.js';
 import { formatIsoDate, formatZone, parseIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/usage-error.js';
 import type { Store } from '../store/store.js';
+import { type CaseSummary, caseSummary } from './case-summary.js';
 
 /** Findings listed in the table (the largest amounts at stake); the export has them all. */
 export const TABLE_ROWS = 5000;
@@ -47,9 +48,12 @@ export interface ReportData {
   openItems: { bucket: string; journal: number; clearing: number; amount: number }[];
   topMerchants: { id: string; count: number; amountAtStake: number }[];
   topTerminals: { id: string; merchant: string; count: number; amountAtStake: number }[];
+  /** The cases people work, as of the morning after D. */
+  cases: CaseSummary;
   table: {
     total: number;
     rows: {
+      id: string;
       kind: string;
       status: string;
       merchant: string;
@@ -103,6 +107,7 @@ export async function reportData(store: Store, date: string, days: number): Prom
     openItems: await openItemsByAge(store, date),
     topMerchants: await topMerchants(store, date),
     topTerminals: await topTerminals(store, date),
+    cases: await caseSummary(store, formatIsoDate(to + 1)),
     table: { total: exceptions, rows: await tableRows(store, date, zone) },
   };
 }
@@ -198,6 +203,7 @@ async function topTerminals(store: Store, date: string): Promise<ReportData['top
 /** Run D's findings for the table, the largest amount at stake first, up to TABLE_ROWS; times in the run's zone. */
 async function tableRows(store: Store, date: string, zone: number): Promise<ReportData['table']['rows']> {
   const rows = await store.query<{
+    id: string | null;
     kind: string;
     status: string;
     merchant: string;
@@ -210,7 +216,7 @@ async function tableRows(store: Store, date: string, zone: number): Promise<Repo
     late: number;
     dups: number;
   }>(
-    `select kind, status, merchant_id as merchant, terminal_id as terminal, coalesce(nullif(rrn, ''), order_no, stan, '') as ref,
+    `select id, kind, status, merchant_id as merchant, terminal_id as terminal, coalesce(nullif(rrn, ''), order_no, stan, '') as ref,
             to_char(txn_time at time zone 'UTC' + make_interval(mins => $2::int), 'YYYY-MM-DD HH24:MI:SS') as time,
             journal_amount_minor::text as journal, clearing_amount_minor::text as clearing, amount_at_stake::text as stake,
             days_late as late, duplicate_count as dups
@@ -219,6 +225,7 @@ async function tableRows(store: Store, date: string, zone: number): Promise<Repo
     [date, zone, TABLE_ROWS],
   );
   return rows.map((r) => ({
+    id: r.id ?? '',
     kind: r.kind,
     status: r.status,
     merchant: r.merchant,
@@ -323,6 +330,36 @@ function ageChart(d: ReportData): string {
 }
 
 /** The report as one HTML page. */
+/** The cases people work: by state, overdue, who owns what, the longest overdue by id. */
+function casesSection(d: ReportData): string {
+  const c = d.cases;
+  const states = c.byState
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.state.replace('_', ' '))}</td><td class="num" data-testid="cases-${esc(s.state)}">${int(s.count)}</td><td class="num">${money(s.amountAtStake)}</td></tr>`,
+    )
+    .join('');
+  const owners = [
+    ...c.owners.map(
+      (o) =>
+        `<tr><td>${esc(o.owner)}</td><td class="num">${int(o.open)}</td><td class="num">${int(o.overdue)}</td></tr>`,
+    ),
+    ...(c.unowned > 0 ? [`<tr><td><i>nobody</i></td><td class="num">${int(c.unowned)}</td><td></td></tr>`] : []),
+  ].join('');
+  const overdue = c.longestOverdue
+    .map(
+      (o) =>
+        `<tr><td>${esc(o.id)}</td><td>${esc(o.kind)}</td><td>${esc(o.merchant)}</td><td>${esc(o.dueOn)}</td><td>${esc(o.owner ?? '')}</td><td class="num">${money(o.amountAtStake)}</td></tr>`,
+    )
+    .join('');
+  return `<div class="grid3">
+  <section><h2>Cases as of ${esc(c.asOf)}</h2><table><thead><tr><th>state</th><th class="num">cases</th><th class="num">at stake</th></tr></thead><tbody>${states || '<tr><td colspan="3">none</td></tr>'}
+  <tr><td><b>overdue</b></td><td class="num" data-testid="cases-overdue">${int(c.overdue.count)}</td><td class="num">${money(c.overdue.amountAtStake)}</td></tr></tbody></table></section>
+  <section><h2>Who owns what is open</h2><table><thead><tr><th>owner</th><th class="num">open</th><th class="num">overdue</th></tr></thead><tbody>${owners || '<tr><td colspan="3">none</td></tr>'}</tbody></table></section>
+  <section><h2>Longest overdue</h2><table><thead><tr><th>id</th><th>kind</th><th>merchant</th><th>due</th><th>owner</th><th class="num">at stake</th></tr></thead><tbody>${overdue || '<tr><td colspan="6">none</td></tr>'}</tbody></table></section>
+</div>`;
+}
+
 export function renderReport(d: ReportData): string {
   const h = d.headline;
   const card = (id: string, label: string, value: string, sub = ''): string =>
@@ -391,11 +428,12 @@ export function renderReport(d: ReportData): string {
   <section><h2>Top merchants by open amount at stake</h2><table><thead><tr><th>merchant</th><th class="num">findings</th><th class="num">at stake</th></tr></thead><tbody>${merchants || '<tr><td colspan="3">none</td></tr>'}</tbody></table></section>
   <section><h2>Top terminals by open amount at stake</h2><table><thead><tr><th>terminal</th><th>merchant</th><th class="num">findings</th><th class="num">at stake</th></tr></thead><tbody>${terminals || '<tr><td colspan="4">none</td></tr>'}</tbody></table></section>
 </div>
+${casesSection(d)}
 <section style="margin-top:12px"><h2>Findings of ${esc(d.date)}</h2>
-  <input id="search" type="search" placeholder="search kind, merchant, terminal, rrn / order…" aria-label="search">
+  <input id="search" type="search" placeholder="search id, kind, merchant, terminal, rrn / order…" aria-label="search">
   <span id="shown" data-testid="table-shown"></span> of <span data-testid="table-total">${int(d.table.total)}</span>${d.table.total > d.table.rows.length ? ` (the ${int(d.table.rows.length)} largest; <code>recon exceptions --date ${esc(d.date)}</code> lists all)` : ''}
   <div class="scroll"><table id="findings"><thead><tr>
-    <th data-key="kind">kind</th><th data-key="status">status</th><th data-key="merchant">merchant</th><th data-key="terminal">terminal</th><th data-key="ref">rrn / order</th><th data-key="time">txn time</th>
+    <th data-key="id">id</th><th data-key="kind">kind</th><th data-key="status">status</th><th data-key="merchant">merchant</th><th data-key="terminal">terminal</th><th data-key="ref">rrn / order</th><th data-key="time">txn time</th>
     <th class="num" data-key="journal">journal</th><th class="num" data-key="clearing">clearing</th><th class="num" data-key="stake" data-dir="desc">at stake</th><th class="num" data-key="late">days late</th><th class="num" data-key="dups">extra credits</th>
   </tr></thead><tbody></tbody></table></div>
 </section>
@@ -412,12 +450,12 @@ export function renderReport(d: ReportData): string {
   function text(v) { return v === null || v === undefined ? '' : String(v).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
   function draw() {
     var q = search.value.trim().toLowerCase();
-    var list = rows.filter(function (r) { return !q || [r.kind, r.status, r.merchant, r.terminal, r.ref].join(' ').toLowerCase().indexOf(q) >= 0; });
+    var list = rows.filter(function (r) { return !q || [r.id, r.kind, r.status, r.merchant, r.terminal, r.ref].join(' ').toLowerCase().indexOf(q) >= 0; });
     list.sort(function (a, b) { var x = a[sortKey], y = b[sortKey]; if (x === y) return 0; if (x === null) return 1; if (y === null) return -1; return (x < y ? -1 : 1) * sortDir; });
     var html = [];
     for (var i = 0; i < list.length; i++) {
       var r = list[i];
-      html.push('<tr><td>' + text(r.kind) + '</td><td class="' + text(r.status) + '">' + text(r.status) + '</td><td>' + text(r.merchant) + '</td><td>' + text(r.terminal) + '</td><td>' + text(r.ref) + '</td><td>' + text(r.time) + '</td><td class="num">' + money(r.journal) + '</td><td class="num">' + money(r.clearing) + '</td><td class="num">' + money(r.stake) + '</td><td class="num">' + r.late + '</td><td class="num">' + r.dups + '</td></tr>');
+      html.push('<tr><td>' + text(r.id) + '</td><td>' + text(r.kind) + '</td><td class="' + text(r.status) + '">' + text(r.status) + '</td><td>' + text(r.merchant) + '</td><td>' + text(r.terminal) + '</td><td>' + text(r.ref) + '</td><td>' + text(r.time) + '</td><td class="num">' + money(r.journal) + '</td><td class="num">' + money(r.clearing) + '</td><td class="num">' + money(r.stake) + '</td><td class="num">' + r.late + '</td><td class="num">' + r.dups + '</td></tr>');
     }
     body.innerHTML = html.join('');
     shown.textContent = list.length.toLocaleString('en-US');

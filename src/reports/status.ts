@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIsoDate, parseIsoDate } from '../core/dates.js';
 import type { Store } from '../store/store.js';
+import { type CaseSummary, caseSummary, formatCaseSummary } from './case-summary.js';
 
 export interface StatusRun {
   date: string;
@@ -32,6 +33,8 @@ export interface StatusReport {
   missing: string[];
   openFindings: { kind: string; count: number; amountAtStake: number; oldest: string }[];
   openItems: { side: 'journal' | 'clearing'; ageDays: string; count: number; amount: number }[];
+  /** The cases people work: by state, overdue, awaiting approval, orphaned, who owns what. */
+  cases: CaseSummary;
   /** The store's size and what it keeps (retention, store/retention.ts). */
   kept: {
     /** Bytes of the database (server) or of the store's directory (embedded). */
@@ -62,8 +65,11 @@ interface SummaryJson {
 /** Age buckets of open items, in days since their business date at the latest run. */
 const AGE_BUCKETS = `case when age <= 1 then '0-1' when age <= 3 then '2-3' when age <= 7 then '4-7' when age <= 30 then '8-30' else '>30' end`;
 
-/** The status of the store, over the last `days` dates up to the latest run. */
-export async function storeStatus(store: Store, days: number): Promise<StatusReport> {
+/**
+ * The status of the store, over the last `days` dates up to the latest run; cases overdue as of
+ * `today` (YYYY-MM-DD).
+ */
+export async function storeStatus(store: Store, days: number, today: string): Promise<StatusReport> {
   const range = await store.query<{ first: string | null; latest: string | null }>(
     'select min(run_date)::text as first, max(run_date)::text as latest from recon.run',
   );
@@ -77,6 +83,7 @@ export async function storeStatus(store: Store, days: number): Promise<StatusRep
     missing: [],
     openFindings: [],
     openItems: [],
+    cases: await caseSummary(store, today),
     kept: null,
   };
   if (latest === null || first === null) return report;
@@ -248,6 +255,7 @@ export function formatStatus(r: StatusReport): string {
     lines.push(
       `  ${o.side.padEnd(9)} ${o.ageDays.padStart(5)} days ${n(o.count).padStart(10)} ${money(o.amount).padStart(17)}`,
     );
+  lines.push('', ...formatCaseSummary(r.cases, money));
   const k = r.kept;
   if (k) {
     const mb = (b: number): string => `${(b / 1e6).toFixed(1)} MB`;

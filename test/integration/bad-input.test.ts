@@ -466,13 +466,14 @@ describe('whole-file faults', () => {
       .trim()
       .split('\n')
       .slice(1);
-    const duplicates = (lines: string[]): string[] => lines.filter((l) => l.split(',')[1] === 'DUPLICATE_CREDIT');
+    // Columns: id, business_date, kind, status, merchant_id, terminal_id, rrn, … duplicate_count (17).
+    const duplicates = (lines: string[]): string[] => lines.filter((l) => l.split(',')[2] === 'DUPLICATE_CREDIT');
     const before = duplicates(found.slice(1));
     const added = duplicates(all).filter((l) => !before.includes(l));
-    expect(added.map((l) => l.split(',')[5]).sort()).toEqual(resent.map((l) => col(l, 'rrn')).sort());
-    expect(added.every((l) => l.split(',')[16] === '1')).toBe(true); // duplicate_count: one extra credit
+    expect(added.map((l) => l.split(',')[6]).sort()).toEqual(resent.map((l) => col(l, 'rrn')).sort());
+    expect(added.every((l) => l.split(',')[17] === '1')).toBe(true); // duplicate_count: one extra credit
     // Every other finding is as without the resent file.
-    const others = (lines: string[]): string[] => lines.filter((l) => l.split(',')[1] !== 'DUPLICATE_CREDIT');
+    const others = (lines: string[]): string[] => lines.filter((l) => l.split(',')[2] !== 'DUPLICATE_CREDIT');
     expect(others(all)).toEqual(others(found.slice(1)));
   });
 });

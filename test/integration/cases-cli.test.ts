@@ -241,6 +241,30 @@ describe.each(storeCases())('cases through the CLI ($name store)', (sc) => {
       ['000005', 'RECOVERED'],
     ]);
 
+    // recon status shows the cases: by state, overdue (as of Friday: the four due Thursday not
+    // closed, but here three are closed), who owns what, and the longest overdue by id.
+    const status = await r(['status', '--json'], { RECON_TODAY: '2026-11-20' });
+    const cs = (
+      JSON.parse(status.stdout) as {
+        cases: {
+          byState: { state: string; count: number }[];
+          overdue: { count: number };
+          owners: { owner: string; open: number; overdue: number }[];
+          longestOverdue: { id: string }[];
+        };
+      }
+    ).cases;
+    expect(cs.byState.map((x) => [x.state, x.count])).toEqual([
+      ['assigned', 2],
+      ['closed', 3],
+    ]);
+    expect(cs.overdue.count).toBe(2);
+    expect(cs.owners).toEqual([{ owner: 'olga', open: 2, overdue: 2 }]);
+    expect(cs.longestOverdue.map((o) => o.id).sort()).toEqual([id('000002'), id('000003')].sort());
+    expect((await r(['status'], { RECON_TODAY: '2026-11-20' })).stdout).toMatch(
+      /cases \(as of 2026-11-20\)[\s\S]*overdue +2[\s\S]*who owns what is open: olga 2 \(2 overdue\)/,
+    );
+
     // A disabled user can do nothing more.
     expect((await r(['user', 'disable', 'olga', '--as', 'sue'])).code).toBe(0);
     await refused(['case', 'note', id('000002'), '-m', 'x', '--as', 'olga'], 'user olga is disabled');

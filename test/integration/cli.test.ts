@@ -50,7 +50,7 @@ describe('recon CLI', () => {
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toBe(HEADER);
     expect(lines.length).toBeGreaterThan(3);
-    expect(lines.slice(1).every((l) => l.startsWith('2026-11-18,'))).toBe(true);
+    expect(lines.slice(1).every((l) => /^F[A-Z2-7]{12},2026-11-18,/.test(l))).toBe(true);
     expect(lines.some((l) => l.includes(',MISSING_CREDIT,'))).toBe(true);
 
     // The rest of the journey in this process (the same main, without a process start).

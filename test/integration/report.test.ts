@@ -85,12 +85,22 @@ for (const sc of storeCases()) {
         for (const b of ['0-1', '2-3', '4-7', '8-30', '>30'])
           aged += Number((await shown(`age-${b}`)).replace(/,/g, ''));
         expect(aged).toBe(items[0]!.count);
+        // The cases, as of the morning after the date: by state, and overdue.
+        const cases = await store.query<{ state: string; count: number; overdue: number }>(
+          `select state, count(*)::int as count,
+                  count(*) filter (where state <> 'closed' and due_on < $1::date + 1)::int as overdue
+             from recon.case group by state`,
+          [date],
+        );
+        expect(cases.find((c) => c.state === 'new')?.count).toBeGreaterThan(0);
+        for (const c of cases) expect(await shown(`cases-${c.state}`), c.state).toBe(int(c.count));
+        expect(await shown('cases-overdue')).toBe(int(cases.reduce((n, c) => n + c.overdue, 0)));
 
         // The table: every finding, largest at stake first; search and sort work.
         expect(await shown('table-shown')).toBe(int(total));
         expect(await page.locator('#findings tbody tr').count()).toBe(total);
         const stakes = async (): Promise<number[]> =>
-          (await page.locator('#findings tbody tr td:nth-child(9)').allTextContents()).map((t) =>
+          (await page.locator('#findings tbody tr td:nth-child(10)').allTextContents()).map((t) =>
             Number(t.replace(/,/g, '')),
           );
         const first = await stakes();

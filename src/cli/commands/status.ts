@@ -20,7 +20,13 @@ export const statusCommand: Command = {
           }),
       async (a) => {
         const { formatStatus, storeStatus } = await import('../../reports/status.js');
-        const report = await withExistingStore(env, a.db, (store) => storeStatus(store, a.days), true);
+        const { todayOf } = await import('./cases.js');
+        const report = await withExistingStore(
+          env,
+          a.db,
+          async (store) => storeStatus(store, a.days, await todayOf(env, store)),
+          true,
+        );
         io.stdout.write(a.json ? `${JSON.stringify(report)}\n` : formatStatus(report));
       },
     ),
