@@ -106,6 +106,8 @@ export interface FieldRule {
 export interface ColumnDef extends FieldRule {
   readonly name: string;
   readonly field: number;
+  /** Per byte value: 1 when it is of the rule's class (`chars`). */
+  readonly bytes: Uint8Array;
 }
 
 /** Character classes (CLASS bits): decimal digits. */
@@ -244,6 +246,42 @@ export function count(): FieldRule {
   };
 }
 
+/**
+ * The column `name` filling `field` by `rule`. Every column is an object of one shape (each property,
+ * in one order), so that the readers that take any column (readValue) read its rule monomorphically.
+ */
+export function column(name: string, field: number, rule: FieldRule): ColumnDef {
+  const r = rule.reasons;
+  return {
+    name,
+    field,
+    kind: rule.kind,
+    min: rule.min,
+    max: rule.max,
+    chars: rule.chars,
+    optional: rule.optional,
+    reasons: {
+      empty: r.empty,
+      length: r.length,
+      chars: r.chars,
+      form: r.form,
+      range: r.range,
+      negative: r.negative,
+      noOffset: r.noOffset,
+    },
+    title: rule.title,
+    bytes: CLASS.map((c) => ((c & rule.chars) !== 0 ? 1 : 0)),
+    storeEmpty: rule.storeEmpty,
+    lo: rule.lo,
+    signed: rule.signed,
+    limit: rule.limit,
+    offsetHours: rule.offsetHours,
+    enumCodes: rule.enumCodes,
+    enumNames: rule.enumNames,
+    enumBytes: rule.enumBytes,
+  };
+}
+
 /** Whether a value of this rule is kept as a byte range (ts/te) rather than a number. */
 export function keptAsRange(rule: FieldRule): boolean {
   return rule.kind === 'text' || rule.kind === 'card';
@@ -252,7 +290,8 @@ export function keptAsRange(rule: FieldRule): boolean {
 /**
  * Reads the value b[s, e) of `col` by its rule into its slots: 0 when it is one, else the reject
  * reason (its detail, for R_LENGTH, is the length e − s). Numeric slots of an empty optional value
- * are left as they are (callers start from zeros). Allocates nothing.
+ * are left as they are (callers start from zeros). Allocates nothing. One small function a kind, so
+ * that the careful path's loop over a record's fields inlines the one it calls.
  */
 export function readValue(
   col: ColumnDef,
@@ -263,89 +302,136 @@ export function readValue(
   ts: Int32Array,
   te: Int32Array,
 ): number {
-  const n = e - s;
-  const f = col.field;
-  const why = col.reasons;
-  if (n === 0) {
-    if (!col.optional) return why.empty;
-    ts[f] = s;
-    te[f] = s;
-    return 0;
-  }
+  if (s === e) return readEmpty(col, s, ts, te);
   switch (col.kind) {
     case 'digits':
-    case 'alnum': {
-      if (n < col.min || n > col.max) return why.length;
-      const v = col.kind === 'digits' ? packDigits(b, s, e) : packAlnum(b, s, e);
-      if (v < 0) return why.chars;
-      vals[f] = v;
-      return 0;
-    }
-    case 'alnum-pair': {
-      if (n < col.min || n > col.max) return why.length;
-      const half = s + (n >> 1);
-      const hi = packAlnum(b, s, half);
-      const lo = packAlnum(b, half, e);
-      if (hi < 0 || lo < 0) return why.chars;
-      vals[f] = hi;
-      vals[col.lo!] = lo;
-      return 0;
-    }
+      return readDigits(col, b, s, e, vals);
+    case 'alnum':
+      return readAlnum(col, b, s, e, vals);
+    case 'alnum-pair':
+      return readPair(col, b, s, e, vals);
     case 'text':
     case 'card':
-      ts[f] = s;
-      te[f] = e;
-      if (n < col.min || n > col.max) return why.length;
-      return allIn(b, s, e, col.chars) ? 0 : why.chars;
-    case 'code': {
-      if (n < col.min || n > col.max) return why.length;
-      if (!allIn(b, s, e, col.chars)) return why.chars;
-      let v = 0;
-      for (let i = s; i < e; i++) v = (v << 8) | b[i]!;
-      vals[f] = v;
-      return 0;
-    }
-    case 'enum': {
-      const v = matchName(b, s, e, col.enumBytes!, col.enumCodes!);
-      if (v < 0) return why.form;
-      vals[f] = v;
-      return 0;
-    }
-    case 'timestamp': {
-      const t = parseTimestamp(b, s, e, col.offsetHours!);
-      if (t === TS_BAD) return why.form;
-      if (t === TS_NO_OFFSET) return why.noOffset;
-      if (t === TS_RANGE) return why.range;
-      vals[f] = t;
-      return 0;
-    }
-    case 'date': {
-      const d = parseDate(b, s, e);
-      if (d === NOT_A_DATE) return why.form;
-      if (d === OUT_OF_SPAN) return why.range;
-      vals[f] = d;
-      return 0;
-    }
-    case 'amount': {
-      const signed = col.signed === true;
-      const v = parseInteger(b, s, e, signed, col.max);
-      if (Number.isNaN(v))
-        return !signed && b[s] === 45 && !Number.isNaN(parseInteger(b, s, e, true, col.max)) ? why.negative : why.form;
-      vals[f] = v;
-      return 0;
-    }
-    case 'count': {
-      const v = parseInteger(b, s, e, false, col.max);
-      if (Number.isNaN(v) || v > col.limit!) return why.form;
-      vals[f] = v;
-      return 0;
-    }
+      return readRange(col, b, s, e, ts, te);
+    case 'code':
+      return readCode(col, b, s, e, vals);
+    case 'enum':
+      return readName(col, b, s, e, vals);
+    case 'timestamp':
+      return readTimestamp(col, b, s, e, vals);
+    case 'date':
+      return readDate(col, b, s, e, vals);
+    case 'amount':
+      return readAmount(col, b, s, e, vals);
+    case 'count':
+      return readCount(col, b, s, e, vals);
   }
 }
 
-/** Whether every byte of b[s, e) is of one of the classes `chars`. */
-function allIn(b: Uint8Array, s: number, e: number, chars: number): boolean {
-  for (let i = s; i < e; i++) if ((CLASS[b[i]!]! & chars) === 0) return false;
+/** An empty value: allowed when the rule is optional (an empty range). */
+function readEmpty(col: ColumnDef, s: number, ts: Int32Array, te: Int32Array): number {
+  if (!col.optional) return col.reasons.empty;
+  ts[col.field] = s;
+  te[col.field] = s;
+  return 0;
+}
+
+/** Whether b[s, e) is not `min`–`max` bytes long. */
+function wrongLength(col: ColumnDef, s: number, e: number): boolean {
+  return e - s < col.min || e - s > col.max;
+}
+
+function readDigits(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  if (wrongLength(col, s, e)) return col.reasons.length;
+  return packed(col, packDigits(b, s, e), vals);
+}
+
+function readAlnum(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  if (wrongLength(col, s, e)) return col.reasons.length;
+  return packed(col, packAlnum(b, s, e), vals);
+}
+
+/** A packed value into its slot, or the reason when a byte was outside the class (v < 0). */
+function packed(col: ColumnDef, v: number, vals: Float64Array): number {
+  if (v < 0) return col.reasons.chars;
+  vals[col.field] = v;
+  return 0;
+}
+
+function readPair(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  if (wrongLength(col, s, e)) return col.reasons.length;
+  const half = s + ((e - s) >> 1);
+  const hi = packAlnum(b, s, half);
+  const lo = packAlnum(b, half, e);
+  if (hi < 0 || lo < 0) return col.reasons.chars;
+  vals[col.field] = hi;
+  vals[col.lo!] = lo;
+  return 0;
+}
+
+function readRange(col: ColumnDef, b: Uint8Array, s: number, e: number, ts: Int32Array, te: Int32Array): number {
+  ts[col.field] = s;
+  te[col.field] = e;
+  if (wrongLength(col, s, e)) return col.reasons.length;
+  return allIn(b, s, e, col.bytes) ? 0 : col.reasons.chars;
+}
+
+function readCode(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  if (wrongLength(col, s, e)) return col.reasons.length;
+  if (!allIn(b, s, e, col.bytes)) return col.reasons.chars;
+  let v = 0;
+  for (let i = s; i < e; i++) v = (v << 8) | b[i]!;
+  vals[col.field] = v;
+  return 0;
+}
+
+function readName(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  const v = matchName(b, s, e, col.enumBytes!, col.enumCodes!);
+  if (v < 0) return col.reasons.form;
+  vals[col.field] = v;
+  return 0;
+}
+
+function readTimestamp(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  const t = parseTimestamp(b, s, e, col.offsetHours!);
+  if (t === TS_BAD) return col.reasons.form;
+  if (t === TS_NO_OFFSET) return col.reasons.noOffset;
+  if (t === TS_RANGE) return col.reasons.range;
+  vals[col.field] = t;
+  return 0;
+}
+
+function readDate(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  const d = parseDate(b, s, e);
+  if (d === NOT_A_DATE) return col.reasons.form;
+  if (d === OUT_OF_SPAN) return col.reasons.range;
+  vals[col.field] = d;
+  return 0;
+}
+
+function readAmount(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  const signed = col.signed === true;
+  const v = parseInteger(b, s, e, signed, col.max);
+  if (!Number.isNaN(v)) {
+    vals[col.field] = v;
+    return 0;
+  }
+  // A minus sign where none is allowed, before what would be a number.
+  return !signed && b[s] === 45 && !Number.isNaN(parseInteger(b, s, e, true, col.max))
+    ? col.reasons.negative
+    : col.reasons.form;
+}
+
+function readCount(col: ColumnDef, b: Uint8Array, s: number, e: number, vals: Float64Array): number {
+  const v = parseInteger(b, s, e, false, col.max);
+  if (Number.isNaN(v) || v > col.limit!) return col.reasons.form;
+  vals[col.field] = v;
+  return 0;
+}
+
+/** Whether every byte of b[s, e) is one of `bytes` (1 per byte value in it). */
+function allIn(b: Uint8Array, s: number, e: number, bytes: Uint8Array): boolean {
+  for (let i = s; i < e; i++) if (bytes[b[i]!] === 0) return false;
   return true;
 }
 

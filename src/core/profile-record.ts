@@ -14,7 +14,7 @@
 import { TYPE_NAMES } from './codes.js';
 import { MS_PER_DAY } from './dates.js';
 import { decimalMinor, unsignedMinor } from './decimal.js';
-import { C_HIGH, type ColumnDef, civilDay, keptAsRange, NOT_A_DATE, readValue } from './field-rules.js';
+import { C_HIGH, type ColumnDef, civilDay, column, keptAsRange, NOT_A_DATE, readValue } from './field-rules.js';
 import { encodeGbk, validGbk } from './gbk.js';
 import { NO_STAN, packDigits } from './packed.js';
 import type { ColumnSource, Profile } from './profile.js';
@@ -259,7 +259,7 @@ function conversionOf(def: ColumnDef, src: ColumnSource, encode: (s: string) => 
           codes: entries.map(([, v]) => ruleValue(def, v)),
           reason: def.reasons.form,
         };
-      return { kind: 'rule', rule: { ...def, chars: def.chars & ~C_HIGH } };
+      return { kind: 'rule', rule: column(def.name, def.field, { ...def, chars: def.chars & ~C_HIGH }) };
   }
 }
 

@@ -16,6 +16,7 @@ import {
   amount,
   type ColumnDef,
   card,
+  column,
   count,
   currencyCode,
   date,
@@ -103,59 +104,64 @@ export const CLEARING_HEADER = [
 ] as const;
 
 /** A column's field and rule; its name is its key. */
-type Column = Omit<ColumnDef, 'name'>;
-
-function column(field: number, rule: FieldRule): Column {
-  return { field, ...rule };
+interface Column {
+  readonly field: number;
+  readonly rule: FieldRule;
 }
+
+const at = (field: number, rule: FieldRule): Column => ({ field, rule });
 
 /** The columns both sides have, by name: ids, the card number, the time and the currency. */
 const COMMON = {
-  merchant_id: column(F_MERCHANT_ID, digits(15)),
+  merchant_id: at(F_MERCHANT_ID, digits(15)),
   // An open item read through a profile may have no terminal, or no stan (a bill's row).
-  terminal_id: column(F_TERMINAL_ID, alnum(8, { storeEmpty: 0 })),
-  stan: column(F_STAN, digits(6, { storeEmpty: NO_STAN })),
-  rrn: column(F_RRN, alnumPair(12, RRN_LO, { optional: true })),
-  auth_code: column(F_AUTH_CODE, alnum(6, { optional: true })),
-  order_no: column(F_ORDER_NO, text(64, { optional: true })),
-  orig_rrn: column(F_ORIG_RRN, text(64, { optional: true })),
-  pan_masked: column(F_PAN, card(12, 19, { optional: true })),
-  txn_time: column(F_TXN_TIME, timestamp()),
-  currency: column(F_CURRENCY, currencyCode()),
+  terminal_id: at(F_TERMINAL_ID, alnum(8, { storeEmpty: 0 })),
+  stan: at(F_STAN, digits(6, { storeEmpty: NO_STAN })),
+  rrn: at(F_RRN, alnumPair(12, RRN_LO, { optional: true })),
+  auth_code: at(F_AUTH_CODE, alnum(6, { optional: true })),
+  order_no: at(F_ORDER_NO, text(64, { optional: true })),
+  orig_rrn: at(F_ORIG_RRN, text(64, { optional: true })),
+  pan_masked: at(F_PAN, card(12, 19, { optional: true })),
+  txn_time: at(F_TXN_TIME, timestamp()),
+  currency: at(F_CURRENCY, currencyCode()),
 };
 
 const JOURNAL: Record<(typeof JOURNAL_HEADER)[number], Column> = {
   ...COMMON,
-  batch_no: column(F_BATCH_NO, digits(6)),
-  txn_type: column(F_TYPE, oneOf(JOURNAL_TYPES, TYPE_NAMES)),
-  channel: column(F_CHANNEL, oneOf([1, 2, 3, 4], CHANNEL_NAMES)),
-  amount_minor: column(F_AMOUNT, amount(false)),
-  response_code: column(F_RESPONSE, responseCode()),
+  batch_no: at(F_BATCH_NO, digits(6)),
+  txn_type: at(F_TYPE, oneOf(JOURNAL_TYPES, TYPE_NAMES)),
+  channel: at(F_CHANNEL, oneOf([1, 2, 3, 4], CHANNEL_NAMES)),
+  amount_minor: at(F_AMOUNT, amount(false)),
+  response_code: at(F_RESPONSE, responseCode()),
 };
 
 const CLEARING: Record<(typeof CLEARING_HEADER)[number], Column> = {
   ...COMMON,
-  record_type: column(F_TYPE, oneOf(CLEARING_TYPES, TYPE_NAMES)),
-  clearing_date: column(F_CLEARING_DATE, date()),
-  settle_date: column(F_SETTLE_DATE, date()),
-  gross_minor: column(F_AMOUNT, amount(true)),
-  fee_minor: column(F_FEE, amount(true)),
-  net_minor: column(F_NET, amount(true)),
-  status: column(F_STATUS, oneOf([1, 2, 3], STATUS_NAMES)),
+  record_type: at(F_TYPE, oneOf(CLEARING_TYPES, TYPE_NAMES)),
+  clearing_date: at(F_CLEARING_DATE, date()),
+  settle_date: at(F_SETTLE_DATE, date()),
+  gross_minor: at(F_AMOUNT, amount(true)),
+  fee_minor: at(F_FEE, amount(true)),
+  net_minor: at(F_NET, amount(true)),
+  status: at(F_STATUS, oneOf([1, 2, 3], STATUS_NAMES)),
 };
 
 /** The journal's columns (DESIGN §3.1) in header order, each with its rule (field-rules.ts). */
-export const JOURNAL_COLUMNS: readonly ColumnDef[] = JOURNAL_HEADER.map((name) => ({ name, ...JOURNAL[name] }));
+export const JOURNAL_COLUMNS: readonly ColumnDef[] = JOURNAL_HEADER.map((name) =>
+  column(name, JOURNAL[name].field, JOURNAL[name].rule),
+);
 
 /** The clearing file's columns (DESIGN §3.2) in header order, each with its rule. */
-export const CLEARING_COLUMNS: readonly ColumnDef[] = CLEARING_HEADER.map((name) => ({ name, ...CLEARING[name] }));
+export const CLEARING_COLUMNS: readonly ColumnDef[] = CLEARING_HEADER.map((name) =>
+  column(name, CLEARING[name].field, CLEARING[name].rule),
+);
 
 /** Columns the open-item store adds when it is re-read (DESIGN §9 carry-forward state). */
 export const STATE_COLUMNS: readonly ColumnDef[] = [
-  { name: 'src_run', ...column(F_SRC_RUN, date()) },
-  { name: 'src_file', ...column(F_SRC_FILE, count()) },
-  { name: 'src_line', ...column(F_SRC_LINE, count()) },
-  { name: 'flags', ...column(F_FLAGS, count()) },
+  column('src_run', F_SRC_RUN, date()),
+  column('src_file', F_SRC_FILE, count()),
+  column('src_line', F_SRC_LINE, count()),
+  column('flags', F_FLAGS, count()),
 ];
 
 export function columnsOf(side: Side): readonly ColumnDef[] {
