@@ -297,6 +297,15 @@ describe.each(storeCases())('cases through the CLI ($name store)', (sc) => {
     expect((await r(['audit', 'export'])).stdout.split('\n')[0]).toBe(
       'seq,at,actor,finding_id,action,from_state,to_state,reason,note,details,prev_hash,hash',
     );
+    // The approval threshold: shown, refused to an operator, changed by a supervisor (an event).
+    expect((await r(['db', 'settings'])).stdout).toBe('approval threshold: 1000000 minor units (10000.00)\n');
+    await refused(['db', 'settings', '--approval-threshold', '5000', '--as', 'vic'], 'needs the role supervisor');
+    expect((await r(['db', 'settings', '--approval-threshold', '5000', '--as', 'sam'])).stdout).toBe(
+      'approval threshold: 5000 minor units (50.00)\n',
+    );
+    expect((await r(['audit', 'verify'])).stdout).toBe(
+      `the audit trail holds: ${exported.length + 1} event(s) chained\n`,
+    );
     const s2 = await openStore(target);
     try {
       await s2.exec(`alter table recon.case_event disable trigger case_event_append_only;

@@ -79,8 +79,36 @@ function prunedLine(r: AuditPrune, dryRun: boolean): string {
   return `${dryRun ? 'would remove' : 'removed'} before ${r.before}: ${n(r.findings)} findings, ${n(r.changeLog)} undo entries, ${n(r.rejectedRows)} rejected rows, ${n(r.runs)} runs and ${n(r.inputFiles)} input-file records${kept}${trail}`;
 }
 
+const settingsCommand: Command = {
+  name: 'settings',
+  register: (cli, { io, env }) =>
+    cli.command(
+      'settings',
+      "the store's settings of the case workflow: show them, or set the approval threshold (a supervisor)",
+      (y) =>
+        y
+          .option('approval-threshold', {
+            describe: 'minor units at stake from which a closing waits for a second supervisor (four eyes)',
+            type: 'number',
+          })
+          .option('as', { describe: 'who changes it (default: $RECON_USER)', type: 'string' })
+          .option('db', dbOption),
+      async (a) => {
+        const { approvalThreshold, setApprovalThreshold } = await import('../../cases/settings.js');
+        const now = await withExistingStore(env, a.db, async (store) => {
+          if (a.approvalThreshold !== undefined)
+            await store.transaction((tx) => setApprovalThreshold(tx, a.approvalThreshold!, a.as ?? env.user));
+          return approvalThreshold(store);
+        });
+        io.stdout.write(`approval threshold: ${now} minor units (${(now / 100).toFixed(2)})\n`);
+      },
+    ),
+};
+
 export const dbCommand: Command = {
   name: 'db',
   register: (cli, ctx) =>
-    cli.command('db', 'store maintenance', (y) => addCommands(y, [migrateCommand, pruneCommand], ctx, 'db command')),
+    cli.command('db', 'store maintenance', (y) =>
+      addCommands(y, [migrateCommand, pruneCommand, settingsCommand], ctx, 'db command'),
+    ),
 };
