@@ -7,10 +7,15 @@
  * 2. Makes the template stores that test stores are copied from, instead of each running initdb
  *    and the migrations (about 2 s of CPU for each embedded store): a migrated embedded store
  *    directory, and on the server (when DATABASE_URL is set) a migrated template database.
- * 3. Makes the directory the run's temporary files go in; removed, with the templates, at the end.
+ * 3. Makes the directory the run's temporary files go in (test stores, generated days, the
+ *    engine's own spill files and the child processes' too, through TMPDIR); removed, with the
+ *    templates, at the end. It lies in RAM (/dev/shm) when there is one with room: a test store is
+ *    a copy of the 39 MB, thousand-file template directory, which costs about 0.6 s of CPU on this
+ *    machine's disk (ext4 mounted with discard; deleting it costs too) and 0.06 s in RAM, and the
+ *    embedded stores' own file I/O is cheaper there as well.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,11 +67,32 @@ async function build(): Promise<void> {
   await run(process.execPath, [packagePath('scripts/copy-assets.mjs')]);
 }
 
+/** Free space a RAM file system must have to hold the run's temporary files (peak about 2 GB). */
+const RAM_ROOM = 6 * 2 ** 30;
+
+/** /dev/shm when it is a writable file system with RAM_ROOM free, else the OS's temporary directory. */
+function tempBase(): string {
+  try {
+    const fs = statfsSync('/dev/shm');
+    accessSync('/dev/shm', constants.W_OK);
+    if (fs.bavail * fs.bsize >= RAM_ROOM) return '/dev/shm';
+  } catch {
+    // No /dev/shm here.
+  }
+  return tmpdir();
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const root = mkdtempSync(join(tmpdir(), 'recon-test-'));
+  const root = mkdtempSync(join(tempBase(), 'recon-test-'));
+  // The engine's temporary files (spill files) and those of the child processes, in the same place.
+  const savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = join(root, 'tmp');
+  mkdirSync(process.env.TMPDIR);
   const serverUrl = process.env.DATABASE_URL;
   const serverTemplate = serverUrl ? `recon_template_${process.pid}_${Date.now().toString(36)}` : '';
   const teardown = async (): Promise<void> => {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
     rmSync(root, { recursive: true, force: true });
     if (serverUrl && serverTemplate) {
       await admin(serverUrl, async (c) => {
