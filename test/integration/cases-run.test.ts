@@ -7,7 +7,7 @@
  * - a run that resolves a finding closes its case (RESOLVED_BY_RUN, actor `run D`); a late credit
  *   for a MISSING_CREDIT a person closed as CREDITED_OUTSIDE reopens it (the money came twice), and a
  *   DUPLICATE_CREDIT closed as RECOVERED that grows reopens too;
- * - a rerun and a replay change no id, case or event; a rerun that no longer raises a finding
+ * - a rerun and a replay from the first date change no id, case or event; a rerun that no longer raises a finding
  *   orphans its case (an event), one that raises it again restores it;
  * - the audit trail verifies, and an event changed behind the triggers' back is named.
  */
@@ -195,7 +195,7 @@ describe.each(storeCases())('a run meets the cases ($name store)', (sc) => {
         `the credit arrived on ${FRI} after the case was closed as CREDITED_OUTSIDE: the money may have come twice`,
       );
 
-      // A rerun of Friday and a replay from Tuesday change no id, case or event.
+      // A rerun of Friday and a replay from the first date change no id, case or event.
       const snapshot = async (): Promise<unknown> => ({
         ids: await store.query('select id, kind from recon.exception order by id'),
         cases: await store.query('select * from recon.case order by finding_id'),
@@ -207,9 +207,9 @@ describe.each(storeCases())('a run meets the cases ($name store)', (sc) => {
       await replay(
         store,
         fillRunOptions({
-          date: TUE,
-          journal: [join(s.dir, 'journal', `${TUE}.csv`)],
-          clearing: [join(s.dir, 'clearing', `${TUE}.csv`)],
+          date: MON,
+          journal: [join(s.dir, 'journal', `${MON}.csv`)],
+          clearing: [join(s.dir, 'clearing', `${MON}.csv`)],
           workers: 2,
           partitions: 3,
         }),
