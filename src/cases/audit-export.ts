@@ -6,8 +6,8 @@
  * apostrophe, as in `recon exceptions`.
  */
 import type { Writable } from 'node:stream';
-import { format } from 'fast-csv';
 import { formatZone } from '../core/dates.js';
+import { csvWriter, drained } from '../reports/csv-writer.js';
 import { neutralizeFormula } from '../reports/exceptions-export.js';
 import type { Store } from '../store/store.js';
 
@@ -54,22 +54,7 @@ export async function exportAudit(
    where ($3::date is null or (${local})::date >= $3::date) and ($4::date is null or (${local})::date <= $4::date)
    order by e.seq`;
   const params = [zone, offset, range.from ?? null, range.to ?? null];
-  const csv =
-    fmt === 'csv'
-      ? format<string[], string[]>({
-          headers: [...AUDIT_COLUMNS],
-          alwaysWriteHeaders: true,
-          includeEndRowDelimiter: true,
-        })
-      : undefined;
-  const done = csv
-    ? new Promise<void>((resolve, reject) => {
-        csv.on('error', reject);
-        csv.on('end', resolve);
-      })
-    : Promise.resolve();
-  csv?.pipe(out, { end: false });
-  const drained = (s: Writable): Promise<void> => new Promise((resolve) => s.once('drain', resolve));
+  const csv = fmt === 'csv' ? csvWriter(AUDIT_COLUMNS, out) : undefined;
   let n = 0;
   await store.transaction(async (tx) => {
     await tx.query(`declare recon_audit no scroll cursor for ${sql}`, params);
@@ -77,7 +62,7 @@ export async function exportAudit(
       const page = await tx.query<AuditRow>(`fetch ${PAGE} from recon_audit`);
       for (const r of page) {
         if (csv) {
-          if (!csv.write(AUDIT_COLUMNS.map((c) => (c === 'seq' ? r[c] : neutralizeFormula(r[c]))))) await drained(csv);
+          await csv.write(AUDIT_COLUMNS.map((c) => (c === 'seq' ? r[c] : neutralizeFormula(r[c]))));
         } else {
           const o = Object.fromEntries(
             AUDIT_COLUMNS.map((c) => [
@@ -101,9 +86,6 @@ export async function exportAudit(
     }
     await tx.exec('close recon_audit');
   });
-  if (csv) {
-    csv.end();
-    await done;
-  }
+  await csv?.end();
   return n;
 }

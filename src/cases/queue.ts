@@ -7,13 +7,13 @@
  */
 
 import type { Writable } from 'node:stream';
-import { format } from 'fast-csv';
-import { KIND_NAMES } from '../core/codes.js';
 import { formatZone } from '../core/dates.js';
 import type { ExportColumn } from '../core/finding-columns.js';
 import { printable } from '../core/printable.js';
 import { UsageError } from '../core/usage-error.js';
+import { csvWriter, drained } from '../reports/csv-writer.js';
 import {
+  checkFindingFilter,
   EXPORT_COLUMNS,
   type ExportRow,
   exportSelect,
@@ -52,13 +52,7 @@ export function checkFilter(f: QueueFilter): void {
   for (const s of f.states ?? [])
     if (!(STATES as readonly string[]).includes(s))
       throw new UsageError(`--state must be one of ${STATES.join(', ')} (got ${JSON.stringify(s)})`);
-  for (const k of f.kinds ?? [])
-    if (!(KIND_NAMES as readonly string[]).includes(k))
-      throw new UsageError(`--kind ${k} is not an exception kind (${KIND_NAMES.join(', ')})`);
-  for (const m of f.merchants ?? [])
-    if (!/^\d{15}$/.test(m)) throw new UsageError(`--merchant ${m} is not a merchant id (15 digits)`);
-  if (f.minAmount !== undefined && !(Number.isSafeInteger(f.minAmount) && f.minAmount >= 0))
-    throw new UsageError('--min-amount must be a whole number of minor units ≥ 0');
+  checkFindingFilter(f);
 }
 
 /** Whether a filter selects anything less than every case (an action without ids needs one). */
@@ -224,10 +218,6 @@ interface QueueWriter {
   end(n: number): Promise<void>;
 }
 
-function drained(s: Writable): Promise<void> {
-  return new Promise((resolve) => s.once('drain', resolve));
-}
-
 /** A value of the CSV: numbers recon writes as they are, text from inputs and people neutralized. */
 function cell(c: (typeof QUEUE_CSV_COLUMNS)[number], r: QueueRow): string {
   const v =
@@ -263,24 +253,10 @@ function queueWriter(fmt: 'table' | 'csv' | 'json', out: Writable, today: string
     };
   }
   if (fmt === 'csv') {
-    const csv = format<string[], string[]>({
-      headers: [...QUEUE_CSV_COLUMNS],
-      alwaysWriteHeaders: true,
-      includeEndRowDelimiter: true,
-    });
-    const done = new Promise<void>((resolve, reject) => {
-      csv.on('error', reject);
-      csv.on('end', resolve);
-    });
-    csv.pipe(out, { end: false });
+    const csv = csvWriter(QUEUE_CSV_COLUMNS, out);
     return {
-      async write(r) {
-        if (!csv.write(QUEUE_CSV_COLUMNS.map((c) => cell(c, r)))) await drained(csv);
-      },
-      async end() {
-        csv.end();
-        await done;
-      },
+      write: (r) => csv.write(QUEUE_CSV_COLUMNS.map((c) => cell(c, r))),
+      end: () => csv.end(),
     };
   }
   // A table for people: the columns one works a case by, every value on one line.

@@ -103,17 +103,23 @@ export const CLEARING_HEADER = [
   'status',
 ] as const;
 
-/** A column's field and rule; its name is its key. */
+/**
+ * A column's field and rule; its name is its key. `fromFile`: a profile (DESIGN §3.4) must map it
+ * from the file's fields; the others may take a default or stay empty where §3 allows it.
+ */
 interface Column {
   readonly field: number;
   readonly rule: FieldRule;
+  readonly fromFile?: true;
 }
 
 const at = (field: number, rule: FieldRule): Column => ({ field, rule });
+/** A column every record of a profile's file must give. */
+const needed = (field: number, rule: FieldRule): Column => ({ field, rule, fromFile: true });
 
 /** The columns both sides have, by name: ids, the card number, the time and the currency. */
 const COMMON = {
-  merchant_id: at(F_MERCHANT_ID, digits(15)),
+  merchant_id: needed(F_MERCHANT_ID, digits(15)),
   // An open item read through a profile may have no terminal, or no stan (a bill's row).
   terminal_id: at(F_TERMINAL_ID, alnum(8, { storeEmpty: 0 })),
   stan: at(F_STAN, digits(6, { storeEmpty: NO_STAN })),
@@ -122,28 +128,28 @@ const COMMON = {
   order_no: at(F_ORDER_NO, text(64, { optional: true })),
   orig_rrn: at(F_ORIG_RRN, text(64, { optional: true })),
   pan_masked: at(F_PAN, card(12, 19, { optional: true })),
-  txn_time: at(F_TXN_TIME, timestamp()),
-  currency: at(F_CURRENCY, currencyCode()),
+  txn_time: needed(F_TXN_TIME, timestamp()),
+  currency: needed(F_CURRENCY, currencyCode()),
 };
 
 const JOURNAL: Record<(typeof JOURNAL_HEADER)[number], Column> = {
   ...COMMON,
   batch_no: at(F_BATCH_NO, digits(6)),
-  txn_type: at(F_TYPE, oneOf(JOURNAL_TYPES, TYPE_NAMES)),
-  channel: at(F_CHANNEL, oneOf([1, 2, 3, 4], CHANNEL_NAMES)),
-  amount_minor: at(F_AMOUNT, amount(false)),
-  response_code: at(F_RESPONSE, responseCode()),
+  txn_type: needed(F_TYPE, oneOf(JOURNAL_TYPES, TYPE_NAMES)),
+  channel: needed(F_CHANNEL, oneOf([1, 2, 3, 4], CHANNEL_NAMES)),
+  amount_minor: needed(F_AMOUNT, amount(false)),
+  response_code: needed(F_RESPONSE, responseCode()),
 };
 
 const CLEARING: Record<(typeof CLEARING_HEADER)[number], Column> = {
   ...COMMON,
-  record_type: at(F_TYPE, oneOf(CLEARING_TYPES, TYPE_NAMES)),
-  clearing_date: at(F_CLEARING_DATE, date()),
-  settle_date: at(F_SETTLE_DATE, date()),
-  gross_minor: at(F_AMOUNT, amount(true)),
-  fee_minor: at(F_FEE, amount(true)),
-  net_minor: at(F_NET, amount(true)),
-  status: at(F_STATUS, oneOf([1, 2, 3], STATUS_NAMES)),
+  record_type: needed(F_TYPE, oneOf(CLEARING_TYPES, TYPE_NAMES)),
+  clearing_date: needed(F_CLEARING_DATE, date()),
+  settle_date: needed(F_SETTLE_DATE, date()),
+  gross_minor: needed(F_AMOUNT, amount(true)),
+  fee_minor: needed(F_FEE, amount(true)),
+  net_minor: needed(F_NET, amount(true)),
+  status: needed(F_STATUS, oneOf([1, 2, 3], STATUS_NAMES)),
 };
 
 /** The journal's columns (DESIGN §3.1) in header order, each with its rule (field-rules.ts). */
@@ -163,6 +169,13 @@ export const STATE_COLUMNS: readonly ColumnDef[] = [
   column('src_line', F_SRC_LINE, count()),
   column('flags', F_FLAGS, count()),
 ];
+
+/** The columns a profile must map from the file's fields, in header order (the rest have defaults). */
+export function profileRequired(side: Side): readonly string[] {
+  const table: Record<string, Column> = side === 'journal' ? JOURNAL : CLEARING;
+  const header: readonly string[] = side === 'journal' ? JOURNAL_HEADER : CLEARING_HEADER;
+  return header.filter((name) => table[name]!.fromFile);
+}
 
 export function columnsOf(side: Side): readonly ColumnDef[] {
   return side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS;

@@ -6,7 +6,6 @@
  */
 
 import type { Writable } from 'node:stream';
-import { format } from 'fast-csv';
 import { KIND_NAMES } from '../core/codes.js';
 import { formatZone } from '../core/dates.js';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../core/finding-columns.js';
 import { UsageError } from '../core/usage-error.js';
 import type { Store } from '../store/store.js';
+import { csvWriter, drained } from './csv-writer.js';
 
 export { EXPORT_COLUMNS };
 export type ExportRow = ExportedFinding;
@@ -115,8 +115,8 @@ async function runZone(store: Store, date: string): Promise<number> {
   return rows[0]!.zone ?? 480;
 }
 
-/** The export query of a filter, with its parameters. */
-async function exportQuery(store: Store, f: ExportFilter): Promise<{ sql: string; params: unknown[] }> {
+/** The filters of findings (the export's, the work queue's) checked, each failure naming its flag. */
+export function checkFindingFilter(f: Pick<ExportFilter, 'kinds' | 'merchants' | 'minAmount'>): void {
   for (const k of f.kinds ?? [])
     if (!(KIND_NAMES as readonly string[]).includes(k))
       throw new UsageError(`--kind ${k} is not an exception kind (${KIND_NAMES.join(', ')})`);
@@ -124,6 +124,11 @@ async function exportQuery(store: Store, f: ExportFilter): Promise<{ sql: string
     if (!/^\d{15}$/.test(m)) throw new UsageError(`--merchant ${m} is not a merchant id (15 digits)`);
   if (f.minAmount !== undefined && !(Number.isSafeInteger(f.minAmount) && f.minAmount >= 0))
     throw new UsageError(`--min-amount must be a whole number of minor units ≥ 0`);
+}
+
+/** The export query of a filter, with its parameters. */
+async function exportQuery(store: Store, f: ExportFilter): Promise<{ sql: string; params: unknown[] }> {
+  checkFindingFilter(f);
   const zone = await runZone(store, f.date);
   const offset = formatZone(zone);
   const sql = `select ${EXPORT_SELECT.columns}
@@ -184,10 +189,6 @@ interface ExportWriter {
   end(): Promise<void>;
 }
 
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve) => stream.once('drain', resolve));
-}
-
 function exportWriter(fmt: 'csv' | 'json', out: Writable): ExportWriter {
   if (fmt === 'json') {
     return {
@@ -202,23 +203,9 @@ function exportWriter(fmt: 'csv' | 'json', out: Writable): ExportWriter {
       async end() {},
     };
   }
-  const csv = format<string[], string[]>({
-    headers: [...EXPORT_COLUMNS],
-    alwaysWriteHeaders: true,
-    includeEndRowDelimiter: true,
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    csv.on('error', reject);
-    csv.on('end', resolve);
-  });
-  csv.pipe(out, { end: false });
+  const csv = csvWriter(EXPORT_COLUMNS, out);
   return {
-    async write(r) {
-      if (!csv.write(EXPORT_COLUMNS.map((c) => (numeric(c) ? r[c] : neutralizeFormula(r[c]))))) await drained(csv);
-    },
-    async end() {
-      csv.end();
-      await done;
-    },
+    write: (r) => csv.write(EXPORT_COLUMNS.map((c) => (numeric(c) ? r[c] : neutralizeFormula(r[c])))),
+    end: () => csv.end(),
   };
 }

@@ -4,9 +4,9 @@
  * (fast-csv, a text cell a spreadsheet would run as a formula gets a leading apostrophe) or JSON lines.
  */
 import type { Writable } from 'node:stream';
-import { format } from 'fast-csv';
 import { UsageError } from '../core/usage-error.js';
 import type { Store } from '../store/store.js';
+import { csvWriter } from './csv-writer.js';
 import { neutralizeFormula } from './exceptions-export.js';
 
 export const REJECT_EXPORT_COLUMNS = ['file', 'line', 'column', 'reason', 'raw'] as const;
@@ -32,19 +32,9 @@ export async function exportRejects(store: Store, date: string, fmt: 'csv' | 'js
     for (const r of rows) out.write(`${JSON.stringify(r)}\n`);
     return rows.length;
   }
-  const csv = format<string[], string[]>({
-    headers: [...REJECT_EXPORT_COLUMNS],
-    alwaysWriteHeaders: true,
-    includeEndRowDelimiter: true,
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    csv.on('error', reject);
-    csv.on('end', resolve);
-  });
-  csv.pipe(out, { end: false });
+  const csv = csvWriter(REJECT_EXPORT_COLUMNS, out);
   for (const r of rows)
-    csv.write([neutralizeFormula(r.file), String(r.line), r.column ?? '', r.reason, neutralizeFormula(r.raw)]);
-  csv.end();
-  await done;
+    await csv.write([neutralizeFormula(r.file), String(r.line), r.column ?? '', r.reason, neutralizeFormula(r.raw)]);
+  await csv.end();
   return rows.length;
 }

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { packagePath } from '../../core/package-path.js';
 import type { ColumnSource, Layout, Profile, Total } from '../../core/profile.js';
-import { CLEARING_COLUMNS, JOURNAL_COLUMNS, type Side } from '../../core/schema.js';
+import { CLEARING_COLUMNS, JOURNAL_COLUMNS, profileRequired, type Side } from '../../core/schema.js';
 import { UsageError } from '../../core/usage-error.js';
 import { parseZone } from '../calendar.js';
 import { ProfileError } from '../errors.js';
@@ -269,21 +269,6 @@ function enumNames(side: Side, name: string): readonly string[] {
 }
 
 /** Target columns a profile must fill (the rest may stay empty where DESIGN §3 allows it). */
-const REQUIRED: Record<Side, readonly string[]> = {
-  journal: ['merchant_id', 'txn_type', 'channel', 'txn_time', 'amount_minor', 'currency', 'response_code'],
-  clearing: [
-    'record_type',
-    'merchant_id',
-    'txn_time',
-    'clearing_date',
-    'settle_date',
-    'gross_minor',
-    'fee_minor',
-    'net_minor',
-    'currency',
-    'status',
-  ],
-};
 
 const SOURCE_KEYS = [
   'from',
@@ -315,7 +300,7 @@ function parseColumns(
     if (!targets.includes(target)) fail(where, `not a ${side} column (${targets.join(', ')})`);
     out[target] = parseSource(spec, target, side, named, platform, where, fail);
   }
-  for (const target of REQUIRED[side])
+  for (const target of profileRequired(side))
     if (!(target in out)) fail(`columns.${target}`, 'missing: every record needs it');
   const typeColumn = side === 'journal' ? 'txn_type' : 'record_type';
   for (const [target, src] of Object.entries(out)) {
