@@ -1,7 +1,6 @@
 /**
  * A run meets the cases (DESIGN §10), inside the run's transaction, after its findings are written
  * and earlier ones resolved:
- * - every finding gets its id (recon.finding_id: kind, side, the subject file's sha256, the line);
  * - a finding raised for the first time gets its case, new, due after 1 working day (MISSING_CREDIT,
  *   the payout leg's PAYOUT_RETURNED and PAYOUT_MISSING, anything at stake ≥ the approval threshold)
  *   or 3;
@@ -68,7 +67,6 @@ export function runActor(date: string): string {
 export async function meetCases(tx: Store, date: string, cal: WorkCalendar): Promise<CaseChanges> {
   const actor = runActor(date);
   const changes: CaseChanges = { opened: 0, closed: 0, reopened: 0, orphaned: 0, restored: 0 };
-  await assignIds(tx, date);
   const threshold = await approvalThreshold(tx);
   const day = parseIsoDate(date);
   changes.opened = (
@@ -286,19 +284,5 @@ async function applySets(
       col((s) => s.seenCount ?? null),
       col((s) => s.clearPending === true),
     ],
-  );
-}
-
-/**
- * Gives the findings raised by run `date` their ids. The subject row's file is the input file of the
- * run that loaded it (an open item carries its source), so a finding keeps its id across runs.
- */
-export async function assignIds(tx: Store, date: string): Promise<void> {
-  await tx.query(
-    `update recon.exception e
-        set id = recon.finding_id(e.kind, e.s_side, f.sha256, e.s_line)
-       from recon.input_file f
-      where e.raised_on = $1::date and e.id is null and f.run_date = e.s_run and f.file_no = e.s_file`,
-    [date],
   );
 }

@@ -31,8 +31,8 @@ export interface FindingColumn {
   /** May be NULL (a finding with no clearing row has no clearing amount). Default: NOT NULL. */
   readonly nullable?: true;
   /**
-   * Not in the COPY that writes a new finding: set afterwards (id: by the run's cases step,
-   * src/cases/run-cases.ts; resolved_on: by the run that resolves it).
+   * Not among the columns the workers encode for a new finding (id: put in front of each row by the
+   * coordinator, src/run/finding-ids.ts; resolved_on: set by the run that resolves it).
    */
   readonly later?: true;
   /** The export column it appears in: under its own name (true) or the one named. */
@@ -42,7 +42,8 @@ export interface FindingColumn {
 }
 
 export const FINDING_COLUMNS = [
-  // The finding's id (DESIGN §10: F and 12 base32 characters; §10 makes it the export's first column).
+  // The finding's id (DESIGN §10: F and 12 base32 characters; the export's first column): not encoded
+  // by the workers; the coordinator puts it in front of each row it copies (src/run/finding-ids.ts).
   { name: 'id', type: 'text', nullable: true, later: true, exported: true },
   { name: 'raised_on', type: 'date', exported: 'business_date', truth: true },
   { name: 'kind', type: 'text', exported: true, truth: true },

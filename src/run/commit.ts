@@ -7,7 +7,7 @@
  */
 import { meetCases } from '../cases/run-cases.js';
 import { workCalendarFor } from '../core/dates.js';
-import { EXCEPTION_COLUMNS, OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
+import { OPEN_ITEM_COLUMNS } from '../core/store-columns.js';
 import type { JoinResult } from '../core/tasks.js';
 import { binaryCopyHeader, binaryCopyTrailer } from '../store/binary-copy.js';
 import { horizonOf, prune } from '../store/retention.js';
@@ -23,6 +23,7 @@ import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
 import type { RowCounts } from './counts.js';
 import { faultPoint } from './fault-point.js';
+import { FINDING_COPY_COLUMNS } from './finding-ids.js';
 import type { Fingerprints } from './fingerprint.js';
 import type { Loaded } from './load.js';
 import { recordedOptions } from './recorded-options.js';
@@ -63,7 +64,7 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     plans.map((p, i) => ({ fileNo: p.fileNo, side: p.side, path: p.path, ...facts[i]! })),
   );
   await tx.copyIn('recon.rejected_row', REJECTED_COLUMNS, [s.scanned.lines.rejectCsv.bytes()]);
-  await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [settled.exceptions]);
+  await tx.copyIn('recon.exception', FINDING_COPY_COLUMNS, [s.prints.ids.prepend(settled.exceptions)]);
   const resolved = await resolveFindings(tx, date, concatInt32([...s.joins.map((r) => r.events), settled.events]));
   const released = await releaseHolds(
     tx,

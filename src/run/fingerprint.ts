@@ -13,6 +13,7 @@ import { InputError } from '../inputs/errors.js';
 import { findLoadedFiles } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
+import { FindingIds } from './finding-ids.js';
 import type { FilePlan } from './plan-file.js';
 
 export interface Fingerprints {
@@ -20,6 +21,8 @@ export interface Fingerprints {
   readonly shas: readonly string[];
   /** The input file of each sha256. */
   readonly bySha: ReadonlyMap<string, FilePlan>;
+  /** The ids of the run's findings, made from these fingerprints (finding-ids.ts). */
+  readonly ids: FindingIds;
 }
 
 /**
@@ -143,5 +146,5 @@ export async function checkFingerprints(run: RunContext, tx: Store, shas: readon
       );
     }
   }
-  return { shas, bySha };
+  return { shas, bySha, ids: await FindingIds.of(tx, run.options.date, plans, shas) };
 }

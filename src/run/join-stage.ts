@@ -8,18 +8,24 @@
  */
 import { type RowBatch, transferList } from '../core/batch.js';
 import type { Side } from '../core/schema.js';
-import { EXCEPTION_COLUMNS } from '../core/store-columns.js';
 import type { BatchSource, JoinRequest, JoinResult, ScanResult } from '../core/tasks.js';
 import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
 import { faultPoint } from './fault-point.js';
+import { FINDING_COPY_COLUMNS, type FindingIds } from './finding-ids.js';
 import type { Loaded } from './load.js';
 import { settleAll } from './pool.js';
 import type { Scanned } from './scan-stage.js';
 import { OPEN_CLEARING_CHUNK, OPEN_JOURNAL_CHUNK } from './scan-tasks.js';
 import { findWindowCopies } from './window-checks.js';
 
-export async function join(run: RunContext, tx: Store, loaded: Loaded, scanned: Scanned): Promise<JoinResult[]> {
+export async function join(
+  run: RunContext,
+  tx: Store,
+  loaded: Loaded,
+  scanned: Scanned,
+  ids: FindingIds,
+): Promise<JoinResult[]> {
   const { options, inputs, progress, pool } = run;
   const { partitions, results, chunksOf } = scanned;
   const { lineBase } = scanned.lines;
@@ -74,7 +80,7 @@ export async function join(run: RunContext, tx: Store, loaded: Loaded, scanned: 
           r.window = [];
           r.exceptions = new Uint8Array(0);
           storeWrites = storeWrites.then(async () => {
-            await tx.copyIn('recon.exception', EXCEPTION_COLUMNS, [exceptions]);
+            await tx.copyIn('recon.exception', FINDING_COPY_COLUMNS, [ids.prepend(exceptions)]);
             await window.add(r.partition, segments);
             if (r.partition === 0) await faultPoint(options.fault, 'join');
           });

@@ -65,9 +65,9 @@ export async function runDay(store: Store, options: FilledRunOptions, deps: RunD
       clock.lap('scan');
       const prints = await checkFingerprints(run, tx, scanned.shas);
       clock.lap('fingerprint');
-      const joins = await join(run, tx, loaded, scanned);
+      const joins = await join(run, tx, loaded, scanned, prints.ids);
       clock.lap('join');
-      const credits = await checkWindowCredits(run, tx, loaded, joins);
+      const credits = await checkWindowCredits(run, tx, loaded, joins, prints.ids);
       clock.lap('window');
       const settled = await settle(run, scanned, joins, credits);
       clock.lap('settle');

@@ -20,10 +20,10 @@ import { ByteWriter } from '../core/byte-writer.js';
 import { KIND_DUPLICATE_CREDIT } from '../core/codes.js';
 import { getI64 } from '../core/int64.js';
 import { isCredit } from '../core/row-terms.js';
-import { EXCEPTION_COLUMNS } from '../core/store-columns.js';
 import { COPY_KEY_WIDTH, STATE_DECLINED, STATE_IDENTITY } from '../core/window-layout.js';
 import { logChanges } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
+import { FINDING_COPY_COLUMNS, type FindingIds } from './finding-ids.js';
 import {
   creditKeys,
   creditTarget,
@@ -125,6 +125,7 @@ export async function settleWindowCredits(
   runDay: number,
   left: readonly RowBatch[],
   zoneOffsetMinutes: number,
+  ids: FindingIds,
 ): Promise<CreditSettlement> {
   const result: CreditSettlement = { consumed: left.map(() => new Int32Array(0)), duplicatesGrown: 0 };
   const { keys, where } = creditLookups(left);
@@ -138,8 +139,8 @@ export async function settleWindowCredits(
   result.consumed = consumed;
   const written = writeCreditFindings(byJournal, left, later, runDay, zoneOffsetMinutes);
   await markCredited(tx, date, written.marks);
-  await insertLateCreditFindings(tx, written.late);
-  result.duplicatesGrown = await mergeDuplicateCredits(tx, date, written.duplicates);
+  await insertLateCreditFindings(tx, written.late, ids);
+  result.duplicatesGrown = await mergeDuplicateCredits(tx, date, written.duplicates, ids);
   return result;
 }
 
@@ -296,14 +297,14 @@ async function markCredited(tx: Store, date: string, marks: readonly WindowHit[]
   );
 }
 
-const COLS = EXCEPTION_COLUMNS.join(', ');
+const COLS = FINDING_COPY_COLUMNS.join(', ');
 
-/** The late credits' findings (COPY text rows of EXCEPTION_COLUMNS), inserted unless already there. */
-async function insertLateCreditFindings(tx: Store, late: ByteWriter): Promise<void> {
+/** The late credits' findings (COPY text rows of EXCEPTION_COLUMNS, their ids put in front), inserted unless already there. */
+async function insertLateCreditFindings(tx: Store, late: ByteWriter, ids: FindingIds): Promise<void> {
   if (late.pos === 0) return;
   await tx.exec('drop table if exists pg_temp.recon_late');
   await tx.exec('create temp table recon_late (like recon.exception) on commit drop');
-  await tx.copyIn('recon_late', EXCEPTION_COLUMNS, [late.bytes()]);
+  await tx.copyIn('recon_late', FINDING_COPY_COLUMNS, [ids.prepend(late.bytes())]);
   await tx.query(`insert into recon.exception (${COLS}) select ${COLS} from recon_late on conflict do nothing`);
 }
 
@@ -311,11 +312,16 @@ async function insertLateCreditFindings(tx: Store, late: ByteWriter): Promise<vo
  * The DUPLICATE_CREDIT findings (COPY text rows): one already in the store grows by their count and
  * stake (the change logged for undo), the others are inserted. Returns how many grew.
  */
-async function mergeDuplicateCredits(tx: Store, date: string, duplicates: ByteWriter): Promise<number> {
+async function mergeDuplicateCredits(
+  tx: Store,
+  date: string,
+  duplicates: ByteWriter,
+  ids: FindingIds,
+): Promise<number> {
   if (duplicates.pos === 0) return 0;
   await tx.exec('drop table if exists pg_temp.recon_dup');
   await tx.exec('create temp table recon_dup (like recon.exception) on commit drop');
-  await tx.copyIn('recon_dup', EXCEPTION_COLUMNS, [duplicates.bytes()]);
+  await tx.copyIn('recon_dup', FINDING_COPY_COLUMNS, [ids.prepend(duplicates.bytes())]);
   const match = `e.kind = d.kind and e.s_side = d.s_side and e.s_run = d.s_run and e.s_file = d.s_file and e.s_line = d.s_line`;
   await logChanges(tx, `recon.exception e join recon_dup d on ${match}`, [date]);
   const grown = await tx.query(

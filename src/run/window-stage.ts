@@ -7,6 +7,7 @@
 import type { JoinResult } from '../core/tasks.js';
 import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
+import type { FindingIds } from './finding-ids.js';
 import type { Loaded } from './load.js';
 import { type CreditSettlement, settleWindowCredits } from './window-checks.js';
 
@@ -15,6 +16,7 @@ export function checkWindowCredits(
   tx: Store,
   loaded: Loaded,
   joins: readonly JoinResult[],
+  ids: FindingIds,
 ): Promise<CreditSettlement> {
   const { options, inputs } = run;
   run.progress.stage('checking the journal window');
@@ -25,5 +27,6 @@ export function checkWindowCredits(
     options.runDay,
     joins.map((r) => r.leftClearing),
     inputs.calendar.zoneOffsetMinutes,
+    ids,
   );
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findingId } from '../../src/core/finding-id.js';
 import { loadMigrations, migrate } from '../../src/store/migrate.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -68,6 +69,20 @@ describe.each(storeCases())('migration 0007 on a store with findings ($name stor
           due_on: '2026-11-19',
         },
       ]);
+      // The run's TypeScript (core/finding-id.ts) and the store's function agree, on every kind and side.
+      const cases = Array.from({ length: 200 }, (_, i) => ({
+        kind: ['MISSING_CREDIT', 'DUPLICATE_CREDIT', 'RISK_HOLD', 'AMBIGUOUS_MATCH'][i % 4]!,
+        side: i % 3 === 0 ? 'C' : 'J',
+        sha:
+          i % 7 === 0 ? `run:2026-11-${10 + (i % 9)}:${i % 4}` : createHash('sha256').update(String(i)).digest('hex'),
+        line: 2 + i * 7919,
+      }));
+      const sql = await store.query<{ id: string }>(
+        `select recon.finding_id(k, s, h, l) as id from unnest($1::text[], $2::text[], $3::text[], $4::int[]) as u(k, s, h, l)`,
+        [cases.map((c) => c.kind), cases.map((c) => c.side), cases.map((c) => c.sha), cases.map((c) => c.line)],
+      );
+      expect(sql.map((r) => r.id)).toEqual(cases.map((c) => findingId(c.kind, c.side, c.sha, c.line)));
+      expect(findingId('MISSING_CREDIT', 'J', sha, 2)).toBe(expectedId('MISSING_CREDIT', 'J', sha, 2));
     } finally {
       await store.close();
     }
