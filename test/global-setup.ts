@@ -2,8 +2,9 @@
  * Once before the test files (vitest globalSetup):
  * 1. Builds dist/ from everything (src, workers, tests, bench), which the worker pool loads
  *    (dist/workers/index.js) and the CLI tests run (bin/recon), so a test never runs stale code
- *    after an edit. It only emits (--noCheck, about 4 s, incremental): the type check runs beside
- *    the other test files, as test/unit/typecheck.test.ts.
+ *    after an edit. It only emits (--noCheck, incremental). The type check starts at the same
+ *    moment in its own process and goes on beside the test files (test/unit/typecheck.test.ts
+ *    waits for its result): it takes the core the build and the templates leave idle.
  * 2. Makes the template stores that test stores are copied from, instead of each running initdb
  *    and the migrations (about 2 s of CPU for each embedded store): a migrated embedded store
  *    directory, and on the server (when DATABASE_URL is set) a migrated template database.
@@ -15,7 +16,7 @@
  *    embedded stores' own file I/O is cheaper there as well.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,10 +37,37 @@ declare module 'vitest' {
     serverTemplate: string;
     /** Where tests make their temporary directories (tempDir); removed after the run. */
     testRoot: string;
+    /** The file the type check writes its output to when it ends ('' when clean; test/unit/typecheck.test.ts). */
+    typecheckResult: string;
   }
 }
 
 const run = promisify(execFile);
+
+/**
+ * Starts the type check of everything under tsconfig.json's strict settings (tsc, incremental) in
+ * a child process; when it ends, its output ('' when clean) is written to `result`. Returns what
+ * stops it if it is still running at the end (a run of a few files that does not wait for it).
+ */
+function startTypeCheck(result: string): () => Promise<void> {
+  const tsc = packagePath('node_modules/typescript/bin/tsc');
+  const info = packagePath('dist/.tsbuildinfo-check');
+  const args = [tsc, '-p', packagePath('tsconfig.json'), '--incremental', '--tsBuildInfoFile', info];
+  const child = execFile(process.execPath, args, { cwd: packagePath('.'), maxBuffer: 64 << 20 }, (e, stdout) => {
+    if (e?.killed) return;
+    try {
+      writeFileSync(`${result}.part`, e ? stdout || e.message : '');
+      renameSync(`${result}.part`, result);
+    } catch {
+      // The run is over and its directory gone: nobody waits for the result.
+    }
+  });
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return async () => {
+    if (child.exitCode === null) child.kill();
+    await closed;
+  };
+}
 
 async function build(): Promise<void> {
   const tsc = packagePath('node_modules/typescript/bin/tsc');
@@ -84,6 +112,8 @@ function tempBase(): string {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = mkdtempSync(join(tempBase(), 'recon-test-'));
+  const typecheckResult = join(root, 'typecheck.txt');
+  const stopTypeCheck = startTypeCheck(typecheckResult);
   // The engine's temporary files (spill files) and those of the child processes, in the same place.
   const savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = join(root, 'tmp');
@@ -91,6 +121,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const serverUrl = process.env.DATABASE_URL;
   const serverTemplate = serverUrl ? `recon_template_${process.pid}_${Date.now().toString(36)}` : '';
   const teardown = async (): Promise<void> => {
+    await stopTypeCheck();
     if (savedTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = savedTmp;
     rmSync(root, { recursive: true, force: true });
@@ -130,6 +161,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('embeddedImage', image);
     project.provide('serverTemplate', serverTemplate);
     project.provide('testRoot', root);
+    project.provide('typecheckResult', typecheckResult);
   } catch (e) {
     await teardown();
     throw e;
