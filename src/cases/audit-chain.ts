@@ -213,3 +213,13 @@ export async function verifyChain(store: Store): Promise<ChainCheck> {
   }
   return { events, cuts: crossed };
 }
+
+/** The events of the trail before seq `before` (none: from the last), the latest first, `limit` of them. */
+export async function eventsBefore(store: Store, before: number | undefined, limit: number): Promise<StoredEvent[]> {
+  const rows = await store.query<EventRow>(
+    `select ${EVENT_SELECT} from recon.case_event e
+      where ($1::bigint is null or e.seq < $1::bigint) order by e.seq desc limit ${Math.max(1, Math.floor(limit))}`,
+    [before === undefined ? null : String(before)],
+  );
+  return rows.map(eventOf);
+}

@@ -21,6 +21,14 @@ import {
 import { approvalThreshold } from './settings.js';
 import { actorOf, findUser } from './users.js';
 
+/** A case changed since the person acting saw it (the console's expectSeq): reload it and act again. */
+export class CaseChanged extends UsageError {
+  constructor(readonly findingId: string) {
+    super(`${findingId}: the case changed since it was shown (reload it and act again)`);
+    this.name = 'CaseChanged';
+  }
+}
+
 /** One case's change, as planned (and, unless a dry run, made). */
 export interface CaseChange {
   readonly findingId: string;
@@ -96,8 +104,7 @@ export async function actOnCases(
   const planned = unique.map((id) => {
     const r = found.get(id)!;
     const seen = options.expectSeq?.get(id);
-    if (seen !== undefined && seen !== Number(r.last_seq))
-      throw new UsageError(`${id}: the case changed since it was shown (reload it and act again)`);
+    if (seen !== undefined && seen !== Number(r.last_seq)) throw new CaseChanged(id);
     const view: CaseView = {
       findingId: id,
       state: r.state,

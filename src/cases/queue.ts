@@ -48,6 +48,12 @@ export interface QueueCursor {
   readonly id: string;
 }
 
+/**
+ * The queue's order: by due date, then id — the earliest due first (how people work it), or the
+ * latest first (what came in last). Both read the same indexes, forwards or backwards.
+ */
+export type QueueOrder = 'due' | 'due_desc';
+
 export function checkFilter(f: QueueFilter): void {
   for (const s of f.states ?? [])
     if (!(STATES as readonly string[]).includes(s))
@@ -94,8 +100,10 @@ export function queueQuery(
   today: string,
   cursor?: QueueCursor,
   limit?: number,
+  order: QueueOrder = 'due',
 ): { sql: string; params: unknown[] } {
   checkFilter(f);
+  const desc = order === 'due_desc';
   // $1 today, $2 and $3 the zone the export's select list shows times in (exportSelect).
   const params: unknown[] = [today, zone, formatZone(zone)];
   const p = (v: unknown): string => {
@@ -115,7 +123,8 @@ export function queueQuery(
   if (f.orphaned) where.push('c.orphaned');
   if (f.minAmount !== undefined) where.push(`e.amount_at_stake >= ${p(f.minAmount)}::bigint`);
   if (f.ids?.length) where.push(`c.finding_id = any(${p([...f.ids])}::text[])`);
-  if (cursor) where.push(`(c.due_on, c.finding_id) > (${p(cursor.dueOn)}::date, ${p(cursor.id)}::text)`);
+  if (cursor)
+    where.push(`(c.due_on, c.finding_id) ${desc ? '<' : '>'} (${p(cursor.dueOn)}::date, ${p(cursor.id)}::text)`);
   const sql = `select c.finding_id as id, c.state, coalesce(c.owner, '') as owner, c.due_on::text as due_on,
          c.due_on < $1::date and c.state <> 'closed' as overdue,
          coalesce(c.reason, '') as reason, coalesce(e.amount_at_stake::text, '') as amount_at_stake,
@@ -125,7 +134,7 @@ export function queueQuery(
     left join recon.exception e on e.id = c.finding_id
     ${SHOWN_SELECT.joins}
    ${where.length ? `where ${where.join(' and ')}` : ''}
-   order by c.due_on, c.finding_id
+   order by ${desc ? 'c.due_on desc, c.finding_id desc' : 'c.due_on, c.finding_id'}
    ${limit !== undefined ? `limit ${Math.max(1, Math.floor(limit))}` : ''}`;
   return { sql, params };
 }
@@ -140,9 +149,10 @@ export async function queuePage(
   today: string,
   cursor: QueueCursor | undefined,
   limit: number,
+  order: QueueOrder = 'due',
 ): Promise<QueueRow[]> {
   const zone = await storeZone(store);
-  const { sql, params } = queueQuery(f, zone, today, cursor, limit);
+  const { sql, params } = queueQuery(f, zone, today, cursor, limit, order);
   return (await store.query<QueueRow>(sql, params)).map(orphanKeys);
 }
 

@@ -22,6 +22,7 @@ import { genCommand } from './commands/gen.js';
 import { rejectsCommand } from './commands/rejects.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { userCommand } from './commands/user.js';
 import { reportFailure } from './failure.js';
@@ -41,6 +42,7 @@ const COMMANDS: readonly Command[] = [
   caseCommand,
   userCommand,
   auditCommand,
+  serveCommand,
   dbCommand,
 ];
 

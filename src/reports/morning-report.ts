@@ -77,7 +77,16 @@ interface SummaryJson {
 const AGE_BUCKETS = ['0-1', '2-3', '4-7', '8-30', '>30'];
 const AGE_SQL = `case when age <= 1 then '0-1' when age <= 3 then '2-3' when age <= 7 then '4-7' when age <= 30 then '8-30' else '>30' end`;
 
-export async function reportData(store: Store, date: string, days: number): Promise<ReportData> {
+/**
+ * The report's data for run `date` over the last `days` runs; the findings table holds the
+ * `tableRows` largest (the console's overview, which has its own queue, asks for none).
+ */
+export async function reportData(
+  store: Store,
+  date: string,
+  days: number,
+  tableRows = TABLE_ROWS,
+): Promise<ReportData> {
   const { summary: s, zone } = await runOf(store, date);
   const to = parseIsoDate(date);
   const dayList = Array.from({ length: days }, (_, i) => formatIsoDate(to - days + 1 + i));
@@ -108,8 +117,14 @@ export async function reportData(store: Store, date: string, days: number): Prom
     topMerchants: await topMerchants(store, date),
     topTerminals: await topTerminals(store, date),
     cases: await caseSummary(store, formatIsoDate(to + 1)),
-    table: { total: exceptions, rows: await tableRows(store, date, zone) },
+    table: { total: exceptions, rows: tableRows > 0 ? await largestFindings(store, date, zone, tableRows) : [] },
   };
+}
+
+/** The date of the latest run in the store, or null before the first. */
+export async function latestRunDate(store: Store): Promise<string | null> {
+  const rows = await store.query<{ d: string | null }>('select max(run_date)::text as d from recon.run');
+  return rows[0]?.d ?? null;
 }
 
 /** Run D's summary and zone offset (minutes; 480 when the run did not record one); a usage error naming the stored runs when there is none. */
@@ -201,7 +216,12 @@ async function topTerminals(store: Store, date: string): Promise<ReportData['top
 }
 
 /** Run D's findings for the table, the largest amount at stake first, up to TABLE_ROWS; times in the run's zone. */
-async function tableRows(store: Store, date: string, zone: number): Promise<ReportData['table']['rows']> {
+async function largestFindings(
+  store: Store,
+  date: string,
+  zone: number,
+  limit: number,
+): Promise<ReportData['table']['rows']> {
   const rows = await store.query<{
     id: string | null;
     kind: string;
@@ -222,7 +242,7 @@ async function tableRows(store: Store, date: string, zone: number): Promise<Repo
             days_late as late, duplicate_count as dups
        from recon.exception where raised_on = $1::date
       order by amount_at_stake desc, kind, merchant_id, terminal_id, txn_time, s_run, s_file, s_line limit $3::int`,
-    [date, zone, TABLE_ROWS],
+    [date, zone, limit],
   );
   return rows.map((r) => ({
     id: r.id ?? '',
@@ -243,7 +263,7 @@ async function tableRows(store: Store, date: string, zone: number): Promise<Repo
 // ---- rendering
 
 /** One colour per kind, fixed so that a kind looks the same every morning. */
-const KIND_COLOURS: Record<string, string> = {
+export const KIND_COLOURS: Record<string, string> = {
   MISSING_CREDIT: '#d62728',
   DELAYED_CREDIT: '#ff7f0e',
   DUPLICATE_CREDIT: '#9467bd',
@@ -266,8 +286,16 @@ const int = (n: number): string => n.toLocaleString('en-US');
 const money = (minor: number): string =>
   (minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-/** Stacked bars of findings per kind per day. */
-function perDayChart(d: ReportData): string {
+/**
+ * A colour key: a small SVG square, not a styled element, so that it shows under a
+ * Content-Security-Policy that forbids inline styles (the console's).
+ */
+export function swatch(colour: string): string {
+  return `<svg class="swatch" width="10" height="10" aria-hidden="true"><rect width="10" height="10" rx="2" fill="${colour}"/></svg>`;
+}
+
+/** Stacked bars of findings per kind per day (the console's overview draws it too). */
+export function perDayChart(d: ReportData): string {
   const W = 760;
   const H = 260;
   const left = 40;
@@ -304,12 +332,12 @@ function perDayChart(d: ReportData): string {
     );
   });
   const used = KIND_NAMES.filter((k) => d.perDay.some((p) => (p.counts[k] ?? 0) > 0));
-  const legend = used.map((k) => `<span class="key"><i style="background:${KIND_COLOURS[k]}"></i>${k}</span>`).join('');
+  const legend = used.map((k) => `<span class="key">${swatch(KIND_COLOURS[k]!)}${k}</span>`).join('');
   return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="exceptions per kind per day">${parts.join('')}</svg><div class="legend">${legend}</div>`;
 }
 
-/** Horizontal bars of open items by age bucket. */
-function ageChart(d: ReportData): string {
+/** Horizontal bars of open items by age bucket (the console's overview draws it too). */
+export function ageChart(d: ReportData): string {
   const W = 360;
   const row = 30;
   const H = row * d.openItems.length + 10;
@@ -326,7 +354,7 @@ function ageChart(d: ReportData): string {
       <text x="${(left + wj + wc + 6).toFixed(1)}" y="${y + 18}" class="axis" data-testid="age-${esc(o.bucket)}">${int(o.journal + o.clearing)}</text>`;
   });
   return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="open items by age">${parts.join('')}</svg>
-    <div class="legend"><span class="key"><i style="background:#1f77b4"></i>journal</span><span class="key"><i style="background:#ff7f0e"></i>clearing</span></div>`;
+    <div class="legend"><span class="key">${swatch('#1f77b4')}journal</span><span class="key">${swatch('#ff7f0e')}clearing</span></div>`;
 }
 
 /** The report as one HTML page. */
@@ -367,7 +395,7 @@ export function renderReport(d: ReportData): string {
   const kinds = d.byKind
     .map(
       (k) =>
-        `<tr><td><i class="dot" style="background:${KIND_COLOURS[k.kind] ?? '#999'}"></i>${esc(k.kind)}</td><td class="num" data-testid="kind-count-${esc(k.kind)}">${int(k.count)}</td><td class="num" data-testid="kind-stake-${esc(k.kind)}">${money(k.amountAtStake)}</td></tr>`,
+        `<tr><td>${swatch(KIND_COLOURS[k.kind] ?? '#999')}${esc(k.kind)}</td><td class="num" data-testid="kind-count-${esc(k.kind)}">${int(k.count)}</td><td class="num" data-testid="kind-stake-${esc(k.kind)}">${money(k.amountAtStake)}</td></tr>`,
     )
     .join('');
   const merchants = d.topMerchants
@@ -402,7 +430,7 @@ export function renderReport(d: ReportData): string {
   table { border-collapse: collapse; width: 100%; } th, td { padding: 4px 6px; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
   th { font-size: 12px; color: #555; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .axis { font-size: 11px; fill: #555; } .legend { margin-top: 4px; } .key { margin-right: 10px; font-size: 12px; white-space: nowrap; }
-  .key i, .dot { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
+  .swatch { margin-right: 4px; vertical-align: -1px; }
   #findings th { cursor: pointer; user-select: none; } #findings th[data-dir="asc"]::after { content: " ▲"; } #findings th[data-dir="desc"]::after { content: " ▼"; }
   #search { width: 320px; padding: 6px 8px; border: 1px solid #ccc; border-radius: 6px; margin-bottom: 8px; }
   .open { color: #b00020; } .resolved { color: #2e7d32; }

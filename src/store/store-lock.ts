@@ -164,8 +164,14 @@ export function lockStore(dir: string): () => void {
         throw new StoreError(`the embedded store ${dir} is already open in this process`);
       }
       if (Number.isInteger(holder.pid) && holder.pid > 0 && holderAlive(holder)) {
+        // The console holds the store for as long as it runs: waiting would not help.
+        const serving = holder.command?.startsWith('recon serve') === true;
         throw new StoreError(
-          `the embedded store ${dir} is in use by another recon process (${describeHolder(holder)}); wait for it to finish`,
+          `the embedded store ${dir} is in use by another recon process (${describeHolder(holder)}); ${
+            serving
+              ? 'it is the console (recon serve), which holds an embedded store while it runs: stop it first, or put the store on a PostgreSQL server, which the console and runs share'
+              : 'wait for it to finish'
+          }`,
         );
       }
       breakStale(path, holder, record, 0);
