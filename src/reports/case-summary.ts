@@ -34,16 +34,31 @@ export const OVERDUE_LISTED = 5;
 const STATE_ORDER = ['new', 'assigned', 'reopened', 'pending_approval', 'closed'];
 
 export async function caseSummary(store: Store, asOf: string): Promise<CaseSummary> {
-  const states = await store.query<{ state: string; count: number; amount: string }>(
-    `select c.state, count(*)::int as count, coalesce(sum(e.amount_at_stake), 0)::text as amount
+  // By state and overdue in one pass over the cases and their findings' amounts (a million cases:
+  // one join, not two).
+  const states = await store.query<{
+    state: string;
+    count: number;
+    amount: string;
+    overdue: number;
+    overdue_amount: string;
+    oldest: string | null;
+  }>(
+    `select c.state, count(*)::int as count, coalesce(sum(e.amount_at_stake), 0)::text as amount,
+            count(*) filter (where c.state <> 'closed' and c.due_on < $1::date)::int as overdue,
+            coalesce(sum(e.amount_at_stake) filter (where c.state <> 'closed' and c.due_on < $1::date), 0)::text as overdue_amount,
+            min(c.due_on) filter (where c.state <> 'closed' and c.due_on < $1::date)::text as oldest
        from recon.case c left join recon.exception e on e.id = c.finding_id group by c.state`,
-  );
-  const [overdue] = await store.query<{ count: number; amount: string; oldest: string | null }>(
-    `select count(*)::int as count, coalesce(sum(e.amount_at_stake), 0)::text as amount, min(c.due_on)::text as oldest
-       from recon.case c left join recon.exception e on e.id = c.finding_id
-      where c.state <> 'closed' and c.due_on < $1::date`,
     [asOf],
   );
+  const overdue = {
+    count: states.reduce((n, s) => n + s.overdue, 0),
+    amount: String(states.reduce((n, s) => n + BigInt(s.overdue_amount), 0n)),
+    oldest: states.reduce<string | null>(
+      (o, s) => (s.oldest !== null && (o === null || s.oldest < o) ? s.oldest : o),
+      null,
+    ),
+  };
   const owners = await store.query<{ owner: string | null; open: number; overdue: number }>(
     `select c.owner, count(*)::int as open, count(*) filter (where c.due_on < $1::date)::int as overdue
        from recon.case c where c.state <> 'closed' group by c.owner order by count(*) desc, c.owner`,
@@ -69,11 +84,7 @@ export async function caseSummary(store: Store, asOf: string): Promise<CaseSumma
     byState: states
       .map((s) => ({ state: s.state, count: s.count, amountAtStake: Number(s.amount) }))
       .sort((a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state)),
-    overdue: {
-      count: overdue?.count ?? 0,
-      amountAtStake: Number(overdue?.amount ?? 0),
-      oldestDue: overdue?.oldest ?? null,
-    },
+    overdue: { count: overdue.count, amountAtStake: Number(overdue.amount), oldestDue: overdue.oldest },
     pendingApproval: states.find((s) => s.state === 'pending_approval')?.count ?? 0,
     orphaned: orphaned?.n ?? 0,
     owners: owners.filter((o) => o.owner !== null).map((o) => ({ owner: o.owner!, open: o.open, overdue: o.overdue })),

@@ -77,16 +77,25 @@ interface SummaryJson {
 const AGE_BUCKETS = ['0-1', '2-3', '4-7', '8-30', '>30'];
 const AGE_SQL = `case when age <= 1 then '0-1' when age <= 3 then '2-3' when age <= 7 then '4-7' when age <= 30 then '8-30' else '>30' end`;
 
+/** The report's figures of run `date` but the cases: they change with runs only (and `recon db prune`). */
+export type RunFigures = Omit<ReportData, 'cases'>;
+
+/** The report's data for run `date` over the last `days` runs; the cases as of the morning after it. */
+export async function reportData(store: Store, date: string, days: number): Promise<ReportData> {
+  const figures = await runFigures(store, date, days);
+  return { ...figures, cases: await caseSummary(store, formatIsoDate(parseIsoDate(date) + 1)) };
+}
+
 /**
- * The report's data for run `date` over the last `days` runs; the findings table holds the
- * `tableRows` largest (the console's overview, which has its own queue, asks for none).
+ * The figures of run `date` over the last `days` runs; the findings table holds the `tableRows`
+ * largest (the console's overview, which has its queue, asks for none).
  */
-export async function reportData(
+export async function runFigures(
   store: Store,
   date: string,
   days: number,
   tableRows = TABLE_ROWS,
-): Promise<ReportData> {
+): Promise<RunFigures> {
   const { summary: s, zone } = await runOf(store, date);
   const to = parseIsoDate(date);
   const dayList = Array.from({ length: days }, (_, i) => formatIsoDate(to - days + 1 + i));
@@ -116,15 +125,20 @@ export async function reportData(
     openItems: await openItemsByAge(store, date),
     topMerchants: await topMerchants(store, date),
     topTerminals: await topTerminals(store, date),
-    cases: await caseSummary(store, formatIsoDate(to + 1)),
     table: { total: exceptions, rows: tableRows > 0 ? await largestFindings(store, date, zone, tableRows) : [] },
   };
 }
 
-/** The date of the latest run in the store, or null before the first. */
-export async function latestRunDate(store: Store): Promise<string | null> {
-  const rows = await store.query<{ d: string | null }>('select max(run_date)::text as d from recon.run');
-  return rows[0]?.d ?? null;
+/**
+ * The latest run in the store (null before the first), with what tells its figures apart from a
+ * rerun's or from before a `recon db prune`: when it was committed, and the prunes so far.
+ */
+export async function latestRun(store: Store): Promise<{ date: string; version: string } | null> {
+  const rows = await store.query<{ d: string; v: string }>(
+    `select r.run_date::text as d, r.finished_at::text || '/' || (select count(*) from recon.prune)::text as v
+       from recon.run r order by r.run_date desc limit 1`,
+  );
+  return rows[0] ? { date: rows[0].d, version: rows[0].v } : null;
 }
 
 /** Run D's summary and zone offset (minutes; 480 when the run did not record one); a usage error naming the stored runs when there is none. */
@@ -295,7 +309,7 @@ export function swatch(colour: string): string {
 }
 
 /** Stacked bars of findings per kind per day (the console's overview draws it too). */
-export function perDayChart(d: ReportData): string {
+export function perDayChart(d: Pick<ReportData, 'perDay'>): string {
   const W = 760;
   const H = 260;
   const left = 40;
@@ -337,7 +351,7 @@ export function perDayChart(d: ReportData): string {
 }
 
 /** Horizontal bars of open items by age bucket (the console's overview draws it too). */
-export function ageChart(d: ReportData): string {
+export function ageChart(d: Pick<ReportData, 'openItems'>): string {
   const W = 360;
   const row = 30;
   const H = row * d.openItems.length + 10;

@@ -2,15 +2,19 @@
  * GET / — the latest run at a glance, live: the morning report's figures and charts for the store's
  * latest run (reports/morning-report.ts draws the charts), and the cases as of today: by state, what
  * is overdue, who owns what is open, the longest overdue. Each figure links to the queue that lists it.
+ * The run's figures change only when a run commits (or a prune removes findings), so they are
+ * computed once per run and kept (at a million findings they take seconds); the cases are read at
+ * every view.
  */
 import type { FastifyInstance } from 'fastify';
 import { caseSummary } from '../../reports/case-summary.js';
 import {
   ageChart,
   KIND_COLOURS,
-  latestRunDate,
+  latestRun,
   perDayChart,
-  reportData,
+  type RunFigures,
+  runFigures,
   swatch,
 } from '../../reports/morning-report.js';
 import { type ConsoleContext, sendPage } from '../console-context.js';
@@ -23,16 +27,17 @@ const CHART_DAYS = 14;
 const q = (params: Record<string, string>): string => `/cases?${new URLSearchParams(params)}`;
 
 export function overviewRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  /** The latest run's figures, and which run (and prune) they are of. */
+  let kept: { version: string; figures: RunFigures } | undefined;
   app.get('/', async (req, reply) => {
-    const { latest, report, cases } = await ctx.stores.use(async (store) => {
+    const { report, cases } = await ctx.stores.use(async (store) => {
       const today = await ctx.today(store);
-      const latest = await latestRunDate(store);
-      return {
-        latest,
-        report: latest ? await reportData(store, latest, CHART_DAYS, 0) : null,
-        cases: await caseSummary(store, today),
-      };
+      const run = await latestRun(store);
+      if (run && kept?.version !== `${run.date}/${run.version}`)
+        kept = { version: `${run.date}/${run.version}`, figures: await runFigures(store, run.date, CHART_DAYS, 0) };
+      return { report: run ? kept!.figures : null, cases: await caseSummary(store, today) };
     });
+    const latest = report?.date ?? null;
     const d = report;
     const h = d?.headline;
     const card = (id: string, label: string, value: string, sub: string) =>
