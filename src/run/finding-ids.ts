@@ -33,7 +33,7 @@ export class FindingIds {
       [date],
     ))
       shaOf.set(`${r.run}:${r.file}`, r.sha256);
-    plans.forEach((p, i) => shaOf.set(`${date}:${p.fileNo}`, shas[i]!));
+    for (const [i, p] of plans.entries()) shaOf.set(`${date}:${p.fileNo}`, shas[i]!);
     return new FindingIds(shaOf);
   }
 
