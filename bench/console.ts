@@ -10,6 +10,9 @@
  * `bench-console` (a supervisor it adds to the store, or whose password it sets).
  *
  *   npm run build && node dist/bench/console.js --db postgres://…/recon_queue_bench_… [--repeat N] [--json]
+ *
+ * The kept store is not dropped by either program: `dropdb recon_queue_bench_…` when done (bench/RESULTS.md
+ * "The console (issue 26)" has the numbers and the commands).
  */
 import { hashPassword } from '../src/cases/users.js';
 import { buildConsole } from '../src/serve/console-server.js';
