@@ -50,6 +50,9 @@ export class Truth {
       clearing_amount_minor: clearing === null ? '' : String(clearing),
       days_late: String(more.daysLate ?? 0),
       duplicate_count: String(more.duplicates ?? 0),
+      payout_id: '',
+      reason_code: '',
+      payout_amount_minor: '',
     });
   }
 

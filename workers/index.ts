@@ -55,6 +55,10 @@ export async function scan(task: ScanTask) {
       r.rejects.raw.offsets,
       r.rejects.raw.bytes,
       r.copyKeys,
+      ...(r.payouts ? [r.payouts.line, r.payouts.merchant, r.payouts.settle, r.payouts.amount, r.payouts.status] : []),
+      ...(r.payouts ? [r.payouts.statusDate, r.payouts.currency, r.payouts.text, r.payouts.ends] : []),
+      ...(r.payoutSums ? [r.payoutSums.merchant, r.payoutSums.settle, r.payoutSums.net, r.payoutSums.rows] : []),
+      ...(r.payoutSums ? [r.payoutSums.firstLine, r.payoutSums.slots] : []),
     ],
     buffers,
   );

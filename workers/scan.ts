@@ -45,6 +45,16 @@ import { getI64, setI64 } from '../src/core/int64.js';
 import { hashOrderKey, hashRrnKey, hashTerminalKey, ownKeyHash } from '../src/core/keys.js';
 import { AliasIndex, aliasesFor, MerchantIndex, type MerchantTable } from '../src/core/merchants.js';
 import { packAlnum } from '../src/core/packed.js';
+import {
+  addPayoutSum,
+  allocPayoutRows,
+  allocPayoutSums,
+  appendPayoutText,
+  type PayoutRows,
+  type PayoutSums,
+  payoutRowRoom,
+  payoutSign,
+} from '../src/core/payout-rows.js';
 import { addTotals, type PlanContext, planRecords, readRecord, rejectOf } from '../src/core/profile-record.js';
 import type { RecordPlan } from '../src/core/record-plan.js';
 import {
@@ -120,7 +130,7 @@ const FIRST_GUESS: RowShape = { bytesPerRow: 110, stringBytesPerRow: [24, 4] };
  * files), and sizing a journal chunk's batches by a clearing chunk's rows made most of them grow
  * (a copy into fresh memory) before the task ended.
  */
-const shapes: Record<Side, RowShape> = { journal: FIRST_GUESS, clearing: FIRST_GUESS };
+const shapes: Record<Side, RowShape> = { journal: FIRST_GUESS, clearing: FIRST_GUESS, payout: FIRST_GUESS };
 
 /**
  * The partition batches of a worker's spilling tasks, reused from task to task: their rows go to a
@@ -457,6 +467,10 @@ class Emitter {
   writeAll = false;
   /** A profile's settle_date is the expected settle date under the merchant's cycle (emitRow sets it). */
   settleExpected = false;
+  /** A payout file's range: its rows go here, not to partition batches (emitPayout). */
+  payouts: PayoutRows | null;
+  /** A clearing range of a run with a payout leg: its rows' share of the expected payouts. */
+  sums: PayoutSums | null;
 
   constructor(
     task: Omit<ScanTask, 'source'>,
@@ -476,6 +490,8 @@ class Emitter {
   ) {
     this.base = base;
     this.extras = task.extras ? allocExtras(16) : null;
+    this.payouts = task.side === 'payout' ? allocPayoutRows(256) : null;
+    this.sums = task.payoutSums && task.side === 'clearing' && !task.state ? allocPayoutSums() : null;
     this.state = task.state;
     this.runDay = task.runDay;
     this.fileNo = task.fileNo;
@@ -499,6 +515,7 @@ function fastRun(st: Emitter, fast: RowParser, dv: DataView, pos: number, end: n
   tq[F_ORDER_NO] = 0;
   tq[F_ORIG_RRN] = 0;
   tq[F_PAN] = 0;
+  tq[F_BATCH_NO] = 0; // a payout's reason code
   let line = st.line;
   while (pos < end) {
     const next = fast(buf, dv, pos, end, vals, ts, te, dates);
@@ -515,6 +532,7 @@ function fastRun(st: Emitter, fast: RowParser, dv: DataView, pos: number, end: n
  * of the supported span (the caller rejects it).
  */
 function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
+  if (st.payouts !== null) return emitPayout(st, st.payouts, recLine);
   const vals = st.vals;
   const ts = st.ts;
   const te = st.te;
@@ -621,6 +639,10 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
   const pe = te[F_PAN]!;
   if (!maskedSixteen(pan, ps, pe) && panShowsTooMuch(pan, ps, pe)) st.panMasked++;
   if (st.extras !== null) emitExtras(st, st.extras, pan);
+  if (st.sums !== null) {
+    const sign = payoutSign(type, vals[F_STATUS]!);
+    if (sign !== 0) st.sums = addPayoutSum(st.sums, merchant, vals[F_SETTLE_DATE]!, sign * vals[F_NET]!, recLine);
+  }
   b.length = r + 1;
   st.rows++;
   const check = st.check;
@@ -647,6 +669,40 @@ function emitRow(st: Emitter, recLine: number, recStart: number): boolean {
       }
     }
   }
+  return true;
+}
+
+/** The fields of a payout row's text values, in PayoutRows order (schema.ts PAYOUT). */
+const PAYOUT_TEXT_FIELDS = [F_ORDER_NO, F_BATCH_NO, F_PAN, F_ORIG_RRN];
+
+/**
+ * Appends a payout row (DESIGN §3.5) to the chunk's payout rows: its numbers, and its text values
+ * with the account number masked to its first 6 and last 4 characters when it shows more (counted).
+ */
+function emitPayout(st: Emitter, rows: PayoutRows, recLine: number): boolean {
+  const p = payoutRowRoom(rows);
+  st.payouts = p;
+  const { vals, ts, te, tq } = st;
+  const r = p.length;
+  p.line[r] = recLine;
+  p.merchant[r] = vals[F_MERCHANT_ID]!;
+  p.settle[r] = vals[F_SETTLE_DATE]!;
+  p.amount[r] = vals[F_AMOUNT]!;
+  p.status[r] = vals[F_STATUS]!;
+  p.statusDate[r] = vals[F_CLEARING_DATE]!;
+  p.currency[r] = vals[F_CURRENCY]!;
+  for (let k = 0; k < PAYOUT_TEXT_FIELDS.length; k++) {
+    const f = PAYOUT_TEXT_FIELDS[k]!;
+    const src = tq[f] ? st.qbuf : st.buf;
+    appendPayoutText(p, k, src, ts[f]!, te[f]!);
+    if (f === F_PAN && panShowsTooMuch(src, ts[f]!, te[f]!)) {
+      const end = p.textLength;
+      maskPanField(p.text, end - (te[f]! - ts[f]!), end);
+      st.panMasked++;
+    }
+  }
+  p.length = r + 1;
+  st.rows++;
   return true;
 }
 
@@ -1123,7 +1179,10 @@ export function scanBytes(
   // side's columns stay unwritten: emitRow); reused ones get every column of every row written.
   let outs: RowBatch[];
   const reused = task.spill !== undefined && spillBatches.length === P;
-  if (reused) {
+  if (task.side === 'payout') {
+    // Payout rows go to their own columns (emitPayout): no partition batches.
+    outs = [];
+  } else if (reused) {
     // Spilled batches are written out before the task returns: the next task reuses their memory.
     outs = spillBatches;
     for (const b of outs) b.length = 0;
@@ -1203,6 +1262,8 @@ export function scanBytes(
     copyKeys: st.copyKeys.slice(0, st.copyCount * COPY_KEY_WIDTH),
     ...(st.extras !== null ? { extras: st.extras } : {}),
     ...(totals !== undefined ? { totals } : {}),
+    ...(st.payouts !== null ? { payouts: st.payouts } : {}),
+    ...(st.sums !== null ? { payoutSums: st.sums } : {}),
   };
 }
 

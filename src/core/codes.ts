@@ -29,6 +29,14 @@ export const STATUS_HELD = 2;
 export const STATUS_REJECTED = 3;
 export const STATUS_NAMES = ['', 'SETTLED', 'HELD', 'REJECTED'] as const;
 
+/** A payout's status (DESIGN §3.5): RETURNED = paid, then sent back; HELD = the payout itself frozen. */
+export const PAYOUT_PAID = 1;
+export const PAYOUT_FAILED = 2;
+export const PAYOUT_RETURNED = 3;
+export const PAYOUT_HELD = 4;
+export const PAYOUT_STATUS_NAMES = ['', 'PAID', 'FAILED', 'RETURNED', 'HELD'] as const;
+export type PayoutStatusName = Exclude<(typeof PAYOUT_STATUS_NAMES)[number], ''>;
+
 /** Response code "00" packed as two ASCII bytes: approved. */
 export const RESPONSE_APPROVED = (0x30 << 8) | 0x30;
 
@@ -72,7 +80,9 @@ export const COUNTS_LENGTH = 12;
 /** Sides of a row. */
 export const SIDE_JOURNAL = 0;
 export const SIDE_CLEARING = 1;
-export const SIDE_LETTERS = ['J', 'C'] as const;
+/** A payout row (the third leg, DESIGN §3.5): the subject of the payout findings that have one. */
+export const SIDE_PAYOUT = 2;
+export const SIDE_LETTERS = ['J', 'C', 'P'] as const;
 
 /** Exception kinds (DESIGN §6), in the order reports list them. */
 export const KIND_NAMES = [
@@ -88,6 +98,13 @@ export const KIND_NAMES = [
   'REFUND_NOT_DEBITED',
   'UNMATCHED_CLEARING',
   'AMBIGUOUS_MATCH',
+  // The payout leg (DESIGN §6.2): found by the coordinator (src/run/payout-stage.ts), not the workers.
+  'PAYOUT_MISSING',
+  'PAYOUT_MISMATCH',
+  'PAYOUT_RETURNED',
+  'PAYOUT_HELD',
+  'PAYOUT_DUPLICATE',
+  'UNEXPECTED_PAYOUT',
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 export const KIND_MISSING_CREDIT = 0;

@@ -35,6 +35,11 @@ export interface FindingColumn {
    * coordinator, src/run/finding-ids.ts; resolved_on: set by the run that resolves it).
    */
   readonly later?: true;
+  /**
+   * Only a payout finding has it (DESIGN §6.2 rule 4): written by the payout leg's own COPY
+   * (src/run/payout-stage.ts, PAYOUT_FINDING_COLUMNS), not by the workers' encoders.
+   */
+  readonly payout?: true;
   /** The export column it appears in: under its own name (true) or the one named. */
   readonly exported?: true | string;
   /** Stated by the generator's truth (an export column's, so only on exported columns). */
@@ -77,6 +82,14 @@ export const FINDING_COLUMNS = [
   { name: 'c_run', type: 'date', nullable: true, exported: 'clearing_source' },
   { name: 'c_file', type: 'integer', nullable: true, exported: 'clearing_source' },
   { name: 'c_line', type: 'integer', nullable: true, exported: 'clearing_source' },
+  // The payout leg (DESIGN §6.2 rule 4; migration 0009): at the end of the export, empty on the other kinds.
+  { name: 'payout_id', type: 'text', nullable: true, payout: true, exported: true, truth: true },
+  { name: 'reason_code', type: 'text', nullable: true, payout: true, exported: true, truth: true },
+  { name: 'account_masked', type: 'text', nullable: true, payout: true, exported: true },
+  { name: 'payout_amount_minor', type: 'bigint', nullable: true, payout: true, exported: true, truth: true },
+  { name: 'p_run', type: 'date', nullable: true, payout: true, exported: 'payout_source' },
+  { name: 'p_file', type: 'integer', nullable: true, payout: true, exported: 'payout_source' },
+  { name: 'p_line', type: 'integer', nullable: true, payout: true, exported: 'payout_source' },
 ] as const satisfies readonly FindingColumn[];
 
 type Column = (typeof FINDING_COLUMNS)[number];

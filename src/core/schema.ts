@@ -9,7 +9,14 @@
  * - state columns: src_run, src_file, src_line, flags — present only when the open-item store is
  *   re-read (never accepted in user files).
  */
-import { CHANNEL_NAMES, CLEARING_TYPES, JOURNAL_TYPES, STATUS_NAMES, TYPE_NAMES } from './codes.js';
+import {
+  CHANNEL_NAMES,
+  CLEARING_TYPES,
+  JOURNAL_TYPES,
+  PAYOUT_STATUS_NAMES,
+  STATUS_NAMES,
+  TYPE_NAMES,
+} from './codes.js';
 import {
   alnum,
   alnumPair,
@@ -60,7 +67,10 @@ export const RRN_LO = FIELD_COUNT;
 /** Length of a record's values array (`vals`): a slot per field and RRN_LO. */
 export const VALS_LENGTH = FIELD_COUNT + 1;
 
-export type Side = 'journal' | 'clearing';
+/** The sides of a run: the two legs matched row by row, and the payouts (DESIGN §3.5). */
+export type Side = 'journal' | 'clearing' | 'payout';
+/** The two sides the join matches row by row. */
+export type MatchSide = Exclude<Side, 'payout'>;
 
 export type { ColumnDef } from './field-rules.js';
 
@@ -101,6 +111,25 @@ export const CLEARING_HEADER = [
   'net_minor',
   'currency',
   'status',
+] as const;
+
+/**
+ * The payout file's columns (DESIGN §3.5). A payout row fills fields of the unified row whose rule
+ * it shares or whose slot is free on this side: payout_id and orig_payout_id are text like order_no
+ * and orig_rrn; status_date is a date like clearing_date; the reason code is text in batch_no's
+ * slot; the account number is masked like a card number (pan_masked's rule and slot).
+ */
+export const PAYOUT_HEADER = [
+  'payout_id',
+  'merchant_id',
+  'settle_date',
+  'amount_minor',
+  'currency',
+  'status',
+  'status_date',
+  'reason_code',
+  'account_masked',
+  'orig_payout_id',
 ] as const;
 
 /**
@@ -152,6 +181,20 @@ const CLEARING: Record<(typeof CLEARING_HEADER)[number], Column> = {
   status: needed(F_STATUS, oneOf([1, 2, 3], STATUS_NAMES)),
 };
 
+const PAYOUT: Record<(typeof PAYOUT_HEADER)[number], Column> = {
+  payout_id: needed(F_ORDER_NO, text(64)),
+  merchant_id: COMMON.merchant_id,
+  settle_date: needed(F_SETTLE_DATE, date()),
+  amount_minor: needed(F_AMOUNT, amount(false)),
+  currency: COMMON.currency,
+  status: needed(F_STATUS, oneOf([1, 2, 3, 4], PAYOUT_STATUS_NAMES)),
+  status_date: needed(F_CLEARING_DATE, date()),
+  reason_code: at(F_BATCH_NO, text(35, { optional: true })),
+  // A settlement account: 8–34 characters (an IBAN's longest), digits and '*' as a card number's.
+  account_masked: at(F_PAN, card(8, 34, { optional: true })),
+  orig_payout_id: at(F_ORIG_RRN, text(64, { optional: true })),
+};
+
 /** The journal's columns (DESIGN §3.1) in header order, each with its rule (field-rules.ts). */
 export const JOURNAL_COLUMNS: readonly ColumnDef[] = JOURNAL_HEADER.map((name) =>
   column(name, JOURNAL[name].field, JOURNAL[name].rule),
@@ -161,6 +204,20 @@ export const JOURNAL_COLUMNS: readonly ColumnDef[] = JOURNAL_HEADER.map((name) =
 export const CLEARING_COLUMNS: readonly ColumnDef[] = CLEARING_HEADER.map((name) =>
   column(name, CLEARING[name].field, CLEARING[name].rule),
 );
+
+/** The payout file's columns (DESIGN §3.5) in header order, each with its rule. */
+export const PAYOUT_COLUMNS: readonly ColumnDef[] = PAYOUT_HEADER.map((name) =>
+  column(name, PAYOUT[name].field, PAYOUT[name].rule),
+);
+
+const TABLES: Record<
+  Side,
+  { header: readonly string[]; table: Record<string, Column>; columns: readonly ColumnDef[] }
+> = {
+  journal: { header: JOURNAL_HEADER, table: JOURNAL, columns: JOURNAL_COLUMNS },
+  clearing: { header: CLEARING_HEADER, table: CLEARING, columns: CLEARING_COLUMNS },
+  payout: { header: PAYOUT_HEADER, table: PAYOUT, columns: PAYOUT_COLUMNS },
+};
 
 /** Columns the open-item store adds when it is re-read (DESIGN §9 carry-forward state). */
 export const STATE_COLUMNS: readonly ColumnDef[] = [
@@ -172,13 +229,12 @@ export const STATE_COLUMNS: readonly ColumnDef[] = [
 
 /** The columns a profile must map from the file's fields, in header order (the rest have defaults). */
 export function profileRequired(side: Side): readonly string[] {
-  const table: Record<string, Column> = side === 'journal' ? JOURNAL : CLEARING;
-  const header: readonly string[] = side === 'journal' ? JOURNAL_HEADER : CLEARING_HEADER;
+  const { header, table } = TABLES[side];
   return header.filter((name) => table[name]!.fromFile);
 }
 
 export function columnsOf(side: Side): readonly ColumnDef[] {
-  return side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS;
+  return TABLES[side].columns;
 }
 
 /**
@@ -216,12 +272,11 @@ export function mapHeader(side: Side, names: readonly string[], allowState = fal
     const name = raw.trim();
     const def = byName.get(name);
     if (!def) {
-      const hint =
-        side === 'journal' && CLEARING_COLUMNS.some((c) => c.name === name)
-          ? ' (is this a clearing file?)'
-          : side === 'clearing' && JOURNAL_COLUMNS.some((c) => c.name === name)
-            ? ' (is this a journal file?)'
-            : '';
+      // A column only another side has: the file is probably that side's.
+      const other = (['journal', 'clearing', 'payout'] as const).find(
+        (o) => o !== side && !columnsOf(side).some((c) => c.name === name) && columnsOf(o).some((c) => c.name === name),
+      );
+      const hint = other ? ` (is this a ${other} file?)` : '';
       throw new HeaderError(name, `unknown column "${name}" in the ${side} header${hint}`);
     }
     if (seen.has(name)) throw new HeaderError(name, `column "${name}" appears twice in the header`);

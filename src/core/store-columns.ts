@@ -6,8 +6,15 @@ import { FINDING_COLUMNS, type FindingColumn, type StoredFindingColumn } from '.
 
 /** recon.exception: the finding columns a new finding is written with (src/core/finding-columns.ts). */
 export const EXCEPTION_COLUMNS: readonly StoredFindingColumn[] = FINDING_COLUMNS.filter(
-  (c: FindingColumn) => !c.later,
+  (c: FindingColumn) => !c.later && !c.payout,
 ).map((c) => c.name);
+
+/** recon.exception: the columns a payout finding is written with (src/run/payout-stage.ts): the id first. */
+export const PAYOUT_FINDING_COLUMNS: readonly StoredFindingColumn[] = [
+  'id',
+  ...EXCEPTION_COLUMNS,
+  ...FINDING_COLUMNS.filter((c: FindingColumn) => c.payout).map((c) => c.name),
+];
 
 export const OPEN_ITEM_COLUMNS = [
   'side',

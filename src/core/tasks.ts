@@ -15,6 +15,7 @@ import type { ExtraColumns, RowBatch } from './batch.js';
 import type { CalendarSpec } from './dates.js';
 import type { Fault } from './fault.js';
 import type { MerchantTable } from './merchants.js';
+import type { PayoutRows, PayoutSums } from './payout-rows.js';
 import type { Profile } from './profile.js';
 import type { RejectBatch } from './reject.js';
 import type { Side } from './schema.js';
@@ -98,6 +99,11 @@ export interface ScanTask {
   readInto?: Uint8Array;
   /** A file read through a profile (DESIGN §3.4): its records are read by the profile (`fields` is unused). */
   profile?: ProfileSource;
+  /**
+   * The run has a payout leg (DESIGN §3.5): a clearing range also returns what its rows add to each
+   * (merchant, settle_date)'s expected payout (ScanResult.payoutSums).
+   */
+  payoutSums?: boolean;
 }
 
 /** What a scan task returns: its partitions' row batches (or their spill pieces), rejects and counts. */
@@ -129,6 +135,10 @@ export interface ScanResult {
   read?: Uint8Array | undefined;
   /** A profile's file: what this chunk's records add to its control totals (profile-record.ts addTotals). */
   totals?: Float64Array;
+  /** A payout file's range: its accepted rows (`batches` is then empty). */
+  payouts?: PayoutRows;
+  /** With ScanTask.payoutSums, a clearing range: its rows' share of the expected payouts. */
+  payoutSums?: PayoutSums;
 }
 
 // Spill

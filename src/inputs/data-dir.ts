@@ -1,6 +1,7 @@
 /**
  * Finding a date's input files in a data directory laid out as `recon gen` writes it:
- * DIR/journal/D*.csv, DIR/clearing/D*.csv and DIR/merchants.csv (DESIGN §8 --data-dir); the inputs
+ * DIR/journal/D*.csv, DIR/clearing/D*.csv, DIR/payout/D*.csv (optional, DESIGN §3.5) and
+ * DIR/merchants.csv (DESIGN §8 --data-dir); the inputs
  * may also be gzip-compressed as D*.csv.gz, or zip archives D*.zip (profiles that read zips).
  *
  * Extensions are matched in any case (`D.CSV`, `D.Csv.Gz`, `D-x.ZIP` are read). A file in journal/ or
@@ -15,6 +16,7 @@ import { InputError } from './errors.js';
 export interface DayFiles {
   journal: string[];
   clearing: string[];
+  payout: string[];
   merchants: string | undefined;
 }
 
@@ -39,6 +41,7 @@ export function dataDirFiles(dir: string, date: string): DayFiles {
   return {
     journal: list('journal'),
     clearing: list('clearing'),
+    payout: list('payout'),
     merchants: existsSync(merchants) ? merchants : undefined,
   };
 }

@@ -26,6 +26,7 @@ import { faultPoint } from './fault-point.js';
 import { FINDING_COPY_COLUMNS } from './finding-ids.js';
 import type { Fingerprints } from './fingerprint.js';
 import type { Loaded } from './load.js';
+import { payoutLeg } from './payout-stage.js';
 import { recordedOptions } from './recorded-options.js';
 import type { Scanned } from './scan-stage.js';
 import type { Settled } from './settle-stage.js';
@@ -72,6 +73,9 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     s.joins.map((r) => r.releases),
   );
   clock.lap('commit');
+  // The third leg: payout rows and expected payouts kept, payout findings raised and resolved.
+  const payouts = await payoutLeg(run, tx, s.scanned, s.prints.ids);
+  clock.lap('payouts');
   // The findings meet the cases people work (ids, new cases, closed or reopened by this run).
   const cases = await meetCases(tx, date, workCalendarFor(inputs.calendar));
   clock.lap('cases');
@@ -107,6 +111,7 @@ export async function commit(run: RunContext, tx: Store, s: StageResults): Promi
     findings,
     resolved,
     holdsReleased: released,
+    payouts,
     cases,
     duplicatesGrown: s.credits.duplicatesGrown,
     replayFrom: horizon.replayFrom,

@@ -37,6 +37,11 @@ export class FindingIds {
     return new FindingIds(shaOf);
   }
 
+  /** The id of the finding `kind` whose subject is line `line` of file `file` of run `run` on `side`. */
+  idOf(kind: string, side: string, run: string, file: number, line: number): string {
+    return findingId(kind, side, this.shaOf.get(`${run}:${file}`) ?? `run:${run}:${file}`, line);
+  }
+
   /** CSV rows of EXCEPTION_COLUMNS as rows of FINDING_COPY_COLUMNS: each with its id in front. */
   prepend(rows: Uint8Array): Uint8Array {
     if (rows.length === 0) return rows;

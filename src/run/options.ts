@@ -15,6 +15,8 @@ export interface RunOptions {
   journal?: readonly string[];
   /** Clearing files of the run. */
   clearing?: readonly string[];
+  /** Payout result files of the run (DESIGN §3.5, the third leg; optional). */
+  payout?: readonly string[];
   /** Merchants reference file (DESIGN §3.3); none: every merchant T1, no fee check. */
   merchants?: string | undefined;
   /** Calendar file; default: the shipped mainland-China calendar. */
@@ -23,6 +25,8 @@ export interface RunOptions {
   journalFormat?: string;
   /** Layout of the clearing files: `recon` (DESIGN §3.2) or a profile. Default `recon`. */
   clearingFormat?: string;
+  /** Layout of the payout files: `recon` (DESIGN §3.5) or a profile. Default `recon`. */
+  payoutFormat?: string;
   /** Worker threads of the pool. Default: the machine's available parallelism. */
   workers?: number;
   /** Working days after the expected settle date before an open item ages. Default 1. */
@@ -71,10 +75,12 @@ export interface FilledRunOptions {
   readonly runDay: number;
   readonly journal: readonly string[];
   readonly clearing: readonly string[];
+  readonly payout: readonly string[];
   readonly merchants: string | undefined;
   readonly calendar: string | undefined;
   readonly journalFormat: string;
   readonly clearingFormat: string;
+  readonly payoutFormat: string;
   readonly workers: number;
   readonly grace: number;
   readonly force: boolean;
@@ -159,10 +165,12 @@ export function fillRunOptions(o: RunOptions): FilledRunOptions {
     runDay,
     journal,
     clearing,
+    payout: [...(o.payout ?? [])],
     merchants: o.merchants,
     calendar: o.calendar,
     journalFormat: o.journalFormat ?? RUN_DEFAULTS.format,
     clearingFormat: o.clearingFormat ?? RUN_DEFAULTS.format,
+    payoutFormat: o.payoutFormat ?? RUN_DEFAULTS.format,
     workers: integer('--workers', o.workers ?? availableParallelism(), 1, 256),
     grace: integer('--grace', o.grace ?? RUN_DEFAULTS.grace, 0, 30),
     force: o.force ?? RUN_DEFAULTS.force,

@@ -8,6 +8,7 @@ import type { CalendarSpec } from '../core/dates.js';
 import { isGzipFile } from '../core/gzip-file.js';
 import { emptyMerchants, type MerchantTable } from '../core/merchants.js';
 import type { Profile } from '../core/profile.js';
+import type { Side } from '../core/schema.js';
 import { UsageError } from '../core/usage-error.js';
 import { loadCalendar } from '../inputs/calendar.js';
 import { gunzipFile } from '../inputs/gunzip-input.js';
@@ -24,7 +25,7 @@ export interface PlannedInputs {
   /** The calendar file read (the shipped one when --calendar is not given), for messages. */
   readonly calendarPath: string;
   readonly merchants: MerchantTable;
-  /** Journal files, then clearing files, as given; numbered from 1. */
+  /** Journal files, then clearing files, then payout files, as given; numbered from 1. */
   readonly plans: readonly FilePlan[];
 }
 
@@ -42,11 +43,12 @@ export async function planInputs(run: {
   progress.stage('checking inputs');
   const { spec: calendar, path: calendarPath } = loadCalendar(options.calendar);
   const merchants = options.merchants ? loadMerchants(options.merchants) : emptyMerchants();
-  const profiles: Record<'journal' | 'clearing', Profile | null> = {
+  const profiles: Record<Side, Profile | null> = {
     journal: options.journalFormat === OWN_FORMAT ? null : loadProfile(options.journalFormat),
     clearing: options.clearingFormat === OWN_FORMAT ? null : loadProfile(options.clearingFormat),
+    payout: options.payoutFormat === OWN_FORMAT ? null : loadProfile(options.payoutFormat),
   };
-  for (const side of ['journal', 'clearing'] as const) {
+  for (const side of ['journal', 'clearing', 'payout'] as const) {
     const p = profiles[side];
     if (p && p.side !== side)
       throw new UsageError(`--${side}-format ${p.name}: that profile reads ${p.side} files, not ${side} files`);
@@ -59,6 +61,7 @@ export async function planInputs(run: {
     for (const [side, paths] of [
       ['journal', options.journal],
       ['clearing', options.clearing],
+      ['payout', options.payout],
     ] as const) {
       for (const p of paths) {
         let readFrom = p;

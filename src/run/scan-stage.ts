@@ -154,5 +154,7 @@ function alternateSides(ranges: readonly ScanTask[]): ScanTask[] {
     if (k < journal.length) out.push(journal[k]!);
     if (k < clearing.length) out.push(clearing[k]!);
   }
+  // Payout files last: a few rows a merchant, their own code.
+  out.push(...ranges.filter((t) => t.side === 'payout'));
   return out;
 }

@@ -69,8 +69,12 @@ export function scanTasks(run: RunContext, loaded: Loaded, partitions: number, s
     const ids: number[] = [];
     for (const c of plan.chunks) {
       ids.push(chunkId);
+      const { spill: _spill, ...noSpill } = common;
       tasks.push({
-        ...common,
+        // Payout rows are not partitioned, never spilled (payout-rows.ts); clearing rows also sum
+        // their share of the expected payouts, kept on every run (payout-stage.ts).
+        ...(plan.side === 'payout' ? noSpill : common),
+        ...(plan.side === 'clearing' ? { payoutSums: true } : {}),
         chunk: chunkId++,
         side: plan.side,
         fields: plan.columns.fields,

@@ -7,6 +7,7 @@ import type { CaseChanges } from '../cases/run-cases.js';
 import type { Side } from '../core/schema.js';
 import type { Pruned } from '../store/retention.js';
 import type { KindTotal } from '../store/run-store.js';
+import type { PayoutSummary } from './payout-stage.js';
 
 export interface SideCounts {
   /** Data rows read from the side's files (accepted + rejected). */
@@ -47,6 +48,8 @@ export interface RunSummary {
   resolved: number;
   /** Open RISK_HOLD findings resolved by RELEASE rows. */
   holdsReleased: number;
+  /** The payout leg (DESIGN §3.5): rows read, whether it was checked, pairs checked, findings resolved. */
+  payouts: PayoutSummary;
   /** Earlier DUPLICATE_CREDIT findings whose count grew. */
   duplicatesGrown: number;
   /** What the run did to the cases people work (cases/run-cases.ts). */

@@ -47,6 +47,8 @@ export async function undoRun(tx: Store, date: string): Promise<void> {
     'delete from recon.window_page where created_by = $1::date',
     'delete from recon.window_credit where run_date = $1::date',
     'delete from recon.rejected_row where run_date = $1::date',
+    'delete from recon.payout where run_date = $1::date',
+    'delete from recon.payout_expected where run_date = $1::date',
     'delete from recon.input_file where run_date = $1::date',
     'delete from recon.run where run_date = $1::date',
   ]) {

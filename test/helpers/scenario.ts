@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packagePath } from '../../src/core/package-path.js';
-import { CLEARING_HEADER, JOURNAL_HEADER } from '../../src/core/schema.js';
+import { CLEARING_HEADER, JOURNAL_HEADER, PAYOUT_HEADER } from '../../src/core/schema.js';
 import { queryExceptions } from '../../src/reports/exceptions-export.js';
 import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
 import type { Pool } from '../../src/run/pool.js';
@@ -79,6 +79,26 @@ export function qrCredit(r: ClearingRow): Record<string, string> {
   return credit({ rrn: '', auth_code: '', pan_masked: '', order_no: `ORD${r.stan}`, ...r });
 }
 
+export type PayoutRow = Partial<Record<(typeof PAYOUT_HEADER)[number], string>> & {
+  payout_id: string;
+  merchant_id: string;
+  settle_date: string;
+  status_date: string;
+};
+
+/** A payout result row (DESIGN §3.5): PAID, 9,940 (a 10,000 credit less its 60 fee) unless told. */
+export function payout(r: PayoutRow): Record<string, string> {
+  return {
+    amount_minor: '9940',
+    currency: 'CNY',
+    status: 'PAID',
+    reason_code: '',
+    account_masked: '622202******1234',
+    orig_payout_id: '',
+    ...r,
+  };
+}
+
 export interface ScenarioOptions {
   /** merchants.csv lines after the header, e.g. "898310148160568,T1,60,". */
   merchants?: string[];
@@ -90,6 +110,8 @@ export class Scenario {
   readonly dir = tempDir('scenario');
   private readonly journals = new Map<string, Record<string, string>[]>();
   private readonly clearings = new Map<string, Record<string, string>[]>();
+  /** Payout rows by the date of their file; none at all: the runs get no payout file. */
+  private readonly payouts = new Map<string, (Record<string, string> | string)[]>();
   private store: Store | undefined;
   private fresh = false;
   readonly summaries: RunSummary[] = [];
@@ -121,6 +143,12 @@ export class Scenario {
       ...(this.clearings.get(date) ?? []),
       ...rows.map((r) => ({ clearing_date: date, ...r })),
     ]);
+    return this;
+  }
+
+  /** Payout rows of the file of `date`; a string is written as the line it is (a bad row). */
+  payout(date: string, ...rows: (Record<string, string> | string)[]): this {
+    this.payouts.set(date, [...(this.payouts.get(date) ?? []), ...rows]);
     return this;
   }
 
@@ -158,20 +186,22 @@ export class Scenario {
     if (merchants)
       writeFileSync(merchants, `merchant_id,cycle,mdr_bps,fee_cap_minor\n${this.options.merchants!.join('\n')}\n`);
     for (const date of dates) {
-      const write = (side: string, header: readonly string[], rows: Record<string, string>[]): string => {
+      const write = (side: string, header: readonly string[], rows: (Record<string, string> | string)[]): string => {
+        mkdirSync(join(this.dir, side), { recursive: true });
         const path = join(this.dir, side, `${date}.csv`);
-        writeFileSync(
-          path,
-          `${header.join(',')}\n${rows.map((r) => `${header.map((h) => r[h] ?? '').join(',')}\n`).join('')}`,
-        );
+        const line = (r: Record<string, string> | string): string =>
+          typeof r === 'string' ? r : header.map((h) => r[h] ?? '').join(',');
+        writeFileSync(path, `${header.join(',')}\n${rows.map((r) => `${line(r)}\n`).join('')}`);
         return path;
       };
       const journal = write('journal', JOURNAL_HEADER, this.journals.get(date) ?? []);
       const clearing = write('clearing', CLEARING_HEADER, this.clearings.get(date) ?? []);
+      const payout = this.payouts.size > 0 ? [write('payout', PAYOUT_HEADER, this.payouts.get(date) ?? [])] : [];
       const options = fillRunOptions({
         date,
         journal: [journal],
         clearing: [clearing],
+        payout,
         merchants,
         calendar: this.options.calendar,
         workers: 2,
@@ -194,6 +224,14 @@ export class Scenario {
     for (const d of dates) {
       for (const e of await queryExceptions(store, { date: d })) {
         let line = `${e.business_date} ${e.kind} ${e.status} ${e.stan}`;
+        if (e.kind.includes('PAYOUT')) {
+          // A payout finding: its merchant's last 2 digits, settle date, payout and amounts.
+          line = `${e.business_date} ${e.kind} ${e.status} m${e.merchant_id.slice(-2)} ${e.settle_date}`;
+          if (e.payout_id) line += ` ${e.payout_id}`;
+          if (e.reason_code) line += ` ${e.reason_code}`;
+          if (e.clearing_amount_minor) line += ` expected=${e.clearing_amount_minor}`;
+          if (e.payout_amount_minor) line += ` paid=${e.payout_amount_minor}`;
+        }
         if (e.days_late !== '0') line += ` days_late=${e.days_late}`;
         if (e.duplicate_count !== '0') line += ` dups=${e.duplicate_count}`;
         out.push(line);

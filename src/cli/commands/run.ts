@@ -16,7 +16,7 @@ import { formatSummary } from '../format-summary.js';
 import { dbOption, withStore } from '../store-access.js';
 
 /** --journal-format / --clearing-format: recon's own layout or a profile (docs/profiles.md). */
-function formatOption(side: 'journal' | 'clearing') {
+function formatOption(side: 'journal' | 'clearing' | 'payout') {
   return {
     describe: `layout of the ${side} files: recon (its own CSV), a shipped profile (${SHIPPED_PROFILES.join(', ')}) or a profile file (docs/profiles.md)`,
     type: 'string',
@@ -29,11 +29,16 @@ function runFlags(y: Argv) {
   return y
     .option('date', { describe: 'the run date D, YYYY-MM-DD', type: 'string', demandOption: true })
     .option('data-dir', {
-      describe: 'read DIR/journal/D*.csv, DIR/clearing/D*.csv and DIR/merchants.csv',
+      describe: 'read DIR/journal/D*.csv, DIR/clearing/D*.csv, DIR/payout/D*.csv and DIR/merchants.csv',
       type: 'string',
     })
     .option('journal', { describe: 'journal file(s)', type: 'array', string: true })
     .option('clearing', { describe: 'clearing file(s)', type: 'array', string: true })
+    .option('payout', {
+      describe: "payout result file(s): the acquirer's payouts to the merchants' accounts (the third leg)",
+      type: 'array',
+      string: true,
+    })
     .option('merchants', { describe: 'merchants file (cycle, mdr_bps, fee_cap_minor)', type: 'string' })
     .option('calendar', {
       describe: 'calendar JSON (default: the shipped mainland-China calendar)',
@@ -41,6 +46,7 @@ function runFlags(y: Argv) {
     })
     .option('journal-format', formatOption('journal'))
     .option('clearing-format', formatOption('clearing'))
+    .option('payout-format', formatOption('payout'))
     .option('db', dbOption)
     .option('workers', { describe: 'worker threads (default: available cores)', type: 'number' })
     .option('grace', {
@@ -89,7 +95,7 @@ function runFlags(y: Argv) {
     })
     .option('json', { describe: 'print one JSON summary on stdout', type: 'boolean', default: false })
     .option('quiet', { describe: 'no progress on stderr', type: 'boolean', default: false })
-    .conflicts('data-dir', ['journal', 'clearing'])
+    .conflicts('data-dir', ['journal', 'clearing', 'payout'])
     .check(checkDate);
 }
 
@@ -125,6 +131,7 @@ function runOptions(a: RunFlags, { env }: CliContext): FilledRunOptions {
     calendar: a.calendar,
     journalFormat: a.journalFormat,
     clearingFormat: a.clearingFormat,
+    payoutFormat: a.payoutFormat,
     ...(a.workers !== undefined ? { workers: a.workers } : {}),
     grace: a.grace,
     keepRuns: a.keepRuns,
@@ -139,12 +146,17 @@ function runOptions(a: RunFlags, { env }: CliContext): FilledRunOptions {
 }
 
 /**
- * The run's files: --journal and --clearing as given, or those of --data-dir for D, with its
+ * The run's files: --journal, --clearing and --payout as given, or those of --data-dir for D, with its
  * merchants.csv unless --merchants names one; a --data-dir with neither kind for D is an input error.
  */
-function inputFiles(a: RunFlags): Pick<RunOptions, 'journal' | 'clearing' | 'merchants'> {
+function inputFiles(a: RunFlags): Pick<RunOptions, 'journal' | 'clearing' | 'payout' | 'merchants'> {
   if (!a.dataDir) {
-    return { journal: (a.journal ?? []).map(String), clearing: (a.clearing ?? []).map(String), merchants: a.merchants };
+    return {
+      journal: (a.journal ?? []).map(String),
+      clearing: (a.clearing ?? []).map(String),
+      payout: (a.payout ?? []).map(String),
+      merchants: a.merchants,
+    };
   }
   const f = dataDirFiles(a.dataDir, a.date);
   if (f.journal.length === 0 && f.clearing.length === 0)
@@ -152,7 +164,7 @@ function inputFiles(a: RunFlags): Pick<RunOptions, 'journal' | 'clearing' | 'mer
       a.dataDir,
       `no input files for ${a.date} (looked for journal/${a.date}*.csv and clearing/${a.date}*.csv, or .csv.gz or .zip, in any case)`,
     );
-  return { journal: f.journal, clearing: f.clearing, merchants: a.merchants ?? f.merchants };
+  return { journal: f.journal, clearing: f.clearing, payout: f.payout, merchants: a.merchants ?? f.merchants };
 }
 
 /** A terminal gets a live line; a log (cron, CI) a plain line every 10 s (RECON_PROGRESS_SECONDS); --quiet neither. */

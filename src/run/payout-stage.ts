@@ -1,0 +1,616 @@
+/**
+ * The payout leg of a run (DESIGN §3.5, §6.2), in the commit's transaction, after the findings of
+ * the other legs: payouts are one row per merchant and day, so this is the coordinator's work, in
+ * objects and set-based SQL.
+ *
+ * 1. Keep: this run's payout rows (recon.payout, account numbers masked by the scan) and what its
+ *    clearing rows add to each (merchant, settle_date)'s expected payout (recon.payout_expected).
+ *    Both are kept on every run, so the leg knows what was expected when its first payout file comes.
+ * 2. When the run has a payout leg (payout files, or payout rows in the store):
+ *    - every FAILED or RETURNED payout read raises PAYOUT_RETURNED, every HELD one PAYOUT_HELD (rule 3),
+ *      one per payout; a PAID row resolves the PAYOUT_HELD of its payout and the PAYOUT_RETURNED of
+ *      the payouts it re-pays (orig_payout_id, back along the chain);
+ *    - the pairs whose deadline (settle_date + grace working days) falls in (the run before, D] are
+ *      checked (payout-check.ts), and so are pairs checked before that get a payout now (rule 2: it
+ *      resolves a PAYOUT_MISSING and is checked then); the expected payout of a pair is what the
+ *      runs up to its check read (rule 5).
+ * Every change to an earlier finding is logged for undo (run-store.ts logChanges); a rerun takes the
+ * run's payout rows, sums and findings back with the rest.
+ */
+
+import { PAYOUT_STATUS_NAMES } from '../core/codes.js';
+import { formatIsoDate, formatZone, parseIsoDate, type WorkCalendar, workCalendarFor } from '../core/dates.js';
+import { type PayoutRows, payoutText } from '../core/payout-rows.js';
+import { PAYOUT_FINDING_COLUMNS } from '../core/store-columns.js';
+import { InputError } from '../inputs/errors.js';
+import { logChanges } from '../store/run-store.js';
+import type { Store } from '../store/store.js';
+import type { RunContext } from './context.js';
+import type { FindingIds } from './finding-ids.js';
+import { type Chain, chainsOf, checkPair, type PayoutRow } from './payout-check.js';
+import type { Scanned } from './scan-stage.js';
+
+/** What a run's clearing rows add to one pair's expected payout. */
+interface ExpectedSum {
+  merchantId: string;
+  settleDate: string;
+  amount: number;
+  rows: number;
+  /** The first clearing row that counted: (run, file, line). */
+  cFile: number;
+  cLine: number;
+}
+
+export interface PayoutSummary {
+  /** Whether the run checked the payout leg (payout files, or payout state in the store). */
+  readonly checked: boolean;
+  /** Payout rows read by this run: kept + rejected (the rows-in equation of the leg). */
+  readonly rowsIn: number;
+  /** Payout rows kept (recon.payout). */
+  readonly rows: number;
+  readonly rejected: number;
+  /** Pairs (merchant, settle_date) checked by this run. */
+  readonly pairsChecked: number;
+  /** Earlier payout findings this run resolved. */
+  readonly resolved: number;
+}
+
+const PAIR_KINDS = ['PAYOUT_MISSING', 'PAYOUT_MISMATCH', 'PAYOUT_DUPLICATE', 'UNEXPECTED_PAYOUT'] as const;
+
+export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, ids: FindingIds): Promise<PayoutSummary> {
+  const { options, inputs } = run;
+  const date = options.date;
+  const { rows, sums } = gather(run, scanned);
+  // The rows-in equation of the leg: every payout row read is kept or rejected.
+  let rowsIn = 0;
+  let rejected = 0;
+  for (const plan of inputs.plans) {
+    if (plan.side !== 'payout') continue;
+    const f = scanned.lines.fileRows.get(plan)!;
+    rowsIn += f.rows + f.rejected;
+    rejected += f.rejected;
+  }
+  if (rows.length + rejected !== rowsIn)
+    throw new Error(`internal: payout rows do not add up: ${rowsIn} in ≠ ${rows.length} kept + ${rejected} rejected`);
+  const read = { rowsIn, rows: rows.length, rejected };
+  await keep(tx, date, rows, sums);
+  const hasFiles = inputs.plans.some((p) => p.side === 'payout');
+  const earlier =
+    hasFiles || (await tx.query('select 1 from recon.payout where run_date < $1::date limit 1', [date])).length > 0;
+  if (!earlier) return { checked: false, ...read, pairsChecked: 0, resolved: 0 };
+
+  const cal = workCalendarFor(inputs.calendar);
+  const zone = formatZone(inputs.calendar.zoneOffsetMinutes);
+  const writer = new FindingWriter(date, zone, ids);
+  let resolved = 0;
+
+  // Rule 3: FAILED/RETURNED and HELD, raised when read, one finding per payout.
+  const raisedFor = new Set(
+    (
+      await tx.query<{ kind: string; payout_id: string }>(
+        `select kind, payout_id from recon.exception where payout_id = any($1::text[]) and kind in ('PAYOUT_RETURNED', 'PAYOUT_HELD')`,
+        [[...new Set(rows.map((r) => r.payoutId))]],
+      )
+    ).map((r) => `${r.kind}|${r.payout_id}`),
+  );
+  for (const r of rows) {
+    const kind = r.status === 'HELD' ? 'PAYOUT_HELD' : r.status === 'PAID' ? null : 'PAYOUT_RETURNED';
+    if (kind === null || raisedFor.has(`${kind}|${r.payoutId}`)) continue;
+    raisedFor.add(`${kind}|${r.payoutId}`);
+    writer.add({
+      kind,
+      subject: r,
+      merchantId: r.merchantId,
+      settleDate: r.settleDate,
+      day: r.statusDate,
+      payout: r,
+      paid: r.amount,
+      atStake: r.amount,
+    });
+  }
+
+  // Rule 2: the pairs whose check is due, and pairs checked before that get a payout now.
+  const runs = (
+    await tx.query<{ d: string }>('select run_date::text as d from recon.run where run_date < $1::date order by 1', [
+      date,
+    ])
+  ).map((r) => r.d);
+  const previous = runs.at(-1);
+  const checkRunOf = (settleDate: string): string | null => {
+    const deadline = deadlineOf(cal, settleDate, options.grace, inputs.calendarPath);
+    if (deadline > date) return null;
+    return runs.find((d) => d >= deadline) ?? date;
+  };
+  const candidates = await tx.query<{ settle_date: string }>(
+    `select distinct settle_date::text as settle_date from (
+       select settle_date from recon.payout_expected where settle_date <= $1::date and ($2::date is null or settle_date > $2::date - 45)
+       union all
+       select settle_date from recon.payout where settle_date <= $1::date and ($2::date is null or settle_date > $2::date - 45)
+     ) s`,
+    [date, previous ?? null],
+  );
+  const dueDates = candidates.map((c) => c.settle_date).filter((s) => checkRunOf(s) === date);
+  const late = new Map<string, { merchantId: string; settleDate: string }>();
+  for (const r of rows) {
+    const check = checkRunOf(r.settleDate);
+    if (check !== null && check < date) late.set(pairKey(r.merchantId, r.settleDate), r);
+  }
+  const scope = `(p.settle_date = any($1::date[]) or (p.settle_date, p.merchant_id) in (select * from unnest($2::date[], $3::text[])))`;
+  const scopeParams = [
+    dueDates,
+    [...late.values()].map((p) => p.settleDate),
+    [...late.values()].map((p) => p.merchantId),
+  ];
+  const expectedRows = await tx.query<{
+    merchant_id: string;
+    settle_date: string;
+    run_date: string;
+    amount_minor: string;
+    c_run: string;
+    c_file: number;
+    c_line: number;
+  }>(
+    `select merchant_id, settle_date::text as settle_date, run_date::text as run_date, amount_minor::text as amount_minor,
+            c_run::text as c_run, c_file, c_line
+       from recon.payout_expected p where ${scope} order by run_date`,
+    scopeParams,
+  );
+  const payoutRows = (
+    await tx.query<StoredPayout>(`select ${STORED_PAYOUT} from recon.payout p where ${scope}`, scopeParams)
+  ).map(fromStore);
+  const existing = await tx.query<ExistingFinding>(
+    `select kind, s_side, s_run::text as s_run, s_file, s_line, status, duplicate_count, amount_at_stake::text as amount_at_stake,
+            merchant_id, settle_date::text as settle_date
+       from recon.exception p where kind = any($4::text[]) and ${scope}`,
+    [...scopeParams, PAIR_KINDS],
+  );
+
+  const pairs = new Map<string, Pair>();
+  const pairOf = (merchantId: string, settleDate: string): Pair => {
+    const k = pairKey(merchantId, settleDate);
+    let p = pairs.get(k);
+    if (!p) {
+      p = { merchantId, settleDate, expected: new Map(), first: null, payouts: [], findings: [] };
+      pairs.set(k, p);
+    }
+    return p;
+  };
+  for (const e of expectedRows) {
+    const p = pairOf(e.merchant_id, e.settle_date);
+    p.expected.set(e.run_date, Number(e.amount_minor));
+    p.first ??= { run: e.c_run, file: e.c_file, line: e.c_line };
+  }
+  for (const r of payoutRows) pairOf(r.merchantId, r.settleDate).payouts.push(r);
+  for (const f of existing) pairOf(f.merchant_id, f.settle_date).findings.push(f);
+
+  const changes: Change[] = [];
+  for (const p of pairs.values()) {
+    const check = checkRunOf(p.settleDate);
+    if (check === null) continue;
+    let expected = 0;
+    for (const [runDate, amount] of p.expected) if (runDate <= check) expected += amount;
+    const verdict = checkPair(expected, chainsOf(p.payouts), options.amountTolerance);
+    const has = (kind: string) => p.findings.find((f) => f.kind === kind);
+    const pairFinding = {
+      merchantId: p.merchantId,
+      settleDate: p.settleDate,
+      day: p.settleDate,
+      expected,
+      clearing: p.first,
+    };
+    // PAYOUT_MISSING: raised once; resolved by the first payout after it.
+    const missing = has('PAYOUT_MISSING');
+    if (verdict.missing && !missing && p.first)
+      writer.add({ ...pairFinding, kind: 'PAYOUT_MISSING', subject: { ...p.first, side: 'C' }, atStake: expected });
+    if (!verdict.missing && missing?.status === 'open') changes.push({ finding: missing, status: 'resolved' });
+    const mismatch = has('PAYOUT_MISMATCH');
+    if (verdict.mismatch) {
+      const m = verdict.mismatch;
+      if (!mismatch)
+        writer.add({
+          ...pairFinding,
+          kind: 'PAYOUT_MISMATCH',
+          subject: m.subject,
+          payout: m.subject,
+          paid: m.paid,
+          atStake: m.atStake,
+        });
+      else if (mismatch.status !== 'open' || Number(mismatch.amount_at_stake) !== m.atStake)
+        changes.push({ finding: mismatch, status: 'open', atStake: m.atStake });
+    } else if (mismatch?.status === 'open') changes.push({ finding: mismatch, status: 'resolved' });
+    const duplicate = has('PAYOUT_DUPLICATE');
+    if (verdict.duplicate) {
+      const d = verdict.duplicate;
+      const atStake = d.count * d.amount;
+      if (!duplicate)
+        writer.add({
+          ...pairFinding,
+          kind: 'PAYOUT_DUPLICATE',
+          subject: d.subject,
+          payout: d.subject,
+          paid: d.amount,
+          atStake,
+          duplicates: d.count,
+        });
+      else if (duplicate.status !== 'open' || duplicate.duplicate_count !== d.count)
+        changes.push({ finding: duplicate, status: 'open', atStake, duplicates: d.count });
+    } else if (duplicate?.status === 'open') changes.push({ finding: duplicate, status: 'resolved' });
+    for (const c of verdict.unexpected) {
+      const subject = c.first;
+      const raised = p.findings.some(
+        (f) =>
+          f.kind === 'UNEXPECTED_PAYOUT' &&
+          f.s_run === subject.run &&
+          f.s_file === subject.file &&
+          f.s_line === subject.line,
+      );
+      if (!raised)
+        writer.add({
+          ...pairFinding,
+          kind: 'UNEXPECTED_PAYOUT',
+          expected: null,
+          subject,
+          payout: subject,
+          paid: latestAmount(c),
+          atStake: latestAmount(c),
+        });
+    }
+  }
+
+  await tx.copyIn('recon.exception', PAYOUT_FINDING_COLUMNS, [writer.bytes()]);
+  resolved += await applyChanges(tx, date, changes);
+  resolved += await settlePayouts(tx, date, rows);
+  return {
+    checked: true,
+    ...read,
+    pairsChecked: [...pairs.values()].filter((p) => checkRunOf(p.settleDate) !== null).length,
+    resolved,
+  };
+}
+
+function latestAmount(c: Chain): number {
+  return c.latest.amount;
+}
+
+function pairKey(merchantId: string, settleDate: string): string {
+  return `${settleDate}|${merchantId}`;
+}
+
+/** settle_date + grace working days (DESIGN §6: a payout's deadline), within the calendar. */
+function deadlineOf(cal: WorkCalendar, settleDate: string, grace: number, calendarPath: string): string {
+  const day = parseIsoDate(settleDate);
+  const deadline = cal.deadline(day, grace);
+  if (!cal.covers(day) || !cal.covers(deadline))
+    throw new InputError(
+      calendarPath,
+      `the payout leg needs the working days after ${settleDate}, outside the calendar's covered span ${formatIsoDate(cal.first)}..${formatIsoDate(cal.last)}: extend its holidays and "covers"`,
+    );
+  return formatIsoDate(deadline);
+}
+
+interface Pair {
+  merchantId: string;
+  settleDate: string;
+  /** What each run added to the expected payout. */
+  expected: Map<string, number>;
+  /** The first clearing row that counted (the earliest run's). */
+  first: { run: string; file: number; line: number } | null;
+  payouts: PayoutRow[];
+  findings: ExistingFinding[];
+}
+
+interface ExistingFinding {
+  kind: string;
+  s_side: string;
+  s_run: string;
+  s_file: number;
+  s_line: number;
+  status: string;
+  duplicate_count: number;
+  amount_at_stake: string;
+  merchant_id: string;
+  settle_date: string;
+}
+
+interface Change {
+  finding: ExistingFinding;
+  status: 'open' | 'resolved';
+  atStake?: number;
+  duplicates?: number;
+}
+
+/** Changes earlier findings, each logged for undo first. */
+async function applyChanges(tx: Store, date: string, changes: readonly Change[]): Promise<number> {
+  let resolved = 0;
+  for (const c of changes) {
+    const f = c.finding;
+    const key = [f.kind, f.s_side, f.s_run, f.s_file, f.s_line];
+    const where = `e.kind = $2 and e.s_side = $3 and e.s_run = $4::date and e.s_file = $5 and e.s_line = $6`;
+    await logChanges(tx, `recon.exception e where ${where}`, [date, ...key]);
+    await tx.query(
+      `update recon.exception e
+          set status = $7, resolved_on = case when $7 = 'resolved' then $1::date end,
+              amount_at_stake = coalesce($8::bigint, amount_at_stake), duplicate_count = coalesce($9::int, duplicate_count)
+        where ${where}`,
+      [date, ...key, c.status, c.atStake ?? null, c.duplicates ?? null],
+    );
+    if (c.status === 'resolved') resolved++;
+  }
+  return resolved;
+}
+
+/**
+ * PAID rows of this run: the PAYOUT_HELD of the same payout, and the PAYOUT_RETURNED of every payout
+ * it re-pays along its chain, are resolved (rule 3; those raised by this run too).
+ */
+async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]): Promise<number> {
+  const paid = rows.filter((r) => r.status === 'PAID');
+  if (paid.length === 0) return 0;
+  const held = paid.map((r) => r.payoutId);
+  // The payouts re-paid: each PAID row's orig, and theirs, back along the chain.
+  const repaid = new Set<string>();
+  let frontier = paid.map((r) => r.origPayoutId).filter((o): o is string => o !== null);
+  while (frontier.length > 0) {
+    for (const id of frontier) repaid.add(id);
+    const up = await tx.query<{ o: string }>(
+      `select distinct orig_payout_id as o from recon.payout where payout_id = any($1::text[]) and orig_payout_id is not null`,
+      [frontier],
+    );
+    frontier = up.map((u) => u.o).filter((o) => !repaid.has(o));
+  }
+  const pick = `recon.exception e where e.status = 'open' and ((e.kind = 'PAYOUT_HELD' and e.payout_id = any($2::text[]))
+                  or (e.kind = 'PAYOUT_RETURNED' and e.payout_id = any($3::text[])))`;
+  const params = [date, held, [...repaid]];
+  await logChanges(tx, pick, params);
+  const done = await tx.query(
+    `update recon.exception e set status = 'resolved', resolved_on = $1::date
+      where e.status = 'open' and ((e.kind = 'PAYOUT_HELD' and e.payout_id = any($2::text[]))
+         or (e.kind = 'PAYOUT_RETURNED' and e.payout_id = any($3::text[]))) returning 1`,
+    params,
+  );
+  return done.length;
+}
+
+// Reading the scan's payout rows and sums
+
+/** This run's payout rows and expected-payout sums, from the scan's results, with their lines. */
+function gather(run: RunContext, scanned: Scanned): { rows: PayoutRow[]; sums: ExpectedSum[] } {
+  const date = run.options.date;
+  const { results, chunksOf, lines } = scanned;
+  const rows: PayoutRow[] = [];
+  const sums = new Map<string, ExpectedSum>();
+  const dec = new TextDecoder();
+  for (const plan of run.inputs.plans) {
+    for (const id of chunksOf.get(plan)!) {
+      const r = results.get(id)!;
+      const base = lines.lineBase.get(id) ?? 0;
+      if (r.payouts) rows.push(...payoutObjects(r.payouts, date, plan.fileNo, base, dec));
+      const s = r.payoutSums;
+      if (!s) continue;
+      for (let k = 0; k < s.length; k++) {
+        const merchantId = merchantText(s.merchant[k]!);
+        const settleDate = formatIsoDate(s.settle[k]!);
+        const key = pairKey(merchantId, settleDate);
+        const e = sums.get(key);
+        if (e) {
+          e.amount += s.net[k]!;
+          e.rows += s.rows[k]!;
+        } else
+          sums.set(key, {
+            merchantId,
+            settleDate,
+            amount: s.net[k]!,
+            rows: s.rows[k]!,
+            cFile: plan.fileNo,
+            cLine: base + s.firstLine[k]!,
+          });
+      }
+    }
+  }
+  return { rows, sums: [...sums.values()] };
+}
+
+function merchantText(v: number): string {
+  return String(v).padStart(15, '0');
+}
+
+function payoutObjects(
+  p: PayoutRows,
+  run: string,
+  file: number,
+  base: number,
+  dec: { decode(b: Uint8Array): string },
+): PayoutRow[] {
+  const out: PayoutRow[] = [];
+  const text = (r: number, k: number): string | null => {
+    const b = payoutText(p, r, k);
+    return b.length === 0 ? null : dec.decode(b);
+  };
+  for (let r = 0; r < p.length; r++) {
+    const c = p.currency[r]!;
+    out.push({
+      run,
+      file,
+      line: base + p.line[r]!,
+      payoutId: text(r, 0) ?? '',
+      merchantId: merchantText(p.merchant[r]!),
+      settleDate: formatIsoDate(p.settle[r]!),
+      amount: p.amount[r]!,
+      status: PAYOUT_STATUS_NAMES[p.status[r]!] as PayoutRow['status'],
+      statusDate: formatIsoDate(p.statusDate[r]!),
+      reasonCode: text(r, 1),
+      accountMasked: text(r, 2),
+      origPayoutId: text(r, 3),
+      currency: String.fromCharCode((c >> 16) & 0xff, (c >> 8) & 0xff, c & 0xff),
+    });
+  }
+  return out;
+}
+
+// The store
+
+interface StoredPayout {
+  run_date: string;
+  file_no: number;
+  line: number;
+  payout_id: string;
+  merchant_id: string;
+  settle_date: string;
+  amount_minor: string;
+  currency: string;
+  status: PayoutRow['status'];
+  status_date: string;
+  reason_code: string | null;
+  account_masked: string | null;
+  orig_payout_id: string | null;
+}
+
+const STORED_PAYOUT = `run_date::text as run_date, file_no, line, payout_id, merchant_id, settle_date::text as settle_date,
+  amount_minor::text as amount_minor, currency, status, status_date::text as status_date, reason_code, account_masked, orig_payout_id`;
+
+function fromStore(s: StoredPayout): PayoutRow {
+  return {
+    run: s.run_date,
+    file: s.file_no,
+    line: s.line,
+    payoutId: s.payout_id,
+    merchantId: s.merchant_id,
+    settleDate: s.settle_date,
+    amount: Number(s.amount_minor),
+    currency: s.currency,
+    status: s.status,
+    statusDate: s.status_date,
+    reasonCode: s.reason_code,
+    accountMasked: s.account_masked,
+    origPayoutId: s.orig_payout_id,
+  };
+}
+
+const PAYOUT_COLUMNS = [
+  'run_date',
+  'file_no',
+  'line',
+  'payout_id',
+  'merchant_id',
+  'settle_date',
+  'amount_minor',
+  'currency',
+  'status',
+  'status_date',
+  'reason_code',
+  'account_masked',
+  'orig_payout_id',
+] as const;
+
+const EXPECTED_COLUMNS = [
+  'run_date',
+  'merchant_id',
+  'settle_date',
+  'amount_minor',
+  'rows',
+  'c_run',
+  'c_file',
+  'c_line',
+];
+
+/** Writes this run's payout rows and sums (COPY). */
+async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: readonly ExpectedSum[]): Promise<void> {
+  if (rows.length > 0) {
+    const lines = rows.map((r) =>
+      csvRow([
+        r.run,
+        r.file,
+        r.line,
+        r.payoutId,
+        r.merchantId,
+        r.settleDate,
+        r.amount,
+        r.currency,
+        r.status,
+        r.statusDate,
+        r.reasonCode,
+        r.accountMasked,
+        r.origPayoutId,
+      ]),
+    );
+    await tx.copyIn('recon.payout', PAYOUT_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
+  }
+  if (sums.length > 0) {
+    const lines = sums.map((s) => csvRow([date, s.merchantId, s.settleDate, s.amount, s.rows, date, s.cFile, s.cLine]));
+    await tx.copyIn('recon.payout_expected', EXPECTED_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
+  }
+}
+
+/** One CSV line for COPY: null is NULL (unquoted empty); text is quoted (so '' stays ''). */
+function csvRow(values: readonly (string | number | null)[]): string {
+  return `${values
+    .map((v) => (v === null ? '' : typeof v === 'number' ? String(v) : `"${v.replaceAll('"', '""')}"`))
+    .join(',')}\n`;
+}
+
+// New findings
+
+interface NewFinding {
+  kind: string;
+  /** The subject row: a payout row, or (PAYOUT_MISSING) the first clearing row that counted. */
+  subject: { run: string; file: number; line: number; side?: 'C' };
+  merchantId: string;
+  settleDate: string;
+  /** The day txn_time shows (at 00:00 in the run's zone): the status date, or the settle date. */
+  day: string;
+  expected?: number | null;
+  clearing?: { run: string; file: number; line: number } | null;
+  payout?: PayoutRow;
+  paid?: number;
+  atStake: number;
+  duplicates?: number;
+}
+
+/** Payout findings as CSV rows of PAYOUT_FINDING_COLUMNS, each with its id. */
+class FindingWriter {
+  private readonly lines: string[] = [];
+  constructor(
+    private readonly date: string,
+    private readonly zone: string,
+    private readonly ids: FindingIds,
+  ) {}
+
+  add(f: NewFinding): void {
+    const side = f.subject.side ?? 'P';
+    const p = f.payout;
+    const c = f.clearing ?? null;
+    const value: Record<string, string | number | null> = {
+      id: this.ids.idOf(f.kind, side, f.subject.run, f.subject.file, f.subject.line),
+      raised_on: this.date,
+      kind: f.kind,
+      status: 'open',
+      s_side: side,
+      s_run: f.subject.run,
+      s_file: f.subject.file,
+      s_line: f.subject.line,
+      merchant_id: f.merchantId,
+      txn_time: `${f.day}T00:00:00${this.zone}`,
+      txn_business_date: f.settleDate,
+      clearing_amount_minor: f.expected ?? null,
+      settle_date: f.settleDate,
+      days_late: 0,
+      duplicate_count: f.duplicates ?? 0,
+      amount_at_stake: f.atStake,
+      c_run: c?.run ?? null,
+      c_file: c?.file ?? null,
+      c_line: c?.line ?? null,
+      payout_id: p?.payoutId ?? null,
+      reason_code: p?.reasonCode ?? null,
+      account_masked: p?.accountMasked ?? null,
+      payout_amount_minor: f.paid ?? null,
+      p_run: p?.run ?? null,
+      p_file: p?.file ?? null,
+      p_line: p?.line ?? null,
+    };
+    this.lines.push(csvRow(PAYOUT_FINDING_COLUMNS.map((name) => value[name] ?? null)));
+  }
+
+  bytes(): Uint8Array {
+    return new TextEncoder().encode(this.lines.join(''));
+  }
+}

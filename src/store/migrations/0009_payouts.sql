@@ -1,0 +1,72 @@
+-- The third leg (DESIGN §3.5, §6.2): the acquirer's payouts to the merchants' accounts, the expected
+-- payout of each (merchant, settle_date) from the clearing rows, and the six payout kinds.
+
+alter table recon.input_file drop constraint input_file_side_check;
+alter table recon.input_file add constraint input_file_side_check check (side in ('journal', 'clearing', 'payout'));
+
+alter table recon.exception drop constraint exception_kind_check;
+alter table recon.exception add constraint exception_kind_check check (kind in (
+  'MISSING_CREDIT', 'DELAYED_CREDIT', 'DUPLICATE_CREDIT', 'DUPLICATE_JOURNAL',
+  'AMOUNT_MISMATCH', 'FEE_MISMATCH', 'RISK_HOLD', 'VOIDED_BUT_SETTLED',
+  'DECLINED_BUT_SETTLED', 'REFUND_NOT_DEBITED', 'UNMATCHED_CLEARING', 'AMBIGUOUS_MATCH',
+  'PAYOUT_MISSING', 'PAYOUT_MISMATCH', 'PAYOUT_RETURNED', 'PAYOUT_HELD', 'PAYOUT_DUPLICATE',
+  'UNEXPECTED_PAYOUT'));
+-- A payout finding's subject is a payout row (P); PAYOUT_MISSING has none and takes the first clearing
+-- row that made the expected payout (C).
+alter table recon.exception drop constraint exception_s_side_check;
+alter table recon.exception add constraint exception_s_side_check check (s_side in ('J', 'C', 'P'));
+
+-- What a payout finding carries besides the common columns (§6.2 rule 4): the payout, the bank's
+-- reason, the account (masked), the amount paid, and the payout row (run, file, line). NULL on the
+-- other kinds.
+alter table recon.exception
+  add column payout_id text,
+  add column reason_code text,
+  add column account_masked text,
+  add column payout_amount_minor bigint,
+  add column p_run date,
+  add column p_file integer,
+  add column p_line integer;
+
+-- Every payout row read, as read (account masked): a status change repeats its payout_id (§6.2 rule 1).
+create table recon.payout (
+  run_date        date not null,
+  file_no         integer not null,
+  line            integer not null,
+  payout_id       text not null,
+  merchant_id     text not null,
+  settle_date     date not null,
+  amount_minor    bigint not null,
+  currency        text not null,
+  status          text not null check (status in ('PAID', 'FAILED', 'RETURNED', 'HELD')),
+  status_date     date not null,
+  reason_code     text,
+  account_masked  text,
+  orig_payout_id  text,
+  primary key (run_date, file_no, line),
+  foreign key (run_date, file_no) references recon.input_file (run_date, file_no) deferrable initially deferred
+);
+create index payout_pair on recon.payout (settle_date, merchant_id);
+create index payout_id on recon.payout (payout_id);
+
+-- What each run's clearing rows added to the expected payout of (merchant, settle_date) (§3.5): a
+-- pair's expected payout at its check is the sum over the runs up to the check (§6.2 rule 5). Taking
+-- a run back deletes its rows. c_* is the first clearing row that counted (a PAYOUT_MISSING's subject).
+create table recon.payout_expected (
+  run_date      date not null,
+  merchant_id   text not null,
+  settle_date   date not null,
+  amount_minor  bigint not null,
+  rows          integer not null,
+  c_run         date not null,
+  c_file        integer not null,
+  c_line        integer not null,
+  primary key (settle_date, merchant_id, run_date)
+);
+create index payout_expected_run on recon.payout_expected (run_date);
+
+-- A run finds the payout findings of the pairs it checks, and the returned or held payout a PAID row
+-- settles, by these.
+create index exception_payout_pair on recon.exception (settle_date, merchant_id)
+  where kind in ('PAYOUT_MISSING', 'PAYOUT_MISMATCH', 'PAYOUT_DUPLICATE', 'UNEXPECTED_PAYOUT');
+create index exception_payout_id on recon.exception (payout_id) where payout_id is not null;

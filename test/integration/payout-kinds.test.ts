@@ -1,0 +1,126 @@
+/**
+ * The payout leg (DESIGN §3.5, §6 and §6.2) by hand: one merchant per fate, every expected finding
+ * written from DESIGN, not from the generator. Every merchant sells 10,000 on Monday the 16th; its
+ * credit (fee 60, net 9,940) is cleared Monday and settles Tuesday the 17th; the payout of
+ * (merchant, Tuesday) is expected to be 9,940, and its deadline is Tuesday + 1 working day =
+ * Wednesday the 18th, so the run of Wednesday checks it. Payout files come Tuesday to Thursday.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Store } from '../../src/store/store.js';
+import { credit, payout, Scenario, sale } from '../helpers/scenario.js';
+import { openMemoryStore } from '../helpers/stores.js';
+
+let pool: Pool;
+let store: Store;
+beforeAll(async () => {
+  pool = createPool(2);
+  store = await openMemoryStore();
+});
+afterAll(async () => {
+  await pool.destroy();
+  await store.close();
+});
+
+const MON = '2026-11-16';
+const TUE = '2026-11-17';
+const WED = '2026-11-18';
+const THU = '2026-11-19';
+const at = (day: string): string => `${day}T10:00:00+08:00`;
+/** Merchant number n (its last two digits). */
+const m = (n: number): string => `8983101481605${String(n).padStart(2, '0')}`;
+
+/** A scenario where merchants `ns` each sold on Monday and were credited for Tuesday. */
+function sold(...ns: number[]): Scenario {
+  const s = new Scenario(pool, {}, store);
+  for (const n of ns) {
+    const stan = `0000${String(n).padStart(2, '0')}`;
+    s.journal(MON, sale({ stan, merchant_id: m(n), txn_time: at(MON) }));
+    s.clearing(MON, credit({ stan, merchant_id: m(n), txn_time: at(MON), settle_date: TUE }));
+  }
+  return s;
+}
+
+const paid = (id: string, n: number, day: string, more: Record<string, string> = {}) =>
+  payout({ payout_id: id, merchant_id: m(n), settle_date: TUE, status_date: day, ...more });
+
+describe('the payout leg, one merchant per fate', () => {
+  it('finds exactly the payouts that went wrong, when DESIGN §6.2 says', async () => {
+    const s = sold(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13)
+      .payout(
+        TUE,
+        paid('P01', 1, TUE), // on time
+        paid('P04', 4, TUE, { amount_minor: '9000' }), // short
+        paid('P05', 5, TUE, { amount_minor: '10940' }), // over
+        paid('P06', 6, TUE), // paid, returned Wednesday (frozen account), re-paid Thursday
+        paid('P07', 7, TUE, { status: 'FAILED', reason_code: 'AC01' }), // failed, never re-paid
+        paid('P08', 8, TUE, { status: 'HELD' }), // held, paid Wednesday
+        paid('P09', 9, TUE, { status: 'HELD' }), // held for good
+        paid('P10A', 10, TUE), // paid twice
+        paid('P10B', 10, TUE),
+        paid('P11A', 11, TUE, { amount_minor: '5000' }), // split in two
+        paid('P11B', 11, TUE, { amount_minor: '4940' }),
+        paid('P12', 12, TUE, { amount_minor: '5000' }), // nothing expected for merchant 12
+        paid('P13', 13, TUE, { account_masked: '6222021234567890123' }), // a full account number
+      )
+      .payout(WED, paid('P06', 6, WED, { status: 'RETURNED', reason_code: 'AC06' }), paid('P08', 8, WED))
+      .payout(
+        THU,
+        paid('P02', 2, THU), // late: after its deadline
+        paid('P06R', 6, THU, { orig_payout_id: 'P06' }),
+      );
+    await s.run(MON, TUE, WED, THU);
+    expect(await s.findings()).toEqual(
+      [
+        `${TUE} PAYOUT_RETURNED open m07 ${TUE} P07 AC01 paid=9940`,
+        `${TUE} PAYOUT_HELD resolved m08 ${TUE} P08 paid=9940`,
+        `${TUE} PAYOUT_HELD open m09 ${TUE} P09 paid=9940`,
+        `${WED} PAYOUT_MISSING resolved m02 ${TUE} expected=9940`,
+        `${WED} PAYOUT_MISSING open m03 ${TUE} expected=9940`,
+        `${WED} PAYOUT_MISMATCH open m04 ${TUE} P04 expected=9940 paid=9000`,
+        `${WED} PAYOUT_MISMATCH open m05 ${TUE} P05 expected=9940 paid=10940`,
+        `${WED} PAYOUT_RETURNED resolved m06 ${TUE} P06 AC06 paid=9940`,
+        `${WED} PAYOUT_DUPLICATE open m10 ${TUE} P10B expected=9940 paid=9940 dups=1`,
+        `${WED} UNEXPECTED_PAYOUT open m12 ${TUE} P12 paid=5000`,
+      ].sort(),
+    );
+    // Resolved by the runs that read what settled them.
+    const resolved = await store.query<{ kind: string; merchant_id: string; resolved_on: string }>(
+      `select kind, merchant_id, resolved_on::text as resolved_on from recon.exception where status = 'resolved' order by kind, merchant_id`,
+    );
+    expect(resolved.map((r) => `${r.kind} m${r.merchant_id.slice(-2)} ${r.resolved_on}`)).toEqual([
+      `PAYOUT_HELD m08 ${WED}`,
+      `PAYOUT_MISSING m02 ${THU}`,
+      `PAYOUT_RETURNED m06 ${THU}`,
+    ]);
+    // The full account number is masked on ingest, counted in Tuesday's summary.
+    const accounts = await store.query<{ account_masked: string }>(
+      `select account_masked from recon.payout where payout_id = 'P13'`,
+    );
+    expect(accounts).toEqual([{ account_masked: '622202*********0123' }]);
+    expect(s.summaries[1]!.panMasked).toBe(1);
+    expect(s.summaries.map((r) => r.payouts.rows)).toEqual([0, 13, 2, 2]);
+  });
+
+  it('rejects a bad payout row alone, with file, line and reason; the others are read', async () => {
+    const s = sold(1, 2).payout(
+      TUE,
+      paid('P01', 1, TUE),
+      `P02,${m(2)},${TUE},99.40,CNY,PAID,${TUE},,622202******1234,`,
+    );
+    await s.runWith({ maxRejects: '1' }, MON, TUE, WED);
+    expect(await s.findings()).toEqual([`${WED} PAYOUT_MISSING open m02 ${TUE} expected=9940`]);
+    const rejects = await store.query<{ line: number; column_name: string; reason: string }>(
+      'select line, column_name, reason from recon.rejected_row',
+    );
+    expect(rejects).toEqual([{ line: 3, column_name: 'amount_minor', reason: 'not an integer' }]);
+    expect(s.summaries[1]!.payouts).toMatchObject({ rowsIn: 2, rows: 1, rejected: 1, checked: true });
+  });
+
+  it('without payout files a run checks nothing on the leg, and finds what it found before', async () => {
+    const s = sold(1, 2);
+    await s.run(MON, TUE, WED);
+    expect(await s.findings()).toEqual([]);
+    expect(s.summaries.map((r) => r.payouts.checked)).toEqual([false, false, false]);
+  });
+});
