@@ -29,6 +29,11 @@ export function formatSummary(s: RunSummary): string {
   lines.push(
     `  carried   journal ${n(cj.in)} in: ${n(cj.reconciled + cj.exception)} closed, ${n(cj.open)} still open; clearing ${n(cc.in)} in: ${n(cc.reconciled + cc.exception)} closed, ${n(cc.open)} still open`,
   );
+  const po = s.payouts;
+  if (po && (po.rowsIn > 0 || po.checked))
+    lines.push(
+      `  payout    ${n(po.rowsIn).padStart(12)} in = ${n(po.rows)} kept + ${n(po.rejected)} rejected; ${po.checked ? `${n(po.pairsChecked)} merchant settle dates checked` : 'not checked'}`,
+    );
   lines.push(`  open items for the next run: journal ${n(s.openItems.journal)}, clearing ${n(s.openItems.clearing)}`);
   lines.push('');
   if (s.findings.length === 0) {
@@ -47,11 +52,13 @@ export function formatSummary(s: RunSummary): string {
   if (s.resolved > 0)
     lines.push(`  earlier findings resolved (late credits and refunds, ambiguities settled): ${n(s.resolved)}`);
   if (s.holdsReleased > 0) lines.push(`  risk holds released: ${n(s.holdsReleased)}`);
+  if (po && po.resolved > 0) lines.push(`  earlier payout findings resolved (paid after all): ${n(po.resolved)}`);
   if (s.duplicatesGrown > 0) lines.push(`  earlier DUPLICATE_CREDIT with more copies: ${n(s.duplicatesGrown)}`);
   const p = s.pruned;
-  if (p.openItems + p.windowPages + p.windowSegments + p.windowCredits + p.changeLog > 0)
+  const payoutState = (p.payouts ?? 0) + (p.payoutExpected ?? 0);
+  if (p.openItems + p.windowPages + p.windowSegments + p.windowCredits + p.changeLog + payoutState > 0)
     lines.push(
-      `  pruned: ${n(p.openItems)} open items of superseded snapshots, ${n(p.windowPages + p.windowSegments)} journal-window rows, ${n(p.windowCredits)} late credits, ${n(p.changeLog)} undo entries (replays reach back to ${s.replayFrom})`,
+      `  pruned: ${n(p.openItems)} open items of superseded snapshots, ${n(p.windowPages + p.windowSegments)} journal-window rows, ${n(p.windowCredits)} late credits, ${n(payoutState)} payout rows and expected payouts, ${n(p.changeLog)} undo entries (replays reach back to ${s.replayFrom})`,
     );
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   lines.push('');

@@ -131,9 +131,12 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
   );
   const dueDates = candidates.map((c) => c.settle_date).filter((s) => checkRunOf(s) === date);
   const late = new Map<string, { merchantId: string; settleDate: string }>();
+  // A payout for a settle date before the window the store keeps (--window-days, retention.ts) is
+  // kept and not checked: what was expected of it is gone.
+  const windowFrom = formatIsoDate(options.runDay - options.windowDays);
   for (const r of rows) {
     const check = checkRunOf(r.settleDate);
-    if (check !== null && check < date) late.set(pairKey(r.merchantId, r.settleDate), r);
+    if (check !== null && check < date && r.settleDate >= windowFrom) late.set(pairKey(r.merchantId, r.settleDate), r);
   }
   const scope = `(p.settle_date = any($1::date[]) or (p.settle_date, p.merchant_id) in (select * from unnest($2::date[], $3::text[])))`;
   const scopeParams = [

@@ -29,6 +29,8 @@ export function recordedOptions(options: FilledRunOptions, calendar: CalendarSpe
     journalFormatSha256: isNamedFormat(options.journalFormat) ? null : sha256OfFile(options.journalFormat),
     clearingFormat: formatPath(options.clearingFormat),
     clearingFormatSha256: isNamedFormat(options.clearingFormat) ? null : sha256OfFile(options.clearingFormat),
+    payoutFormat: formatPath(options.payoutFormat),
+    payoutFormatSha256: isNamedFormat(options.payoutFormat) ? null : sha256OfFile(options.payoutFormat),
     force: options.force,
   };
 }

@@ -25,6 +25,7 @@ interface RecordedRun {
   date: string;
   journal: string[];
   clearing: string[];
+  payout: string[];
   shas: Map<string, string>;
   options: {
     grace?: number;
@@ -42,6 +43,9 @@ interface RecordedRun {
     journalFormatSha256?: string | null;
     clearingFormat?: string;
     clearingFormatSha256?: string | null;
+    /** Not recorded by runs before the payout leg (issue 27): recon's own layout then. */
+    payoutFormat?: string;
+    payoutFormatSha256?: string | null;
     force?: boolean;
   };
 }
@@ -61,6 +65,7 @@ async function recorded(tx: Store, date: string): Promise<RecordedRun> {
     date,
     journal: files.filter((f) => f.side === 'journal').map((f) => f.path),
     clearing: files.filter((f) => f.side === 'clearing').map((f) => f.path),
+    payout: files.filter((f) => f.side === 'payout').map((f) => f.path),
     shas: new Map(files.map((f) => [f.path, f.sha256])),
     options,
   };
@@ -83,6 +88,7 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           [r.options.calendar, r.options.calendarSha256, 'calendar'],
           [r.options.journalFormat, r.options.journalFormatSha256, 'journal profile'],
           [r.options.clearingFormat, r.options.clearingFormatSha256, 'clearing profile'],
+          [r.options.payoutFormat, r.options.payoutFormatSha256, 'payout profile'],
         ] as const) {
           if (!path || !sha) continue;
           let now: string;
@@ -110,10 +116,12 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
         const entries = {
           journal: zipEntryOf(r.options.journalFormat),
           clearing: zipEntryOf(r.options.clearingFormat),
+          payout: zipEntryOf(r.options.payoutFormat),
         };
         for (const [side, path] of [
           ...r.journal.map((p) => ['journal', p] as const),
           ...r.clearing.map((p) => ['clearing', p] as const),
+          ...r.payout.map((p) => ['payout', p] as const),
         ]) {
           let sha: string;
           try {
@@ -143,10 +151,12 @@ export async function replay(store: Store, first: FilledRunOptions, deps: RunDep
           date: r.date,
           journal: r.journal,
           clearing: r.clearing,
+          payout: r.payout,
           merchants: o.merchants ?? undefined,
           calendar: o.calendar ?? undefined,
           ...(o.journalFormat !== undefined ? { journalFormat: o.journalFormat } : {}),
           ...(o.clearingFormat !== undefined ? { clearingFormat: o.clearingFormat } : {}),
+          ...(o.payoutFormat !== undefined ? { payoutFormat: o.payoutFormat } : {}),
           workers: first.workers,
           partitions: first.partitions,
           chunkBytes: first.chunkBytes,

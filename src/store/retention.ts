@@ -7,7 +7,9 @@
  *   full snapshot; a run reads only the snapshot of the run before it);
  * - the undo log (recon.exception_change) of runs that can no longer be taken back;
  * - journal-window pages and segments, and late credits of journal rows, of business dates before
- *   the window of the earliest replayable run (no lookup of a kept run reaches them).
+ *   the window of the earliest replayable run (no lookup of a kept run reaches them);
+ * - the payout leg's rows and expected payouts of settle dates before that window (a payout for a
+ *   settle date that old is kept, and checked no more: src/run/payout-stage.ts).
  *
  * The latest `keepRuns` runs (this one included) can be re-run or replayed; the earliest of them is
  * the run's `replay_from`, recorded with it, and a replay from an earlier date is refused. Findings,
@@ -35,6 +37,8 @@ export interface Pruned {
   windowPages: number;
   windowSegments: number;
   windowCredits: number;
+  payouts: number;
+  payoutExpected: number;
 }
 
 /**
@@ -78,6 +82,8 @@ export async function prune(tx: Store, h: Horizon): Promise<Pruned> {
     // By the journal row's business date, as its window record is kept (not its run: a row after
     // the cutoff is of the next day).
     windowCredits: await count('delete from recon.window_credit where business_date < $1::date', h.windowFrom),
+    payouts: await count('delete from recon.payout where settle_date < $1::date', h.windowFrom),
+    payoutExpected: await count('delete from recon.payout_expected where settle_date < $1::date', h.windowFrom),
   };
 }
 
@@ -102,6 +108,8 @@ export async function reclaim(store: Store, runs: readonly Pruned[]): Promise<vo
   if (any('windowPages')) tables.push('recon.window_page');
   if (any('windowSegments')) tables.push('recon.window_segment');
   if (any('windowCredits')) tables.push('recon.window_credit');
+  if (any('payouts')) tables.push('recon.payout');
+  if (any('payoutExpected')) tables.push('recon.payout_expected');
   if (tables.length > 0) await store.query(`vacuum ${tables.join(', ')}`);
 }
 
@@ -203,6 +211,8 @@ export async function pruneAuditTrail(tx: Store, before: string, dryRun: boolean
   const referenced = `((f.run_date, f.file_no) in (
       select e.j_run, e.j_file from recon.exception e where ${keptFindings} and e.j_run < $1::date
       union all select e.c_run, e.c_file from recon.exception e where ${keptFindings} and e.c_run < $1::date
+      union all select e.p_run, e.p_file from recon.exception e where ${keptFindings} and e.p_run < $1::date
+      union all select p.run_date, p.file_no from recon.payout p where p.run_date < $1::date
       union all select o.src_run, o.src_file from recon.open_item o where o.src_run < $1::date))`;
   const out: AuditPrune = {
     before,

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXPORT_COLUMNS, FINDING_COLUMNS, type FindingColumn, TRUTH_COLUMNS } from '../../src/core/finding-columns.js';
-import { EXCEPTION_COLUMNS } from '../../src/core/store-columns.js';
+import { EXCEPTION_COLUMNS, PAYOUT_FINDING_COLUMNS } from '../../src/core/store-columns.js';
 import { openMemoryStore } from '../helpers/stores.js';
 
 /** information_schema's name of each type the definition uses. */
@@ -40,14 +40,19 @@ describe('finding columns', () => {
     }
   });
 
-  it('give the §8 export columns, the COPY list without what later runs set, and the truth columns', () => {
+  it('give the §8 export columns, the COPY lists without what later runs set, and the truth columns', () => {
+    // DESIGN §8's columns, then the payout leg's at the end (issue 27: §6.2 rule 4).
     expect(EXPORT_COLUMNS).toEqual(
-      'id,business_date,kind,status,merchant_id,terminal_id,rrn,stan,order_no,txn_time,journal_amount_minor,clearing_amount_minor,fee_minor,expected_fee_minor,expected_settle_date,settle_date,days_late,duplicate_count,journal_source,clearing_source'.split(
+      'id,business_date,kind,status,merchant_id,terminal_id,rrn,stan,order_no,txn_time,journal_amount_minor,clearing_amount_minor,fee_minor,expected_fee_minor,expected_settle_date,settle_date,days_late,duplicate_count,journal_source,clearing_source,payout_id,reason_code,account_masked,payout_amount_minor,payout_source'.split(
         ',',
       ),
     );
     const later = ['id', 'resolved_on'];
-    expect(EXCEPTION_COLUMNS).toEqual(FINDING_COLUMNS.map((c) => c.name).filter((n) => !later.includes(n)));
+    const payout = ['payout_id', 'reason_code', 'account_masked', 'payout_amount_minor', 'p_run', 'p_file', 'p_line'];
+    expect(EXCEPTION_COLUMNS).toEqual(
+      FINDING_COLUMNS.map((c) => c.name).filter((n) => !later.includes(n) && !payout.includes(n)),
+    );
+    expect(PAYOUT_FINDING_COLUMNS).toEqual(['id', ...EXCEPTION_COLUMNS, ...payout]);
     expect(TRUTH_COLUMNS.every((c) => (EXPORT_COLUMNS as readonly string[]).includes(c))).toBe(true);
     expect(TRUTH_COLUMNS).toContain('days_late');
     expect(TRUTH_COLUMNS).not.toContain('txn_time');
