@@ -290,6 +290,12 @@ export const KIND_COLOURS: Record<string, string> = {
   REFUND_NOT_DEBITED: '#2ca02c',
   UNMATCHED_CLEARING: '#bcbd22',
   AMBIGUOUS_MATCH: '#17becf',
+  PAYOUT_MISSING: '#7f7f7f',
+  PAYOUT_MISMATCH: '#393b79',
+  PAYOUT_RETURNED: '#ad494a',
+  PAYOUT_HELD: '#843c39',
+  PAYOUT_DUPLICATE: '#637939',
+  UNEXPECTED_PAYOUT: '#e7ba52',
 };
 
 function esc(s: string): string {

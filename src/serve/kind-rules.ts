@@ -74,4 +74,36 @@ export const KIND_RULES: Readonly<Record<string, KindRule>> = {
     meaning: 'a credit fits several terminal transactions (same terminal, auth code and amount within 5 min)',
     todo: 'a person decides which; nothing ages into MISSING / UNMATCHED while it is open',
   },
+  PAYOUT_MISSING: {
+    rule: 'A (merchant, settle_date) had an expected payout (its SETTLED clearing net) above zero and no payout at all by the first run on or after its deadline (settle_date + grace working days).',
+    meaning: "the acquirer cleared the merchant's money but never paid it out to the merchant's account",
+    todo: 'ask the acquirer for the payout of that settle date (划款); it resolves itself when a payout arrives, which is then checked',
+  },
+  PAYOUT_MISMATCH: {
+    rule: 'At the check of a (merchant, settle_date), the payouts (each chain counted once, duplicates apart) add up to another amount than the expected payout, beyond --amount-tolerance.',
+    meaning:
+      'the merchant was paid more or less than was cleared for that day (`payout_amount_minor` against `clearing_amount_minor`)',
+    todo: 'ask the acquirer for the payout breakdown; a later payout or return updates it, and it resolves when the sums agree',
+  },
+  PAYOUT_RETURNED: {
+    rule: "A payout came back FAILED or RETURNED (退汇/退票) from the merchant's bank, with the bank's reason_code; raised by the run that reads that status.",
+    meaning:
+      'the money left the acquirer but did not reach the merchant: the account is wrong (AC01), closed (AC04), frozen/blocked (AC06) or not in that name (BE01)',
+    todo: 'tell the merchant the reason: AC06, the account is frozen — they must clear it with their bank; AC01/AC04/BE01, they must give correct account details; then the acquirer re-pays, which resolves it',
+  },
+  PAYOUT_HELD: {
+    rule: 'A payout is HELD (冻结出款): the payout itself is frozen, by the acquirer or its paying bank; raised by the run that reads it.',
+    meaning: "the merchant's money is ready but frozen on its way out",
+    todo: 'find out who holds it and why (risk control, a court order, missing documents); it resolves when the same payout_id is PAID',
+  },
+  PAYOUT_DUPLICATE: {
+    rule: 'At the check of a (merchant, settle_date), more than one PAID payout of the same amount that no orig_payout_id chain explains; duplicate_count counts the extra payouts.',
+    meaning: "the merchant was paid the same day's money more than once",
+    todo: 'ask the acquirer to recover the extra payouts before the merchant spends them',
+  },
+  UNEXPECTED_PAYOUT: {
+    rule: 'A payout for a (merchant, settle_date) that had no expected payout at its deadline (no SETTLED clearing net above zero).',
+    meaning: "money went to a merchant's account that no cleared transaction explains",
+    todo: 'check the merchant id and settle date of the payout with the acquirer; it may belong to another day or merchant',
+  },
 };
