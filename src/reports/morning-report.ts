@@ -17,6 +17,7 @@ import { formatIsoDate, formatZone, parseIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/usage-error.js';
 import type { Store } from '../store/store.js';
 import { type CaseSummary, caseSummary } from './case-summary.js';
+import { type PayoutLeg, payoutLeg } from './payout-leg.js';
 
 /** Findings listed in the table (the largest amounts at stake); the export has them all. */
 export const TABLE_ROWS = 5000;
@@ -50,6 +51,8 @@ export interface ReportData {
   topTerminals: { id: string; merchant: string; count: number; amountAtStake: number }[];
   /** The cases people work, as of the morning after D. */
   cases: CaseSummary;
+  /** The payout leg over the settle dates of the days shown (null: no payout rows in the store). */
+  payouts: PayoutLeg | null;
   table: {
     total: number;
     rows: {
@@ -125,6 +128,7 @@ export async function runFigures(
     openItems: await openItemsByAge(store, date),
     topMerchants: await topMerchants(store, date),
     topTerminals: await topTerminals(store, date),
+    payouts: await payoutLeg(store, dayList[0]!, date),
     table: { total: exceptions, rows: tableRows > 0 ? await largestFindings(store, date, zone, tableRows) : [] },
   };
 }
@@ -378,6 +382,20 @@ export function ageChart(d: Pick<ReportData, 'openItems'>): string {
 }
 
 /** The report as one HTML page. */
+/** The payout leg by settle date: expected, paid, returned or failed, held; what is open of it. */
+function payoutSection(d: ReportData): string {
+  const p = d.payouts;
+  if (!p) return '';
+  const rows = p.days
+    .map(
+      (x) =>
+        `<tr data-settle="${esc(x.settleDate)}"><td>${esc(x.settleDate)}</td><td class="num">${money(x.expected)}</td><td class="num">${money(x.paid)}</td><td class="num">${money(x.returned)}</td><td class="num">${money(x.held)}</td><td class="num">${int(x.merchantsPaid)} / ${int(x.merchantsExpected)}</td></tr>`,
+    )
+    .join('');
+  return `<section style="margin-top:12px" data-testid="payouts"><h2>Payouts to the merchants' accounts, by settle date</h2><table><thead><tr><th>settle date</th><th class="num">expected</th><th class="num">paid</th><th class="num">returned / failed</th><th class="num">held</th><th class="num">merchants paid / expected</th></tr></thead><tbody>${rows || '<tr><td colspan="6">none</td></tr>'}</tbody></table>
+  <p>open payout findings: <b data-testid="payouts-open">${int(p.open.count)}</b>, ${money(p.open.amountAtStake)} at stake</p></section>`;
+}
+
 /** The cases people work: by state, overdue, who owns what, the longest overdue by id. */
 function casesSection(d: ReportData): string {
   const c = d.cases;
@@ -477,6 +495,7 @@ export function renderReport(d: ReportData): string {
   <section><h2>Top terminals by open amount at stake</h2><table><thead><tr><th>terminal</th><th>merchant</th><th class="num">findings</th><th class="num">at stake</th></tr></thead><tbody>${terminals || '<tr><td colspan="4">none</td></tr>'}</tbody></table></section>
 </div>
 ${casesSection(d)}
+${payoutSection(d)}
 <section style="margin-top:12px"><h2>Findings of ${esc(d.date)}</h2>
   <input id="search" type="search" placeholder="search id, kind, merchant, terminal, rrn / order…" aria-label="search">
   <span id="shown" data-testid="table-shown"></span> of <span data-testid="table-total">${int(d.table.total)}</span>${d.table.total > d.table.rows.length ? ` (the ${int(d.table.rows.length)} largest; <code>recon exceptions --date ${esc(d.date)}</code> lists all)` : ''}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { formatIsoDate, parseIsoDate } from '../core/dates.js';
 import type { Store } from '../store/store.js';
 import { type CaseSummary, caseSummary, formatCaseSummary } from './case-summary.js';
+import { formatPayoutLeg, type PayoutLeg, payoutLeg } from './payout-leg.js';
 
 export interface StatusRun {
   date: string;
@@ -35,6 +36,8 @@ export interface StatusReport {
   openItems: { side: 'journal' | 'clearing'; ageDays: string; count: number; amount: number }[];
   /** The cases people work: by state, overdue, awaiting approval, orphaned, who owns what. */
   cases: CaseSummary;
+  /** The payout leg over the settle dates of the runs shown (null: the store has no payout rows). */
+  payouts: PayoutLeg | null;
   /** The store's size and what it keeps (retention, store/retention.ts). */
   kept: {
     /** Bytes of the database (server) or of the store's directory (embedded). */
@@ -84,6 +87,7 @@ export async function storeStatus(store: Store, days: number, today: string): Pr
     openFindings: [],
     openItems: [],
     cases: await caseSummary(store, today),
+    payouts: null,
     kept: null,
   };
   if (latest === null || first === null) return report;
@@ -162,6 +166,7 @@ export async function storeStatus(store: Store, days: number, today: string): Pr
     count: r.count,
     amount: Number(r.amount),
   }));
+  report.payouts = await payoutLeg(store, formatIsoDate(from), latest);
   report.kept = await kept(store, latest);
   return report;
 }
@@ -255,6 +260,7 @@ export function formatStatus(r: StatusReport): string {
     lines.push(
       `  ${o.side.padEnd(9)} ${o.ageDays.padStart(5)} days ${n(o.count).padStart(10)} ${money(o.amount).padStart(17)}`,
     );
+  if (r.payouts) lines.push('', ...formatPayoutLeg(r.payouts, money, n));
   lines.push('', ...formatCaseSummary(r.cases, money));
   const k = r.kept;
   if (k) {

@@ -6,6 +6,8 @@
  * Wednesday the 18th, so the run of Wednesday checks it. Payout files come Tuesday to Thursday.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReport, reportData } from '../../src/reports/morning-report.js';
+import { storeStatus } from '../../src/reports/status.js';
 import { createPool, type Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
 import { credit, payout, Scenario, sale } from '../helpers/scenario.js';
@@ -100,6 +102,32 @@ describe('the payout leg, one merchant per fate', () => {
     expect(accounts).toEqual([{ account_masked: '622202*********0123' }]);
     expect(s.summaries[1]!.panMasked).toBe(1);
     expect(s.summaries.map((r) => r.payouts.rows)).toEqual([0, 13, 2, 2]);
+    // recon status: Tuesday's payouts by their latest status; what is open of the leg.
+    const status = await storeStatus(store, 7, THU);
+    expect(status.payouts).toEqual({
+      days: [
+        {
+          settleDate: TUE,
+          expected: 12 * 9940,
+          // P01, P04, P05, P06R, P08, P10A, P10B, P11A + P11B, P12, P13, P02
+          paid: 9940 + 9000 + 10940 + 9940 + 9940 + 2 * 9940 + 9940 + 5000 + 9940 + 9940,
+          returned: 2 * 9940, // P06 (re-paid by P06R) and P07
+          held: 9940, // P09
+          merchantsExpected: 12,
+          merchantsPaid: 12,
+        },
+      ],
+      // m03, m04 (940), m05 (1,000), m07, m09, m10, m12 (5,000)
+      open: { count: 7, amountAtStake: 4 * 9940 + 940 + 1000 + 5000 },
+    });
+    // The morning report shows the same.
+    const report = await reportData(store, THU, 7);
+    expect(report.payouts).toEqual(status.payouts);
+    const html = renderReport(report);
+    expect(html).toContain('<b data-testid="payouts-open">7</b>, 467.00 at stake');
+    expect(html).toMatch(
+      /<tr data-settle="2026-11-17"><td>2026-11-17<\/td><td class="num">1,192.80<\/td><td class="num">1,044.60<\/td><td class="num">198.80<\/td><td class="num">99.40<\/td>/,
+    );
   });
 
   it('rejects a bad payout row alone, with file, line and reason; the others are read', async () => {
