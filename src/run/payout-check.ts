@@ -103,7 +103,10 @@ export function checkPair(expected: number, chains: readonly Chain[], tolerance:
   const total = chains.reduce((s, c) => s + c.latest.amount, 0);
   if (Math.abs(total - expected) <= tolerance) return verdict;
   const [first, ...rest] = chains as [Chain, ...Chain[]];
-  const extra = rest.filter((c) => c.latest.amount === first.latest.amount);
+  // A duplicate is a PAID payout of the first's amount beside a PAID first (DESIGN §6: "more than one
+  // PAID payout"); a held or returned one of that amount counts as paid money in the comparison.
+  const paidFirst = first.latest.status === 'PAID';
+  const extra = rest.filter((c) => paidFirst && c.latest.status === 'PAID' && c.latest.amount === first.latest.amount);
   if (extra.length > 0)
     verdict.duplicate = { subject: extra[0]!.first, count: extra.length, amount: first.latest.amount };
   const compared = [first, ...rest.filter((c) => !extra.includes(c))];

@@ -120,6 +120,12 @@ describe('the payout leg, one merchant per fate', () => {
       // m03, m04 (940), m05 (1,000), m07, m09, m10, m12 (5,000)
       open: { count: 7, amountAtStake: 4 * 9940 + 940 + 1000 + 5000 },
     });
+    // A rerun of the latest date changes nothing: the same findings, ids and statuses.
+    const before = await store.query('select id, kind, status, resolved_on::text from recon.exception order by id');
+    await s.run(THU);
+    expect(await store.query('select id, kind, status, resolved_on::text from recon.exception order by id')).toEqual(
+      before,
+    );
     // The morning report shows the same.
     const report = await reportData(store, THU, 7);
     expect(report.payouts).toEqual(status.payouts);
