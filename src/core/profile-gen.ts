@@ -13,7 +13,7 @@ import { decimalMinor } from './decimal.js';
 import { AMOUNT_DIGITS, C_PRINTABLE, CLASS, type ColumnDef, civilDay, keptAsRange, NOT_A_DATE } from './field-rules.js';
 import { packAlnum } from './packed.js';
 import type { Conversion, RecordPlan, RowFn, Step, StepsFn } from './record-plan.js';
-import { F_AMOUNT, F_FEE, F_NET, F_ORDER_NO, F_ORIG_RRN, F_PAN, F_TYPE, RRN_LO } from './schema.js';
+import { F_AMOUNT, F_BATCH_NO, F_FEE, F_NET, F_ORDER_NO, F_ORIG_RRN, F_PAN, RRN_LO } from './schema.js';
 
 /** The last date dayOf converted (a file's records are mostly of one or two days). */
 let lastYmd = -1;
@@ -69,7 +69,7 @@ export function compileSteps(plan: RecordPlan, runDay: number, aliases: Readonly
       continue;
     }
     const pick: string[] = ['src = -1;'];
-    if (st.byType !== null) pick.push(`src = ${ref(st.byType)}[vals[${F_TYPE}]];`);
+    if (st.byType !== null) pick.push(`src = ${ref(st.byType)}[vals[${plan.kindField}]];`);
     else {
       const none = st.none.map((m) => `(${equalsCode(m)})`).join(' || ') || 'false';
       pick.push(
@@ -480,7 +480,7 @@ function stepsAfterWalk(w: Walk): string[] {
         ? `ts[${f}] = 0; te[${f}] = 0;`
         : '';
     if (st.byType !== null) {
-      // By record type: the types that read each source field.
+      // By the record's kind: the kinds that read each source field.
       const bySource = new Map<number, number[]>();
       st.byType.forEach((c, t) => {
         if (c >= 0) bySource.set(c, [...(bySource.get(c) ?? []), t]);
@@ -488,7 +488,7 @@ function stepsAfterWalk(w: Walk): string[] {
       const branches = [...bySource].map(
         ([c, types]) => `if (${types.map((t) => `t === ${t}`).join(' || ')}) { ${fromField(w, st, c)} }`,
       );
-      conv.push(`t = vals[${F_TYPE}];\n${[...branches, `{ ${noSource} }`].join('\n else ')}`);
+      conv.push(`t = vals[${plan.kindField}];\n${[...branches, `{ ${noSource} }`].join('\n else ')}`);
     } else {
       const branches = [...st.sources].map((c) => {
         const none = st.none.map((m) => `(${equalsCode(m, `a${c}`, `b${c}`)})`);
@@ -597,8 +597,9 @@ function localsOf(w: Walk): string[] {
  * the conversions and the control totals in one generated function. Each source field is passed
  * once: fields nobody reads are scanned to their delimiter; decimal amounts (of the steps and of the
  * control totals) are parsed while they are scanned; the rest keep their bounds in locals and are
- * converted after the walk, when the record type is known. Whatever it cannot take (a missing
- * prefix, a field of other bytes, a record with another number of fields) goes to the interpreter.
+ * converted after the walk, when the record's kind (its type, a payout's status) is known. Whatever
+ * it cannot take (a missing prefix, a field of other bytes, a record with another number of fields)
+ * goes to the interpreter.
  */
 export function compileRow(
   plan: RecordPlan,
@@ -615,6 +616,7 @@ export function compileRow(
   const body = `
     let ${localsOf(w).join(', ')};
     ts[${F_ORDER_NO}] = te[${F_ORDER_NO}] = ts[${F_ORIG_RRN}] = te[${F_ORIG_RRN}] = ts[${F_PAN}] = te[${F_PAN}] = 0;
+    ts[${F_BATCH_NO}] = te[${F_BATCH_NO}] = 0;
     ${zero.map((k) => `vals[${k}] = 0;`).join(' ')}
     ${walk.join('\n')}
     ${stepsAfterWalk(w).join('\n')}

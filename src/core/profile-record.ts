@@ -1,8 +1,9 @@
 /**
- * Reading the records of a profile's file (DESIGN §3.4) into the scanner's values: one line's source
- * fields split (delimited) or sliced (fixed-width), then each target column converted into the same
- * slots the scanner's own layout fills (`vals`, and text ranges `ts`/`te` indexed by field, F_*;
- * scan-gen.ts). A record that does not fit says which source field and why, as a reject code.
+ * Reading the records of a profile's file (DESIGN §3.4: a journal's, a clearing file's or a payout
+ * file's, §3.5) into the scanner's values: one line's source fields split (delimited) or sliced
+ * (fixed-width), then each target column converted into the same slots the scanner's own layout
+ * fills (`vals`, and text ranges `ts`/`te` indexed by field, F_*; scan-gen.ts). A record that does
+ * not fit says which source field and why, as a reject code.
  *
  * Nothing here allocates per record or decodes text: a profile's literals (enum names, "no value"
  * markers) are encoded once into the file's encoding and compared byte for byte; the ids and amounts
@@ -11,13 +12,12 @@
  * `planRecords` binds a profile to one file (its header, the lines before its table, the run's
  * date, the merchants' aliases); `readRecord` reads one line with the plan.
  */
-import { TYPE_NAMES } from './codes.js';
 import { MS_PER_DAY } from './dates.js';
 import { decimalMinor, unsignedMinor } from './decimal.js';
 import { C_HIGH, type ColumnDef, civilDay, column, keptAsRange, NOT_A_DATE, readValue } from './field-rules.js';
 import { encodeGbk, validGbk } from './gbk.js';
 import { NO_STAN, packDigits } from './packed.js';
-import type { ColumnSource, Profile } from './profile.js';
+import { type ColumnSource, kindColumn, type Profile } from './profile.js';
 import { compileRow, compileSteps, nearestYear } from './profile-gen.js';
 import type { Conversion, RecordPlan, Step, Token, TotalPlan } from './record-plan.js';
 import {
@@ -36,13 +36,13 @@ import {
 import {
   columnsOf,
   F_AMOUNT,
+  F_BATCH_NO,
   F_FEE,
   F_NET,
   F_ORDER_NO,
   F_ORIG_RRN,
   F_PAN,
   F_STAN,
-  F_TYPE,
   FIELD_COUNT,
   VALS_LENGTH,
 } from './schema.js';
@@ -116,9 +116,10 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     return i;
   };
   const defs = columnsOf(profile.side);
-  const typeColumn = profile.side === 'journal' ? 'txn_type' : 'record_type';
-  // The record type first: other columns may be read from a field chosen by it.
-  const order = Object.keys(profile.columns).sort((a, b) => Number(b === typeColumn) - Number(a === typeColumn));
+  const kind = kindColumn(profile.side);
+  const kindNames = defs.find((d) => d.name === kind.name)!.enumNames!;
+  // The record's kind first: other columns may be read from a field chosen by it.
+  const order = Object.keys(profile.columns).sort((a, b) => Number(b === kind.name) - Number(a === kind.name));
   const steps: Step[] = [];
   for (const target of order) {
     const src = profile.columns[target]!;
@@ -140,10 +141,10 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     if (src.from !== undefined) {
       if (Array.isArray(src.from)) step.sources = Int32Array.from(src.from, (n: string) => sourceOf(n, target));
       else {
-        step.byType = new Int32Array(TYPE_NAMES.length).fill(-1);
+        step.byType = new Int32Array(kindNames.length).fill(-1);
         for (const [t, n] of Object.entries(src.from as Record<string, string>))
-          step.byType[TYPE_NAMES.indexOf(t as (typeof TYPE_NAMES)[number])] = sourceOf(n, target);
-        // A record type the profile lists must have the value; one it does not list leaves it empty.
+          step.byType[kindNames.indexOf(t)] = sourceOf(n, target);
+        // A kind the profile lists must have the value; one it does not list leaves it empty.
         step.required = false;
         step.requiredListed = true;
       }
@@ -154,8 +155,9 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     } else step.constant = constantOf(def, src.value!, ctx);
     steps.push(step);
   }
-  // A layout without a stan (the bills): its rows say so, instead of a stan of 000000.
-  if (profile.columns.stan === undefined)
+  // A layout without a stan (the bills): its rows say so, instead of a stan of 000000. (A payout
+  // has no stan.)
+  if (profile.side !== 'payout' && profile.columns.stan === undefined)
     steps.push({
       field: F_STAN,
       target: 'stan',
@@ -208,6 +210,7 @@ export function planRecords(profile: Profile, header: readonly string[] | null, 
     len,
     minBytes: layout.kind === 'fixed' ? layout.minBytes : 0,
     steps,
+    kindField: kind.field,
     settleExpected: profile.columns.settle_date?.value === 'expected',
     deriveNet: profile.columns.net_minor?.derive === 'gross - fee',
     fieldNames: names,
@@ -342,7 +345,9 @@ export function readRecord(
 ): number {
   if (plan.layout === 'fixed' && e - s < plan.minBytes) return rejected(plan, R_SHORT, -1, e - s);
   const { fs, fe, trim } = plan;
+  // The text a record keeps as ranges, empty unless a step sets it (F_BATCH_NO: a payout's reason code).
   ts[F_ORDER_NO] = te[F_ORDER_NO] = ts[F_ORIG_RRN] = te[F_ORIG_RRN] = ts[F_PAN] = te[F_PAN] = 0;
+  ts[F_BATCH_NO] = te[F_BATCH_NO] = 0;
   // A delimited layout's records come here when its one-pass reader (plan.row) left them.
   plan.split[0] = 0;
   if (plan.layout === 'delimited') {
@@ -415,7 +420,7 @@ export function readRecord(
       continue;
     }
     let src = -1;
-    if (st.byType !== null) src = st.byType[vals[F_TYPE]!]!;
+    if (st.byType !== null) src = st.byType[vals[plan.kindField]!]!;
     else
       for (let j = 0; j < st.sources.length; j++) {
         const c = st.sources[j]!;

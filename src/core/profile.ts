@@ -1,7 +1,7 @@
 /**
  * Input profiles (DESIGN §3.4): a declarative description of a real file layout (a WeChat Pay bill,
  * an Alipay 业务明细, UnionPay's fixed-width ZM file, or a user's own) in terms of recon's columns
- * (DESIGN §3.1, §3.2). This module is what a profile is, as the coordinator and the scan tasks both
+ * (DESIGN §3.1, §3.2, §3.5). This module is what a profile is, as the coordinator and the scan tasks both
  * read it (a Profile crosses threads in a ScanTask, src/core/tasks.ts); src/inputs/profiles/
  * profile-file.ts reads and checks one, docs/profiles.md documents the format and each shipped
  * profile.
@@ -10,12 +10,22 @@
  * - source field: a value of the real file, named by its header (delimited layouts) or by the
  *   profile (fixed-width layouts), e.g. 商户订单号.
  * - target column: one of recon's columns of the profile's side, e.g. order_no.
+ * - kind column: the enum column that says what a record is, by which a column may be read from a
+ *   field of its own (`from` by kind): txn_type (journal), record_type (clearing), status (payout:
+ *   a payout file has no record type; a FAILED row may give its date in another field than a PAID one).
  * - platform id: a merchant number of the platform that wrote the file (WeChat 商户号, Alipay PID);
  *   it maps to merchant_id through the merchants file's `aliases` column.
  * - table: the lines that hold records, between what comes before (a title, `#` comments, a header)
  *   and after (a summary, footer comments).
  */
-import type { Side } from './schema.js';
+import { F_STATUS, F_TYPE, type Side } from './schema.js';
+
+/** A side's kind column (see the vocabulary above): its name and its field. */
+export function kindColumn(side: Side): { readonly name: string; readonly field: number } {
+  if (side === 'journal') return { name: 'txn_type', field: F_TYPE };
+  if (side === 'clearing') return { name: 'record_type', field: F_TYPE };
+  return { name: 'status', field: F_STATUS };
+}
 
 export type Encoding = 'utf-8' | 'gbk';
 
@@ -49,7 +59,7 @@ export type Layout = DelimitedLayout | FixedLayout;
 
 /** Where a target column's value comes from, and how it is converted. */
 export interface ColumnSource {
-  /** Source fields, the first whose value is not in `none` wins; or one field per record type. */
+  /** Source fields, the first whose value is not in `none` wins; or one per record kind (kindColumn). */
   readonly from?: readonly string[] | Readonly<Record<string, string>>;
   /** A value for every record, from the lines before the table: the first capture group of the first line that matches. */
   readonly fromLine?: RegExp;

@@ -44,7 +44,7 @@ export interface Step {
   target: string;
   /** Source field indexes, the first whose value is not a "none" wins; empty for a constant. */
   sources: Int32Array;
-  /** Or, by record type code: the source field index, −1 for none. */
+  /** Or, by the code of the record's kind (RecordPlan.kindField): the source field index, −1 for none. */
   byType: Int32Array | null;
   none: Uint8Array[];
   /** A constant value (when no source), or NaN. */
@@ -52,7 +52,7 @@ export interface Step {
   conv: Conversion | null;
   /** Required: an empty value rejects the record. */
   required: boolean;
-  /** Read by record type: an empty value of a listed type rejects the record. */
+  /** Read by record kind: an empty value of a listed kind rejects the record. */
   requiredListed: boolean;
   /** merchant_id from a line before the table whose platform number has no alias: every record is rejected. */
   noAlias: boolean;
@@ -73,6 +73,12 @@ export interface RecordPlan {
   readonly len: Int32Array;
   readonly minBytes: number;
   readonly steps: readonly Step[];
+  /**
+   * The field of the record's kind (profile.ts kindColumn: F_TYPE for a journal's or a clearing
+   * file's record type, F_STATUS for a payout's status), which steps read `byType` choose by; its
+   * step comes first.
+   */
+  readonly kindField: number;
   /** settle_date is the expected settle date under the merchant's cycle: the scanner sets it. */
   readonly settleExpected: boolean;
   /** net_minor = gross − fee. */

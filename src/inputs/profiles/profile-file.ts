@@ -9,13 +9,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { packagePath } from '../../core/package-path.js';
-import type { ColumnSource, Layout, Profile, Total } from '../../core/profile.js';
-import { CLEARING_COLUMNS, JOURNAL_COLUMNS, profileRequired, type Side } from '../../core/schema.js';
+import { type ColumnSource, kindColumn, type Layout, type Profile, type Total } from '../../core/profile.js';
+import { columnsOf, profileRequired, type Side } from '../../core/schema.js';
 import { UsageError } from '../../core/usage-error.js';
 import { parseZone } from '../calendar.js';
 import { ProfileError } from '../errors.js';
 
-/** The layout recon reads without a profile (DESIGN §3.1, §3.2). */
+/** The layout recon reads without a profile (DESIGN §3.1, §3.2, §3.5). */
 export const OWN_FORMAT = 'recon';
 
 /** The profiles shipped in profiles/, by name. */
@@ -72,7 +72,7 @@ export function parseProfile(json: unknown, file: string, trusted = false): Prof
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) fail('profile', 'a name of lower-case letters, digits and dashes');
   if (name === OWN_FORMAT) fail('profile', `"${OWN_FORMAT}" names recon's own layout`);
   const title = text(top.title, 'title', fail);
-  const side = oneOf(top.side, ['journal', 'clearing'] as const, 'side', fail);
+  const side = oneOf(top.side, ['journal', 'clearing', 'payout'] as const, 'side', fail);
   const encoding =
     top.encoding === undefined ? 'utf-8' : oneOf(top.encoding, ['utf-8', 'gbk'] as const, 'encoding', fail);
   const container =
@@ -246,6 +246,7 @@ function targetKind(name: string): TargetKind {
       return 'time';
     case 'clearing_date':
     case 'settle_date':
+    case 'status_date':
       return 'date';
     case 'amount_minor':
     case 'gross_minor':
@@ -261,14 +262,12 @@ function targetKind(name: string): TargetKind {
   }
 }
 
-/** The names an enum target column takes (DESIGN §3.1, §3.2). */
+/** The names an enum target column takes (DESIGN §3.1, §3.2, §3.5). */
 function enumNames(side: Side, name: string): readonly string[] {
-  const def = (side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS).find((c) => c.name === name);
+  const def = columnsOf(side).find((c) => c.name === name);
   if (!def?.enumCodes || !def.enumNames) throw new Error(`internal: ${name} is not an enum column`);
   return def.enumCodes.map((c) => def.enumNames![c]!);
 }
-
-/** Target columns a profile must fill (the rest may stay empty where DESIGN §3 allows it). */
 
 const SOURCE_KEYS = [
   'from',
@@ -293,7 +292,7 @@ function parseColumns(
   fail: Fail,
 ): Record<string, ColumnSource> {
   const o = object(v, 'columns', fail);
-  const targets = (side === 'journal' ? JOURNAL_COLUMNS : CLEARING_COLUMNS).map((c) => c.name);
+  const targets = columnsOf(side).map((c) => c.name);
   const out: Record<string, ColumnSource> = {};
   for (const [target, spec] of Object.entries(o)) {
     const where = `columns.${target}`;
@@ -302,14 +301,19 @@ function parseColumns(
   }
   for (const target of profileRequired(side))
     if (!(target in out)) fail(`columns.${target}`, 'missing: every record needs it');
-  const typeColumn = side === 'journal' ? 'txn_type' : 'record_type';
+  // A column read by the record's kind: by its type, or a payout's by its status.
+  const kind = kindColumn(side).name;
   for (const [target, src] of Object.entries(out)) {
     if (src.from && !Array.isArray(src.from)) {
-      const byType = src.from as Record<string, string>;
-      const types = enumNames(side, typeColumn);
-      for (const t of Object.keys(byType))
-        if (!types.includes(t)) fail(`columns.${target}.from`, `"${t}" is not a ${typeColumn} (${types.join(', ')})`);
-      if (target === typeColumn) fail(`columns.${target}.from`, 'the record type itself comes from one field');
+      const byKind = src.from as Record<string, string>;
+      const kinds = enumNames(side, kind);
+      for (const t of Object.keys(byKind))
+        if (!kinds.includes(t)) fail(`columns.${target}.from`, `"${t}" is not a ${kind} (${kinds.join(', ')})`);
+      if (target === kind)
+        fail(
+          `columns.${target}.from`,
+          side === 'payout' ? 'the status itself comes from one field' : 'the record type itself comes from one field',
+        );
     }
   }
   return out;
@@ -368,6 +372,8 @@ function parseSource(
         'a date column takes "run-date" (the date the run loads the file for) or "expected" (settle_date: the expected settle date under the merchant\'s cycle)',
       );
     if (value === 'expected' && target !== 'settle_date') fail(`${where}.value`, '"expected" is for settle_date only');
+    if (value === 'expected' && side === 'payout')
+      fail(`${where}.value`, '"expected" is for a clearing file: a payout says which settle date it pays');
     if (kind === 'time' || kind === 'amount' || (kind === 'id' && target !== 'merchant_id' && target !== 'terminal_id'))
       fail(`${where}.value`, `${target} cannot be a constant`);
     out.value = value;
