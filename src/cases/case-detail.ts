@@ -64,7 +64,7 @@ export async function caseSeqs(store: Store, ids: readonly string[]): Promise<Ma
 
 /** Where a finding's row of one side is: its input file as the run that read it recorded it, and the line. */
 export interface FindingSource {
-  readonly side: 'journal' | 'clearing';
+  readonly side: 'journal' | 'clearing' | 'payout';
   readonly path: string;
   readonly line: number;
   /** The file's size as the run read it (of the decompressed copy for gzip and zip inputs). */
@@ -75,9 +75,12 @@ export interface FindingSource {
   readonly format: string;
 }
 
-/** The source rows of a finding, a side each (none for a side the finding has no row of, or whose file record is gone). */
+/**
+ * The source rows of a finding, a side each (none for a side the finding has no row of, or whose file
+ * record is gone): a payout finding's payout row is its third side.
+ */
 export async function findingSources(store: Store, id: string): Promise<FindingSource[]> {
-  const side = (s: 'journal' | 'clearing', p: 'j' | 'c') =>
+  const side = (s: 'journal' | 'clearing' | 'payout', p: 'j' | 'c' | 'p') =>
     `select '${s}' as side, f.path, e.${p}_line as line, f.bytes::text as bytes,
             (extract(epoch from r.finished_at) * 1000)::bigint::text as committed_at,
             coalesce(r.options->>'${s}Format', 'recon') as format
@@ -86,13 +89,13 @@ export async function findingSources(store: Store, id: string): Promise<FindingS
        join recon.run r on r.run_date = f.run_date
       where e.id = $1`;
   const rows = await store.query<{
-    side: 'journal' | 'clearing';
+    side: 'journal' | 'clearing' | 'payout';
     path: string;
     line: number;
     bytes: string;
     committed_at: string;
     format: string;
-  }>(`${side('journal', 'j')} union all ${side('clearing', 'c')}`, [checkId(id)]);
+  }>(`${side('journal', 'j')} union all ${side('clearing', 'c')} union all ${side('payout', 'p')}`, [checkId(id)]);
   return rows.map((r) => ({
     side: r.side,
     path: r.path,

@@ -23,7 +23,7 @@ import { parseSmallCsv } from '../core/small-csv.js';
 
 /** Where a side's row is, as the store records it. */
 export interface SourceRef {
-  readonly side: 'journal' | 'clearing';
+  readonly side: 'journal' | 'clearing' | 'payout';
   readonly path: string;
   /** 1-based line number in the file (line 1: the header in recon's own layout). */
   readonly line: number;

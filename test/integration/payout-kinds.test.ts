@@ -6,9 +6,11 @@
  * Wednesday the 18th, so the run of Wednesday checks it. Payout files come Tuesday to Thursday.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findingSources } from '../../src/cases/case-detail.js';
 import { renderReport, reportData } from '../../src/reports/morning-report.js';
 import { storeStatus } from '../../src/reports/status.js';
 import { createPool, type Pool } from '../../src/run/pool.js';
+import { readSourceLine } from '../../src/serve/source-lines.js';
 import type { Store } from '../../src/store/store.js';
 import { credit, payout, Scenario, sale } from '../helpers/scenario.js';
 import { openMemoryStore } from '../helpers/stores.js';
@@ -120,6 +122,19 @@ describe('the payout leg, one merchant per fate', () => {
       // m03, m04 (940), m05 (1,000), m07, m09, m10, m12 (5,000)
       open: { count: 7, amountAtStake: 4 * 9940 + 940 + 1000 + 5000 },
     });
+    // The finding page's sides of a payout finding: the first clearing row that made the expected
+    // payout, and the payout row (line 3 of Tuesday's payout file), read back from the files.
+    const [mismatch] = await store.query<{ id: string }>(
+      `select id from recon.exception where kind = 'PAYOUT_MISMATCH' and merchant_id = $1`,
+      [m(4)],
+    );
+    const sources = await findingSources(store, mismatch!.id);
+    expect(sources.map((x) => [x.side, x.line])).toEqual([
+      ['clearing', 5],
+      ['payout', 3],
+    ]);
+    const payoutLine = readSourceLine(sources[1]!, m(4));
+    expect(payoutLine.ok && payoutLine.text).toBe(`P04,${m(4)},${TUE},9000,CNY,PAID,${TUE},,622202******1234,`);
     // A rerun of the latest date changes nothing: the same findings, ids and statuses.
     const before = await store.query('select id, kind, status, resolved_on::text from recon.exception order by id');
     await s.run(THU);

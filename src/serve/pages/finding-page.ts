@@ -45,7 +45,20 @@ function withCode(s: string): Html {
 }
 
 /** The values of one side the store holds (shown when its file's line is not). */
-function storedSide(r: QueueRow, side: 'journal' | 'clearing'): Html {
+function storedSide(r: QueueRow, side: Side): Html {
+  if (side === 'payout')
+    return html`<dl class="stored">${(
+      [
+        ['merchant', r.merchant_id],
+        ['payout id', r.payout_id],
+        ['settle date', r.settle_date],
+        ['amount', money(r.payout_amount_minor)],
+        ['reason code', r.reason_code],
+        ['account', r.account_masked],
+      ] as [string, string][]
+    )
+      .filter(([, v]) => v !== '')
+      .map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
   const rows: [string, string][] =
     side === 'journal'
       ? [
@@ -69,20 +82,23 @@ function storedSide(r: QueueRow, side: 'journal' | 'clearing'): Html {
     .map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
-function sourceBox(
-  r: QueueRow,
-  side: 'journal' | 'clearing',
-  where: string,
-  line: SourceLine | undefined,
-  subjectSide: boolean,
-): Html {
+/** A finding's sides: a payout finding's are the clearing rows that made its expected payout and the payout. */
+type Side = 'journal' | 'clearing' | 'payout';
+
+const NO_ROW: Record<Side, string> = {
+  journal: 'no terminal transaction matched it',
+  clearing: 'no credit matched it',
+  payout: 'no payout: none was read for this merchant and settle date',
+};
+
+function sourceBox(r: QueueRow, side: Side, where: string, line: SourceLine | undefined, subjectSide: boolean): Html {
   const title = html`<h3>${side}${subjectSide ? html` <span class="tag">the finding's keys</span>` : ''}</h3>`;
   if (where === '')
-    return html`<div class="source none" data-testid="source-${side}">${title}<p>no ${side} row: ${side === 'clearing' ? 'no credit matched it' : 'no terminal transaction matched it'}</p></div>`;
+    return html`<div class="source none" data-testid="source-${side}">${title}<p>no ${side} row: ${r.kind.includes('PAYOUT') && side === 'clearing' ? 'no credit was expected to be paid' : NO_ROW[side]}</p></div>`;
   const place = html`<p class="where">${where}</p>`;
   if (line === undefined || !line.ok)
     return html`<div class="source stored" data-testid="source-${side}">${title}${place}
-      <p class="why">The file's line is not shown: ${line ? line.why : 'the store has no record of the file'}. What the store holds:</p>${storedSide(r, side === 'journal' ? 'journal' : 'clearing')}</div>`;
+      <p class="why">The file's line is not shown: ${line ? line.why : 'the store has no record of the file'}. What the store holds:</p>${storedSide(r, side)}</div>`;
   return html`<div class="source" data-testid="source-${side}">${title}${place}
     <pre class="line" data-testid="line-${side}">${line.text}</pre>
     ${line.fields ? html`<table class="fields"><tbody>${line.fields.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</tbody></table>` : ''}</div>`;
@@ -121,10 +137,16 @@ export function findingRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
     const lines = new Map(sources.map((s) => [s.side, readSourceLine(s, r.merchant_id)]));
     const user = req.user!;
     const rule = KIND_RULES[r.kind];
+    const payoutKind = r.kind.includes('PAYOUT');
     const subjectSide =
-      r.kind === 'RISK_HOLD' || r.kind === 'UNMATCHED_CLEARING' || r.kind === 'AMBIGUOUS_MATCH'
+      r.kind === 'RISK_HOLD' ||
+      r.kind === 'UNMATCHED_CLEARING' ||
+      r.kind === 'AMBIGUOUS_MATCH' ||
+      r.kind === 'PAYOUT_MISSING'
         ? 'clearing'
-        : 'journal';
+        : payoutKind
+          ? 'payout'
+          : 'journal';
     const details: [string, string][] = [
       ['raised by the run of', r.business_date],
       ['finding status', r.status],
@@ -135,13 +157,17 @@ export function findingRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
       ['order no', r.order_no],
       ['txn time', r.txn_time],
       ['journal amount', money(r.journal_amount_minor)],
-      ['clearing amount', money(r.clearing_amount_minor)],
+      [payoutKind ? 'expected payout' : 'clearing amount', money(r.clearing_amount_minor)],
       ['fee', money(r.fee_minor)],
       ['expected fee', money(r.expected_fee_minor)],
       ['expected settle date', r.expected_settle_date],
       ['settle date', r.settle_date],
       ['days late', r.days_late === '0' ? '' : r.days_late],
-      ['extra credits', r.duplicate_count === '0' ? '' : r.duplicate_count],
+      [payoutKind ? 'extra payouts' : 'extra credits', r.duplicate_count === '0' ? '' : r.duplicate_count],
+      ['payout id', r.payout_id],
+      ['paid', money(r.payout_amount_minor)],
+      ['reason code', r.reason_code],
+      ['account', r.account_masked],
       ['amount at stake', money(r.amount_at_stake)],
     ];
     const csrf = reply.generateCsrf();
@@ -178,10 +204,17 @@ ${
   <p><b>For the merchant:</b> ${withCode(rule.meaning)}. <b>What to do:</b> ${withCode(rule.todo)}.</p></section>`
     : ''
 }
-<section><h2>The two sides</h2><div class="sides">
+${
+  payoutKind
+    ? html`<section><h2>The clearing and the payout</h2><div class="sides">
+  ${sourceBox(r, 'clearing', r.clearing_source, lines.get('clearing'), subjectSide === 'clearing')}
+  ${sourceBox(r, 'payout', r.payout_source, lines.get('payout'), subjectSide === 'payout')}
+</div></section>`
+    : html`<section><h2>The two sides</h2><div class="sides">
   ${sourceBox(r, 'journal', r.journal_source, lines.get('journal'), subjectSide === 'journal')}
   ${sourceBox(r, 'clearing', r.clearing_source, lines.get('clearing'), subjectSide === 'clearing')}
-</div></section>
+</div></section>`
+}
 <div class="grid">
 <section><h2>As the store holds it</h2><table class="details"><tbody>
 ${details.filter(([, v]) => v !== '').map(([k, v]) => html`<tr><th>${k}</th><td data-testid="detail-${k.replaceAll(' ', '-')}">${v}</td></tr>`)}
