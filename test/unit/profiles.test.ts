@@ -156,11 +156,12 @@ const gbk = (text: string): Uint8Array => {
 };
 
 describe('profiles', () => {
-  it('ships wechat-trade-bill, alipay-trade-bill and unionpay-zm, each valid', () => {
+  it('ships wechat-trade-bill, alipay-trade-bill, unionpay-zm and payout-result-cn, each valid', () => {
     for (const name of SHIPPED_PROFILES) {
       const p = loadProfile(name);
       expect(p.name).toBe(name);
-      expect(p.side).toBe('clearing');
+      // payout-result-cn: test/unit/payout-profile.test.ts.
+      expect(p.side).toBe(name === 'payout-result-cn' ? 'payout' : 'clearing');
     }
     expect(() => loadProfile('no-such-format')).toThrow(/unknown format "no-such-format"/);
   });

@@ -19,7 +19,7 @@ import { ProfileError } from '../errors.js';
 export const OWN_FORMAT = 'recon';
 
 /** The profiles shipped in profiles/, by name. */
-export const SHIPPED_PROFILES = ['wechat-trade-bill', 'alipay-trade-bill', 'unionpay-zm'] as const;
+export const SHIPPED_PROFILES = ['wechat-trade-bill', 'alipay-trade-bill', 'unionpay-zm', 'payout-result-cn'] as const;
 
 /** The profile `nameOrPath` names: a shipped profile by name, else a user's profile file. */
 export function loadProfile(nameOrPath: string): Profile {
