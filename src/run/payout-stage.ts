@@ -55,6 +55,12 @@ export interface PayoutSummary {
   readonly resolved: number;
 }
 
+/**
+ * How far back a settle date may lie whose deadline falls on this run: --grace working days (at most
+ * 30) and the holidays between them stay well inside it.
+ */
+const DUE_LOOKBACK_DAYS = 90;
+
 const PAIR_KINDS = ['PAYOUT_MISSING', 'PAYOUT_MISMATCH', 'PAYOUT_DUPLICATE', 'UNEXPECTED_PAYOUT'] as const;
 
 export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, ids: FindingIds): Promise<PayoutSummary> {
@@ -115,21 +121,19 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
       date,
     ])
   ).map((r) => r.d);
-  const previous = runs.at(-1);
   const checkRunOf = (settleDate: string): string | null => {
     const deadline = deadlineOf(cal, settleDate, options.grace, inputs.calendarPath);
     if (deadline > date) return null;
     return runs.find((d) => d >= deadline) ?? date;
   };
-  const candidates = await tx.query<{ settle_date: string }>(
-    `select distinct settle_date::text as settle_date from (
-       select settle_date from recon.payout_expected where settle_date <= $1::date and ($2::date is null or settle_date > $2::date - 45)
-       union all
-       select settle_date from recon.payout where settle_date <= $1::date and ($2::date is null or settle_date > $2::date - 45)
-     ) s`,
-    [date, previous ?? null],
-  );
-  const dueDates = candidates.map((c) => c.settle_date).filter((s) => checkRunOf(s) === date);
+  // The settle dates whose check is this run's: deadline in (the run before, D], by the calendar
+  // alone (a deadline is at most a few weeks after its settle date, holidays included).
+  const dueDates: string[] = [];
+  for (let day = options.runDay - DUE_LOOKBACK_DAYS; day <= options.runDay; day++) {
+    if (!cal.covers(day) || !cal.covers(cal.deadline(day, options.grace))) continue;
+    const settleDate = formatIsoDate(day);
+    if (checkRunOf(settleDate) === date) dueDates.push(settleDate);
+  }
   const late = new Map<string, { merchantId: string; settleDate: string }>();
   // A payout for a settle date before the window the store keeps (--window-days, retention.ts) is
   // kept and not checked: what was expected of it is gone.
