@@ -177,3 +177,61 @@ export function panShowsTooMuch(b: Uint8Array, s: number, e: number): boolean {
 export function maskPanField(b: Uint8Array, s: number, e: number): void {
   for (let i = s + SHOW_FIRST; i < e - SHOW_LAST; i++) if (isDigit(b[i]!)) b[i] = STAR;
 }
+
+/** The shortest settlement account number masked in the raw text of a rejected payout row. */
+export const MIN_ACCOUNT = 16;
+
+/**
+ * Masks, in place, every run of MIN_ACCOUNT or more digits in b[start, end) — digits in groups joined
+ * by single spaces or dashes, as account numbers are written (`6222 0212 3456 7890 123`), with no
+ * letter or digit touching the run — to its first 6 and last 4 digits: a bank account number, which
+ * no check digit tells from other numbers. For the raw text of rejected payout rows (DESIGN §3.5:
+ * account numbers are masked like card numbers), on top of maskCardNumbers. A 15-digit merchant id
+ * and a payout id with letters stay readable; a payout id of 16 or more bare digits, or numbers
+ * written side by side with single blanks (a fixed-width line), are masked too: the safe side. A
+ * run the cut at `end` ends (`cut`: the text went on) is masked but its first 6 digits, whatever
+ * its length. Returns how many runs it masked.
+ */
+export function maskAccountNumbers(b: Uint8Array, start: number, end: number, cut = false): number {
+  let masked = 0;
+  let i = start;
+  while (i < end) {
+    if (!isDigit(b[i]!) || (i > start && isWordByte(b[i - 1]!))) {
+      i++;
+      continue;
+    }
+    // The run: digit groups joined by single separators.
+    let j = i;
+    let digits = 0;
+    for (;;) {
+      while (j < end && isDigit(b[j]!)) {
+        j++;
+        digits++;
+      }
+      if (j + 1 < end && isSeparator(b[j]!) && isDigit(b[j + 1]!)) j++;
+      else break;
+    }
+    const openEnd = j === end && cut;
+    if (j < end && isWordByte(b[j]!)) {
+      i = j;
+      continue;
+    }
+    if (digits >= MIN_ACCOUNT || (openEnd && digits > SHOW_FIRST)) {
+      const keepLast = openEnd ? 0 : SHOW_LAST;
+      let seen = 0;
+      for (let k = i; k < j; k++) {
+        if (!isDigit(b[k]!)) continue;
+        if (seen >= SHOW_FIRST && seen < digits - keepLast) b[k] = STAR;
+        seen++;
+      }
+      masked++;
+    }
+    i = j;
+  }
+  return masked;
+}
+
+/** A letter or a digit (ASCII): what makes a digit run part of a longer word. */
+function isWordByte(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}

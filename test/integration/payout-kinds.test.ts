@@ -155,15 +155,30 @@ describe('the payout leg, one merchant per fate', () => {
     const s = sold(1, 2).payout(
       TUE,
       paid('P01', 1, TUE),
-      `P02,${m(2)},${TUE},99.40,CNY,PAID,${TUE},,622202******1234,`,
+      `P02,${m(2)},${TUE},99.40,CNY,PAID,${TUE},,6222021234567890123,`,
+      // A stray quote: the fields are unknown, and the account number (no Luhn check digit) is masked still.
+      `P03,${m(2)},${TUE},9940,CNY,PAID,${TUE},"AC01,6222 0212 3456 7890 123,6222021234567890124`,
     );
-    await s.runWith({ maxRejects: '1' }, MON, TUE, WED);
+    await s.runWith({ maxRejects: '2' }, MON, TUE, WED);
     expect(await s.findings()).toEqual([`${WED} PAYOUT_MISSING open m02 ${TUE} expected=9940`]);
-    const rejects = await store.query<{ line: number; column_name: string; reason: string }>(
-      'select line, column_name, reason from recon.rejected_row',
+    const rejects = await store.query<{ line: number; column_name: string | null; reason: string; raw: string }>(
+      'select line, column_name, reason, raw from recon.rejected_row order by line',
     );
-    expect(rejects).toEqual([{ line: 3, column_name: 'amount_minor', reason: 'not an integer' }]);
-    expect(s.summaries[1]!.payouts).toMatchObject({ rowsIn: 2, rows: 1, rejected: 1, checked: true });
+    expect(rejects).toEqual([
+      {
+        line: 3,
+        column_name: 'amount_minor',
+        reason: 'not an integer',
+        raw: `P02,${m(2)},${TUE},99.40,CNY,PAID,${TUE},,622202*********0123,`,
+      },
+      {
+        line: 4,
+        column_name: 'reason_code',
+        reason: expect.stringMatching(/quote/),
+        raw: `P03,${m(2)},${TUE},9940,CNY,PAID,${TUE},"AC01,6222 02** **** ***0 123,622202*********0124`,
+      },
+    ]);
+    expect(s.summaries[1]!.payouts).toMatchObject({ rowsIn: 3, rows: 1, rejected: 2, checked: true });
   });
 
   it('without payout files a run checks nothing on the leg, and finds what it found before', async () => {

@@ -4,7 +4,7 @@
  * text is judged whole, and numbers that are not card numbers are left alone.
  */
 import { describe, expect, it } from 'vitest';
-import { maskCardNumbers, maskPanField, panShowsTooMuch } from '../../src/core/card-mask.js';
+import { maskAccountNumbers, maskCardNumbers, maskPanField, panShowsTooMuch } from '../../src/core/card-mask.js';
 import { luhnComplete } from '../helpers/cards.js';
 
 const enc = new TextEncoder();
@@ -122,5 +122,25 @@ describe('pan_masked values', () => {
     expect(m(VISA)).toBe('411111******1111');
     expect(m('411111111111*111')).toBe('411111*******111');
     expect(m('4111111XXXXX1111')).toBe('411111*XXXXX1111');
+  });
+});
+
+describe('account numbers in a rejected payout row (maskAccountNumbers)', () => {
+  const masked = (text: string, cut = false): string => {
+    const b = new TextEncoder().encode(text);
+    maskAccountNumbers(b, 0, b.length, cut);
+    return new TextDecoder().decode(b);
+  };
+  it('masks 16 or more digits standing alone, plain or in groups, to the first 6 and last 4', () => {
+    expect(masked('P1,6222021234567890123,x')).toBe('P1,622202*********0123,x');
+    expect(masked('a 6222-0212-3456-7890 b')).toBe('a 6222-02**-****-7890 b');
+    expect(masked('6222021234567890')).toBe('622202******7890');
+  });
+  it('leaves shorter numbers, a 15-digit merchant id, dates and ids with letters alone', () => {
+    const line = 'PO2026112000000001,898310148160568,2026-11-17,9940,CNY';
+    expect(masked(line)).toBe(line);
+  });
+  it('masks a number the cut ends but its first 6 digits', () => {
+    expect(masked('x,62220212345', true)).toBe('x,622202*****');
   });
 });
