@@ -48,7 +48,7 @@ import type { ScanResult } from '../../src/core/tasks.js';
 import { InputError, ProfileError } from '../../src/inputs/errors.js';
 import { parseMerchants } from '../../src/inputs/merchants-file.js';
 import { frameHead, frameTail, minorUnits, readFigures } from '../../src/inputs/profiles/frame.js';
-import { loadProfile, parseProfile, SHIPPED_PROFILES } from '../../src/inputs/profiles/profile-file.js';
+import { loadProfile, parseProfile, SHIPPED_PROFILES, SHIPPED_SIDES } from '../../src/inputs/profiles/profile-file.js';
 import { isZipFile, listZip, pickEntry } from '../../src/inputs/zip.js';
 import { checkControlTotals } from '../../src/run/control-totals.js';
 import type { FilePlan } from '../../src/run/plan-file.js';
@@ -160,7 +160,8 @@ describe('profiles', () => {
     for (const name of SHIPPED_PROFILES) {
       const p = loadProfile(name);
       expect(p.name).toBe(name);
-      // payout-result-cn: test/unit/payout-profile.test.ts.
+      // The side the CLI's help lists it under (payout-result-cn: test/unit/payout-profile.test.ts).
+      expect(p.side).toBe(SHIPPED_SIDES[name]);
       expect(p.side).toBe(name === 'payout-result-cn' ? 'payout' : 'clearing');
     }
     expect(() => loadProfile('no-such-format')).toThrow(/unknown format "no-such-format"/);

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { dataDirFiles } from '../../inputs/data-dir.js';
 import { InputError } from '../../inputs/errors.js';
-import { OWN_FORMAT, SHIPPED_PROFILES } from '../../inputs/profiles/profile-file.js';
+import { OWN_FORMAT, SHIPPED_PROFILES, SHIPPED_SIDES } from '../../inputs/profiles/profile-file.js';
 import { type FilledRunOptions, fillRunOptions, type RunOptions } from '../../run/options.js';
 import { createPool } from '../../run/pool.js';
 import { logProgress, type Progress, silentProgress, ttyProgress } from '../../run/progress.js';
@@ -17,8 +17,10 @@ import { dbOption, withStore } from '../store-access.js';
 
 /** --journal-format / --clearing-format: recon's own layout or a profile (docs/profiles.md). */
 function formatOption(side: 'journal' | 'clearing' | 'payout') {
+  const shipped = SHIPPED_PROFILES.filter((p) => SHIPPED_SIDES[p] === side);
+  const named = shipped.length === 0 ? '' : `a shipped profile (${shipped.join(', ')}), `;
   return {
-    describe: `layout of the ${side} files: recon (its own CSV), a shipped profile (${SHIPPED_PROFILES.join(', ')}) or a profile file (docs/profiles.md)`,
+    describe: `layout of the ${side} files: recon (its own CSV), ${named}or a profile file (docs/profiles.md)`,
     type: 'string',
     default: OWN_FORMAT,
   } as const;

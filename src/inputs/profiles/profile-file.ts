@@ -21,6 +21,14 @@ export const OWN_FORMAT = 'recon';
 /** The profiles shipped in profiles/, by name. */
 export const SHIPPED_PROFILES = ['wechat-trade-bill', 'alipay-trade-bill', 'unionpay-zm', 'payout-result-cn'] as const;
 
+/** The side each shipped profile reads (its file's `side`; a test holds the two together). */
+export const SHIPPED_SIDES: Readonly<Record<(typeof SHIPPED_PROFILES)[number], Side>> = {
+  'wechat-trade-bill': 'clearing',
+  'alipay-trade-bill': 'clearing',
+  'unionpay-zm': 'clearing',
+  'payout-result-cn': 'payout',
+};
+
 /** The profile `nameOrPath` names: a shipped profile by name, else a user's profile file. */
 export function loadProfile(nameOrPath: string): Profile {
   const shipped = (SHIPPED_PROFILES as readonly string[]).includes(nameOrPath);
