@@ -81,9 +81,15 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
   const read = { rowsIn, rows: rows.length, rejected };
   await keep(tx, date, rows, sums);
   const hasFiles = inputs.plans.some((p) => p.side === 'payout');
-  const earlier =
-    hasFiles || (await tx.query('select 1 from recon.payout where run_date < $1::date limit 1', [date])).length > 0;
-  if (!earlier) return { checked: false, ...read, pairsChecked: 0, resolved: 0 };
+  // The leg starts with the first run given payout files: settle dates before it are not checked
+  // (their payouts may have been made before recon read any; a first payout file must not turn every
+  // merchant's last payout into a PAYOUT_MISSING).
+  const first = await tx.query<{ d: string | null }>(
+    'select min(run_date)::text as d from recon.payout where run_date < $1::date',
+    [date],
+  );
+  const legStart = first[0]?.d ?? (hasFiles ? date : null);
+  if (legStart === null) return { checked: false, ...read, pairsChecked: 0, resolved: 0 };
 
   const cal = workCalendarFor(inputs.calendar);
   const zone = formatZone(inputs.calendar.zoneOffsetMinutes);
@@ -132,7 +138,7 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
   for (let day = options.runDay - DUE_LOOKBACK_DAYS; day <= options.runDay; day++) {
     if (!cal.covers(day) || !cal.covers(cal.deadline(day, options.grace))) continue;
     const settleDate = formatIsoDate(day);
-    if (checkRunOf(settleDate) === date) dueDates.push(settleDate);
+    if (settleDate >= legStart && checkRunOf(settleDate) === date) dueDates.push(settleDate);
   }
   const late = new Map<string, { merchantId: string; settleDate: string }>();
   // A payout for a settle date before the window the store keeps (--window-days, retention.ts) is
@@ -140,7 +146,8 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
   const windowFrom = formatIsoDate(options.runDay - options.windowDays);
   for (const r of rows) {
     const check = checkRunOf(r.settleDate);
-    if (check !== null && check < date && r.settleDate >= windowFrom) late.set(pairKey(r.merchantId, r.settleDate), r);
+    if (check !== null && check < date && r.settleDate >= windowFrom && r.settleDate >= legStart)
+      late.set(pairKey(r.merchantId, r.settleDate), r);
   }
   const scope = `(p.settle_date = any($1::date[]) or (p.settle_date, p.merchant_id) in (select * from unnest($2::date[], $3::text[])))`;
   const scopeParams = [

@@ -181,6 +181,21 @@ describe('the payout leg, one merchant per fate', () => {
     expect(s.summaries[1]!.payouts).toMatchObject({ rowsIn: 3, rows: 1, rejected: 2, checked: true });
   });
 
+  it('starts with the first payout file: settle dates before it are not checked (no flood of PAYOUT_MISSING)', async () => {
+    // Payout files come from Wednesday on; Tuesday's payouts were made before recon read any.
+    const s = sold(1, 2)
+      .journal(TUE, sale({ stan: '000003', merchant_id: m(3), txn_time: at(TUE) }))
+      .clearing(TUE, credit({ stan: '000003', merchant_id: m(3), txn_time: at(TUE), settle_date: WED }))
+      .payout(WED, paid('P01', 1, WED, { settle_date: WED, amount_minor: '5000' }));
+    await s.run(MON, TUE, WED, THU);
+    // Merchant 3's Wednesday payout never came: its check (Thursday) is after the leg started.
+    // Merchant 1's payout of 50.00 for Wednesday had nothing expected.
+    expect(await s.findings()).toEqual([
+      `${THU} PAYOUT_MISSING open m03 ${WED} expected=9940`,
+      `${THU} UNEXPECTED_PAYOUT open m01 ${WED} P01 paid=5000`,
+    ]);
+  });
+
   it('without payout files a run checks nothing on the leg, and finds what it found before', async () => {
     const s = sold(1, 2);
     await s.run(MON, TUE, WED);
