@@ -16,6 +16,7 @@
  */
 import type { WorkCalendar } from '../core/dates.js';
 import { formatIsoDate, parseIsoDate } from '../core/dates.js';
+import { compactCaseTally } from '../reports/case-summary.js';
 import type { Store } from '../store/store.js';
 import { appendEvents, type NewEvent, type StoredEvent } from './audit-chain.js';
 import { approvalThreshold } from './settings.js';
@@ -69,25 +70,38 @@ export async function meetCases(tx: Store, date: string, cal: WorkCalendar): Pro
   const changes: CaseChanges = { opened: 0, closed: 0, reopened: 0, orphaned: 0, restored: 0 };
   const threshold = await approvalThreshold(tx);
   const day = parseIsoDate(date);
-  changes.opened = (
-    await tx.query(
-      `insert into recon.case (finding_id, kind, merchant_id, raised_on, state, due_on, seen_count, updated_at)
+  // The findings this run raised: a case each, with its amount at stake (migration 0010); counted,
+  // so that a rerun, whose findings may have cases already, knows to bring their amounts up to date.
+  const [made] = await tx.query<{ raised: number; opened: number }>(
+    `with opened as (
+       insert into recon.case (finding_id, kind, merchant_id, raised_on, state, due_on, seen_count, amount_at_stake, updated_at)
        select e.id, e.kind, e.merchant_id, e.raised_on, 'new',
               case when e.kind = any($2::text[]) or e.amount_at_stake >= $3 then $4::date else $5::date end,
-              e.duplicate_count, now()
+              e.duplicate_count, e.amount_at_stake, now()
          from recon.exception e
         where e.raised_on = $1::date
        on conflict (finding_id) do nothing
-       returning 1`,
-      [
-        date,
-        URGENT_KINDS,
-        threshold,
-        formatIsoDate(workingDaysAfter(cal, day, DUE_URGENT)),
-        formatIsoDate(workingDaysAfter(cal, day, DUE_OTHER)),
-      ],
-    )
-  ).length;
+       returning 1)
+     select (select count(*) from recon.exception where raised_on = $1::date)::int as raised,
+            (select count(*) from opened)::int as opened`,
+    [
+      date,
+      URGENT_KINDS,
+      threshold,
+      formatIsoDate(workingDaysAfter(cal, day, DUE_URGENT)),
+      formatIsoDate(workingDaysAfter(cal, day, DUE_OTHER)),
+    ],
+  );
+  changes.opened = made!.opened;
+  // A rerun or replay raised findings that have cases (or a run raised one whose orphaned case it
+  // restores below): the case takes the amount the finding has now. Later changes to a finding's
+  // amount (a DUPLICATE_CREDIT that grows, an undo) reach its case by the trigger of migration 0010.
+  if (made!.raised > made!.opened)
+    await tx.query(
+      `update recon.case c set amount_at_stake = e.amount_at_stake from recon.exception e
+        where e.raised_on = $1::date and c.finding_id = e.id and c.amount_at_stake is distinct from e.amount_at_stake`,
+      [date],
+    );
 
   const events: { id: string; set: CaseSet; event: NewEvent }[] = [];
   // A case may change twice in one run (restored, then closed): each event starts where the last left it.
@@ -220,6 +234,8 @@ export async function meetCases(tx: Store, date: string, cal: WorkCalendar): Pro
     );
     await applySets(tx, events, stored);
   }
+  // The cases' tally, appended to by every statement above (and by people since the last run), one row a key again.
+  await compactCaseTally(tx);
   return changes;
 }
 
