@@ -53,8 +53,9 @@ export async function payoutLeg(store: Store, from: string, to: string): Promise
          from latest group by settle_date),
      expected as (
        select settle_date, sum(amount_minor) as expected, count(*) filter (where amount_minor > 0) as me
-         from (select settle_date, merchant_id, sum(amount_minor) as amount_minor from recon.payout_expected
-                where settle_date between $1::date and $2::date group by settle_date, merchant_id) m
+         from (select e.settle_date, m.merchant, sum(m.amount) as amount_minor
+                 from recon.payout_expected e, unnest(e.merchants, e.amounts) as m(merchant, amount)
+                where e.settle_date between $1::date and $2::date group by e.settle_date, m.merchant) m
         group by settle_date)
      select coalesce(e.settle_date, p.settle_date)::text as d, coalesce(e.expected, 0)::text as expected,
             coalesce(p.paid, 0)::text as paid, coalesce(p.returned, 0)::text as returned, coalesce(p.held, 0)::text as held,

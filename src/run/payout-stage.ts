@@ -81,11 +81,12 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
   const read = { rowsIn, rows: rows.length, rejected };
   await keep(tx, date, rows, sums);
   const hasFiles = inputs.plans.some((p) => p.side === 'payout');
-  // The leg starts with the first run given payout files: settle dates before it are not checked
+  // The leg starts with the first run given payout files (an empty one too: a day without payouts):
+  // settle dates before it are not checked
   // (their payouts may have been made before recon read any; a first payout file must not turn every
   // merchant's last payout into a PAYOUT_MISSING).
   const first = await tx.query<{ d: string | null }>(
-    'select min(run_date)::text as d from recon.payout where run_date < $1::date',
+    `select min(run_date)::text as d from recon.input_file where side = 'payout' and run_date < $1::date`,
     [date],
   );
   const legStart = first[0]?.d ?? (hasFiles ? date : null);
@@ -155,18 +156,24 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
     [...late.values()].map((p) => p.settleDate),
     [...late.values()].map((p) => p.merchantId),
   ];
+  // The expected payouts of the pairs in scope: each run's arrays of a settle date, unnested.
   const expectedRows = await tx.query<{
     merchant_id: string;
     settle_date: string;
     run_date: string;
     amount_minor: string;
-    c_run: string;
     c_file: number;
     c_line: number;
   }>(
-    `select merchant_id, settle_date::text as settle_date, run_date::text as run_date, amount_minor::text as amount_minor,
-            c_run::text as c_run, c_file, c_line
-       from recon.payout_expected p where ${scope} order by run_date`,
+    `select p.merchant_id, p.settle_date::text as settle_date, p.run_date::text as run_date,
+            p.amount_minor::text as amount_minor, p.c_file, p.c_line
+       from (select e.run_date, e.settle_date, lpad(m.merchant::text, 15, '0') as merchant_id, m.amount as amount_minor,
+                    m.c_file, m.c_line
+               from recon.payout_expected e,
+                    unnest(e.merchants, e.amounts, e.c_files, e.c_lines) as m(merchant, amount, c_file, c_line)
+              where e.settle_date = any($1::date[]) or e.settle_date = any($2::date[])) p
+      where ${scope}
+      order by p.run_date`,
     scopeParams,
   );
   const payoutRows = (
@@ -192,7 +199,7 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
   for (const e of expectedRows) {
     const p = pairOf(e.merchant_id, e.settle_date);
     p.expected.set(e.run_date, Number(e.amount_minor));
-    p.first ??= { run: e.c_run, file: e.c_file, line: e.c_line };
+    p.first ??= { run: e.run_date, file: e.c_file, line: e.c_line };
   }
   for (const r of payoutRows) pairOf(r.merchantId, r.settleDate).payouts.push(r);
   for (const f of existing) pairOf(f.merchant_id, f.settle_date).findings.push(f);
@@ -361,16 +368,25 @@ async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]
   const paid = rows.filter((r) => r.status === 'PAID');
   if (paid.length === 0) return 0;
   const held = paid.map((r) => r.payoutId);
-  // The payouts re-paid: each PAID row's orig, and theirs, back along the chain.
-  const repaid = new Set<string>();
-  let frontier = paid.map((r) => r.origPayoutId).filter((o): o is string => o !== null);
-  while (frontier.length > 0) {
-    for (const id of frontier) repaid.add(id);
-    const up = await tx.query<{ o: string }>(
-      `select distinct orig_payout_id as o from recon.payout where payout_id = any($1::text[]) and orig_payout_id is not null`,
-      [frontier],
+  // The payouts re-paid: each PAID row's orig, and theirs, back along the chain (a re-payout is of
+  // its payout's merchant and settle date: the pair's rows hold the chain).
+  const repays = paid.filter((r) => r.origPayoutId !== null);
+  const origOf = new Map<string, string>();
+  if (repays.length > 0) {
+    const chainRows = await tx.query<{ id: string; o: string }>(
+      `select distinct payout_id as id, orig_payout_id as o from recon.payout
+        where (settle_date, merchant_id) in (select * from unnest($1::date[], $2::text[])) and orig_payout_id is not null`,
+      [repays.map((r) => r.settleDate), repays.map((r) => r.merchantId)],
     );
-    frontier = up.map((u) => u.o).filter((o) => !repaid.has(o));
+    for (const c of chainRows) origOf.set(c.id, c.o);
+  }
+  const repaid = new Set<string>();
+  for (const r of repays) {
+    let at: string | undefined = r.origPayoutId!;
+    while (at !== undefined && !repaid.has(at)) {
+      repaid.add(at);
+      at = origOf.get(at);
+    }
   }
   const pick = `recon.exception e where e.status = 'open' and ((e.kind = 'PAYOUT_HELD' and e.payout_id = any($2::text[]))
                   or (e.kind = 'PAYOUT_RETURNED' and e.payout_id = any($3::text[])))`;
@@ -516,16 +532,7 @@ const PAYOUT_COLUMNS = [
   'orig_payout_id',
 ] as const;
 
-const EXPECTED_COLUMNS = [
-  'run_date',
-  'merchant_id',
-  'settle_date',
-  'amount_minor',
-  'rows',
-  'c_run',
-  'c_file',
-  'c_line',
-];
+const EXPECTED_COLUMNS = ['run_date', 'settle_date', 'merchants', 'amounts', 'counted', 'c_files', 'c_lines'];
 
 /** Writes this run's payout rows and sums (COPY). */
 async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: readonly ExpectedSum[]): Promise<void> {
@@ -550,7 +557,18 @@ async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: r
     await tx.copyIn('recon.payout', PAYOUT_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
   if (sums.length > 0) {
-    const lines = sums.map((s) => csvRow([date, s.merchantId, s.settleDate, s.amount, s.rows, date, s.cFile, s.cLine]));
+    // A row per settle date, a value per merchant in each array (migration 0009).
+    const bySettle = new Map<string, ExpectedSum[]>();
+    for (const x of sums) {
+      const list = bySettle.get(x.settleDate);
+      if (list) list.push(x);
+      else bySettle.set(x.settleDate, [x]);
+    }
+    const array = (values: readonly (string | number)[]): string => `"{${values.join(',')}}"`;
+    const lines = [...bySettle].map(
+      ([settleDate, list]) =>
+        `${date},${settleDate},${array(list.map((x) => x.merchantId))},${array(list.map((x) => x.amount))},${array(list.map((x) => x.rows))},${array(list.map((x) => x.cFile))},${array(list.map((x) => x.cLine))}\n`,
+    );
     await tx.copyIn('recon.payout_expected', EXPECTED_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
 }

@@ -196,7 +196,12 @@ export class Scenario {
       };
       const journal = write('journal', JOURNAL_HEADER, this.journals.get(date) ?? []);
       const clearing = write('clearing', CLEARING_HEADER, this.clearings.get(date) ?? []);
-      const payout = this.payouts.size > 0 ? [write('payout', PAYOUT_HEADER, this.payouts.get(date) ?? [])] : [];
+      // Payout files from the first date that has payouts on (the leg starts with the first one).
+      const payoutFrom = [...this.payouts.keys()].sort()[0];
+      const payout =
+        payoutFrom !== undefined && date >= payoutFrom
+          ? [write('payout', PAYOUT_HEADER, this.payouts.get(date) ?? [])]
+          : [];
       const options = fillRunOptions({
         date,
         journal: [journal],
