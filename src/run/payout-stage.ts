@@ -102,7 +102,7 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
     (
       await tx.query<{ kind: string; payout_id: string }>(
         `select kind, payout_id from recon.exception where payout_id = any($1::text[]) and kind in ('PAYOUT_RETURNED', 'PAYOUT_HELD')`,
-        [[...new Set(rows.map((r) => r.payoutId))]],
+        [[...new Set(rows.filter((r) => r.status !== 'PAID').map((r) => r.payoutId))]],
       )
     ).map((r) => `${r.kind}|${r.payout_id}`),
   );
@@ -367,7 +367,6 @@ async function applyChanges(tx: Store, date: string, changes: readonly Change[])
 async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]): Promise<number> {
   const paid = rows.filter((r) => r.status === 'PAID');
   if (paid.length === 0) return 0;
-  const held = paid.map((r) => r.payoutId);
   // The payouts re-paid: each PAID row's orig, and theirs, back along the chain (a re-payout is of
   // its payout's merchant and settle date: the pair's rows hold the chain).
   const repays = paid.filter((r) => r.origPayoutId !== null);
@@ -388,17 +387,20 @@ async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]
       at = origOf.get(at);
     }
   }
-  const pick = `recon.exception e where e.status = 'open' and ((e.kind = 'PAYOUT_HELD' and e.payout_id = any($2::text[]))
-                  or (e.kind = 'PAYOUT_RETURNED' and e.payout_id = any($3::text[])))`;
-  const params = [date, held, [...repaid]];
-  await logChanges(tx, pick, params);
-  const done = await tx.query(
-    `update recon.exception e set status = 'resolved', resolved_on = $1::date
-      where e.status = 'open' and ((e.kind = 'PAYOUT_HELD' and e.payout_id = any($2::text[]))
-         or (e.kind = 'PAYOUT_RETURNED' and e.payout_id = any($3::text[]))) returning 1`,
-    params,
+  // The open held and returned payouts (few: the partial index of open findings by kind), those
+  // this run's PAID rows settle resolved one by one.
+  const open = await tx.query<ExistingFinding & { payout_id: string }>(
+    `select kind, s_side, s_run::text as s_run, s_file, s_line, status, duplicate_count, amount_at_stake::text as amount_at_stake,
+            merchant_id, settle_date::text as settle_date, payout_id
+       from recon.exception where status = 'open' and kind in ('PAYOUT_HELD', 'PAYOUT_RETURNED')`,
   );
-  return done.length;
+  const paidIds = new Set(paid.map((r) => r.payoutId));
+  const settled = open.filter((f) => (f.kind === 'PAYOUT_HELD' ? paidIds : repaid).has(f.payout_id));
+  return applyChanges(
+    tx,
+    date,
+    settled.map((finding) => ({ finding, status: 'resolved' })),
+  );
 }
 
 // Reading the scan's payout rows and sums
