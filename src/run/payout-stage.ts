@@ -30,16 +30,19 @@ import type { FindingIds } from './finding-ids.js';
 import { type Chain, chainsOf, checkPair, type PayoutRow } from './payout-check.js';
 import type { Scanned } from './scan-stage.js';
 
-/** What a run's clearing rows add to one pair's expected payout. */
+/** What a run's clearing rows add to one merchant's expected payout of a settle date. */
 interface ExpectedSum {
-  merchantId: string;
-  settleDate: string;
+  /** The merchant id as packed by the scan (its digits' value). */
+  merchant: number;
   amount: number;
   rows: number;
-  /** The first clearing row that counted: (run, file, line). */
+  /** The first clearing row that counted: file and line in this run. */
   cFile: number;
   cLine: number;
 }
+
+/** A run's expected-payout sums: by settle date (epoch day), then by merchant. */
+type ExpectedSums = Map<number, Map<number, ExpectedSum>>;
 
 export interface PayoutSummary {
   /** Whether the run checked the payout leg (payout files, or payout state in the store). */
@@ -406,11 +409,12 @@ async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]
 // Reading the scan's payout rows and sums
 
 /** This run's payout rows and expected-payout sums, from the scan's results, with their lines. */
-function gather(run: RunContext, scanned: Scanned): { rows: PayoutRow[]; sums: ExpectedSum[] } {
+function gather(run: RunContext, scanned: Scanned): { rows: PayoutRow[]; sums: ExpectedSums } {
   const date = run.options.date;
   const { results, chunksOf, lines } = scanned;
   const rows: PayoutRow[] = [];
-  const sums = new Map<string, ExpectedSum>();
+  // Keyed by numbers: a string key per chunk entry (tens of thousands) cost more than the rest.
+  const sums: ExpectedSums = new Map();
   const dec = new TextDecoder();
   for (const plan of run.inputs.plans) {
     for (const id of chunksOf.get(plan)!) {
@@ -420,17 +424,20 @@ function gather(run: RunContext, scanned: Scanned): { rows: PayoutRow[]; sums: E
       const s = r.payoutSums;
       if (!s) continue;
       for (let k = 0; k < s.length; k++) {
-        const merchantId = merchantText(s.merchant[k]!);
-        const settleDate = formatIsoDate(s.settle[k]!);
-        const key = pairKey(merchantId, settleDate);
-        const e = sums.get(key);
+        const settle = s.settle[k]!;
+        let day = sums.get(settle);
+        if (!day) {
+          day = new Map();
+          sums.set(settle, day);
+        }
+        const merchant = s.merchant[k]!;
+        const e = day.get(merchant);
         if (e) {
           e.amount += s.net[k]!;
           e.rows += s.rows[k]!;
         } else
-          sums.set(key, {
-            merchantId,
-            settleDate,
+          day.set(merchant, {
+            merchant,
             amount: s.net[k]!,
             rows: s.rows[k]!,
             cFile: plan.fileNo,
@@ -439,7 +446,7 @@ function gather(run: RunContext, scanned: Scanned): { rows: PayoutRow[]; sums: E
       }
     }
   }
-  return { rows, sums: [...sums.values()] };
+  return { rows, sums };
 }
 
 function merchantText(v: number): string {
@@ -537,7 +544,7 @@ const PAYOUT_COLUMNS = [
 const EXPECTED_COLUMNS = ['run_date', 'settle_date', 'merchants', 'amounts', 'counted', 'c_files', 'c_lines'];
 
 /** Writes this run's payout rows and sums (COPY). */
-async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: readonly ExpectedSum[]): Promise<void> {
+async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: ExpectedSums): Promise<void> {
   if (rows.length > 0) {
     const lines = rows.map((r) =>
       csvRow([
@@ -558,19 +565,13 @@ async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: r
     );
     await tx.copyIn('recon.payout', PAYOUT_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
-  if (sums.length > 0) {
+  if (sums.size > 0) {
     // A row per settle date, a value per merchant in each array (migration 0009).
-    const bySettle = new Map<string, ExpectedSum[]>();
-    for (const x of sums) {
-      const list = bySettle.get(x.settleDate);
-      if (list) list.push(x);
-      else bySettle.set(x.settleDate, [x]);
-    }
-    const array = (values: readonly (string | number)[]): string => `"{${values.join(',')}}"`;
-    const lines = [...bySettle].map(
-      ([settleDate, list]) =>
-        `${date},${settleDate},${array(list.map((x) => x.merchantId))},${array(list.map((x) => x.amount))},${array(list.map((x) => x.rows))},${array(list.map((x) => x.cFile))},${array(list.map((x) => x.cLine))}\n`,
-    );
+    const array = (values: Iterable<number>): string => `"{${[...values].join(',')}}"`;
+    const lines = [...sums].map(([settle, day]) => {
+      const list = [...day.values()];
+      return `${date},${formatIsoDate(settle)},${array(list.map((x) => x.merchant))},${array(list.map((x) => x.amount))},${array(list.map((x) => x.rows))},${array(list.map((x) => x.cFile))},${array(list.map((x) => x.cLine))}\n`;
+    });
     await tx.copyIn('recon.payout_expected', EXPECTED_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
 }
