@@ -72,8 +72,8 @@ try {
       [copies],
     );
     await store.query(
-      `insert into recon.case (finding_id, kind, merchant_id, raised_on, state, due_on, seen_count, updated_at)
-       select e.id, e.kind, e.merchant_id, e.raised_on, 'new', e.raised_on + (e.s_line % 5), e.duplicate_count, now()
+      `insert into recon.case (finding_id, kind, merchant_id, raised_on, state, due_on, seen_count, amount_at_stake, updated_at)
+       select e.id, e.kind, e.merchant_id, e.raised_on, 'new', e.raised_on + (e.s_line % 5), e.duplicate_count, e.amount_at_stake, now()
          from recon.exception e
        on conflict (finding_id) do nothing`,
     );
