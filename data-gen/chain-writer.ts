@@ -1,10 +1,12 @@
 /**
  * The rows of a generated chain, as the fates and the ordinary days ask for them: journal rows in
  * the day's journal file, clearing rows in the chain's clearing layout (and again in recon's, under
- * clearing-recon/, when asked), and at the end the merchants file.
+ * clearing-recon/, when asked; each counted into the expected payouts when the chain has a payout
+ * leg), and at the end the merchants file.
  */
 import { writeFileSync } from 'node:fs';
 import type { DayFiles } from './day-files.js';
+import type { ExpectedPayouts } from './expected-payouts.js';
 import { styledLine } from './file-sink.js';
 import type { GenCalendar } from './gen-calendar.js';
 import type { ClearingLayout } from './layouts/layout.js';
@@ -43,6 +45,8 @@ export class ChainWriter {
     private readonly zone: number,
     /** The chain's last day: rows of later days are not written. */
     private readonly end: number,
+    /** The expected payouts the clearing rows make, when the chain has payouts. */
+    private readonly expected: ExpectedPayouts | null = null,
   ) {}
 
   journal(day: number, t: Txn): void {
@@ -89,6 +93,7 @@ export class ChainWriter {
     this.layout.row(row);
     this.clearingRows++;
     this.reconCopy?.row(row);
+    this.expected?.add(day, t.merchant, row.type, row.status, row.settle, gross - fee, time);
   }
 
   /** Every row of day d's files is made (later days only add to later files): closes and writes them. */

@@ -1,10 +1,11 @@
 /**
  * The files of a generated chain's days: DIR/journal/D.csv, DIR/clearing/D.csv (or a layout's own
- * files) and DIR/clearing-recon/D.csv. Every day's files can be written from the start: rows of a
- * day can be made on earlier days (an after-cutoff sale is cleared the next day, a late credit days
- * later). A day file is opened on its first line and closed when its day is done; lines are
- * buffered and written in large pieces, so a file of any size never becomes one string. The list of
- * files, in the order they were opened or written, is the generation's manifest (data-gen/manifest.ts).
+ * files), DIR/clearing-recon/D.csv and DIR/payout/D.csv (written whole, data-gen/payout-writer.ts).
+ * Every day's files can be written from the start: rows of a day can be made on earlier days (an
+ * after-cutoff sale is cleared the next day, a late credit days later). A day file is opened on its
+ * first line and closed when its day is done; lines are buffered and written in large pieces, so a
+ * file of any size never becomes one string. The list of files, in the order they were opened or
+ * written, is the generation's manifest (data-gen/manifest.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,6 +88,15 @@ export class DayFiles {
   /** The path of a clearing file written whole (a merchant's zipped bill), listed as written. */
   clearingFile(name: string): string {
     const path = join(this.o.out, 'clearing', name);
+    this.files.push(path);
+    return path;
+  }
+
+  /** The path of day `day`'s payout file (its folder made on first use), listed as written. */
+  payoutFile(day: number): string {
+    const dir = join(this.o.out, 'payout');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${formatIsoDate(day)}.csv`);
     this.files.push(path);
     return path;
   }

@@ -1,8 +1,9 @@
 /**
  * Synthetic settlement days with a ground truth (DESIGN §9 data-gen).
  *
- * `generate` writes N consecutive days: DIR/journal/D.csv, DIR/clearing/D.csv, DIR/merchants.csv,
- * and DIR/truth.csv, the findings a correct engine must report when the days are run in order —
+ * `generate` writes N consecutive days: DIR/journal/D.csv, DIR/clearing/D.csv, (with `payouts`)
+ * DIR/payout/D.csv, DIR/merchants.csv, and DIR/truth.csv, the findings a correct engine must report
+ * when the days are run in order (with their payout files) —
  * no more, no less. Deterministic per seed. It lists what it wrote in DIR/.recon-gen.json, and deletes
  * only such files of an earlier generation into DIR (data-gen/manifest.ts).
  *
@@ -11,6 +12,13 @@
  * (day-files.ts, chain-writer.ts, layouts/); the planted fates (fates/), each a planter that writes
  * what befalls one transaction and the findings it must raise (truth.ts). Weekends and holidays are
  * quieter, and about 1.5% of authorisations are declined (never cleared: no finding).
+ *
+ * The payout leg (DESIGN §3.5, §6.2): once every day's clearing rows are written, the expected
+ * payout of each (merchant, settle_date) is known (expected-payouts.ts), and a payout fate befalls
+ * each (fates/payouts.ts, fates/payout-schedule.ts): most are paid on time, the others late, never,
+ * short, over, returned and paid again, failed, held, twice, split; one is paid with nothing expected.
+ * Its random numbers are its own: the journal and clearing files and their findings are the same
+ * with payouts or without (`payouts`, which `recon gen` sets unless --no-payouts).
  *
  * Planted fates (fates/index.ts), spread over the days on which their consequence falls inside the
  * chain, cover every kind of DESIGN §6 and the edge cases around them; the silent ones (a late
@@ -21,6 +29,8 @@ import { type CalendarSpec, formatIsoDate, parseIsoDate } from '../src/core/date
 import { TRUTH_COLUMNS, type TruthRow } from '../src/core/finding-columns.js';
 import { ChainWriter } from './chain-writer.js';
 import { DayFiles } from './day-files.js';
+import { ExpectedPayouts } from './expected-payouts.js';
+import { plantPayouts } from './fates/payout-schedule.js';
 import type { Chain } from './fates/planter.js';
 import { DaySchedule } from './fates/schedule.js';
 import { GenCalendar } from './gen-calendar.js';
@@ -30,6 +40,7 @@ import { ReconLayout } from './layouts/recon.js';
 import { UnionpayZm } from './layouts/unionpay-zm.js';
 import { WechatBill } from './layouts/wechat-bill.js';
 import { recordOwnFiles } from './manifest.js';
+import { PayoutWriter } from './payout-writer.js';
 import { Rng } from './rng.js';
 import { Truth } from './truth.js';
 import { DECLINE_CODES, sibling, type Txn, World } from './world.js';
@@ -71,6 +82,11 @@ export interface GenOptions {
    * generation wrote (they are kept, unless this one writes the same name). Default false: refused.
    */
   force?: boolean;
+  /**
+   * Plant the payout leg: DIR/payout/D.csv and the payout findings in the truth. Default false here,
+   * for the callers that run days without payout files; `recon gen` plants it unless --no-payouts.
+   */
+  payouts?: boolean;
 }
 
 export interface GenSummary {
@@ -79,6 +95,12 @@ export interface GenSummary {
   clearingRows: number;
   truth: TruthRow[];
   planted: Record<string, number>;
+  /** Payout rows written. */
+  payoutRows: number;
+  /** Payout rows that show the account number in full (a run masks them). */
+  fullAccounts: number;
+  /** Plantings per payout fate (fates/payouts.ts), paid on time included. */
+  payoutsPlanted: Record<string, number>;
   files: string[];
 }
 
@@ -91,6 +113,8 @@ const DAY_FACTOR_MIN = 0.95;
 const DAY_FACTOR_RANGE = 0.1;
 /** Share of authorisations declined (recorded by the terminal, never cleared). */
 const DECLINE_RATE = 0.015;
+/** Mixed into the seed for the payout leg's own random numbers. */
+const PAYOUT_SEED = 0x5041_594f;
 
 export function generate(o: GenOptions): GenSummary {
   const start = parseIsoDate(o.date);
@@ -98,6 +122,7 @@ export function generate(o: GenOptions): GenSummary {
   const end = start + o.days - 1;
   const g = setUp(o, start, end);
   for (let d = start; d <= end; d++) writeDay(g, d);
+  const payoutsPlanted = g.payouts ? writePayouts(g, g.payouts, o, start, end) : {};
   g.writer.writeMerchants(g.world.merchants);
   g.chain.truth.write(g.files.chainFile('truth.csv'));
   recordOwnFiles(o.out, g.files.files);
@@ -105,7 +130,33 @@ export function generate(o: GenOptions): GenSummary {
   const days: string[] = [];
   for (let d = start; d <= end; d++) days.push(formatIsoDate(d));
   const { journalRows, clearingRows } = g.writer;
-  return { days, journalRows, clearingRows, truth: g.chain.truth.rows, planted: g.planted, files: g.files.files };
+  return {
+    days,
+    journalRows,
+    clearingRows,
+    truth: g.chain.truth.rows,
+    planted: g.planted,
+    payoutRows: g.payoutWriter?.rows ?? 0,
+    fullAccounts: g.payoutWriter?.fullAccounts ?? 0,
+    payoutsPlanted,
+    files: g.files.files,
+  };
+}
+
+/** The payout leg: a fate for the payout of every (merchant, settle_date), and the day files. */
+function writePayouts(
+  g: Generation,
+  expected: ExpectedPayouts,
+  o: GenOptions,
+  start: number,
+  end: number,
+): Record<string, number> {
+  const rng = new Rng((o.seed ^ PAYOUT_SEED) >>> 0);
+  const payouts = new PayoutWriter(g.files, rng, start, end, o.plain ?? false);
+  g.payoutWriter = payouts;
+  const planted = plantPayouts(expected, g.world.merchants, { rng, start, end, truth: g.chain.truth, payouts });
+  payouts.write();
+  return planted;
 }
 
 /** A generation under way: its world, its files, and what the planters see of it. */
@@ -122,6 +173,9 @@ interface Generation {
   perFate: number;
   /** Plantings so far, per fate. */
   planted: Record<string, number>;
+  /** The expected payouts, when the chain has payouts. */
+  payouts: ExpectedPayouts | null;
+  payoutWriter?: PayoutWriter;
 }
 
 /**
@@ -144,7 +198,8 @@ function setUp(o: GenOptions, start: number, end: number): Generation {
   );
   const layout = clearingLayout(format, files, world, rng, zone);
   const copy = reconCopy ? new ReconLayout(files, 'clearing-recon', rng, zone) : null;
-  const writer = new ChainWriter(files, layout, copy, rng, cal, zone, end);
+  const payouts = o.payouts ? new ExpectedPayouts(cal, grace, end, bill) : null;
+  const writer = new ChainWriter(files, layout, copy, rng, cal, zone, end, payouts);
   const chain: Chain = {
     cal,
     rng,
@@ -159,7 +214,7 @@ function setUp(o: GenOptions, start: number, end: number): Generation {
     sibling: (t, type, dtMs, amount, suffix) => sibling(t, type, dtMs, amount, suffix, cal),
   };
   const perFate = Math.max(1, Math.round(o.rows * PLANTS_PER_ROW));
-  return { rows: o.rows, rng, cal, format, world, files, writer, chain, perFate, planted: {} };
+  return { rows: o.rows, rng, cal, format, world, files, writer, chain, perFate, planted: {}, payouts };
 }
 
 /** Day d: its transactions, each planted with a fate when one is due, else ordinary; then its files. */

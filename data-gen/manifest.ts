@@ -3,12 +3,13 @@
  * later gen into the same directory deletes its own earlier files and nothing else.
  *
  * - A file is gen's own when the manifest lists it under one of the names gen gives its files
- *   (journal/, clearing/ or clearing-recon/ day files, merchants.csv, truth.csv: never a path that
- *   leaves DIR), and it is still the regular file gen wrote (the same size and modification time: a
- *   file edited or replaced since is the user's).
- * - Any other day file (a name starting with a date in journal/, clearing/ or clearing-recon/), and
- *   a merchants.csv or truth.csv that is not gen's own, is foreign: gen refuses the directory unless
- *   forced, and even forced deletes none of them (it overwrites only the names it writes itself).
+ *   (journal/, clearing/, clearing-recon/ or payout/ day files, merchants.csv, truth.csv: never a
+ *   path that leaves DIR), and it is still the regular file gen wrote (the same size and
+ *   modification time: a file edited or replaced since is the user's).
+ * - Any other day file (a name starting with a date in journal/, clearing/, clearing-recon/ or
+ *   payout/), and a merchants.csv or truth.csv that is not gen's own, is foreign: gen refuses the
+ *   directory unless forced, and even forced deletes none of them (it overwrites only the names it
+ *   writes itself).
  */
 import {
   existsSync,
@@ -28,7 +29,7 @@ import { UsageError } from '../src/core/usage-error.js';
 export const GEN_MANIFEST = '.recon-gen.json';
 
 /** The subdirectories gen writes day files into. */
-const DAY_DIRS = ['journal', 'clearing', 'clearing-recon'] as const;
+const DAY_DIRS = ['journal', 'clearing', 'clearing-recon', 'payout'] as const;
 
 /** A day file as gen names it: YYYY-MM-DD.csv, or a merchant's bill YYYY-MM-DD-<id>.zip / .csv.zip. */
 export const GENERATED_DAY_FILE = /^\d{4}-\d{2}-\d{2}(-[0-9A-Za-z]+)?\.(csv|zip|csv\.zip)$/;

@@ -7,7 +7,19 @@ import { writeFileSync } from 'node:fs';
 import { formatIsoDate } from '../src/core/dates.js';
 import { TRUTH_COLUMNS, type TruthRow } from '../src/core/finding-columns.js';
 import { needsQuote, quoted } from './text.js';
-import type { Txn } from './world.js';
+import type { Merchant, Txn } from './world.js';
+
+/**
+ * What a payout finding states (DESIGN §6.2 rule 4): the expected payout (its clearing side), the
+ * payout it names, the bank's reason and the amount paid; duplicate_count for PAYOUT_DUPLICATE.
+ */
+export interface PayoutDetails {
+  expected?: number;
+  payoutId?: string;
+  reason?: string;
+  paid?: number;
+  duplicates?: number;
+}
 
 /** What a finding states beyond its kind, status and keys. */
 export interface FindingDetails {
@@ -53,6 +65,31 @@ export class Truth {
       payout_id: '',
       reason_code: '',
       payout_amount_minor: '',
+    });
+  }
+
+  /**
+   * A payout finding run `raised` reports on `merchant`'s payouts: no terminal, no transaction keys,
+   * no journal amount.
+   */
+  addPayout(raised: number, kind: string, status: 'open' | 'resolved', merchant: Merchant, d: PayoutDetails): void {
+    if (raised > this.end) return;
+    this.rows.push({
+      business_date: formatIsoDate(raised),
+      kind,
+      status,
+      merchant_id: merchant.id,
+      terminal_id: '',
+      rrn: '',
+      stan: '',
+      order_no: '',
+      journal_amount_minor: '',
+      clearing_amount_minor: d.expected === undefined ? '' : String(d.expected),
+      days_late: '0',
+      duplicate_count: String(d.duplicates ?? 0),
+      payout_id: d.payoutId ?? '',
+      reason_code: d.reason ?? '',
+      payout_amount_minor: d.paid === undefined ? '' : String(d.paid),
     });
   }
 

@@ -18,7 +18,7 @@ const gen = (cwd: string, date: string, ...more: string[]) =>
   recon(cwd, ['gen', '--date', date, '--days', '1', '--rows', '150', '--seed', '3', '--out', 'data', ...more]);
 
 const list = (dir: string): string[] =>
-  ['journal', 'clearing'].flatMap((s) =>
+  ['journal', 'clearing', 'payout'].flatMap((s) =>
     (existsSync(join(dir, s)) ? readdirSync(join(dir, s)) : []).map((f) => `${s}/${f}`),
   );
 
@@ -61,11 +61,21 @@ describe('recon gen --out', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(data, 'journal', '2026-11-10.csv'), 'utf8')).toBe('a real journal\n');
     expect(readFileSync(join(data, 'truth.csv'), 'utf8')).toMatch(/^business_date,/); // a name it writes now
-    expect(list(data).sort()).toEqual(['clearing/2026-11-16.csv', 'journal/2026-11-10.csv', 'journal/2026-11-16.csv']);
+    expect(list(data).sort()).toEqual([
+      'clearing/2026-11-16.csv',
+      'journal/2026-11-10.csv',
+      'journal/2026-11-16.csv',
+      'payout/2026-11-16.csv',
+    ]);
     // A later gen deletes its own files only, and still needs --force for the real one.
     expect((await gen(cwd, '2026-11-20')).code).toBe(2);
     expect((await gen(cwd, '2026-11-20', '--force')).code).toBe(0);
-    expect(list(data).sort()).toEqual(['clearing/2026-11-20.csv', 'journal/2026-11-10.csv', 'journal/2026-11-20.csv']);
+    expect(list(data).sort()).toEqual([
+      'clearing/2026-11-20.csv',
+      'journal/2026-11-10.csv',
+      'journal/2026-11-20.csv',
+      'payout/2026-11-20.csv',
+    ]);
   });
 
   it('into its own earlier output: replaces it, listing every file it wrote in DIR/.recon-gen.json', async () => {
@@ -95,12 +105,23 @@ describe('recon gen --out', () => {
     writeFileSync(join(data, 'clearing', 'notes.txt'), 'mine');
     const again = await gen(cwd, '2026-11-20');
     expect(again.code, again.stderr).toBe(0);
-    expect(list(data).sort()).toEqual(['clearing/2026-11-20.csv', 'clearing/notes.txt', 'journal/2026-11-20.csv']);
+    expect(list(data).sort()).toEqual([
+      'clearing/2026-11-20.csv',
+      'clearing/notes.txt',
+      'journal/2026-11-20.csv',
+      'payout/2026-11-20.csv',
+    ]);
     expect(
       manifestOf(data)
         .files.map((f) => f.path)
         .sort(),
-    ).toEqual(['clearing/2026-11-20.csv', 'journal/2026-11-20.csv', 'merchants.csv', 'truth.csv']);
+    ).toEqual([
+      'clearing/2026-11-20.csv',
+      'journal/2026-11-20.csv',
+      'merchants.csv',
+      'payout/2026-11-20.csv',
+      'truth.csv',
+    ]);
   });
 
   it('keeps a file it wrote once it has been changed, and never follows the manifest out of DIR', async () => {

@@ -1,4 +1,4 @@
-/** `recon gen`: synthetic days (journals, clearing files, merchants) and their ground truth (data-gen/). */
+/** `recon gen`: synthetic days (journals, clearing files, payouts, merchants) and their ground truth (data-gen/). */
 import { UsageError } from '../../core/usage-error.js';
 import { loadCalendar } from '../../inputs/calendar.js';
 import { checkDate } from '../checks.js';
@@ -23,7 +23,7 @@ export const genCommand: Command = {
   register: (cli, { io }) =>
     cli.command(
       'gen',
-      'generate synthetic days (journals, clearing files, merchants) and their ground truth',
+      'generate synthetic days (journals, clearing files, payouts, merchants) and their ground truth',
       (y) =>
         y
           .option('date', { describe: 'first day, YYYY-MM-DD', type: 'string', demandOption: true })
@@ -40,6 +40,12 @@ export const genCommand: Command = {
           .option('calendar', {
             describe: 'calendar JSON (default: the shipped mainland-China calendar)',
             type: 'string',
+          })
+          .option('payouts', {
+            describe:
+              'write the payout results (DIR/payout/D.csv: paid on time, late, never, short, over, returned, failed, held, twice, split, unexpected) and their findings; --no-payouts: journals and clearing files only',
+            type: 'boolean',
+            default: true,
           })
           .option('force', {
             describe:
@@ -68,10 +74,11 @@ export const genCommand: Command = {
           calendarPath: calendar.path,
           clearingFormat: a.clearingFormat,
           force: a.force,
+          payouts: a.payouts,
         });
         const secs = (performance.now() - t0) / 1000;
         io.stderr.write(
-          `recon gen: ${s.days.length} days (${s.days[0]}..${s.days.at(-1)}) in ${a.out}: ${s.journalRows.toLocaleString('en-US')} journal rows, ${s.clearingRows.toLocaleString('en-US')} clearing rows, ${s.truth.length} planted findings in truth.csv (${secs.toFixed(1)}s)\n`,
+          `recon gen: ${s.days.length} days (${s.days[0]}..${s.days.at(-1)}) in ${a.out}: ${s.journalRows.toLocaleString('en-US')} journal rows, ${s.clearingRows.toLocaleString('en-US')} clearing rows, ${s.payoutRows.toLocaleString('en-US')} payout rows, ${s.truth.length} planted findings in truth.csv (${secs.toFixed(1)}s)\n`,
         );
       },
     ),
