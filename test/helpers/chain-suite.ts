@@ -1,6 +1,7 @@
 /**
- * Acceptance on generated chains: run day by day, the engine reports exactly the planted findings
- * (kind, keys, amounts, days_late, duplicate_count, status) — no more, no less — on the first seed
+ * Acceptance on generated chains: run day by day with their payout files, the engine reports exactly
+ * the planted findings (kind, keys, amounts, days_late, duplicate_count, and the payouts' ids, reasons
+ * and amounts, status) — no more, no less — of the journal, clearing and payout legs, on the first seed
  * of each chain on both stores, and on every seed on the embedded store under `npm run test:long`
  * (the seeds vary the data; the store's part is the same for each). On the first seed of each
  * chain, re-running the latest date leaves the store identical; an older date is refused, and
@@ -14,8 +15,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../../data-gen/generate.js';
 import { KIND_NAMES } from '../../src/core/codes.js';
 import { UsageError } from '../../src/core/usage-error.js';
+import { loadCalendar } from '../../src/inputs/calendar.js';
 import { dataDirFiles } from '../../src/inputs/data-dir.js';
 import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
 import { createPool, type Pool } from '../../src/run/pool.js';
@@ -24,18 +27,23 @@ import type { Store } from '../../src/store/store.js';
 import {
   datesFrom,
   foundLines,
-  generateChain,
   RUN_TABLES,
   runDate,
   TEST_ENGINE,
   tableSnapshot,
+  tempDir,
   truthLines,
 } from './chain.js';
 import { dose } from './dose.js';
 import { FIXTURE_CALENDAR } from './scenario.js';
 import { type StoreCase, storeCases } from './stores.js';
 
-const TABLES = RUN_TABLES;
+/** The tables a run writes, the payout leg's too. */
+const TABLES: readonly (readonly [string, string])[] = [
+  ...RUN_TABLES,
+  ['recon.payout', 'run_date, file_no, line'],
+  ['recon.payout_expected', 'settle_date, run_date'],
+];
 
 async function snapshot(store: Store): Promise<string[][]> {
   const out: string[][] = [];
@@ -64,6 +72,12 @@ const FIVE_DAY_KINDS = [
   'UNMATCHED_CLEARING',
   'RISK_HOLD',
   'DECLINED_BUT_SETTLED',
+  'PAYOUT_MISSING',
+  'PAYOUT_MISMATCH',
+  'PAYOUT_RETURNED',
+  'PAYOUT_HELD',
+  'PAYOUT_DUPLICATE',
+  'UNEXPECTED_PAYOUT',
 ];
 
 const CHAINS: ChainCase[] = [
@@ -124,19 +138,23 @@ function chains(sc: StoreCase, poolOf: () => Pool): void {
           : 'exactly the planted findings';
         it(`seed ${seed}: ${title}`, async () => {
           const pool = poolOf();
-          const { dir } = generateChain(chain.start, chain.days, chain.rows, seed, chain.calendar);
+          const dir = tempDir(`gen-${seed}`);
+          const calendar = loadCalendar(chain.calendar).spec;
+          generate({ date: chain.start, days: chain.days, rows: chain.rows, seed, out: dir, calendar, payouts: true });
           const truth = truthLines(dir);
           const kinds = new Set(truth.map((l) => l.split(',')[1]));
           for (const k of chain.kinds) expect(kinds, `the truth plants ${k}`).toContain(k);
           expect(truth.some((l) => l.includes(',MISSING_CREDIT,resolved,'))).toBe(true);
           expect(truth.some((l) => l.includes(',MISSING_CREDIT,open,'))).toBe(true);
           const extra: Partial<RunOptions> = { ...(chain.calendar ? { calendar: chain.calendar } : {}), ...chain.run };
+          // Each day with its payout files.
+          const day = (d: string): Partial<RunOptions> => ({ ...extra, payout: dataDirFiles(dir, d).payout });
 
           const store = await sc.open();
           try {
             const dates = datesFrom(chain.start, chain.days);
             for (const d of dates) {
-              const s = await runDate(store, dir, d, pool, extra);
+              const s = await runDate(store, dir, d, pool, day(d));
               expect(s.spilled).toBe(chain.run?.memory !== undefined);
               expect(s.journal.rowsIn).toBe(
                 s.journal.reconciled + s.journal.open + s.journal.exception + s.journal.rejected,
@@ -154,7 +172,7 @@ function chains(sc: StoreCase, poolOf: () => Pool): void {
             if (!again) return;
 
             const before = await snapshot(store);
-            const rerun = await runDate(store, dir, dates.at(-1)!, pool, extra);
+            const rerun = await runDate(store, dir, dates.at(-1)!, pool, day(dates.at(-1)!));
             expect(rerun.rerun).toBe(true);
             const after = await snapshot(store);
             TABLES.forEach(([t], i) => {
@@ -162,7 +180,7 @@ function chains(sc: StoreCase, poolOf: () => Pool): void {
             });
 
             const middle = dates[Math.floor(dates.length / 2)]!;
-            const older = runDate(store, dir, middle, pool, extra);
+            const older = runDate(store, dir, middle, pool, day(middle));
             await expect(older).rejects.toThrow(UsageError);
             await expect(older).rejects.toThrow(/--replay/);
             const f = dataDirFiles(dir, middle);
@@ -174,6 +192,7 @@ function chains(sc: StoreCase, poolOf: () => Pool): void {
                 date: middle,
                 journal: f.journal,
                 clearing: f.clearing,
+                payout: f.payout,
                 merchants: f.merchants,
               }),
               { pool },
