@@ -97,7 +97,8 @@ export function checkPair(expected: number, chains: readonly Chain[], tolerance:
     return verdict;
   }
   if (expected <= 0) {
-    verdict.unexpected = chains.filter((c) => c.latest.amount > 0);
+    // A PAID payout (DESIGN §6): a held or failed one moved no money, and has its own finding (rule 3).
+    verdict.unexpected = chains.filter((c) => c.latest.status === 'PAID' && c.latest.amount > 0);
     return verdict;
   }
   const total = chains.reduce((s, c) => s + c.latest.amount, 0);

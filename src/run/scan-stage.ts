@@ -118,7 +118,7 @@ export async function scan(run: RunContext, loaded: Loaded): Promise<Scanned> {
   checkRejectLimit(options, lines);
   if (lines.panMasked > 0)
     run.warnings.push(
-      `${lines.panMasked} card number(s) in pan_masked showing more than the first 6 and last 4 digits were masked on ingest`,
+      `${lines.panMasked} card or account number(s) in pan_masked or account_masked showing more than the first 6 and last 4 digits were masked on ingest`,
     );
   return { partitions, spilled: mem.spill, results, chunksOf, rowSources, lines, shas: hasher.digests() };
 }

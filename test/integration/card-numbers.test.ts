@@ -90,7 +90,7 @@ describe('card numbers in any spelling', () => {
     const s = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as RunSummary;
     expect(s.panMasked).toBe(1);
     expect(s.warnings.join('\n')).toContain(
-      '1 card number(s) in pan_masked showing more than the first 6 and last 4 digits were masked on ingest',
+      '1 card or account number(s) in pan_masked or account_masked showing more than the first 6 and last 4 digits were masked on ingest',
     );
     const store = await openStore({ kind: 'embedded', dir: join(cwd, 'st') });
     try {

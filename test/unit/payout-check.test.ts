@@ -90,7 +90,8 @@ describe('the check at the deadline (rule 2)', () => {
   });
 
   it('finds every chain unexpected when nothing was expected', () => {
-    const v = checkPair(0, chainsOf([row('A', 100), row('B', 200)]), 0);
+    const v = checkPair(0, chainsOf([row('A', 100), row('B', 200), row('H', 300, 'HELD'), row('F', 400, 'FAILED')]), 0);
+    // Paid ones only: a held or failed payout moved no money (PAYOUT_HELD / PAYOUT_RETURNED say so).
     expect(v.unexpected.map((c) => c.first.payoutId)).toEqual(['A', 'B']);
   });
 });
