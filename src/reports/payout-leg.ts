@@ -43,7 +43,7 @@ export async function payoutLeg(store: Store, from: string, to: string): Promise
   }>(
     `with latest as (
        select distinct on (payout_id) payout_id, merchant_id, settle_date, amount_minor, status
-         from recon.payout where settle_date between $1::date and $2::date
+         from recon.payout_row where settle_date between $1::date and $2::date
         order by payout_id, run_date desc, file_no desc, line desc),
      paid as (
        select settle_date, sum(amount_minor) filter (where status = 'PAID') as paid,

@@ -180,7 +180,11 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
     scopeParams,
   );
   const payoutRows = (
-    await tx.query<StoredPayout>(`select ${STORED_PAYOUT} from recon.payout p where ${scope}`, scopeParams)
+    await tx.query<StoredPayout>(
+      `select ${STORED_PAYOUT} from recon.payout_row p
+        where (p.settle_date = any($1::date[]) or p.settle_date = any($2::date[])) and ${scope}`,
+      scopeParams,
+    )
   ).map(fromStore);
   const existing = await tx.query<ExistingFinding>(
     `select kind, s_side, s_run::text as s_run, s_file, s_line, status, duplicate_count, amount_at_stake::text as amount_at_stake,
@@ -376,8 +380,9 @@ async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]
   const origOf = new Map<string, string>();
   if (repays.length > 0) {
     const chainRows = await tx.query<{ id: string; o: string }>(
-      `select distinct payout_id as id, orig_payout_id as o from recon.payout
-        where (settle_date, merchant_id) in (select * from unnest($1::date[], $2::text[])) and orig_payout_id is not null`,
+      `select distinct payout_id as id, orig_payout_id as o from recon.payout_row
+        where settle_date = any($1::date[]) and (settle_date, merchant_id) in (select * from unnest($1::date[], $2::text[]))
+          and orig_payout_id is not null`,
       [repays.map((r) => r.settleDate), repays.map((r) => r.merchantId)],
     );
     for (const c of chainRows) origOf.set(c.id, c.o);
@@ -528,17 +533,17 @@ function fromStore(s: StoredPayout): PayoutRow {
 const PAYOUT_COLUMNS = [
   'run_date',
   'file_no',
-  'line',
-  'payout_id',
-  'merchant_id',
   'settle_date',
-  'amount_minor',
-  'currency',
-  'status',
-  'status_date',
-  'reason_code',
-  'account_masked',
-  'orig_payout_id',
+  'lines',
+  'payout_ids',
+  'merchants',
+  'amounts',
+  'currencies',
+  'statuses',
+  'status_dates',
+  'reason_codes',
+  'accounts',
+  'orig_payout_ids',
 ] as const;
 
 const EXPECTED_COLUMNS = ['run_date', 'settle_date', 'merchants', 'amounts', 'counted', 'c_files', 'c_lines'];
@@ -546,23 +551,19 @@ const EXPECTED_COLUMNS = ['run_date', 'settle_date', 'merchants', 'amounts', 'co
 /** Writes this run's payout rows and sums (COPY). */
 async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: ExpectedSums): Promise<void> {
   if (rows.length > 0) {
-    const lines = rows.map((r) =>
-      csvRow([
-        r.run,
-        r.file,
-        r.line,
-        r.payoutId,
-        r.merchantId,
-        r.settleDate,
-        r.amount,
-        r.currency,
-        r.status,
-        r.statusDate,
-        r.reasonCode,
-        r.accountMasked,
-        r.origPayoutId,
-      ]),
-    );
+    // A row per (file, settle date), a value per payout row in each array (migration 0009).
+    const groups = new Map<string, PayoutRow[]>();
+    for (const r of rows) {
+      const key = `${r.file}|${r.settleDate}`;
+      const g = groups.get(key);
+      if (g) g.push(r);
+      else groups.set(key, [r]);
+    }
+    const lines = [...groups.values()].map((g) => {
+      const f = g[0]!;
+      const column = (value: (r: PayoutRow) => string | number | null): string => csvArray(g.map(value));
+      return `${date},${f.file},${f.settleDate},${column((r) => r.line)},${column((r) => r.payoutId)},${column((r) => Number(r.merchantId))},${column((r) => r.amount)},${column((r) => r.currency)},${column((r) => r.status)},${column((r) => r.statusDate)},${column((r) => r.reasonCode)},${column((r) => r.accountMasked)},${column((r) => r.origPayoutId)}\n`;
+    });
     await tx.copyIn('recon.payout', PAYOUT_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
   if (sums.size > 0) {
@@ -574,6 +575,17 @@ async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: E
     });
     await tx.copyIn('recon.payout_expected', EXPECTED_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
+}
+
+/**
+ * A PostgreSQL array literal as one CSV field: numbers as they are, text quoted and escaped inside the
+ * literal (backslash and quote), NULL for null; the field quoted for CSV (its quotes doubled).
+ */
+function csvArray(values: readonly (string | number | null)[]): string {
+  const items = values.map((v) =>
+    v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+  );
+  return `"{${items.join(',').replaceAll('"', '""')}}"`;
 }
 
 /** One CSV line for COPY: null is NULL (unquoted empty); text is quoted (so '' stays ''). */

@@ -41,7 +41,7 @@ import { type StoreCase, storeCases } from './stores.js';
 /** The tables a run writes, the payout leg's too. */
 const TABLES: readonly (readonly [string, string])[] = [
   ...RUN_TABLES,
-  ['recon.payout', 'run_date, file_no, line'],
+  ['recon.payout_row', 'run_date, file_no, line'],
   ['recon.payout_expected', 'settle_date, run_date'],
 ];
 

@@ -285,7 +285,9 @@ describe('payout chains through the engine', () => {
               expect(payout(found), 'the payout findings').toEqual(payout(truth));
               expect(others(found), 'the journal and clearing findings').toEqual(others(truth));
               expect(found).toEqual(truth);
-              const accounts = (await store.query<{ a: string | null }>('select account_masked as a from recon.payout'))
+              const accounts = (
+                await store.query<{ a: string | null }>('select account_masked as a from recon.payout_row')
+              )
                 .map((r) => r.a ?? '')
                 .concat(
                   (await Promise.all(dates.map((d) => queryExceptions(store, { date: d }))))

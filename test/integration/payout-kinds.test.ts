@@ -99,7 +99,7 @@ describe('the payout leg, one merchant per fate', () => {
     ]);
     // The full account number is masked on ingest, counted in Tuesday's summary.
     const accounts = await store.query<{ account_masked: string }>(
-      `select account_masked from recon.payout where payout_id = 'P13'`,
+      `select account_masked from recon.payout_row where payout_id = 'P13'`,
     );
     expect(accounts).toEqual([{ account_masked: '622202*********0123' }]);
     expect(s.summaries[1]!.panMasked).toBe(1);

@@ -131,7 +131,7 @@ async function storedPayouts(): Promise<string[]> {
   const rows = await store.query<Record<string, string | number | null>>(
     `select run_date::text as run_date, payout_id, merchant_id, settle_date::text as settle_date, amount_minor::text as amount,
             currency, status, status_date::text as status_date, reason_code, account_masked, orig_payout_id
-       from recon.payout order by run_date, line`,
+       from recon.payout_row order by run_date, line`,
   );
   return rows.map((r) =>
     [

@@ -29,26 +29,35 @@ alter table recon.exception
   add column p_line integer;
 
 -- Every payout row read, as read (account masked): a status change repeats its payout_id (§6.2 rule
--- 1). Tens of thousands a night, written by COPY: one index, by (settle_date, merchant_id), which every
--- read of the leg goes by (a pair's payouts and their re-payouts are of one merchant and settle date);
--- no key and no foreign key, whose upkeep doubled the COPY (taking a run back deletes by run_date, a
--- scan of the kept window, on a rerun only).
+-- 1). Tens of thousands a night, kept as a row per (settle date, run, file) with a value per payout
+-- row in each array: 20,000 rows a night, one per payout, took 166-277 ms to COPY into the embedded
+-- store (91-140 ms without any index), more than the leg may add to a run (issue 27: 3%). Every read
+-- of the leg goes by settle date, then by merchant. recon.payout_row shows them a row each.
 create table recon.payout (
-  run_date        date not null,
-  file_no         integer not null,
-  line            integer not null,
-  payout_id       text not null,
-  merchant_id     text not null,
-  settle_date     date not null,
-  amount_minor    bigint not null,
-  currency        text not null,
-  status          text not null check (status in ('PAID', 'FAILED', 'RETURNED', 'HELD')),
-  status_date     date not null,
-  reason_code     text,
-  account_masked  text,
-  orig_payout_id  text
+  run_date         date not null,
+  file_no          integer not null,
+  settle_date      date not null,
+  lines            integer[] not null,
+  payout_ids       text[] not null,
+  merchants        bigint[] not null,
+  amounts          bigint[] not null,
+  currencies       text[] not null,
+  statuses         text[] not null check (statuses <@ array['PAID', 'FAILED', 'RETURNED', 'HELD']),
+  status_dates     date[] not null,
+  reason_codes     text[] not null,
+  accounts         text[] not null,
+  orig_payout_ids  text[] not null,
+  primary key (settle_date, run_date, file_no)
 );
-create index payout_pair on recon.payout (settle_date, merchant_id);
+
+create view recon.payout_row as
+  select p.run_date, p.file_no, r.line, r.payout_id, lpad(r.merchant::text, 15, '0') as merchant_id, p.settle_date,
+         r.amount_minor, r.currency, r.status, r.status_date, r.reason_code, r.account_masked, r.orig_payout_id
+    from recon.payout p,
+         unnest(p.lines, p.payout_ids, p.merchants, p.amounts, p.currencies, p.statuses, p.status_dates,
+                p.reason_codes, p.accounts, p.orig_payout_ids)
+           as r(line, payout_id, merchant, amount_minor, currency, status, status_date, reason_code, account_masked,
+                orig_payout_id);
 
 -- What each run's clearing rows added to the expected payouts of one settle date (§3.5), a row per
 -- (settle_date, run) with a value per merchant in arrays: a pair's expected payout at its check is
