@@ -179,13 +179,11 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
       order by p.run_date`,
     scopeParams,
   );
-  const payoutRows = (
-    await tx.query<StoredPayout>(
-      `select ${STORED_PAYOUT} from recon.payout_row p
-        where (p.settle_date = any($1::date[]) or p.settle_date = any($2::date[])) and ${scope}`,
-      scopeParams,
-    )
-  ).map(fromStore);
+  const scopePairs = new Set(late.keys());
+  const due = new Set(dueDates);
+  const payoutRows = (await storedPayouts(tx, [...dueDates, ...[...late.values()].map((p) => p.settleDate)])).filter(
+    (r) => due.has(r.settleDate) || scopePairs.has(pairKey(r.merchantId, r.settleDate)),
+  );
   const existing = await tx.query<ExistingFinding>(
     `select kind, s_side, s_run::text as s_run, s_file, s_line, status, duplicate_count, amount_at_stake::text as amount_at_stake,
             merchant_id, settle_date::text as settle_date
@@ -379,12 +377,15 @@ async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]
   const repays = paid.filter((r) => r.origPayoutId !== null);
   const origOf = new Map<string, string>();
   if (repays.length > 0) {
-    const chainRows = await tx.query<{ id: string; o: string }>(
-      `select distinct payout_id as id, orig_payout_id as o from recon.payout_row
-        where settle_date = any($1::date[]) and (settle_date, merchant_id) in (select * from unnest($1::date[], $2::text[]))
-          and orig_payout_id is not null`,
-      [repays.map((r) => r.settleDate), repays.map((r) => r.merchantId)],
-    );
+    const pairs = new Set(repays.map((r) => pairKey(r.merchantId, r.settleDate)));
+    const chainRows = (
+      await storedPayouts(
+        tx,
+        repays.map((r) => r.settleDate),
+      )
+    )
+      .filter((r) => r.origPayoutId !== null && pairs.has(pairKey(r.merchantId, r.settleDate)))
+      .map((r) => ({ id: r.payoutId, o: r.origPayoutId! }));
     for (const c of chainRows) origOf.set(c.id, c.o);
   }
   const repaid = new Set<string>();
@@ -493,65 +494,64 @@ function payoutObjects(
 
 // The store
 
-interface StoredPayout {
-  run_date: string;
-  file_no: number;
-  line: number;
-  payout_id: string;
-  merchant_id: string;
-  settle_date: string;
-  amount_minor: string;
-  currency: string;
-  status: PayoutRow['status'];
-  status_date: string;
-  reason_code: string | null;
-  account_masked: string | null;
-  orig_payout_id: string | null;
+/**
+ * The payout rows kept for these settle dates (recon.payout: a text of tab-separated lines per
+ * file and settle date, migration 0009), as objects.
+ */
+async function storedPayouts(tx: Store, settleDates: readonly string[]): Promise<PayoutRow[]> {
+  if (settleDates.length === 0) return [];
+  const kept = await tx.query<{ run_date: string; file_no: number; settle_date: string; data: string }>(
+    `select run_date::text as run_date, file_no, settle_date::text as settle_date, data
+       from recon.payout where settle_date = any($1::date[])`,
+    [[...new Set(settleDates)]],
+  );
+  const out: PayoutRow[] = [];
+  for (const k of kept)
+    for (const line of k.data.split('\n')) {
+      const f = line.split('\t');
+      out.push({
+        run: k.run_date,
+        file: k.file_no,
+        line: Number(f[0]),
+        payoutId: f[1]!,
+        merchantId: f[2]!,
+        settleDate: k.settle_date,
+        amount: Number(f[3]),
+        currency: f[4]!,
+        status: f[5] as PayoutRow['status'],
+        statusDate: f[6]!,
+        reasonCode: f[7] || null,
+        accountMasked: f[8] || null,
+        origPayoutId: f[9] || null,
+      });
+    }
+  return out;
 }
 
-const STORED_PAYOUT = `run_date::text as run_date, file_no, line, payout_id, merchant_id, settle_date::text as settle_date,
-  amount_minor::text as amount_minor, currency, status, status_date::text as status_date, reason_code, account_masked, orig_payout_id`;
-
-function fromStore(s: StoredPayout): PayoutRow {
-  return {
-    run: s.run_date,
-    file: s.file_no,
-    line: s.line,
-    payoutId: s.payout_id,
-    merchantId: s.merchant_id,
-    settleDate: s.settle_date,
-    amount: Number(s.amount_minor),
-    currency: s.currency,
-    status: s.status,
-    statusDate: s.status_date,
-    reasonCode: s.reason_code,
-    accountMasked: s.account_masked,
-    origPayoutId: s.orig_payout_id,
-  };
+/** A payout row as a line of recon.payout's text (tab-separated; null as empty). */
+function storedLine(r: PayoutRow): string {
+  return [
+    r.line,
+    r.payoutId,
+    r.merchantId,
+    r.amount,
+    r.currency,
+    r.status,
+    r.statusDate,
+    r.reasonCode ?? '',
+    r.accountMasked ?? '',
+    r.origPayoutId ?? '',
+  ].join('\t');
 }
 
-const PAYOUT_COLUMNS = [
-  'run_date',
-  'file_no',
-  'settle_date',
-  'lines',
-  'payout_ids',
-  'merchants',
-  'amounts',
-  'currencies',
-  'statuses',
-  'status_dates',
-  'reason_codes',
-  'accounts',
-  'orig_payout_ids',
-] as const;
+const PAYOUT_COLUMNS = ['run_date', 'file_no', 'settle_date', 'row_count', 'data'] as const;
 
 const EXPECTED_COLUMNS = ['run_date', 'settle_date', 'merchants', 'amounts', 'counted', 'c_files', 'c_lines'];
 
 /** Writes this run's payout rows and sums (COPY). */
 async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: ExpectedSums): Promise<void> {
   if (rows.length > 0) {
-    // A row per (file, settle date), a value per payout row in each array (migration 0009).
+    // A row per (file, settle date), its payout rows as lines of one text (migration 0009).
     const groups = new Map<string, PayoutRow[]>();
     for (const r of rows) {
       const key = `${r.file}|${r.settleDate}`;
@@ -559,11 +559,9 @@ async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: E
       if (g) g.push(r);
       else groups.set(key, [r]);
     }
-    const lines = [...groups.values()].map((g) => {
-      const f = g[0]!;
-      const column = (value: (r: PayoutRow) => string | number | null): string => csvArray(g.map(value));
-      return `${date},${f.file},${f.settleDate},${column((r) => r.line)},${column((r) => r.payoutId)},${column((r) => Number(r.merchantId))},${column((r) => r.amount)},${column((r) => r.currency)},${column((r) => r.status)},${column((r) => r.statusDate)},${column((r) => r.reasonCode)},${column((r) => r.accountMasked)},${column((r) => r.origPayoutId)}\n`;
-    });
+    const lines = [...groups.values()].map((g) =>
+      csvRow([date, g[0]!.file, g[0]!.settleDate, g.length, g.map(storedLine).join('\n')]),
+    );
     await tx.copyIn('recon.payout', PAYOUT_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
   if (sums.size > 0) {
@@ -575,17 +573,6 @@ async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: E
     });
     await tx.copyIn('recon.payout_expected', EXPECTED_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
-}
-
-/**
- * A PostgreSQL array literal as one CSV field: numbers as they are, text quoted and escaped inside the
- * literal (backslash and quote), NULL for null; the field quoted for CSV (its quotes doubled).
- */
-function csvArray(values: readonly (string | number | null)[]): string {
-  const items = values.map((v) =>
-    v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
-  );
-  return `"{${items.join(',').replaceAll('"', '""')}}"`;
 }
 
 /** One CSV line for COPY: null is NULL (unquoted empty); text is quoted (so '' stays ''). */

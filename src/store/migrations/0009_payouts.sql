@@ -29,35 +29,28 @@ alter table recon.exception
   add column p_line integer;
 
 -- Every payout row read, as read (account masked): a status change repeats its payout_id (§6.2 rule
--- 1). Tens of thousands a night, kept as a row per (settle date, run, file) with a value per payout
--- row in each array: 20,000 rows a night, one per payout, took 166-277 ms to COPY into the embedded
--- store (91-140 ms without any index), more than the leg may add to a run (issue 27: 3%). Every read
--- of the leg goes by settle date, then by merchant. recon.payout_row shows them a row each.
+-- 1). Tens of thousands a night, kept as the text of a file's rows of one settle date, a line each
+-- (line, payout_id, merchant_id, amount_minor, currency, status, status_date, reason_code,
+-- account_masked, orig_payout_id, tab-separated: no value of the payout file may hold a tab or a line
+-- break), which the run reads back whole by settle date. 20,000 payout rows as a table row each took
+-- 166-277 ms to COPY into the embedded store (91-140 ms without any index), as arrays about as much:
+-- more than the whole leg may add to a run (issue 27: 3%). recon.payout_row shows them a row each.
 create table recon.payout (
-  run_date         date not null,
-  file_no          integer not null,
-  settle_date      date not null,
-  lines            integer[] not null,
-  payout_ids       text[] not null,
-  merchants        bigint[] not null,
-  amounts          bigint[] not null,
-  currencies       text[] not null,
-  statuses         text[] not null check (statuses <@ array['PAID', 'FAILED', 'RETURNED', 'HELD']),
-  status_dates     date[] not null,
-  reason_codes     text[] not null,
-  accounts         text[] not null,
-  orig_payout_ids  text[] not null,
+  run_date     date not null,
+  file_no      integer not null,
+  settle_date  date not null,
+  row_count    integer not null,
+  data         text not null,
   primary key (settle_date, run_date, file_no)
 );
 
 create view recon.payout_row as
-  select p.run_date, p.file_no, r.line, r.payout_id, lpad(r.merchant::text, 15, '0') as merchant_id, p.settle_date,
-         r.amount_minor, r.currency, r.status, r.status_date, r.reason_code, r.account_masked, r.orig_payout_id
-    from recon.payout p,
-         unnest(p.lines, p.payout_ids, p.merchants, p.amounts, p.currencies, p.statuses, p.status_dates,
-                p.reason_codes, p.accounts, p.orig_payout_ids)
-           as r(line, payout_id, merchant, amount_minor, currency, status, status_date, reason_code, account_masked,
-                orig_payout_id);
+  select p.run_date, p.file_no, split_part(l, E'\t', 1)::integer as line, split_part(l, E'\t', 2) as payout_id,
+         split_part(l, E'\t', 3) as merchant_id, p.settle_date, split_part(l, E'\t', 4)::bigint as amount_minor,
+         split_part(l, E'\t', 5) as currency, split_part(l, E'\t', 6) as status,
+         split_part(l, E'\t', 7)::date as status_date, nullif(split_part(l, E'\t', 8), '') as reason_code,
+         nullif(split_part(l, E'\t', 9), '') as account_masked, nullif(split_part(l, E'\t', 10), '') as orig_payout_id
+    from recon.payout p, string_to_table(p.data, E'\n') as l;
 
 -- What each run's clearing rows added to the expected payouts of one settle date (§3.5), a row per
 -- (settle_date, run) with a value per merchant in arrays: a pair's expected payout at its check is
