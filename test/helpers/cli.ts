@@ -13,7 +13,8 @@ import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { packagePath } from '../../src/core/package-path.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
+import { testPool } from './pool.js';
 
 export interface CliResult {
   code: number | null;
@@ -122,15 +123,14 @@ export async function recon(
 let shared: Pool | undefined;
 
 /**
- * Gives this file's in-process commands one worker pool, started before its tests and destroyed
- * after them, instead of a new pool (threads, module loading, cold code) for every `run`.
+ * Gives this file's in-process commands the test process's worker pool (test/helpers/pool.ts)
+ * instead of a new pool (threads, module loading, cold code) for every `run`.
  */
 export function useSharedPool(): void {
   beforeAll(() => {
-    shared = createPool(2);
+    shared = testPool();
   });
-  afterAll(async () => {
-    await shared?.destroy();
+  afterAll(() => {
     shared = undefined;
   });
 }

@@ -6,17 +6,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/inputs/errors.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { type Store, StoreError } from '../../src/store/store.js';
 import { generateChain, RUN_TABLES, runDate, tableSnapshot } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 const TABLES = [['recon.run', 'run_date'], ...RUN_TABLES] as const;

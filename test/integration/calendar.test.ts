@@ -8,13 +8,14 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
 import { packagePath } from '../../src/core/package-path.js';
 import { UsageError } from '../../src/core/usage-error.js';
 import { defaultCalendarPath, loadCalendar } from '../../src/inputs/calendar.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { datesFrom, foundLines, runDate, tempDir, truthLines } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { storeCases } from '../helpers/stores.js';
 
 const NEW_YEAR = packagePath('test/fixtures/calendar-newyear-2027.json');
@@ -23,10 +24,7 @@ const DAYS = 8;
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 function gen(calendar: string, out: string): ReturnType<typeof generate> {

@@ -17,11 +17,12 @@ import { setApprovalThreshold } from '../../src/cases/settings.js';
 import { addUser } from '../../src/cases/users.js';
 import { type CaseSummary, caseSummary, OVERDUE_LISTED } from '../../src/reports/case-summary.js';
 import { fillRunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { migrate } from '../../src/store/migrate.js';
 import { pruneAuditTrail } from '../../src/store/retention.js';
 import type { Store } from '../../src/store/store.js';
+import { testPool } from '../helpers/pool.js';
 import { credit, Scenario, sale } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -37,10 +38,7 @@ const AS_OF = [MON, WED, FRI, '2026-11-25', '2026-12-31'];
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 const STATE_ORDER = ['new', 'assigned', 'reopened', 'pending_approval', 'closed'];

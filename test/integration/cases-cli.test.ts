@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';
 import { recon, useSharedPool } from '../helpers/cli.js';
+import { testPool } from '../helpers/pool.js';
 import { credit, Scenario, sale } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -31,27 +32,21 @@ describe.each(storeCases())('cases through the CLI ($name store)', (sc) => {
     // a DUPLICATE_CREDIT, raised on Wednesday.
     const store = await openStore(target);
     try {
-      const { createPool } = await import('../../src/run/pool.js');
-      const pool = createPool(2);
-      try {
-        await new Scenario(pool, {}, store)
-          .journal(
-            MON,
-            sale({ stan: '000001', txn_time: at(MON) }),
-            sale({ stan: '000002', txn_time: at(MON) }),
-            sale({ stan: '000003', txn_time: at(MON) }),
-            sale({ stan: '000004', txn_time: at(MON), amount_minor: '2000000' }),
-            sale({ stan: '000005', txn_time: at(MON) }),
-          )
-          .clearing(
-            TUE,
-            credit({ stan: '000005', txn_time: at(MON), settle_date: TUE }),
-            credit({ stan: '000005', txn_time: at(MON), settle_date: TUE }),
-          )
-          .run(MON, TUE, WED);
-      } finally {
-        await pool.destroy();
-      }
+      await new Scenario(testPool(), {}, store)
+        .journal(
+          MON,
+          sale({ stan: '000001', txn_time: at(MON) }),
+          sale({ stan: '000002', txn_time: at(MON) }),
+          sale({ stan: '000003', txn_time: at(MON) }),
+          sale({ stan: '000004', txn_time: at(MON), amount_minor: '2000000' }),
+          sale({ stan: '000005', txn_time: at(MON) }),
+        )
+        .clearing(
+          TUE,
+          credit({ stan: '000005', txn_time: at(MON), settle_date: TUE }),
+          credit({ stan: '000005', txn_time: at(MON), settle_date: TUE }),
+        )
+        .run(MON, TUE, WED);
     } finally {
       await store.close();
     }

@@ -18,10 +18,11 @@ import { verifyChain } from '../../src/cases/audit-chain.js';
 import { actOnCases } from '../../src/cases/case-actions.js';
 import { addUser } from '../../src/cases/users.js';
 import { fillRunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { pruneAuditTrail } from '../../src/store/retention.js';
 import type { Store } from '../../src/store/store.js';
+import { testPool } from '../helpers/pool.js';
 import { credit, Scenario, sale } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -35,10 +36,7 @@ const at = (day: string): string => `${day}T10:00:00+08:00`;
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 /** A finding's id as DESIGN §10 defines it, computed here with node:crypto and BigInt. */

@@ -7,18 +7,16 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSmallCsv } from '../../src/core/small-csv.js';
 import { exportExceptions, neutralizeFormula, queryExceptions } from '../../src/reports/exceptions-export.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
 import { generateChain, runDate } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { qrCredit, qrSale, Scenario } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 async function exported(

@@ -18,9 +18,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIsoDate, parseIsoDate } from '../../src/core/dates.js';
 import { queryExceptions } from '../../src/reports/exceptions-export.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
 import { dose } from '../helpers/dose.js';
+import { testPool } from '../helpers/pool.js';
 import { credit, FIXTURE_CALENDAR, qrCredit, qrSale, rrnOf, Scenario, sale } from '../helpers/scenario.js';
 import { openMemoryStore } from '../helpers/stores.js';
 
@@ -315,12 +316,11 @@ function build(sales: SaleCase[], orphans: OrphanCase[]): Built {
 let pool: Pool;
 let store: Store;
 beforeAll(async () => {
-  pool = createPool(2);
+  pool = testPool();
   store = await openMemoryStore();
 });
 afterAll(async () => {
   await store.close();
-  await pool.destroy();
 });
 
 describe('engine against the reference on random days', () => {

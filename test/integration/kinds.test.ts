@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '../../src/core/hash.js';
 import { hashOrderKey, hashRrnKey } from '../../src/core/keys.js';
 import { packAlnum } from '../../src/core/packed.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
+import { testPool } from '../helpers/pool.js';
 import {
   credit,
   FIXTURE_CALENDAR,
@@ -29,11 +30,10 @@ let pool: Pool;
 /** One embedded store for the file; each scenario starts it empty. */
 let store: Store;
 beforeAll(async () => {
-  pool = createPool(2);
+  pool = testPool();
   store = await openMemoryStore();
 });
 afterAll(async () => {
-  await pool.destroy();
   await store.close();
 });
 

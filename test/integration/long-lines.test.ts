@@ -16,7 +16,7 @@ import { generate } from '../../data-gen/generate.js';
 import { MAX_LINE_BYTES } from '../../src/core/reject.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { fillRunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -24,6 +24,7 @@ import { wechatBill } from '../helpers/bills.js';
 import { luhnComplete } from '../helpers/cards.js';
 import { TEST_ENGINE, tempDir } from '../helpers/chain.js';
 import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { testPool } from '../helpers/pool.js';
 import { openMemoryStore } from '../helpers/stores.js';
 
 useSharedPool();
@@ -120,10 +121,7 @@ describe('a line of more than 2 GiB', () => {
 describe('lines of a few MiB', () => {
   let pool: Pool;
   beforeAll(() => {
-    pool = createPool(2);
-  });
-  afterAll(async () => {
-    await pool.destroy();
+    pool = testPool();
   });
 
   it("in recon's layout: inside a scan range and across a cut", async () => {

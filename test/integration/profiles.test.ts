@@ -11,13 +11,14 @@ import { encodeGbk } from '../../src/core/gbk.js';
 import { packagePath } from '../../src/core/package-path.js';
 import { queryExceptions } from '../../src/reports/exceptions-export.js';
 import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import type { Store } from '../../src/store/store.js';
 import { alipayBill, wechatBill, zipOf, zmFile } from '../helpers/bills.js';
 import { TEST_ENGINE, tempDir } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { storeCases } from '../helpers/stores.js';
 
 const JOURNAL_HEADER =
@@ -117,10 +118,7 @@ function alipayZip(pid: string, day: string, rows: Parameters<typeof alipayBill>
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 describe.each(storeCases())('clearing files through profiles ($name store)', (sc) => {

@@ -8,17 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDirFiles } from '../../src/inputs/data-dir.js';
 import { InputError } from '../../src/inputs/errors.js';
 import { fillRunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { datesFrom, generateChain, runDate, TEST_ENGINE, tableSnapshot } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 for (const sc of storeCases()) {

@@ -10,10 +10,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/core/package-path.js';
 import { renderReport, reportData } from '../../src/reports/morning-report.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { datesFrom, generateChain, runDate, tempDir } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { storeCases } from '../helpers/stores.js';
 
 const money = (minor: number): string =>
@@ -23,12 +24,11 @@ const int = (n: number): string => n.toLocaleString('en-US');
 let pool: Pool;
 let browser: Browser;
 beforeAll(async () => {
-  pool = createPool(2);
+  pool = testPool();
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await pool?.destroy();
 });
 
 for (const sc of storeCases()) {

@@ -10,7 +10,7 @@ import { UsageError } from '../../src/core/usage-error.js';
 import { dataDirFiles } from '../../src/inputs/data-dir.js';
 import { queryExceptions } from '../../src/reports/exceptions-export.js';
 import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { pruneAuditTrail } from '../../src/store/retention.js';
 import type { Store } from '../../src/store/store.js';
@@ -24,15 +24,13 @@ import {
   tableSnapshot,
   truthLines,
 } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { credit, Scenario, sale } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool.destroy();
+  pool = testPool();
 });
 
 async function distinct(store: Store, sql: string): Promise<string[]> {
