@@ -1,10 +1,12 @@
 /**
  * Once before the test files (vitest globalSetup):
- * 1. Builds dist/ from everything (src, workers, tests, bench), which the worker pool loads
- *    (dist/workers/index.js) and the CLI tests run (bin/recon), so a test never runs stale code
- *    after an edit. It only emits (--noCheck, incremental). The type check starts at the same
- *    moment in its own process and goes on beside the test files (test/unit/typecheck.test.ts
- *    waits for its result): it takes the core the build and the templates leave idle.
+ * 1. Builds dist/ as `npm run build` does (tsconfig.build.json: src, workers, data-gen, bench; the
+ *    tests run from their TypeScript), which the worker pool loads (dist/workers/index.js) and the
+ *    CLI tests run (bin/recon), so a test never runs stale code after an edit. It only emits
+ *    (--noCheck, incremental): the tests wait for it. The type check of everything (tests too)
+ *    starts at the same moment in its own process and goes on beside the test files
+ *    (test/unit/typecheck.test.ts waits for its result): it takes the core the build and the
+ *    templates leave idle.
  * 2. Makes the template stores that test stores are copied from, instead of each running initdb
  *    and the migrations (about 2 s of CPU for each embedded store): a migrated embedded store
  *    directory, and on the server (when DATABASE_URL is set) a migrated template database.
@@ -75,22 +77,12 @@ async function build(): Promise<void> {
   try {
     await run(
       process.execPath,
-      [
-        tsc,
-        '-p',
-        packagePath('tsconfig.json'),
-        '--noEmit',
-        'false',
-        '--noCheck',
-        '--incremental',
-        '--tsBuildInfoFile',
-        info,
-      ],
+      [tsc, '-p', packagePath('tsconfig.build.json'), '--noCheck', '--incremental', '--tsBuildInfoFile', info],
       { cwd: packagePath('.') },
     );
   } catch (e) {
     const out = (e as { stdout?: string }).stdout ?? '';
-    throw new Error(`the build failed (tsc -p tsconfig.json):\n${out || String(e)}`);
+    throw new Error(`the build failed (tsc -p tsconfig.build.json):\n${out || String(e)}`);
   }
   await run(process.execPath, [packagePath('scripts/copy-assets.mjs')]);
 }
