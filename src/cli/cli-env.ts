@@ -6,6 +6,8 @@
 import type { Writable } from 'node:stream';
 import { type Fault, parseFault } from '../core/fault.js';
 import type { Pool } from '../run/pool.js';
+import type { StoreTarget } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 
 /** What the CLI takes from the environment, read once by `main`. */
 export interface CliEnv {
@@ -41,6 +43,12 @@ export interface CliIo {
    * tests running many commands); its size stands for --workers, and its owner destroys it.
    */
   pool?: Pool;
+  /**
+   * Opens the store a command names, instead of openStore (a program that embeds recon and keeps
+   * its stores open between commands, or tests running many commands on one store). The command
+   * closes what it gets when it ends; what that does is the opener's to say.
+   */
+  openStore?: (target: StoreTarget, lean: boolean) => Promise<Store>;
 }
 
 export function processIo(): CliIo {

@@ -1,6 +1,7 @@
 /**
  * The store of a command: the --db flag (dbOption), the store it names with the environment
- * (storeTarget), and opening it for the length of a command (withStore, withExistingStore).
+ * (storeTarget), and opening it for the length of a command (withStore, withExistingStore), by
+ * openStore or by the opener the CLI was given (CliIo.openStore).
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../core/usage-error.js';
@@ -14,6 +15,7 @@ import {
 } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { CliEnv } from './cli-env.js';
+import type { CliContext } from './command.js';
 
 /** --db, as every command that opens the store takes it. */
 export const dbOption = {
@@ -42,14 +44,19 @@ export function storeTarget(env: CliEnv, db: string | undefined): StoreTarget {
   return resolveStoreTarget(db, env.databaseUrl, env.sharedBuffers);
 }
 
+/** The store of `target`, opened by the CLI's opener (CliIo.openStore) if it was given one. */
+export function openCommandStore({ io }: CliContext, target: StoreTarget, lean = false): Promise<Store> {
+  return io.openStore ? io.openStore(target, lean) : openStore(target, lean);
+}
+
 /** `fn` on the store of --db, created and migrated if need be, and closed after it. */
 export async function withStore<T>(
-  env: CliEnv,
+  ctx: CliContext,
   db: string | undefined,
   fn: (store: Store) => Promise<T>,
   lean = false,
 ): Promise<T> {
-  const store = await openStore(storeTarget(env, db), lean);
+  const store = await openCommandStore(ctx, storeTarget(ctx.env, db), lean);
   try {
     await migrate(store);
     return await fn(store);
@@ -65,17 +72,17 @@ export async function withStore<T>(
  * connected; an existing store is brought up to date as by withStore.
  */
 export async function withExistingStore<T>(
-  env: CliEnv,
+  ctx: CliContext,
   db: string | undefined,
   fn: (store: Store) => Promise<T>,
   lean = false,
 ): Promise<T> {
-  const target = storeTarget(env, db);
+  const target = storeTarget(ctx.env, db);
   const noStore = (at: string) => new UsageError(`no store at ${at} (run recon run or recon db migrate first)`);
   if (target.kind === 'embedded' && target.dir !== undefined && !hasEmbeddedDatabase(target.dir)) {
     throw noStore(resolve(target.dir));
   }
-  const store = await openStore(target, lean);
+  const store = await openCommandStore(ctx, target, lean);
   try {
     if (!(await hasReconTables(store))) throw noStore(store.location);
     await migrate(store);

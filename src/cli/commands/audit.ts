@@ -20,7 +20,7 @@ const verify: Command = {
       (y) => y.option('db', dbOption),
       async (a) => {
         const { verifyChain } = await import('../../cases/audit-chain.js');
-        const check = await withExistingStore(env, a.db, (store) => verifyChain(store), true);
+        const check = await withExistingStore({ io, env }, a.db, (store) => verifyChain(store), true);
         const cuts = check.cuts > 0 ? `, across ${check.cuts} stretch(es) recon db prune removed` : '';
         if (check.broken) {
           const b = check.broken;
@@ -55,7 +55,7 @@ const exportEvents: Command = {
       async (a) => {
         const { exportAudit } = await import('../../cases/audit-export.js');
         await withExistingStore(
-          env,
+          { io, env },
           a.db,
           (store) => exportAudit(store, { from: a.from, to: a.to }, a.format, io.stdout),
           true,

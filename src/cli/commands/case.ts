@@ -31,7 +31,7 @@ const show: Command = {
       async (a) => {
         const { caseDetail } = await import('../../cases/case-detail.js');
         const d = await withExistingStore(
-          env,
+          { io, env },
           a.db,
           async (store) => caseDetail(store, a.id, await todayOf(env, store)),
           true,
@@ -131,7 +131,7 @@ function actionCommand(action: Action, help: string): Command {
             throw new UsageError(
               `recon case ${action} needs finding ids, or at least one filter of recon cases (--state, --kind, …)`,
             );
-          const changes = await withExistingStore(env, a.db, async (store) => {
+          const changes = await withExistingStore({ io, env }, a.db, async (store) => {
             let ids = given;
             if (ids.length === 0) {
               const { sql, params } = queueQuery(filter, await storeZone(store), await todayOf(env, store));
@@ -184,7 +184,7 @@ const apply: Command = {
           throw new UsageError(`cannot read ${a.file}: ${(e as Error).message}`);
         }
         const lines = readSheet(text, a.file);
-        const changes = await withExistingStore(env, a.db, async (store) => {
+        const changes = await withExistingStore({ io, env }, a.db, async (store) => {
           const actor = await actorOf(store, a.as ?? env.user, 'operator', 'recon case apply');
           return changeOrDryRun(store, a.dryRun, (tx) => applySheet(tx, lines, a.file, actor.name));
         });

@@ -74,7 +74,7 @@ export const casesCommand: Command = {
       async (a) => {
         const { streamQueue } = await import('../../cases/queue.js');
         await withExistingStore(
-          env,
+          { io, env },
           a.db,
           async (store) => streamQueue(store, filterOf(a), await todayOf(env, store), a.format, io.stdout),
           true,

@@ -1,11 +1,10 @@
 /** `recon db`: store maintenance; `db migrate` brings the schema up to date, `db prune` removes old audit trail. */
 import { migrate, RECON_LOCK_KEY } from '../../store/migrate.js';
-import { openStore } from '../../store/open-store.js';
 import type { AuditPrune } from '../../store/retention.js';
 import type { Store } from '../../store/store.js';
 import { dateCheck } from '../checks.js';
 import { addCommands, type Command } from '../command.js';
-import { dbOption, storeTarget, withExistingStore } from '../store-access.js';
+import { dbOption, openCommandStore, storeTarget, withExistingStore } from '../store-access.js';
 
 const migrateCommand: Command = {
   name: 'migrate',
@@ -15,7 +14,7 @@ const migrateCommand: Command = {
       'create or upgrade the store schema (recon run does it too)',
       (y) => y.option('db', dbOption),
       async (a) => {
-        const store = await openStore(storeTarget(env, a.db));
+        const store = await openCommandStore({ io, env }, storeTarget(env, a.db));
         try {
           const r = await migrate(store);
           io.stdout.write(
@@ -48,7 +47,7 @@ const pruneCommand: Command = {
           .option('db', dbOption)
           .check(dateCheck('before')),
       async (a) => {
-        const r = await withExistingStore(env, a.db, (store) => pruneAudit(store, a.before, a.dryRun));
+        const r = await withExistingStore({ io, env }, a.db, (store) => pruneAudit(store, a.before, a.dryRun));
         io.stdout.write(a.json ? `${JSON.stringify({ dryRun: a.dryRun, ...r })}\n` : `${prunedLine(r, a.dryRun)}\n`);
       },
     ),
@@ -95,7 +94,7 @@ const settingsCommand: Command = {
           .option('db', dbOption),
       async (a) => {
         const { approvalThreshold, setApprovalThreshold } = await import('../../cases/settings.js');
-        const now = await withExistingStore(env, a.db, async (store) => {
+        const now = await withExistingStore({ io, env }, a.db, async (store) => {
           if (a.approvalThreshold !== undefined)
             await store.transaction((tx) => setApprovalThreshold(tx, a.approvalThreshold!, a.as ?? env.user));
           return approvalThreshold(store);

@@ -29,7 +29,7 @@ export const exceptionsCommand: Command = {
           .check(checkDate),
       async (a) => {
         await withExistingStore(
-          env,
+          { io, env },
           a.db,
           async (store) => {
             const { exportExceptions } = await import('../../reports/exceptions-export.js');

@@ -21,7 +21,7 @@ export const rejectsCommand: Command = {
           .check(checkDate),
       async (a) => {
         const { exportRejects } = await import('../../reports/rejects.js');
-        await withExistingStore(env, a.db, (store) => exportRejects(store, a.date, a.format, io.stdout), true);
+        await withExistingStore({ io, env }, a.db, (store) => exportRejects(store, a.date, a.format, io.stdout), true);
       },
     ),
 };

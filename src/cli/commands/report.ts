@@ -30,7 +30,7 @@ export const reportCommand: Command = {
           }),
       async (a) => {
         const { renderReport, reportData } = await import('../../reports/morning-report.js');
-        const data = await withExistingStore(env, a.db, (store) => reportData(store, a.date, a.days), true);
+        const data = await withExistingStore({ io, env }, a.db, (store) => reportData(store, a.date, a.days), true);
         const html = renderReport(data);
         try {
           writeFileSync(a.out, html);

@@ -177,7 +177,7 @@ function progressFor(quiet: boolean, { io, env }: CliContext): Progress {
 
 /** D's run, committed, and its summary on stdout. */
 async function runDate(a: RunFlags, options: FilledRunOptions, deps: RunDeps, { io, env }: CliContext): Promise<void> {
-  const summary = await withStore(env, a.db, async (store) => {
+  const summary = await withStore({ io, env }, a.db, async (store) => {
     const s = await runDay(store, options, deps);
     await reclaimOrWarn(store, [s.pruned], 'the run', io.stderr);
     return s;
@@ -193,7 +193,7 @@ async function replayDates(
   { io, env }: CliContext,
 ): Promise<void> {
   const { replay } = await import('../../run/replay.js');
-  const summaries = await withStore(env, a.db, async (store) => {
+  const summaries = await withStore({ io, env }, a.db, async (store) => {
     const out = await replay(store, options, deps);
     await reclaimOrWarn(
       store,

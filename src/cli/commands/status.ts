@@ -22,7 +22,7 @@ export const statusCommand: Command = {
         const { formatStatus, storeStatus } = await import('../../reports/status.js');
         const { todayOf } = await import('./cases.js');
         const report = await withExistingStore(
-          env,
+          { io, env },
           a.db,
           async (store) => storeStatus(store, a.days, await todayOf(env, store)),
           true,

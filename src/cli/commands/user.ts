@@ -29,7 +29,9 @@ const add: Command = {
           .option('db', dbOption),
       async (a) => {
         const { addUser } = await import('../../cases/users.js');
-        await withStore(env, a.db, (store) => store.transaction((tx) => addUser(tx, a.name, a.role, a.as ?? env.user)));
+        await withStore({ io, env }, a.db, (store) =>
+          store.transaction((tx) => addUser(tx, a.name, a.role, a.as ?? env.user)),
+        );
         io.stdout.write(`user ${a.name} added, ${a.role}\n`);
       },
     ),
@@ -48,7 +50,7 @@ const disable: Command = {
           .option('db', dbOption),
       async (a) => {
         const { disableUser } = await import('../../cases/users.js');
-        await withExistingStore(env, a.db, (store) =>
+        await withExistingStore({ io, env }, a.db, (store) =>
           store.transaction((tx) => disableUser(tx, a.name, a.as ?? env.user)),
         );
         io.stdout.write(`user ${a.name} disabled\n`);
@@ -84,7 +86,7 @@ const passwd: Command = {
         if (io.stdin?.isTTY) io.stderr.write(`new password for ${a.name} (the line is shown as typed): `);
         const password = await firstLine(io.stdin);
         const { setPassword } = await import('../../cases/users.js');
-        await withExistingStore(env, a.db, (store) =>
+        await withExistingStore({ io, env }, a.db, (store) =>
           store.transaction((tx) => setPassword(tx, a.name, password, a.as ?? env.user ?? a.name)),
         );
         io.stdout.write(`password of ${a.name} set\n`);
@@ -101,7 +103,7 @@ const list: Command = {
       (y) => y.option('db', dbOption),
       async (a) => {
         const { listUsers } = await import('../../cases/users.js');
-        const users = await withExistingStore(env, a.db, (store: Store) => listUsers(store), true);
+        const users = await withExistingStore({ io, env }, a.db, (store: Store) => listUsers(store), true);
         io.stdout.write('name                 role         console\n');
         for (const u of users)
           io.stdout.write(
