@@ -5,15 +5,18 @@
  *   a WASM compile and module loading per command;
  * - `reconProcess`: bin/recon as a child process, asynchronously, for what only a process shows
  *   (the binary itself, signals, fault points, locks between processes).
+ * A file that runs many commands on a store keeps it open between them (useKeptStores).
  */
 import { spawn } from 'node:child_process';
 import { cpSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { packagePath } from '../../src/core/package-path.js';
 import type { Pool } from '../../src/run/pool.js';
+import { openStore, type StoreTarget } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
 import { testPool } from './pool.js';
 
 export interface CliResult {
@@ -118,8 +121,70 @@ export async function recon(
     env: environment(env),
     ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
     ...(shared ? { pool: shared } : {}),
+    ...(keeping ? { openStore: keptStore } : {}),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Whether this file's in-process commands keep their embedded stores open (useKeptStores). */
+let keeping = false;
+/** The embedded stores kept open, by directory. */
+const kept = new Map<string, Store>();
+
+/**
+ * Keeps the embedded stores this file's in-process commands (and its tests, through testStore)
+ * open from command to command, through the CLI's opener (CliIo.openStore), instead of starting
+ * PGlite again for every command: about 0.25 s of CPU each on this 2-core machine, most of a short
+ * command. The commands are the same (the flags, the checks before opening, the migration check,
+ * the transactions); only the start and stop of the database between them go. The stores are
+ * closed after each test, and by closeKeptStores before anything outside this process (a child
+ * process: reconProcess does it) or a copy reads the directory.
+ */
+export function useKeptStores(): void {
+  beforeAll(() => {
+    keeping = true;
+  });
+  afterEach(closeKeptStores);
+  afterAll(async () => {
+    await closeKeptStores();
+    keeping = false;
+  });
+}
+
+/** Closes the stores the commands kept open (useKeptStores). */
+export async function closeKeptStores(): Promise<void> {
+  for (const store of [...kept.values()]) await store.close();
+  kept.clear();
+}
+
+/** The store of a command: kept open for its directory (useKeptStores); `close` leaves it open. */
+async function keptStore(target: StoreTarget, lean: boolean): Promise<Store> {
+  if (target.kind !== 'embedded' || target.dir === undefined) return openStore(target, lean);
+  const dir = resolve(target.dir);
+  let store = kept.get(dir);
+  if (!store) {
+    store = await openStore(target, lean);
+    kept.set(dir, store);
+  }
+  const open = store;
+  return {
+    kind: open.kind,
+    location: open.location,
+    query: (sql, params) => open.query(sql, params),
+    exec: (sql) => open.exec(sql),
+    copyIn: (table, columns, chunks, format) => open.copyIn(table, columns, chunks, format),
+    copyOut: (query, format) => open.copyOut(query, format),
+    transaction: (fn) => open.transaction(fn),
+    close: async () => {},
+  };
+}
+
+/**
+ * The store at `target` for a test to read or change: the one the commands keep open, when they do
+ * (useKeptStores; its `close` leaves it open), else opened for the test.
+ */
+export function testStore(target: StoreTarget): Promise<Store> {
+  return keeping ? keptStore(target, true) : openStore(target);
 }
 
 let shared: Pool | undefined;
@@ -137,8 +202,13 @@ export function useSharedPool(): void {
   });
 }
 
-/** Runs bin/recon in a child process in `cwd`. */
-export function reconProcess(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Runs bin/recon in a child process in `cwd` (after closing the stores kept open in this one). */
+export async function reconProcess(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  await closeKeptStores();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
       cwd,
@@ -160,6 +230,7 @@ export function reconProcess(cwd: string, args: readonly string[], env: NodeJS.P
 
 /** Puts a fresh, migrated, empty embedded store at `path` (a copy of the run's template). */
 export function templateStoreAt(path: string): string {
+  if (kept.has(resolve(path))) throw new Error(`${path} is kept open: closeKeptStores() first`);
   cpSync(inject('embeddedTemplate'), path, { recursive: true });
   return path;
 }

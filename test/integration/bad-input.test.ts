@@ -16,11 +16,11 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import type { RunSummary } from '../../src/run/summary.js';
-import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';
-import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { recon, templateStoreAt, testStore, useKeptStores, useSharedPool } from '../helpers/cli.js';
 
 useSharedPool();
+useKeptStores();
 
 /** The days `recon gen` would write into cwd/data, generated in this process (at collection time: ~0.1 s). */
 function generateInto(cwd: string, date: string, days: number, rows: number, seed: number): void {
@@ -32,7 +32,7 @@ function summaryOf(stdout: string): RunSummary {
 }
 
 async function query<R>(db: string, sql: string): Promise<R[]> {
-  const store = await openStore({ kind: 'embedded', dir: db });
+  const store = await testStore({ kind: 'embedded', dir: db });
   try {
     return await store.query<R>(sql);
   } finally {
@@ -235,7 +235,7 @@ describe('bad rows', () => {
       expect(x.code, x.stderr).toBe(0);
       outputs.push(x.stdout, x.stderr);
     }
-    const store = await openStore({ kind: 'embedded', dir: join(cwd, 'st') });
+    const store = await testStore({ kind: 'embedded', dir: join(cwd, 'st') });
     let dumped = 0;
     try {
       const tables = await store.query<{ table_name: string }>(

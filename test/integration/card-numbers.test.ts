@@ -15,12 +15,12 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import type { RunSummary } from '../../src/run/summary.js';
-import { openStore } from '../../src/store/open-store.js';
 import { luhnComplete } from '../helpers/cards.js';
 import { tempDir } from '../helpers/chain.js';
-import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { recon, templateStoreAt, testStore, useKeptStores, useSharedPool } from '../helpers/cli.js';
 
 useSharedPool();
+useKeptStores();
 
 const DAY = '2026-11-17';
 /** Distinct numbers, one per case, so that each can be looked for alone. */
@@ -92,7 +92,7 @@ describe('card numbers in any spelling', () => {
     expect(s.warnings.join('\n')).toContain(
       '1 card or account number(s) in pan_masked or account_masked showing more than the first 6 and last 4 digits were masked on ingest',
     );
-    const store = await openStore({ kind: 'embedded', dir: join(cwd, 'st') });
+    const store = await testStore({ kind: 'embedded', dir: join(cwd, 'st') });
     try {
       const rows = await store.query<{ line: number; column_name: string | null; reason: string; raw: string }>(
         'select line, column_name, reason, raw from recon.rejected_row where file_no = 1 order by line',
@@ -128,7 +128,7 @@ describe('card numbers in any spelling', () => {
       expect(x.code, x.stderr).toBe(0);
       outputs.push(x.stdout, x.stderr);
     }
-    const store = await openStore({ kind: 'embedded', dir: join(cwd, 'st') });
+    const store = await testStore({ kind: 'embedded', dir: join(cwd, 'st') });
     try {
       const tables = await store.query<{ table_name: string }>(
         `select table_name from information_schema.tables where table_schema = 'recon'`,

@@ -7,14 +7,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';
-import { recon, useSharedPool } from '../helpers/cli.js';
+import { recon, testStore, useKeptStores, useSharedPool } from '../helpers/cli.js';
 import { testPool } from '../helpers/pool.js';
 import { credit, Scenario, sale } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
 useSharedPool();
+useKeptStores();
 
 const MON = '2026-11-16';
 const TUE = '2026-11-17';
@@ -30,7 +30,7 @@ describe.each(storeCases())('cases through the CLI ($name store)', (sc) => {
     const { db, target } = await sc.fresh();
     // A week's findings: four MISSING_CREDIT (one of 20,000.00 CNY, above the approval threshold) and
     // a DUPLICATE_CREDIT, raised on Wednesday.
-    const store = await openStore(target);
+    const store = await testStore(target);
     try {
       await new Scenario(testPool(), {}, store)
         .journal(
@@ -301,7 +301,7 @@ describe.each(storeCases())('cases through the CLI ($name store)', (sc) => {
     expect((await r(['audit', 'verify'])).stdout).toBe(
       `the audit trail holds: ${exported.length + 1} event(s) chained\n`,
     );
-    const s2 = await openStore(target);
+    const s2 = await testStore(target);
     try {
       await s2.exec(`alter table recon.case_event disable trigger case_event_append_only;
         update recon.case_event set note = 'nothing to see' where seq = 12;

@@ -20,12 +20,20 @@ import { KIND_NAMES } from '../../src/core/codes.js';
 import { printable } from '../../src/core/printable.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { hasReconTables } from '../../src/store/migrate.js';
-import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';
-import { type CliResult, recon, reconProcess, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import {
+  type CliResult,
+  recon,
+  reconProcess,
+  templateStoreAt,
+  testStore,
+  useKeptStores,
+  useSharedPool,
+} from '../helpers/cli.js';
 import { serverAdmin } from '../helpers/server-admin.js';
 
 useSharedPool();
+useKeptStores();
 
 const serverUrl = process.env.DATABASE_URL;
 
@@ -105,14 +113,14 @@ describe('recon CLI messages', () => {
     expect(existsSync(join(cwd, 'no-report.html'))).toBe(false);
     // A database without recon's tables (a first run killed before it migrated): refused, not migrated.
     const bare = templateStoreAt(join(cwd, 'bare'));
-    const dropped = await openStore({ kind: 'embedded', dir: bare }, true);
+    const dropped = await testStore({ kind: 'embedded', dir: bare });
     await dropped.exec('drop schema recon cascade');
     await dropped.close();
     expect(outcome(await recon(cwd, ['status', '--db', bare]))).toEqual([
       2,
       `recon: no store at ${bare} (run recon run or recon db migrate first)\n`,
     ]);
-    const store = await openStore({ kind: 'embedded', dir: bare }, true);
+    const store = await testStore({ kind: 'embedded', dir: bare });
     try {
       expect(await hasReconTables(store)).toBe(false);
     } finally {

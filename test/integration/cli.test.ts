@@ -8,9 +8,10 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/chain.js';
-import { recon, reconProcess, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { recon, reconProcess, templateStoreAt, useKeptStores, useSharedPool } from '../helpers/cli.js';
 
 useSharedPool();
+useKeptStores();
 
 const HEADER =
   'id,business_date,kind,status,merchant_id,terminal_id,rrn,stan,order_no,txn_time,journal_amount_minor,clearing_amount_minor,fee_minor,expected_fee_minor,expected_settle_date,settle_date,days_late,duplicate_count,journal_source,clearing_source,payout_id,reason_code,account_masked,payout_amount_minor,payout_source';

@@ -22,11 +22,11 @@ import { zipOf } from '../../data-gen/zip-writer.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { InputError } from '../../src/inputs/errors.js';
 import { extractZipEntry, listZip } from '../../src/inputs/zip.js';
-import { openStore } from '../../src/store/open-store.js';
 import { tempDir } from '../helpers/chain.js';
-import { type CliResult, recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { type CliResult, recon, templateStoreAt, testStore, useKeptStores, useSharedPool } from '../helpers/cli.js';
 
 useSharedPool();
+useKeptStores();
 
 const DAY = '2026-11-17';
 /** The detail entry alipay-trade-bill reads (its zipEntry pattern is `_业务明细\.csv$`). */
@@ -68,7 +68,7 @@ async function watchedRun(cwd: string, args: readonly string[]): Promise<CliResu
 }
 
 async function runs(db: string): Promise<number> {
-  const store = await openStore({ kind: 'embedded', dir: db });
+  const store = await testStore({ kind: 'embedded', dir: db });
   try {
     return (await store.query<{ n: number }>('select count(*)::int as n from recon.run'))[0]!.n;
   } finally {

@@ -14,9 +14,10 @@ import { dataDirFiles } from '../../src/inputs/data-dir.js';
 import { InputError } from '../../src/inputs/errors.js';
 import type { RunSummary } from '../../src/run/summary.js';
 import { tempDir } from '../helpers/chain.js';
-import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { recon, templateStoreAt, useKeptStores, useSharedPool } from '../helpers/cli.js';
 
 useSharedPool();
+useKeptStores();
 
 const DAY = '2026-11-16';
 

@@ -19,15 +19,15 @@ import { fillRunOptions } from '../../src/run/options.js';
 import type { Pool } from '../../src/run/pool.js';
 import { runDay } from '../../src/run/run-day.js';
 import type { RunSummary } from '../../src/run/summary.js';
-import { openStore } from '../../src/store/open-store.js';
 import { wechatBill } from '../helpers/bills.js';
 import { luhnComplete } from '../helpers/cards.js';
 import { TEST_ENGINE, tempDir } from '../helpers/chain.js';
-import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { recon, templateStoreAt, testStore, useKeptStores, useSharedPool } from '../helpers/cli.js';
 import { testPool } from '../helpers/pool.js';
 import { openMemoryStore } from '../helpers/stores.js';
 
 useSharedPool();
+useKeptStores();
 
 const DAY = '2026-11-17';
 const PAN = luhnComplete('431940123456789');
@@ -52,7 +52,7 @@ function sha256OfFile(path: string): Promise<string> {
 }
 
 async function rejectedRows(db: string): Promise<{ file_no: number; line: number; reason: string; raw: string }[]> {
-  const store = await openStore({ kind: 'embedded', dir: db });
+  const store = await testStore({ kind: 'embedded', dir: db });
   try {
     return await store.query('select file_no, line, reason, raw from recon.rejected_row order by file_no, line');
   } finally {
@@ -106,7 +106,7 @@ describe('a line of more than 2 GiB', () => {
   });
 
   it("keeps the whole file's bytes in its fingerprint", async () => {
-    const store = await openStore({ kind: 'embedded', dir: join(cwd, 'st') });
+    const store = await testStore({ kind: 'embedded', dir: join(cwd, 'st') });
     try {
       const files = await store.query<{ sha256: string }>(
         `select sha256 from recon.input_file where path like '%journal%'`,
