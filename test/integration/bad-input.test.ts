@@ -184,7 +184,7 @@ describe('bad rows', () => {
     }
     expect(s.panMasked).toBe(1);
     expect(s.warnings.join('\n')).toMatch(
-      /1 card number\(s\) in pan_masked showing more than the first 6 and last 4 digits were masked on ingest/,
+      /1 card or account number\(s\) in pan_masked or account_masked showing more than the first 6 and last 4 digits were masked on ingest/,
     );
 
     const rows = await query<{
