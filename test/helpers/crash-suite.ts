@@ -201,7 +201,7 @@ function crashTests(t: StoreCase): void {
         const path = join(own, 'journal', `${DAY2}.csv`);
         const r = start(
           ['run', '--date', DAY2, '--data-dir', own, '--db', db, '--workers', '1', '--quiet'],
-          { RECON_FAULT: 'join:pause:1500' },
+          { RECON_FAULT: 'join:pause:4000' }, // time for the rewrite on a loaded machine (1.5 s once ran out)
           'recon: fault point',
         );
         expect(await r.reached).toBe(true);
