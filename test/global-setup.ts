@@ -4,9 +4,9 @@
  *    tests run from their TypeScript), which the worker pool loads (dist/workers/index.js) and the
  *    CLI tests run (bin/recon), so a test never runs stale code after an edit. It only emits
  *    (--noCheck, incremental): the tests wait for it. The type check of everything (tests too)
- *    starts at the same moment in its own process and goes on beside the test files
- *    (test/unit/typecheck.test.ts waits for its result): it takes the core the build and the
- *    templates leave idle.
+ *    starts in its own process once the embedded template is made, on the core that leaves idle
+ *    while the build goes on, and goes on beside the test files (test/unit/typecheck.test.ts
+ *    waits for its result).
  * 2. Makes the template stores that test stores are copied from, instead of each running initdb
  *    and the migrations (about 2 s of CPU for each embedded store): a migrated embedded store
  *    directory, and on the server (when DATABASE_URL is set) a migrated template database.
@@ -105,7 +105,7 @@ function tempBase(): string {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = mkdtempSync(join(tempBase(), 'recon-test-'));
   const typecheckResult = join(root, 'typecheck.txt');
-  const stopTypeCheck = startTypeCheck(typecheckResult);
+  let stopTypeCheck = async (): Promise<void> => {};
   // The engine's temporary files (spill files) and those of the child processes, in the same place.
   const savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = join(root, 'tmp');
@@ -137,6 +137,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const db = await PGlite.create(embedded);
     writeFileSync(image, Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer()));
     await db.close();
+    // The type check takes the core the template leaves: started with the build and the template,
+    // a third process on two cores, it held back the build the tests wait for.
+    stopTypeCheck = startTypeCheck(typecheckResult);
     if (serverUrl) {
       await admin(serverUrl, (c) => c.query(`create database ${serverTemplate}`));
       const u = new URL(serverUrl);
