@@ -107,6 +107,13 @@ export const KIND_NAMES = [
   'UNEXPECTED_PAYOUT',
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
+/** The payout leg's kinds (DESIGN §6.2), the last of KIND_NAMES. */
+export const PAYOUT_KINDS: readonly string[] = KIND_NAMES.slice(KIND_NAMES.indexOf('PAYOUT_MISSING'));
+
+/** Whether a finding is the payout leg's. */
+export function isPayoutKind(kind: string): boolean {
+  return PAYOUT_KINDS.includes(kind);
+}
 export const KIND_MISSING_CREDIT = 0;
 export const KIND_DELAYED_CREDIT = 1;
 export const KIND_DUPLICATE_CREDIT = 2;

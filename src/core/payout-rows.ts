@@ -95,13 +95,6 @@ export function payoutText(p: PayoutRows, r: number, k: number): Uint8Array {
   return p.text.subarray(start, p.ends[at]!);
 }
 
-/** The buffers of `p` to transfer. */
-export function payoutTransfer(p: PayoutRows): ArrayBuffer[] {
-  return [p.line, p.merchant, p.settle, p.amount, p.status, p.statusDate, p.currency, p.text, p.ends].map(
-    (a) => a.buffer as ArrayBuffer,
-  );
-}
-
 export interface PayoutSums {
   length: number;
   merchant: Float64Array;
@@ -175,9 +168,4 @@ function growSums(s: PayoutSums): PayoutSums {
     u.rows[u.length - 1] = s.rows[k]!;
   }
   return t;
-}
-
-/** The buffers of `s` to transfer. */
-export function sumsTransfer(s: PayoutSums): ArrayBuffer[] {
-  return [s.merchant, s.settle, s.net, s.rows, s.firstLine, s.slots].map((a) => a.buffer as ArrayBuffer);
 }

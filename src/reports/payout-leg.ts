@@ -5,6 +5,7 @@
  * still open with their amount at stake. Only settle dates the store still keeps (retention prunes
  * the leg's rows before the journal window, store/retention.ts).
  */
+import { PAYOUT_KINDS } from '../core/codes.js';
 import type { Store } from '../store/store.js';
 
 export interface PayoutDay {
@@ -25,8 +26,6 @@ export interface PayoutLeg {
   /** Open payout findings: count and amount at stake. */
   open: { count: number; amountAtStake: number };
 }
-
-const PAYOUT_KINDS = `('PAYOUT_MISSING', 'PAYOUT_MISMATCH', 'PAYOUT_RETURNED', 'PAYOUT_HELD', 'PAYOUT_DUPLICATE', 'UNEXPECTED_PAYOUT')`;
 
 /** The leg for settle dates in [from, to]; null when the store has no payout rows at all. */
 export async function payoutLeg(store: Store, from: string, to: string): Promise<PayoutLeg | null> {
@@ -66,7 +65,8 @@ export async function payoutLeg(store: Store, from: string, to: string): Promise
   );
   const open = await store.query<{ n: string; s: string }>(
     `select count(*)::text as n, coalesce(sum(amount_at_stake), 0)::text as s from recon.exception
-      where status = 'open' and kind in ${PAYOUT_KINDS}`,
+      where status = 'open' and kind = any($1::text[])`,
+    [PAYOUT_KINDS],
   );
   return {
     days: rows.map((r) => ({

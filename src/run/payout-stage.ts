@@ -27,7 +27,7 @@ import { logChanges } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
 import type { RunContext } from './context.js';
 import type { FindingIds } from './finding-ids.js';
-import { type Chain, chainsOf, checkPair, type PayoutRow } from './payout-check.js';
+import { chainsOf, checkPair, type PayoutRow } from './payout-check.js';
 import type { Scanned } from './scan-stage.js';
 
 /** What a run's clearing rows add to one merchant's expected payout of a settle date. */
@@ -277,8 +277,8 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
           expected: null,
           subject,
           payout: subject,
-          paid: latestAmount(c),
-          atStake: latestAmount(c),
+          paid: c.latest.amount,
+          atStake: c.latest.amount,
         });
     }
   }
@@ -292,10 +292,6 @@ export async function payoutLeg(run: RunContext, tx: Store, scanned: Scanned, id
     pairsChecked: [...pairs.values()].filter((p) => checkRunOf(p.settleDate) !== null).length,
     resolved,
   };
-}
-
-function latestAmount(c: Chain): number {
-  return c.latest.amount;
 }
 
 function pairKey(merchantId: string, settleDate: string): string {

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../data-gen/generate.js';
-import { KIND_NAMES } from '../../src/core/codes.js';
+import { KIND_NAMES, PAYOUT_KINDS } from '../../src/core/codes.js';
 import { UsageError } from '../../src/core/usage-error.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { dataDirFiles } from '../../src/inputs/data-dir.js';
@@ -72,12 +72,7 @@ const FIVE_DAY_KINDS = [
   'UNMATCHED_CLEARING',
   'RISK_HOLD',
   'DECLINED_BUT_SETTLED',
-  'PAYOUT_MISSING',
-  'PAYOUT_MISMATCH',
-  'PAYOUT_RETURNED',
-  'PAYOUT_HELD',
-  'PAYOUT_DUPLICATE',
-  'UNEXPECTED_PAYOUT',
+  ...PAYOUT_KINDS,
 ];
 
 const CHAINS: ChainCase[] = [

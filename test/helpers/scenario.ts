@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPayoutKind } from '../../src/core/codes.js';
 import { packagePath } from '../../src/core/package-path.js';
 import { CLEARING_HEADER, JOURNAL_HEADER, PAYOUT_HEADER } from '../../src/core/schema.js';
 import { queryExceptions } from '../../src/reports/exceptions-export.js';
@@ -229,7 +230,7 @@ export class Scenario {
     for (const d of dates) {
       for (const e of await queryExceptions(store, { date: d })) {
         let line = `${e.business_date} ${e.kind} ${e.status} ${e.stan}`;
-        if (e.kind.includes('PAYOUT')) {
+        if (isPayoutKind(e.kind)) {
           // A payout finding: its merchant's last 2 digits, settle date, payout and amounts.
           line = `${e.business_date} ${e.kind} ${e.status} m${e.merchant_id.slice(-2)} ${e.settle_date}`;
           if (e.payout_id) line += ` ${e.payout_id}`;

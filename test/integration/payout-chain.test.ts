@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYOUT_FATES } from '../../data-gen/fates/payouts.js';
 import { type GenSummary, generate } from '../../data-gen/generate.js';
 import type { ClearingFormat } from '../../data-gen/layouts/layout.js';
+import { PAYOUT_KINDS } from '../../src/core/codes.js';
 import { formatIsoDate, parseIsoDate, WorkCalendar } from '../../src/core/dates.js';
 import { PAYOUT_HEADER } from '../../src/core/schema.js';
 import { parseSmallCsv } from '../../src/core/small-csv.js';
@@ -31,15 +32,6 @@ import { createPool, type Pool } from '../../src/run/pool.js';
 import { datesFrom, foundLines, runDate, tempDir, truthLines } from '../helpers/chain.js';
 import { FIXTURE_CALENDAR } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
-
-const PAYOUT_KINDS = [
-  'PAYOUT_MISSING',
-  'PAYOUT_MISMATCH',
-  'PAYOUT_RETURNED',
-  'PAYOUT_HELD',
-  'PAYOUT_DUPLICATE',
-  'UNEXPECTED_PAYOUT',
-];
 
 interface PayoutChainCase {
   name: string;

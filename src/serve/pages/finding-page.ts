@@ -22,6 +22,7 @@ import {
 } from '../../cases/case-states.js';
 import type { QueueRow } from '../../cases/queue.js';
 import { listUsers } from '../../cases/users.js';
+import { isPayoutKind } from '../../core/codes.js';
 import { UsageError } from '../../core/usage-error.js';
 import { type ConsoleContext, field, redirectWith, sendPage } from '../console-context.js';
 import { type Html, html } from '../html.js';
@@ -94,7 +95,7 @@ const NO_ROW: Record<Side, string> = {
 function sourceBox(r: QueueRow, side: Side, where: string, line: SourceLine | undefined, subjectSide: boolean): Html {
   const title = html`<h3>${side}${subjectSide ? html` <span class="tag">the finding's keys</span>` : ''}</h3>`;
   if (where === '')
-    return html`<div class="source none" data-testid="source-${side}">${title}<p>no ${side} row: ${r.kind.includes('PAYOUT') && side === 'clearing' ? 'no credit was expected to be paid' : NO_ROW[side]}</p></div>`;
+    return html`<div class="source none" data-testid="source-${side}">${title}<p>no ${side} row: ${isPayoutKind(r.kind) && side === 'clearing' ? 'no credit was expected to be paid' : NO_ROW[side]}</p></div>`;
   const place = html`<p class="where">${where}</p>`;
   if (line === undefined || !line.ok)
     return html`<div class="source stored" data-testid="source-${side}">${title}${place}
@@ -137,7 +138,7 @@ export function findingRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
     const lines = new Map(sources.map((s) => [s.side, readSourceLine(s, r.merchant_id)]));
     const user = req.user!;
     const rule = KIND_RULES[r.kind];
-    const payoutKind = r.kind.includes('PAYOUT');
+    const payoutKind = isPayoutKind(r.kind);
     const subjectSide =
       r.kind === 'RISK_HOLD' ||
       r.kind === 'UNMATCHED_CLEARING' ||
