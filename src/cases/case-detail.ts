@@ -2,6 +2,7 @@
  * One case as `recon case show` and the console's finding page show it: the case, its finding as
  * `recon exceptions` shows it (none when the case is orphaned), and its history from the audit trail.
  */
+import type { Side } from '../core/schema.js';
 import { UsageError } from '../core/usage-error.js';
 import type { Store } from '../store/store.js';
 import { EVENT_SELECT, eventOf, type StoredEvent } from './audit-chain.js';
@@ -64,7 +65,7 @@ export async function caseSeqs(store: Store, ids: readonly string[]): Promise<Ma
 
 /** Where a finding's row of one side is: its input file as the run that read it recorded it, and the line. */
 export interface FindingSource {
-  readonly side: 'journal' | 'clearing' | 'payout';
+  readonly side: Side;
   readonly path: string;
   readonly line: number;
   /** The file's size as the run read it (of the decompressed copy for gzip and zip inputs). */
@@ -80,7 +81,7 @@ export interface FindingSource {
  * record is gone): a payout finding's payout row is its third side.
  */
 export async function findingSources(store: Store, id: string): Promise<FindingSource[]> {
-  const side = (s: 'journal' | 'clearing' | 'payout', p: 'j' | 'c' | 'p') =>
+  const side = (s: Side, p: 'j' | 'c' | 'p') =>
     `select '${s}' as side, f.path, e.${p}_line as line, f.bytes::text as bytes,
             (extract(epoch from r.finished_at) * 1000)::bigint::text as committed_at,
             coalesce(r.options->>'${s}Format', 'recon') as format
@@ -89,7 +90,7 @@ export async function findingSources(store: Store, id: string): Promise<FindingS
        join recon.run r on r.run_date = f.run_date
       where e.id = $1`;
   const rows = await store.query<{
-    side: 'journal' | 'clearing' | 'payout';
+    side: Side;
     path: string;
     line: number;
     bytes: string;

@@ -18,22 +18,12 @@
  * Card numbers in the line are masked as in rejected rows (first 6 and last 4 digits shown).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { FindingSource } from '../cases/case-detail.js';
 import { maskCardNumbers } from '../core/card-mask.js';
 import { parseSmallCsv } from '../core/small-csv.js';
 
-/** Where a side's row is, as the store records it. */
-export interface SourceRef {
-  readonly side: 'journal' | 'clearing' | 'payout';
-  readonly path: string;
-  /** 1-based line number in the file (line 1: the header in recon's own layout). */
-  readonly line: number;
-  /** The file's size as the run read it (of its decompressed copy, for gzip and zip inputs). */
-  readonly bytes: number;
-  /** When the run that loaded it was committed (ms since the epoch). */
-  readonly committedAt: number;
-  /** The side's input format: 'recon' (recon's own layout) or a profile. */
-  readonly format: string;
-}
+/** Where a side's row is, as the store records it (1-based line: line 1 is the header in recon's own layout). */
+export type SourceRef = FindingSource;
 
 export type SourceLine =
   | { readonly ok: true; readonly text: string; readonly fields: readonly (readonly [string, string])[] | null }
