@@ -343,22 +343,32 @@ interface Change {
 
 /** Changes earlier findings, each logged for undo first. */
 async function applyChanges(tx: Store, date: string, changes: readonly Change[]): Promise<number> {
-  let resolved = 0;
-  for (const c of changes) {
-    const f = c.finding;
-    const key = [f.kind, f.s_side, f.s_run, f.s_file, f.s_line];
-    const where = `e.kind = $2 and e.s_side = $3 and e.s_run = $4::date and e.s_file = $5 and e.s_line = $6`;
-    await logChanges(tx, `recon.exception e where ${where}`, [date, ...key]);
-    await tx.query(
-      `update recon.exception e
-          set status = $7, resolved_on = case when $7 = 'resolved' then $1::date end,
-              amount_at_stake = coalesce($8::bigint, amount_at_stake), duplicate_count = coalesce($9::int, duplicate_count)
-        where ${where}`,
-      [date, ...key, c.status, c.atStake ?? null, c.duplicates ?? null],
-    );
-    if (c.status === 'resolved') resolved++;
-  }
-  return resolved;
+  if (changes.length === 0) return 0;
+  const f = changes.map((c) => c.finding);
+  const params = [
+    date,
+    f.map((x) => x.kind),
+    f.map((x) => x.s_side),
+    f.map((x) => x.s_run),
+    f.map((x) => x.s_file),
+    f.map((x) => x.s_line),
+    changes.map((c) => c.status),
+    changes.map((c) => c.atStake ?? null),
+    changes.map((c) => c.duplicates ?? null),
+  ];
+  // Every change in two statements, as run-store.ts resolveFindings does.
+  const rows = `(select * from unnest($2::text[], $3::text[], $4::date[], $5::int[], $6::int[], $7::text[], $8::bigint[], $9::int[]))
+                  as c(kind, side, run, file, line, status, at_stake, dups)`;
+  const cond = `e.kind = c.kind and e.s_side = c.side and e.s_run = c.run and e.s_file = c.file and e.s_line = c.line`;
+  await logChanges(tx, `recon.exception e join ${rows} on ${cond}`, params);
+  await tx.query(
+    `update recon.exception e
+        set status = c.status, resolved_on = case when c.status = 'resolved' then $1::date end,
+            amount_at_stake = coalesce(c.at_stake, e.amount_at_stake), duplicate_count = coalesce(c.dups, e.duplicate_count)
+       from ${rows} where ${cond}`,
+    params,
+  );
+  return changes.filter((c) => c.status === 'resolved').length;
 }
 
 /**
