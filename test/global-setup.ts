@@ -42,6 +42,8 @@ declare module 'vitest' {
     testRoot: string;
     /** The file the type check writes its output to when it ends ('' when clean; test/unit/typecheck.test.ts). */
     typecheckResult: string;
+    /** The system's temporary directory (TMPDIR points into testRoot during the run): kept browsers. */
+    systemTmp: string;
   }
 }
 
@@ -117,6 +119,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const typecheckResult = join(root, 'typecheck.txt');
   let stopTypeCheck = async (): Promise<void> => {};
   // The engine's temporary files (spill files) and those of the child processes, in the same place.
+  const systemTmp = tmpdir();
   const savedTmp = process.env.TMPDIR;
   process.env.TMPDIR = join(root, 'tmp');
   mkdirSync(process.env.TMPDIR);
@@ -167,6 +170,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('serverTemplate', serverTemplate);
     project.provide('testRoot', root);
     project.provide('typecheckResult', typecheckResult);
+    project.provide('systemTmp', systemTmp);
   } catch (e) {
     await teardown();
     throw e;
