@@ -11,5 +11,5 @@ import { expect, inject, it } from 'vitest';
 it('type-checks the whole project without an error', async () => {
   const result = inject('typecheckResult');
   while (!existsSync(result)) await sleep(100);
-  expect(readFileSync(result, 'utf8'), 'tsc -p tsconfig.json').toBe('');
+  expect(readFileSync(result, 'utf8'), 'tsgo -p tsconfig.json').toBe('');
 });
