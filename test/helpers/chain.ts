@@ -88,9 +88,27 @@ export async function tableSnapshot(store: Store, table: string, orderBy: string
   const drop = timeless ? (TIME_COLUMNS[table] ?? []) : [];
   return rows.map((r) =>
     JSON.stringify(r, (k, v) =>
-      drop.includes(k) ? undefined : typeof v === 'bigint' ? v.toString() : v instanceof Date ? v.toISOString() : v,
+      drop.includes(k)
+        ? undefined
+        : typeof v === 'bigint'
+          ? v.toString()
+          : v instanceof Date
+            ? v.toISOString()
+            : byteaHex(v),
     ),
   );
+}
+
+/**
+ * bytea (window pages) as hex, not as an object of one key per byte: a Uint8Array from PGlite, a
+ * Buffer's toJSON ({type: 'Buffer', data}) from pg. Anything else as it is.
+ */
+function byteaHex(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  const b = v as { type?: unknown; data?: unknown } | null;
+  if (b !== null && typeof b === 'object' && b.type === 'Buffer' && Array.isArray(b.data))
+    return Buffer.from(b.data as number[]).toString('hex');
+  return v;
 }
 
 /** Columns that hold when a change was made (an event's time, and the hashes that chain it). */
