@@ -60,6 +60,9 @@ function isWeekend(day: number): boolean {
 
 type Row = Record<string, unknown>;
 
+/** What a run changed of a case, in the order meetCases takes it. */
+type Part = 'restored' | 'orphaned' | 'resolved' | 'grown' | 'again';
+
 /** The run's actor in the audit trail. */
 export function runActor(date: string): string {
   return `run ${date}`;
@@ -113,30 +116,55 @@ export async function meetCases(tx: Store, date: string, cal: WorkCalendar): Pro
     events.push({ id, set, event: { actor, finding_id: id, from_state: from, ...event } });
   };
 
+  // What the run changed, read in one statement (each part below says what it selects), taken in
+  // this order: restored, orphaned, resolved, grown, open again.
+  const grownBy = `recon.exception e
+      join recon.exception_change x on x.run_date = $1::date and x.kind = e.kind and x.s_side = e.s_side
+       and x.s_run = e.s_run and x.s_file = e.s_file and x.s_line = e.s_line`;
+  const grownWhere = `e.id = c.finding_id and e.kind = 'DUPLICATE_CREDIT' and e.duplicate_count > c.seen_count`;
+  const found = await tx.query<Row & { what: Part }>(
+    `select 'restored' as what, c.finding_id, c.state, null::text as reason, null::text as kind,
+            null::int as seen_count, null::int as duplicate_count
+       from recon.case c join recon.exception e on e.id = c.finding_id where c.orphaned
+     union all
+     select 'orphaned', c.finding_id, c.state, null, null, null, null from recon.case c
+      where c.raised_on = $1::date and not c.orphaned
+        and not exists (select 1 from recon.exception e where e.id = c.finding_id)
+     union all
+     select 'resolved', c.finding_id, c.state, c.reason, e.kind, null, null
+       from recon.exception e join recon.case c on c.finding_id = e.id
+      where e.status = 'resolved' and e.resolved_on = $1::date and c.resolution_run is distinct from $1::date
+     union all
+     select 'grown', c.finding_id, c.state, null, null, c.seen_count, e.duplicate_count
+       from ${grownBy} join recon.case c on ${grownWhere} where c.state = 'closed'
+     union all
+     select 'again', finding_id, state, null, null, null, null from (
+       select c.finding_id, c.state from recon.exception e join recon.case c on c.finding_id = e.id
+        where e.status = 'open' and c.state = 'closed' and c.reason = 'RESOLVED_BY_RUN' and c.resolution_run = $1::date
+       union
+       select c.finding_id, c.state from recon.exception_change x
+         join recon.exception e on x.kind = e.kind and x.s_side = e.s_side and x.s_run = e.s_run and x.s_file = e.s_file
+          and x.s_line = e.s_line
+         join recon.case c on c.finding_id = e.id
+        where x.run_date = $1::date and x.old_status = 'resolved' and e.status = 'open'
+          and c.state = 'closed' and c.reason = 'RESOLVED_BY_RUN') again`,
+    [date],
+  );
+  const part = (what: Part): Row[] => found.filter((r) => r.what === what);
+
   // Orphans restored: a rerun or replay raises the finding again.
-  for (const r of await tx.query<Row>(
-    `select c.finding_id, c.state from recon.case c join recon.exception e on e.id = c.finding_id where c.orphaned`,
-  )) {
+  for (const r of part('restored')) {
     add(r, { orphaned: false }, noStateChange(r, 'restore', { raised_on: date }));
     changes.restored++;
   }
   // Orphaned: cases this date raised that the run (a rerun or replay of the date) no longer raises.
-  for (const r of await tx.query<Row>(
-    `select c.finding_id, c.state from recon.case c
-      where c.raised_on = $1::date and not c.orphaned
-        and not exists (select 1 from recon.exception e where e.id = c.finding_id)`,
-    [date],
-  )) {
+  for (const r of part('orphaned')) {
     add(r, { orphaned: true }, noStateChange(r, 'orphan', { why: `the run of ${date} no longer raises this finding` }));
     changes.orphaned++;
   }
 
   // Resolved by this run: closed, or, for money a person said came another way, reopened.
-  for (const r of await tx.query<Row>(
-    `select c.finding_id, c.state, c.reason, e.kind from recon.exception e join recon.case c on c.finding_id = e.id
-      where e.status = 'resolved' and e.resolved_on = $1::date and c.resolution_run is distinct from $1::date`,
-    [date],
-  )) {
+  for (const r of part('resolved')) {
     const state = stateNow.get(String(r.finding_id)) ?? String(r.state);
     const twice =
       r.kind === 'MISSING_CREDIT' &&
@@ -172,15 +200,7 @@ export async function meetCases(tx: Store, date: string, cal: WorkCalendar): Pro
   }
 
   // A closed DUPLICATE_CREDIT this run grew past what its case has seen.
-  const grownBy = `recon.exception e
-      join recon.exception_change x on x.run_date = $1::date and x.kind = e.kind and x.s_side = e.s_side
-       and x.s_run = e.s_run and x.s_file = e.s_file and x.s_line = e.s_line`;
-  const grownWhere = `e.id = c.finding_id and e.kind = 'DUPLICATE_CREDIT' and e.duplicate_count > c.seen_count`;
-  for (const r of await tx.query<Row>(
-    `select c.finding_id, c.state, c.seen_count, e.duplicate_count from ${grownBy} join recon.case c on ${grownWhere}
-      where c.state = 'closed'`,
-    [date],
-  )) {
+  for (const r of part('grown')) {
     add(
       r,
       { state: 'reopened', reason: null, seenCount: Number(r.duplicate_count) },
@@ -202,18 +222,7 @@ export async function meetCases(tx: Store, date: string, cal: WorkCalendar): Pro
 
   // Open again: a finding this run turned back to open (an ambiguity back), or one this date's run
   // had resolved that its rerun leaves open.
-  for (const r of await tx.query<Row>(
-    `select c.finding_id, c.state from recon.exception e join recon.case c on c.finding_id = e.id
-      where e.status = 'open' and c.state = 'closed' and c.reason = 'RESOLVED_BY_RUN' and c.resolution_run = $1::date
-     union
-     select c.finding_id, c.state from recon.exception_change x
-       join recon.exception e on x.kind = e.kind and x.s_side = e.s_side and x.s_run = e.s_run and x.s_file = e.s_file
-        and x.s_line = e.s_line
-       join recon.case c on c.finding_id = e.id
-      where x.run_date = $1::date and x.old_status = 'resolved' and e.status = 'open'
-        and c.state = 'closed' and c.reason = 'RESOLVED_BY_RUN'`,
-    [date],
-  )) {
+  for (const r of part('again')) {
     add(
       r,
       { state: 'reopened', reason: null, resolutionRun: null },
