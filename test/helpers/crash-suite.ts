@@ -65,7 +65,8 @@ function start(
 
 /** Every table a run writes, with run records reduced to what does not depend on time or place. */
 async function snapshot(target: StoreTarget): Promise<string[][]> {
-  const store = await openStore(target);
+  // Lean: small shared buffers, as the commands that only read open it (0.1 s less CPU per open).
+  const store = await openStore(target, true);
   try {
     const out: string[][] = [];
     for (const [t, o] of RUN_TABLES) out.push(await tableSnapshot(store, t, o, true));
