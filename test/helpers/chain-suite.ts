@@ -63,6 +63,12 @@ interface ChainCase {
   run?: Partial<RunOptions>;
 }
 
+/**
+ * Rows a day: enough under npm test for every fate the chain plants (the test checks they are
+ * planted), more under npm run test:long.
+ */
+const ROWS = dose(1500, 2500);
+
 /** Kinds every five-day chain plants (the others need the holiday or more days). */
 const FIVE_DAY_KINDS = [
   'MISSING_CREDIT',
@@ -80,7 +86,7 @@ const CHAINS: ChainCase[] = [
     name: '5-day chain (Mon–Fri)',
     start: '2026-11-16',
     days: 5,
-    rows: 2500,
+    rows: ROWS,
     seeds: [1, 2],
     kinds: FIVE_DAY_KINDS,
   },
@@ -88,7 +94,7 @@ const CHAINS: ChainCase[] = [
     name: '10-day chain across a holiday',
     start: '2026-09-19',
     days: 10,
-    rows: 2500,
+    rows: ROWS,
     seeds: [1, 2],
     calendar: FIXTURE_CALENDAR,
     kinds: KIND_NAMES,
@@ -98,7 +104,7 @@ const CHAINS: ChainCase[] = [
     name: '5-day chain spilled to disk (--memory 1m)',
     start: '2026-11-16',
     days: 5,
-    rows: 2500,
+    rows: ROWS,
     seeds: [6],
     kinds: FIVE_DAY_KINDS,
     run: { memory: '1m' },
