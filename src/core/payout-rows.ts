@@ -88,13 +88,6 @@ export function appendPayoutText(p: PayoutRows, k: number, src: Uint8Array, s: n
   p.ends[p.length * PAYOUT_TEXTS + k] = need;
 }
 
-/** Text value `k` of row `r`, as bytes (a view into `text`). */
-export function payoutText(p: PayoutRows, r: number, k: number): Uint8Array {
-  const at = r * PAYOUT_TEXTS + k;
-  const start = at === 0 ? 0 : p.ends[at - 1]!;
-  return p.text.subarray(start, p.ends[at]!);
-}
-
 export interface PayoutSums {
   length: number;
   merchant: Float64Array;
