@@ -12,11 +12,15 @@
  * Speed is shown, never asserted.
  *
  *   npm run bench -- [--rows N] [--rounds N] [--quick] [--json] [--only micro|macro] [--skip name,…]
- *                    [--store embedded|server] [--workers 1,2] [--base DIR]
+ *                    [--store embedded|server] [--workers 1,2] [--base DIR] [--payouts N]
  *
  * `--base DIR`: another build's checkout (a `git worktree` of an earlier commit, installed and built),
  * whose `bin/recon` runs in the same rounds beside this one's, right after it: a change is measured
  * against the build before it side by side (`--skip floor,naive,duckdb` leaves just the two).
+ *
+ * `--payouts N`: this build's `recon run` also runs reading a payout file of N rows
+ * (bench/payout-file.ts), the third leg (issue 27), beside the run without it; the base build's
+ * runs without one.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -37,6 +41,7 @@ import { packagePath } from '../src/core/package-path.js';
 import { loadCalendar } from '../src/inputs/calendar.js';
 import { loadMerchants } from '../src/inputs/merchants-file.js';
 import { type MicroResult, runMicro } from './micro.js';
+import { writePayoutFile } from './payout-file.js';
 import { profileScanRates } from './profile-scan.js';
 import { freshServerDb } from './server-db.js';
 
@@ -52,6 +57,8 @@ interface Args {
   rounds: number;
   /** Another build's checkout, run beside this one (`recon-base`). */
   base: string | undefined;
+  /** Rows of the payout file this build's run reads (0: none). */
+  payouts: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -65,6 +72,7 @@ function parseArgs(argv: string[]): Args {
     workers: [1, 2],
     rounds: 3,
     base: undefined,
+    payouts: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]!;
@@ -82,12 +90,14 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--workers') a.workers = v().split(',').map(Number);
     else if (k === '--rounds') a.rounds = Number(v());
     else if (k === '--base') a.base = v();
+    else if (k === '--payouts') a.payouts = Number(v());
     else throw new Error(`unknown argument ${k}`);
   }
   if (a.quick && !argv.includes('--rows')) a.rows = 20_000;
   if (a.quick && !argv.includes('--rounds')) a.rounds = 1;
   if (!Number.isInteger(a.rounds) || a.rounds < 1) throw new Error('--rounds must be an integer ≥ 1');
   if (!Number.isInteger(a.rows) || a.rows < 1000) throw new Error('--rows must be an integer ≥ 1000');
+  if (!Number.isInteger(a.payouts) || a.payouts < 0) throw new Error('--payouts must be an integer ≥ 0');
   if (a.store === 'server' && !process.env.DATABASE_URL) throw new Error('--store server needs DATABASE_URL');
   return a;
 }
@@ -159,6 +169,8 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: generating ${args.rows.toLocaleString('en-US')} rows into ${dataDir}\n`);
     generate({ date: DATE, days: 1, rows: args.rows, seed: 1, out: dataDir, calendar: loadCalendar(undefined).spec });
   }
+  const payoutFile = join(dataDir, `payout-${args.payouts}.csv`);
+  if (args.payouts > 0 && !existsSync(payoutFile)) writePayoutFile(payoutFile, merchants, DATE, args.payouts);
   const bytes = statSync(journal).size + statSync(clearing).size;
   const rows = countLines(journal) + countLines(clearing);
   const machine = {
@@ -211,11 +223,12 @@ async function main(): Promise<void> {
         argv: () => [join(dist, 'duck.js'), String(t), journal, clearing],
       });
     /** `recon run` of the build at `root` (this checkout, or --base), each round on a fresh, migrated store. */
-    const reconProgram = (label: string, root: string, w: number): Program => ({
-      name: `${label} (${w} worker${w > 1 ? 's' : ''}, ${args.store} store)`,
+    const reconProgram = (label: string, root: string, w: number, payout: string[] = []): Program => ({
+      name: `${label} (${w} worker${w > 1 ? 's' : ''}, ${args.store} store${payout.length ? ', payouts' : ''})`,
       cmd: join(root, 'bin/recon'),
       argv: (db) =>
         ['run', '--date', DATE, '--journal', journal, '--clearing', clearing, '--merchants', merchants].concat([
+          ...payout,
           '--db',
           db,
           '--workers',
@@ -247,6 +260,9 @@ async function main(): Promise<void> {
     });
     for (const w of args.workers) {
       add(reconProgram('recon', packagePath('.'), w));
+      // With --payouts, this build with the payout file too: its difference from the run without
+      // it is the leg's own work; from the base build's run, everything the leg added.
+      if (args.payouts > 0) add(reconProgram('recon', packagePath('.'), w, ['--payout', payoutFile]));
       if (args.base !== undefined) add(reconProgram('recon-base', args.base, w));
     }
     const runs = programs.map(() => [] as { seconds: number; peakRssMb: number | null; stdout: string }[]);
