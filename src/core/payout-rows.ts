@@ -126,8 +126,18 @@ function slotOf(merchant: number, settle: number, mask: number): number {
   return (Math.imul(lo ^ Math.imul(hi, 0x9e3779b1) ^ Math.imul(settle, 0x85ebca6b), 0xc2b2ae35) >>> 0) & mask;
 }
 
-/** Adds a clearing row's signed net to its (merchant, settle) entry. Allocates only when the table grows. */
-export function addPayoutSum(s: PayoutSums, merchant: number, settle: number, net: number, line: number): PayoutSums {
+/**
+ * Adds a clearing row's signed net to its (merchant, settle) entry (or `count` rows' sum, whose first
+ * row is at `line`: a chunk's entry merged into the run's). Allocates only when the table grows.
+ */
+export function addPayoutSum(
+  s: PayoutSums,
+  merchant: number,
+  settle: number,
+  net: number,
+  line: number,
+  count = 1,
+): PayoutSums {
   let t = s;
   if (t.length * 2 >= t.slots.length) t = growSums(t);
   const mask = t.slots.length - 1;
@@ -138,7 +148,7 @@ export function addPayoutSum(s: PayoutSums, merchant: number, settle: number, ne
     const k = at - 1;
     if (t.merchant[k] === merchant && t.settle[k] === settle) {
       t.net[k]! += net;
-      t.rows[k]!++;
+      t.rows[k]! += count;
       return t;
     }
     i = (i + 1) & mask;
@@ -147,18 +157,16 @@ export function addPayoutSum(s: PayoutSums, merchant: number, settle: number, ne
   t.merchant[k] = merchant;
   t.settle[k] = settle;
   t.net[k] = net;
-  t.rows[k] = 1;
+  t.rows[k] = count;
   t.firstLine[k] = line;
   t.slots[i] = k + 1;
   return t;
 }
 
+/** The table at twice the room, its entries in the same order (an entry keeps its index). */
 function growSums(s: PayoutSums): PayoutSums {
-  const n = s.merchant.length * 2;
-  const t = allocPayoutSums(n);
-  for (let k = 0; k < s.length; k++) {
-    const u = addPayoutSum(t, s.merchant[k]!, s.settle[k]!, s.net[k]!, s.firstLine[k]!);
-    u.rows[u.length - 1] = s.rows[k]!;
-  }
+  let t = allocPayoutSums(s.merchant.length * 2);
+  for (let k = 0; k < s.length; k++)
+    t = addPayoutSum(t, s.merchant[k]!, s.settle[k]!, s.net[k]!, s.firstLine[k]!, s.rows[k]!);
   return t;
 }
