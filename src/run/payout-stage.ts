@@ -340,8 +340,11 @@ interface ExistingFinding {
   settle_date: string;
 }
 
+/** What names a finding (its subject row and kind): what a change to it needs. */
+type FindingKey = Pick<ExistingFinding, 'kind' | 's_side' | 's_run' | 's_file' | 's_line'>;
+
 interface Change {
-  finding: ExistingFinding;
+  finding: FindingKey;
   status: 'open' | 'resolved';
   atStake?: number;
   duplicates?: number;
@@ -410,9 +413,8 @@ async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]
   }
   // The open held and returned payouts (few: the partial index of open findings by kind), those
   // this run's PAID rows settle resolved one by one.
-  const open = await tx.query<ExistingFinding & { payout_id: string }>(
-    `select kind, s_side, s_run::text as s_run, s_file, s_line, status, duplicate_count, amount_at_stake::text as amount_at_stake,
-            merchant_id, settle_date::text as settle_date, payout_id
+  const open = await tx.query<FindingKey & { payout_id: string }>(
+    `select kind, s_side, s_run::text as s_run, s_file, s_line, payout_id
        from recon.exception where status = 'open' and kind in ('PAYOUT_HELD', 'PAYOUT_RETURNED')`,
   );
   const paidIds = new Set(paid.map((r) => r.payoutId));
