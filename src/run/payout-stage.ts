@@ -387,9 +387,19 @@ async function applyChanges(tx: Store, date: string, changes: readonly Change[])
 async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]): Promise<number> {
   const paid = rows.filter((r) => r.status === 'PAID');
   if (paid.length === 0) return 0;
-  // The payouts re-paid: each PAID row's orig, and theirs, back along the chain (a re-payout is of
-  // its payout's merchant and settle date: the pair's rows hold the chain).
-  const repays = paid.filter((r) => r.origPayoutId !== null);
+  // The open held and returned payouts (few: the partial index of open findings by kind); none, and
+  // no PAID row settles anything.
+  const open = await tx.query<FindingKey & { payout_id: string }>(
+    `select kind, s_side, s_run::text as s_run, s_file, s_line, payout_id
+       from recon.exception where status = 'open' and kind in ('PAYOUT_HELD', 'PAYOUT_RETURNED')`,
+  );
+  if (open.length === 0) return 0;
+  // A PAID row settles the PAYOUT_HELD of its own payout.
+  const held = new Set(open.filter((f) => f.kind === 'PAYOUT_HELD').map((f) => f.payout_id));
+  const paidHeld = new Set(paid.filter((r) => held.has(r.payoutId)).map((r) => r.payoutId));
+  // And the PAYOUT_RETURNED of each payout it re-pays: its orig, and theirs, back along the chain (a
+  // re-payout is of its payout's merchant and settle date: the pair's rows hold the chain).
+  const repays = open.some((f) => f.kind === 'PAYOUT_RETURNED') ? paid.filter((r) => r.origPayoutId !== null) : [];
   const origOf = new Map<string, string>();
   if (repays.length > 0) {
     const pairs = new Set(repays.map((r) => pairKey(r.merchantId, r.settleDate)));
@@ -411,14 +421,7 @@ async function settlePayouts(tx: Store, date: string, rows: readonly PayoutRow[]
       at = origOf.get(at);
     }
   }
-  // The open held and returned payouts (few: the partial index of open findings by kind), those
-  // this run's PAID rows settle resolved one by one.
-  const open = await tx.query<FindingKey & { payout_id: string }>(
-    `select kind, s_side, s_run::text as s_run, s_file, s_line, payout_id
-       from recon.exception where status = 'open' and kind in ('PAYOUT_HELD', 'PAYOUT_RETURNED')`,
-  );
-  const paidIds = new Set(paid.map((r) => r.payoutId));
-  const settled = open.filter((f) => (f.kind === 'PAYOUT_HELD' ? paidIds : repaid).has(f.payout_id));
+  const settled = open.filter((f) => (f.kind === 'PAYOUT_HELD' ? paidHeld : repaid).has(f.payout_id));
   return applyChanges(
     tx,
     date,
@@ -434,7 +437,10 @@ function gather(run: RunContext, scanned: Scanned): { rows: PayoutRow[]; sums: E
   const { results, chunksOf, lines } = scanned;
   const rows: PayoutRow[] = [];
   // Typed arrays, as the scan sums: a Map of objects per entry of every chunk cost 20–55 ms a 2M run.
-  let table = allocPayoutSums(1 << 14);
+  // Room for every chunk's entries at once: growing re-adds them all.
+  let entries = 0;
+  for (const r of results.values()) entries += r.payoutSums?.length ?? 0;
+  let table = allocPayoutSums(Math.max(1024, 2 ** Math.ceil(Math.log2(entries + 1))));
   const file: number[] = [];
   const texts = new TextReader();
   for (const plan of run.inputs.plans) {
@@ -576,16 +582,20 @@ const EXPECTED_COLUMNS = ['run_date', 'settle_date', 'merchants', 'amounts', 'co
 async function keep(tx: Store, date: string, rows: readonly PayoutRow[], sums: ExpectedSums): Promise<void> {
   if (rows.length > 0) {
     // A row per (file, settle date), its payout rows as lines of one text (migration 0009).
-    const groups = new Map<string, PayoutRow[]>();
+    const byFile = new Map<number, Map<string, PayoutRow[]>>();
     for (const r of rows) {
-      const key = `${r.file}|${r.settleDate}`;
-      const g = groups.get(key);
+      let f = byFile.get(r.file);
+      if (!f) {
+        f = new Map();
+        byFile.set(r.file, f);
+      }
+      const g = f.get(r.settleDate);
       if (g) g.push(r);
-      else groups.set(key, [r]);
+      else f.set(r.settleDate, [r]);
     }
-    const lines = [...groups.values()].map((g) =>
-      csvRow([date, g[0]!.file, g[0]!.settleDate, g.length, g.map(storedLine).join('\n')]),
-    );
+    const lines = [...byFile.values()]
+      .flatMap((f) => [...f.values()])
+      .map((g) => csvRow([date, g[0]!.file, g[0]!.settleDate, g.length, g.map(storedLine).join('\n')]));
     await tx.copyIn('recon.payout', PAYOUT_COLUMNS, [new TextEncoder().encode(lines.join(''))]);
   }
   const t = sums.table;
