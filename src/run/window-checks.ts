@@ -21,7 +21,7 @@ import { KIND_DUPLICATE_CREDIT } from '../core/codes.js';
 import { getI64 } from '../core/int64.js';
 import { isCredit } from '../core/row-terms.js';
 import { COPY_KEY_WIDTH, STATE_DECLINED, STATE_IDENTITY } from '../core/window-layout.js';
-import { logChanges } from '../store/run-store.js';
+import { logChanges, scratchTable } from '../store/run-store.js';
 import type { Store } from '../store/store.js';
 import { FINDING_COPY_COLUMNS, type FindingIds } from './finding-ids.js';
 import {
@@ -302,8 +302,7 @@ const COLS = FINDING_COPY_COLUMNS.join(', ');
 /** The late credits' findings (COPY text rows of EXCEPTION_COLUMNS, their ids put in front), inserted unless already there. */
 async function insertLateCreditFindings(tx: Store, late: ByteWriter, ids: FindingIds): Promise<void> {
   if (late.pos === 0) return;
-  await tx.exec('drop table if exists pg_temp.recon_late');
-  await tx.exec('create temp table recon_late (like recon.exception) on commit drop');
+  await scratchTable(tx, 'recon_late', '(like recon.exception)');
   await tx.copyIn('recon_late', FINDING_COPY_COLUMNS, [ids.prepend(late.bytes())]);
   await tx.query(`insert into recon.exception (${COLS}) select ${COLS} from recon_late on conflict do nothing`);
 }
@@ -319,8 +318,7 @@ async function mergeDuplicateCredits(
   ids: FindingIds,
 ): Promise<number> {
   if (duplicates.pos === 0) return 0;
-  await tx.exec('drop table if exists pg_temp.recon_dup');
-  await tx.exec('create temp table recon_dup (like recon.exception) on commit drop');
+  await scratchTable(tx, 'recon_dup', '(like recon.exception)');
   await tx.copyIn('recon_dup', FINDING_COPY_COLUMNS, [ids.prepend(duplicates.bytes())]);
   const match = `e.kind = d.kind and e.s_side = d.s_side and e.s_run = d.s_run and e.s_file = d.s_file and e.s_line = d.s_line`;
   await logChanges(tx, `recon.exception e join recon_dup d on ${match}`, [date]);
