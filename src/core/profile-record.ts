@@ -28,9 +28,9 @@ import {
   R_GBK,
   R_LENGTH,
   R_NO_ALIAS,
+  R_PATTERN,
   R_RANGE,
   R_SHORT,
-  R_TIMESTAMP,
   R_UTF8,
 } from './reject.js';
 import {
@@ -552,16 +552,16 @@ function timeOf(
   let ss = 0;
   let p = a;
   for (const t of conv.pattern) {
-    if (p + t.n > b) return R_TIMESTAMP;
+    if (p + t.n > b) return R_PATTERN;
     if (t.slot === '') {
-      if (buf[p] !== t.byte) return R_TIMESTAMP;
+      if (buf[p] !== t.byte) return R_PATTERN;
       p++;
       continue;
     }
     let v = 0;
     for (let i = 0; i < t.n; i++) {
       const c = buf[p++]! - 48;
-      if (c < 0 || c > 9) return R_TIMESTAMP;
+      if (c < 0 || c > 9) return R_PATTERN;
       v = v * 10 + c;
     }
     if (t.slot === 'Y') y = v;
@@ -571,12 +571,12 @@ function timeOf(
     else if (t.slot === 'm') mi = v;
     else ss = v;
   }
-  if (p !== b || mo < 1 || mo > 12 || d < 1 || hh > 23 || mi > 59 || ss > 59) return R_TIMESTAMP;
+  if (p !== b || mo < 1 || mo > 12 || d < 1 || hh > 23 || mi > 59 || ss > 59) return R_PATTERN;
   // No year (UnionPay's MMDDhhmmss): the year that puts the date nearest the run's date.
   if (y < 0) y = nearestYear(runDay, mo, d);
-  if (y < 0) return R_TIMESTAMP;
+  if (y < 0) return R_PATTERN;
   const day = civilDay(y, mo, d);
-  if (day === NOT_A_DATE) return R_TIMESTAMP;
+  if (day === NOT_A_DATE) return R_PATTERN;
   if (day < 0) return R_RANGE;
   if (conv.kind === 'date') vals[f] = day;
   else vals[f] = day * MS_PER_DAY + ((hh * 60 + mi - conv.zone) * 60 + ss) * 1000;

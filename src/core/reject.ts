@@ -31,6 +31,8 @@ export const R_SHORT = 19;
 export const R_GBK = 20;
 /** A line longer than MAX_LINE_BYTES: rejected without being read whole. */
 export const R_LINE_TOO_LONG = 21;
+/** Profiles: not a date or time in the profile's pattern for the field (docs/profiles.md). */
+export const R_PATTERN = 22;
 
 /**
  * Longest line read as a record, in bytes. A record is one line (DESIGN §3) of a few hundred bytes; a
@@ -80,6 +82,8 @@ export function describeReject(
       return `${col}not a valid ISO 8601 timestamp`;
     case R_NO_OFFSET:
       return `${col}timestamp has no UTC offset`;
+    case R_PATTERN:
+      return `${col}not a date or time in the profile's pattern`;
     case R_QUOTE:
       return `${col}malformed quoted field`;
     case R_EMBEDDED_NEWLINE:

@@ -17,7 +17,7 @@ import { digitsText } from '../../src/core/packed.js';
 import type { Profile } from '../../src/core/profile.js';
 import { addTotals, planRecords, readRecord, rejectOf } from '../../src/core/profile-record.js';
 import type { RecordPlan } from '../../src/core/record-plan.js';
-import { R_CHARS, R_DECIMAL, R_EMPTY, R_ENUM, R_FIELD_COUNT, R_LENGTH, R_TIMESTAMP } from '../../src/core/reject.js';
+import { R_CHARS, R_DECIMAL, R_EMPTY, R_ENUM, R_FIELD_COUNT, R_LENGTH, R_PATTERN } from '../../src/core/reject.js';
 import {
   F_AMOUNT,
   F_BATCH_NO,
@@ -339,7 +339,7 @@ describe('payout profiles', () => {
       [9, '划款金额(元)', R_DECIMAL],
       [10, '划款状态', R_ENUM],
       [11, '失败原因代码', R_CHARS],
-      [12, '清算日期', R_TIMESTAMP],
+      [12, '清算日期', R_PATTERN],
       [13, '商户编号', R_LENGTH],
       [14, '划款流水号', R_EMPTY],
       [15, '', R_FIELD_COUNT],

@@ -23,8 +23,8 @@ import {
   R_FIELD_COUNT,
   R_GBK,
   R_NO_ALIAS,
+  R_PATTERN,
   R_SHORT,
-  R_TIMESTAMP,
 } from '../../src/core/reject.js';
 import {
   F_AMOUNT,
@@ -808,7 +808,7 @@ describe('profiles', () => {
     expect(read(line('億元店', '2026-11-19 10:00:00'))).toBe(RUN_DAY);
     // A time of day out of range is refused by both paths.
     expect(read(line('億元店', '2026-11-19 99:99:99'))).toEqual({
-      reason: R_TIMESTAMP,
+      reason: R_PATTERN,
       field: header.indexOf('备注'),
       detail: 0,
     });
