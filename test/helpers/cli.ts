@@ -41,6 +41,7 @@ const PATH_FLAGS = new Set([
   '--data-dir',
   '--journal',
   '--clearing',
+  '--payout',
   '--merchants',
   '--calendar',
   '--db',
