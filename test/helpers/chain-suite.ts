@@ -21,7 +21,7 @@ import { UsageError } from '../../src/core/usage-error.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { dataDirFiles } from '../../src/inputs/data-dir.js';
 import { fillRunOptions, type RunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import type { Store } from '../../src/store/store.js';
 import {
@@ -35,6 +35,7 @@ import {
   truthLines,
 } from './chain.js';
 import { dose } from './dose.js';
+import { testPool } from './pool.js';
 import { FIXTURE_CALENDAR } from './scenario.js';
 import { type StoreCase, storeCases } from './stores.js';
 
@@ -115,10 +116,7 @@ const CHAINS: ChainCase[] = [
 export function chainSuite(store: 'pglite' | 'server'): void {
   let pool: Pool;
   beforeAll(() => {
-    pool = createPool(2);
-  });
-  afterAll(async () => {
-    await pool.destroy();
+    pool = testPool();
   });
   for (const sc of storeCases().filter((c) => c.name === store)) chains(sc, () => pool);
 }

@@ -17,11 +17,12 @@ import { generate } from '../../data-gen/generate.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { dataDirFiles } from '../../src/inputs/data-dir.js';
 import { fillRunOptions } from '../../src/run/options.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { replay } from '../../src/run/replay.js';
 import { runDay } from '../../src/run/run-day.js';
 import { datesFrom, foundLines, runDate, TEST_ENGINE, tempDir, truthLines } from './chain.js';
 import { dose } from './dose.js';
+import { testPool } from './pool.js';
 import { type StoreCase, storeCases } from './stores.js';
 
 const START = '2026-11-16';
@@ -60,10 +61,7 @@ function withoutClearingKeys(line: string): string {
 export function profileChainSuite(store: 'pglite' | 'server'): void {
   let pool: Pool;
   beforeAll(() => {
-    pool = createPool(2);
-  });
-  afterAll(async () => {
-    await pool.destroy();
+    pool = testPool();
   });
   for (const sc of storeCases().filter((c) => c.name === store)) chains(sc, () => pool);
 }

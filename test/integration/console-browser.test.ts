@@ -18,13 +18,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/cases/users.js';
 import { packagePath } from '../../src/core/package-path.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { buildConsole } from '../../src/serve/console-server.js';
 import { LOGIN_FAILURES } from '../../src/serve/pages/login.js';
 import { StoreLease } from '../../src/serve/store-lease.js';
 import { openStore } from '../../src/store/open-store.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { caseNow, cheapHash, consoleWorld, IMG_ORDER, PASSWORDS, SCRIPT_ORDER, THU } from '../helpers/console.js';
+import { testPool } from '../helpers/pool.js';
 import { openMemoryStore, storeCases } from '../helpers/stores.js';
 
 const sc = storeCases()[0]!; // the embedded store
@@ -36,7 +37,7 @@ let base: string;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  pool = createPool(2);
+  pool = testPool();
   const [world, b] = await Promise.all([consoleWorld(sc, pool), launchBrowser()]);
   browser = b;
   ids = { ...world.ids };
@@ -47,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await pool?.destroy();
   await sc.dispose();
 });
 

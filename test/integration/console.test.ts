@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { buildConsole, SESSION_COOKIE } from '../../src/serve/console-server.js';
 import { LOGIN_FAILURES } from '../../src/serve/pages/login.js';
 import { StoreLease } from '../../src/serve/store-lease.js';
@@ -30,14 +30,12 @@ import {
   THU,
   WED,
 } from '../helpers/console.js';
+import { testPool } from '../helpers/pool.js';
 import { openMemoryStore, storeCases } from '../helpers/stores.js';
 
 let pool: Pool;
 beforeAll(() => {
-  pool = createPool(2);
-});
-afterAll(async () => {
-  await pool?.destroy();
+  pool = testPool();
 });
 
 /** The finding ids a queue page lists, in order. */

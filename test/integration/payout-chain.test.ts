@@ -28,8 +28,9 @@ import { parseSmallCsv } from '../../src/core/small-csv.js';
 import { loadCalendar } from '../../src/inputs/calendar.js';
 import { dataDirFiles } from '../../src/inputs/data-dir.js';
 import { queryExceptions } from '../../src/reports/exceptions-export.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { datesFrom, foundLines, runDate, tempDir, truthLines } from '../helpers/chain.js';
+import { testPool } from '../helpers/pool.js';
 import { FIXTURE_CALENDAR } from '../helpers/scenario.js';
 import { storeCases } from '../helpers/stores.js';
 
@@ -239,10 +240,7 @@ const ENGINE_CHAINS: (PayoutChainCase & { format?: ClearingFormat })[] = [
 describe('payout chains through the engine', () => {
   let pool: Pool;
   beforeAll(() => {
-    pool = createPool(2);
-  });
-  afterAll(async () => {
-    await pool.destroy();
+    pool = testPool();
   });
 
   for (const sc of storeCases()) {

@@ -9,20 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingSources } from '../../src/cases/case-detail.js';
 import { renderReport, reportData } from '../../src/reports/morning-report.js';
 import { storeStatus } from '../../src/reports/status.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import { readSourceLine } from '../../src/serve/source-lines.js';
 import type { Store } from '../../src/store/store.js';
+import { testPool } from '../helpers/pool.js';
 import { credit, payout, Scenario, sale } from '../helpers/scenario.js';
 import { openMemoryStore } from '../helpers/stores.js';
 
 let pool: Pool;
 let store: Store;
 beforeAll(async () => {
-  pool = createPool(2);
+  pool = testPool();
   store = await openMemoryStore();
 });
 afterAll(async () => {
-  await pool.destroy();
   await store.close();
 });
 

@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGbk } from '../../src/core/gbk.js';
 import { CLEARING_HEADER, JOURNAL_HEADER } from '../../src/core/schema.js';
-import { createPool, type Pool } from '../../src/run/pool.js';
+import type { Pool } from '../../src/run/pool.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/chain.js';
 import { recon, templateStoreAt, useSharedPool } from '../helpers/cli.js';
+import { testPool } from '../helpers/pool.js';
 import { credit, payout, Scenario, sale } from '../helpers/scenario.js';
 import { openMemoryStore } from '../helpers/stores.js';
 
@@ -24,11 +25,10 @@ useSharedPool();
 let pool: Pool;
 let store: Store;
 beforeAll(async () => {
-  pool = createPool(2);
+  pool = testPool();
   store = await openMemoryStore();
 });
 afterAll(async () => {
-  await pool.destroy();
   await store.close();
 });
 
